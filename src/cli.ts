@@ -1,0 +1,160 @@
+/**
+ * The command line: declares commands and options, hands them to src/commands/*.
+ * Each command's module is imported only when that command runs, so `--version` and `--help`
+ * stay fast under `npx`.
+ */
+import { Command, CommanderError, Option } from "commander";
+import packageJson from "../package.json" with { type: "json" };
+import { byteSize, collect, secondsToMs, wholeNumber } from "./cli-values.js";
+import type { ListenCliOptions } from "./commands/listen.js";
+import { runCommand } from "./commands/run-command.js";
+import type { ServeCliOptions } from "./commands/serve.js";
+import { ExitCode, exitCodeHelp } from "./core/exit-codes.js";
+
+const program = new Command("sse-tool")
+  .description("Inspect, debug and fake Server-Sent Events (SSE) streams.")
+  .version(packageJson.version, "-V, --version")
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Examples:
+  sse-tool listen https://example.com/events
+  sse-tool listen --json https://example.com/events | jq .data
+  cat events.ndjson | sse-tool serve --port 8080
+  sse-tool demo
+
+${exitCodeHelp}`,
+  );
+
+program
+  .command("listen")
+  .description("Connect to an SSE endpoint and show each event as it arrives.")
+  .argument("<url>", "the event-stream URL (http or https)")
+  .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
+  .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
+  .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
+  .option("--insecure", "accept any TLS certificate")
+  .option("--proxy <url>", "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+  .option("--json", "one JSON object per event: {time, event, id, data}")
+  .option("--raw", "write the response body bytes unchanged")
+  .option("--comments", "also show comment lines (heartbeats)")
+  .option("-e, --event <type>", "show only events of this type (repeatable)", collect)
+  .option("-n, --max-events <n>", "exit 0 after this many shown events", wholeNumber)
+  .option("--timeout <s>", "give up after this many seconds in all (exit 3)", secondsToMs)
+  .option(
+    "--idle-timeout <s>",
+    "give up after this many seconds without bytes (exit 3)",
+    secondsToMs,
+  )
+  .option("--retry <ms>", "reconnection time until the server sends retry:", wholeNumber, 3000)
+  .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
+  .option("--no-reconnect", "do not reconnect when the stream ends or fails")
+  .option(
+    "--max-retries <n>",
+    "stop after this many reconnects in a row without an event",
+    wholeNumber,
+  )
+  .option("--max-event-size <bytes>", "largest line or event accepted", byteSize, 16 * 1024 ** 2)
+  .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+  .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
+  .addHelpText(
+    "after",
+    `
+Examples:
+  sse-tool listen http://localhost:8080/events
+  sse-tool listen -n 5 --json http://localhost:8080/events | jq -r .data
+  sse-tool listen -H "Authorization: Bearer $TOKEN" \\
+    -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
+    -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
+  sse-tool listen --raw http://localhost:8080/events > capture.txt
+
+${exitCodeHelp}`,
+  )
+  .action(async (url: string, options: ListenCliOptions) => {
+    await runCommand(async () => (await import("./commands/listen.js")).listen(url, options));
+  });
+
+program
+  .command("serve")
+  .description("Serve events read from stdin or a file as an SSE endpoint.")
+  .argument("[file]", "file to read events from (default: stdin, also '-')")
+  .addOption(
+    new Option("--format <format>", "input format")
+      .choices(["auto", "lines", "ndjson", "sse"])
+      .default("auto"),
+  )
+  .option("--strict", "bad input lines are fatal (exit 1) instead of skipped with a warning")
+  .option("--event <type>", "event type for input that carries none")
+  .option("--ids", "number events that carry no id, so clients can resume")
+  .option("--interval <ms>", "pause between events", wholeNumber, 0)
+  .addOption(
+    new Option("--timing <mode>", "pacing: none, or the recorded `time` gaps")
+      .choices(["none", "original"])
+      .default("none"),
+  )
+  .option("--loop", "replay the file again when it ends")
+  .option("--host <host>", "address to bind", "127.0.0.1")
+  .option("-p, --port <port>", "port to listen on (0 picks a free one)", wholeNumber, 8080)
+  .option("--path <path>", "path of the event stream", "/events")
+  .option("--cors <origin>", "Access-Control-Allow-Origin value", "*")
+  .option("--no-cors", "send no CORS headers")
+  .option("--history <n>", "events kept for clients resuming with Last-Event-ID", wholeNumber, 1000)
+  .option(
+    "--max-client-buffer <bytes>",
+    "drop a client whose unsent backlog grows over this",
+    byteSize,
+    8 * 1024 ** 2,
+  )
+  .option("--no-wait", "emit at once instead of waiting for the first client")
+  .option(
+    "--heartbeat <s>",
+    "comment sent to idle clients every s seconds (0 off)",
+    secondsToMs,
+    15000,
+  )
+  .option("--retry <ms>", "send retry: <ms> to each new client", wholeNumber)
+  .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
+  .option("--no-ui", "do not serve the viewer page at /")
+  .option("--no-publish", "do not accept POST to the stream path")
+  .option("--token <secret>", "require this bearer token (or ?token=); env SSE_TOOL_TOKEN")
+  .option("-q, --quiet", "do not log client connects and disconnects")
+  .addHelpText(
+    "after",
+    `
+Input formats (--format auto decides per line):
+  lines   each non-empty line is one event's data
+  ndjson  {"event","data","id","retry","comment"} per line; listen --json output works
+  sse     raw event-stream text, e.g. a saved curl -N capture
+
+Examples:
+  cat events.ndjson | sse-tool serve
+  sse-tool serve --loop --interval 500 recorded.ndjson
+  sse-tool listen --json https://example.com/events | sse-tool serve --timing original
+  curl -d '{"event":"x","data":"y"}' localhost:8080/events
+
+${exitCodeHelp}`,
+  )
+  .action(async (file: string | undefined, options: ServeCliOptions) => {
+    await runCommand(async () => (await import("./commands/serve.js")).serve(file, options));
+  });
+
+program
+  .command("demo")
+  .description("Serve a built-in sample stream and listen to it: see what sse-tool shows.")
+  .option("--no-color", "no colours")
+  .action(async (options: { color: boolean }) => {
+    await runCommand(async () => (await import("./commands/demo.js")).demo(options));
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Commander already printed its message; help and --version end with exit code 0.
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else {
+    throw error;
+  }
+}

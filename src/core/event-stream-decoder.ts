@@ -1,0 +1,223 @@
+/**
+ * A WHATWG-exact event-stream decoder: bytes in, dispatched events out, no I/O.
+ *
+ * Implements HTML Standard §9.2.5 "Parsing an event stream" and §9.2.6 "Interpreting an event
+ * stream". It is written here rather than on top of eventsource-parser because that parser
+ * (v3) deviates in ways this tool must not: a block holding only `id:` is dropped instead of
+ * setting the last event ID, and a CR at the end of a chunk is held back until more bytes come
+ * (so an event ending in CR CR is shown late). See README "Why not eventsource-parser".
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** One dispatched event, as a browser's MessageEvent would carry it. */
+export interface StreamEvent {
+  /** The event type: the `event:` field's value, or "message" when it was empty or absent. */
+  type: string;
+  /** The data buffer with its one trailing LF removed (§9.2.6 dispatch step 3). */
+  data: string;
+  /** The source's last event ID string at dispatch time, as `event.lastEventId` ("" if none). */
+  lastEventId: string;
+}
+
+/** A recoverable oddity in the stream. Only `event-too-large` stops the decoder. */
+export type DecodeProblem =
+  /** `retry:` whose value is not only ASCII digits: ignored, as the spec says. */
+  | { type: "invalid-retry"; value: string }
+  /** `id:` whose value contains NUL: ignored, as the spec says. */
+  | { type: "invalid-id"; value: string }
+  /** A field name the spec does not know: ignored. */
+  | { type: "unknown-field"; field: string }
+  /** A line or event grew over `maxEventSize`; the decoder discards input until restarted. */
+  | { type: "event-too-large"; limit: number };
+
+export interface DecoderHandlers {
+  onEvent: (event: StreamEvent) => void;
+  /** A valid `retry:` field: the new reconnection time in milliseconds. */
+  onRetry?: (ms: number) => void;
+  /** A comment line; `text` is what follows the colon, less one leading space. */
+  onComment?: (text: string) => void;
+  onProblem?: (problem: DecodeProblem) => void;
+}
+
+export interface DecoderOptions {
+  /** Upper bound, in UTF-16 code units, on one unfinished line plus the pending data buffer. */
+  maxEventSize?: number;
+  /** The last event ID to start from (for example from `--last-event-id`). */
+  lastEventId?: string;
+}
+
+export class EventStreamDecoder {
+  /** §9.2.6: the source's last event ID string, updated at every blank line. */
+  lastEventId: string;
+
+  readonly #handlers: DecoderHandlers;
+  readonly #maxEventSize: number;
+  #utf8 = new TextDecoder("utf-8");
+  /** The unfinished line carried over from the previous chunk. */
+  #pendingLine = "";
+  /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
+  #skipLeadingLf = false;
+  /** The data buffer without its trailing LF; `undefined` is the spec's empty buffer. */
+  #data: string | undefined = undefined;
+  #eventType = "";
+  #lastEventIdBuffer: string;
+  /** Set after `event-too-large`: everything is discarded until `startStream()`. */
+  #overflowed = false;
+
+  constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
+    this.#handlers = handlers;
+    this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY;
+    this.lastEventId = options.lastEventId ?? "";
+    this.#lastEventIdBuffer = this.lastEventId;
+  }
+
+  /**
+   * Begins a new response body (a new connection). Buffers are cleared; the last event ID is
+   * kept, as browsers keep it across reconnections. The UTF-8 decoder is renewed so a leading
+   * BOM of the new body is stripped again.
+   */
+  startStream(): void {
+    this.#utf8 = new TextDecoder("utf-8");
+    this.#pendingLine = "";
+    this.#skipLeadingLf = false;
+    this.#data = undefined;
+    this.#eventType = "";
+    this.#lastEventIdBuffer = this.lastEventId;
+    this.#overflowed = false;
+  }
+
+  /**
+   * Feeds raw body bytes. §9.2.5: decoded as UTF-8 whatever the Content-Type says; invalid
+   * sequences become U+FFFD; one leading BOM is stripped (TextDecoder's default).
+   */
+  feed(bytes: Uint8Array): void {
+    this.feedText(this.#utf8.decode(bytes, { stream: true }));
+  }
+
+  /** Feeds already decoded text (used by tests and by `serve --format sse`). */
+  feedText(chunk: string): void {
+    if (this.#overflowed) return;
+    const length = chunk.length;
+    let start = 0;
+    if (this.#skipLeadingLf && length > 0) {
+      this.#skipLeadingLf = false;
+      if (chunk.charCodeAt(0) === LF) start = 1;
+    }
+    // Next LF and CR positions, searched again only once passed (-1: none left in chunk).
+    let nextLf = -2;
+    let nextCr = -2;
+    while (start < length) {
+      if (nextLf !== -1 && nextLf < start) nextLf = chunk.indexOf("\n", start);
+      if (nextCr !== -1 && nextCr < start) nextCr = chunk.indexOf("\r", start);
+      let end: number;
+      if (nextLf === -1) {
+        if (nextCr === -1) break;
+        end = nextCr;
+      } else {
+        end = nextCr === -1 || nextLf < nextCr ? nextLf : nextCr;
+      }
+      let line = chunk.slice(start, end);
+      if (this.#pendingLine !== "") {
+        line = this.#pendingLine + line;
+        this.#pendingLine = "";
+      }
+      this.#processLine(line);
+      if (this.#overflowed) return;
+      // §9.2.5: CRLF, lone CR and lone LF all end a line. A CR that ends the chunk ends the line
+      // now; an LF opening the next chunk is then the second half of that CRLF.
+      if (chunk.charCodeAt(end) === CR) {
+        if (end + 1 < length) {
+          if (chunk.charCodeAt(end + 1) === LF) end++;
+        } else {
+          this.#skipLeadingLf = true;
+        }
+      }
+      start = end + 1;
+    }
+    if (start < length) {
+      this.#pendingLine += start === 0 ? chunk : chunk.slice(start);
+      this.#checkSize();
+    }
+  }
+
+  /**
+   * The body ended. §9.2.6: "Once the end of the file is reached, any pending data must be
+   * discarded" — an unfinished block is not dispatched.
+   */
+  endStream(): void {
+    this.#utf8.decode();
+    this.#pendingLine = "";
+    this.#data = undefined;
+    this.#eventType = "";
+  }
+
+  #checkSize(): void {
+    const size = this.#pendingLine.length + (this.#data?.length ?? 0);
+    if (size <= this.#maxEventSize) return;
+    this.#overflowed = true;
+    this.#pendingLine = "";
+    this.#data = undefined;
+    this.#eventType = "";
+    this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
+  }
+
+  #processLine(line: string): void {
+    if (line === "") {
+      this.#dispatch();
+      return;
+    }
+    const colon = line.indexOf(":");
+    if (colon === 0) {
+      this.#handlers.onComment?.(line.charCodeAt(1) === 0x20 ? line.slice(2) : line.slice(1));
+      return;
+    }
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      // "If a line does not contain a colon": the whole line is the field name, value "".
+      field = line;
+      value = "";
+    } else {
+      field = line.slice(0, colon);
+      // Only one leading space is removed.
+      value = line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1);
+    }
+    switch (field) {
+      case "data":
+        this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+        this.#checkSize();
+        return;
+      case "event":
+        this.#eventType = value;
+        return;
+      case "id":
+        if (value.includes("\0")) this.#handlers.onProblem?.({ type: "invalid-id", value });
+        else this.#lastEventIdBuffer = value;
+        return;
+      case "retry":
+        if (/^[0-9]+$/.test(value)) this.#handlers.onRetry?.(Number.parseInt(value, 10));
+        else this.#handlers.onProblem?.({ type: "invalid-retry", value });
+        return;
+      default:
+        this.#handlers.onProblem?.({ type: "unknown-field", field });
+    }
+  }
+
+  #dispatch(): void {
+    // Step 1: the last event ID string is set even when nothing is dispatched.
+    this.lastEventId = this.#lastEventIdBuffer;
+    const data = this.#data;
+    const type = this.#eventType;
+    this.#data = undefined;
+    this.#eventType = "";
+    // Step 2: an empty data buffer dispatches nothing.
+    if (data === undefined) return;
+    this.#handlers.onEvent({
+      type: type === "" ? "message" : type,
+      data,
+      lastEventId: this.lastEventId,
+    });
+  }
+}
