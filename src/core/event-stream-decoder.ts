@@ -73,6 +73,11 @@ export class EventStreamDecoder {
     this.#lastEventIdBuffer = this.lastEventId;
   }
 
+  /** Code units held for the unfinished line and event: never more than `maxEventSize`. */
+  get bufferedLength(): number {
+    return this.#pendingLine.length + (this.#data?.length ?? 0);
+  }
+
   /**
    * Begins a new response body (a new connection). Buffers are cleared; the last event ID is
    * kept, as browsers keep it across reconnections. The UTF-8 decoder is renewed so a leading
@@ -154,8 +159,7 @@ export class EventStreamDecoder {
   }
 
   #checkSize(): void {
-    const size = this.#pendingLine.length + (this.#data?.length ?? 0);
-    if (size <= this.#maxEventSize) return;
+    if (this.bufferedLength <= this.#maxEventSize) return;
     this.#overflowed = true;
     this.#pendingLine = "";
     this.#data = undefined;
