@@ -3,13 +3,14 @@
  * Each command's module is imported only when that command runs, so `--version` and `--help`
  * stay fast under `npx`.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { byteSize, collect, secondsToMs, wholeNumber } from "./cli-values.js";
 import type { ListenCliOptions } from "./commands/listen.js";
 import { runCommand } from "./commands/run-command.js";
 import type { ServeCliOptions } from "./commands/serve.js";
 import { ExitCode, exitCodeHelp } from "./core/exit-codes.js";
+import type { CompletionShell } from "./format/completion-script.js";
 
 const program = new Command("sse-tool")
   .description("Inspect, debug and fake Server-Sent Events (SSE) streams.")
@@ -146,6 +147,26 @@ program
   .option("--no-color", "no colours")
   .action(async (options: { color: boolean }) => {
     await runCommand(async () => (await import("./commands/demo.js")).demo(options));
+  });
+
+program
+  .command("completion")
+  .description("Print a completion script for your shell (see the README to install it).")
+  .addArgument(
+    new Argument("<shell>", "the shell to complete for").choices(["bash", "zsh", "fish"]),
+  )
+  .addHelpText(
+    "after",
+    `
+Examples:
+  sse-tool completion bash > ~/.local/share/bash-completion/completions/sse-tool
+  sse-tool completion zsh > "\${fpath[1]}/_sse-tool"
+  sse-tool completion fish > ~/.config/fish/completions/sse-tool.fish`,
+  )
+  .action(async (shell: CompletionShell) => {
+    await runCommand(async () =>
+      (await import("./commands/completion.js")).completion(shell, program),
+    );
   });
 
 try {
