@@ -1,4 +1,16 @@
+/**
+ * `sse-tool serve [file]`: wires the source (stdin or a file), the input pump, the broadcast
+ * hub and the HTTP server together, and owns the life cycle: wait for the first client, read,
+ * keep serving or exit on end, and close cleanly on SIGINT/SIGTERM.
+ */
+import { createReadStream } from "node:fs";
+import { access, constants } from "node:fs/promises";
+import { isIP } from "node:net";
+import type { Readable } from "node:stream";
+import { BroadcastHub } from "../core/broadcast-hub.js";
 import { SseToolError } from "../core/errors.js";
+import { EventPump } from "../io/event-pump.js";
+import { SseServer } from "../io/sse-server.js";
 
 export interface ServeCliOptions {
   format: "auto" | "lines" | "ndjson" | "sse";
@@ -26,6 +38,126 @@ export interface ServeCliOptions {
   quiet?: boolean;
 }
 
-export async function serve(_file: string | undefined, _options: ServeCliOptions): Promise<number> {
-  throw new SseToolError("usage", "serve is not built yet");
+/**
+ * Input lines longer than this are skipped with a warning. Half of `listen`'s default
+ * --max-event-size, so whatever `serve` sends, `listen` accepts by default.
+ */
+export const maxInputLineBytes = 8 * 1024 ** 2;
+
+/** While a client has more than this unsent, the source is not read on. */
+const highWaterBytesLimit = 64 * 1024;
+
+/** A client that makes no progress this long while the source waits is no longer waited for. */
+const stallMs = 1_000;
+
+/** How long closing waits for clients to take the bytes already written to them. */
+const closeFlushTimeoutMs = 5_000;
+
+export async function serve(file: string | undefined, options: ServeCliOptions): Promise<number> {
+  const fromStdin = file === undefined || file === "-";
+  if (options.loop && fromStdin) {
+    throw new SseToolError("usage", "--loop needs a file to replay (stdin can be read only once)");
+  }
+  if (!fromStdin) {
+    try {
+      await access(file, constants.R_OK);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new SseToolError("input", `cannot read ${file}: ${reason}`, { cause: error });
+    }
+  }
+  const say = (message: string) => process.stderr.write(`sse-tool: ${message}\n`);
+  const log = options.quiet ? () => {} : say;
+  const sourceName = fromStdin ? "<stdin>" : file;
+  const streamPath = options.path.startsWith("/") ? options.path : `/${options.path}`;
+
+  const hub = new BroadcastHub({
+    historySize: options.history,
+    assignIds: options.ids ?? false,
+    maxClientBufferBytes: options.maxClientBuffer,
+  });
+  const server = new SseServer({
+    hub,
+    host: options.host,
+    port: options.port,
+    streamPath,
+    cors: options.cors,
+    ...(options.retry === undefined ? {} : { retryMs: options.retry }),
+    heartbeatMs: options.heartbeat,
+    log,
+    warn: say,
+  });
+  const url = await server.listen();
+  say(`serving ${url}`);
+  if (!isLoopback(options.host)) {
+    say(`warning: listening on ${options.host}: anyone who can reach this machine can connect`);
+  }
+
+  const pump = new EventPump({
+    hub,
+    openSource: (): Readable =>
+      fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 }),
+    sourceName,
+    format: options.format,
+    ...(options.event === undefined ? {} : { defaultEventType: options.event }),
+    strict: options.strict ?? false,
+    intervalMs: options.interval,
+    timing: options.timing,
+    loop: options.loop ?? false,
+    maxLineBytes: maxInputLineBytes,
+    highWaterBytes: Math.max(1, Math.min(highWaterBytesLimit, options.maxClientBuffer / 2)),
+    stallMs,
+    warn: say,
+  });
+
+  let stopRequested = false;
+  let signalled: () => void = () => {};
+  const interrupted = new Promise<void>((resolve) => {
+    signalled = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    log(`${signal}: flushing to ${hub.clientCount} client(s) and closing`);
+    // Events already read are published at once, then the streams are ended below.
+    void pump.stop().then(signalled);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    if (options.wait) {
+      log(`waiting for the first client before reading ${sourceName} (--no-wait to start now)`);
+      await Promise.race([server.firstClient, interrupted]);
+    }
+    if (!stopRequested) {
+      if (fromStdin && process.stdin.isTTY) log("type events, one per line; Ctrl-D ends input");
+      const count = await pump.run();
+      if (!stopRequested) {
+        if (options.exitOnEnd) {
+          log(`${sourceName} ended after ${count} events; flushing and closing (--exit-on-end)`);
+        } else {
+          log(`${sourceName} ended after ${count} events; still serving (Ctrl-C to stop)`);
+          await interrupted;
+        }
+      }
+    }
+    if (stopRequested) await interrupted;
+    await server.close(closeFlushTimeoutMs);
+    return 0;
+  } catch (error) {
+    await pump.stop();
+    await server.close(closeFlushTimeoutMs);
+    throw error;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (fromStdin) process.stdin.destroy();
+  }
+}
+
+function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1";
 }
