@@ -49,6 +49,11 @@ program
     "give up after this many seconds without bytes (exit 3)",
     secondsToMs,
   )
+  .option(
+    "--connect-timeout <s>",
+    "seconds allowed to connect and to receive response headers (default 30)",
+    secondsToMs,
+  )
   .option("--retry <ms>", "reconnection time until the server sends retry:", wholeNumber, 3000)
   .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
   .option("--no-reconnect", "do not reconnect when the stream ends or fails")

@@ -1,4 +1,32 @@
+/**
+ * `sse-tool listen URL`: connects, decodes the stream with the WHATWG decoder, shows each event,
+ * and reconnects as a browser would. Effects live here and in src/io; decoding, reconnection
+ * timing and formatting are pure modules this file wires together.
+ */
+import type { Readable, Writable } from "node:stream";
+import { Chalk, supportsColor } from "chalk";
+import type { Dispatcher } from "undici";
 import { SseToolError } from "../core/errors.js";
+import { EventStreamDecoder, type StreamEvent } from "../core/event-stream-decoder.js";
+import { judgeResponse } from "../core/event-stream-response.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { ReconnectPolicy } from "../core/reconnect-policy.js";
+import { buildRequestHeaders, parseHeaderOptions } from "../core/request-headers.js";
+import { type ColorLevel, decideColorLevel } from "../format/color-level.js";
+import { formatJsonComment, formatJsonLine } from "../format/json-lines-format.js";
+import { formatClockTime, PrettyEventFormatter } from "../format/pretty-event-format.js";
+import { formatBytes, formatRunSummary } from "../format/run-summary.js";
+import { escapeForTerminalLine } from "../format/terminal-escape.js";
+import {
+  createDispatcher,
+  type HttpResponse,
+  headerValue,
+  openRequest,
+  readBodyStart,
+} from "../io/http-client.js";
+import { describeNetworkError } from "../io/network-error.js";
+import { readRequestBody } from "../io/request-body.js";
+import { StdoutSink } from "../io/stdout-sink.js";
 
 export interface ListenCliOptions {
   header?: string[];
@@ -13,6 +41,8 @@ export interface ListenCliOptions {
   maxEvents?: number;
   timeout?: number;
   idleTimeout?: number;
+  /** Milliseconds allowed for connecting and for the response headers (default 30 000). */
+  connectTimeout?: number;
   retry: number;
   lastEventId?: string;
   reconnect: boolean;
@@ -22,6 +52,525 @@ export interface ListenCliOptions {
   verbose?: boolean;
 }
 
-export async function listen(_url: string, _options: ListenCliOptions): Promise<number> {
-  throw new SseToolError("usage", "listen is not built yet");
+/** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
+export const listenDefaults: ListenCliOptions = {
+  retry: 3000,
+  reconnect: true,
+  maxEventSize: 16 * 1024 ** 2,
+  color: true,
+};
+
+/** Where `listen` reads and writes; the process's own streams unless a caller hands in others. */
+export interface ListenIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  stdin: Readable;
+  env: Record<string, string | undefined>;
+  /** Aborting it stops the run like Ctrl-C (exit 130). Without it, SIGINT is handled here. */
+  signal?: AbortSignal;
+  /** HTTP dispatcher to use instead of one built from --proxy/--insecure (tests). */
+  dispatcher?: Dispatcher;
+}
+
+const defaultConnectTimeoutMs = 30_000;
+const maxRedirects = 10;
+/** How much of a failed response's body is shown: enough for an API's JSON error. */
+const errorBodyPreviewBytes = 1024;
+
+type StopReason =
+  | "ended"
+  | "server-stop"
+  | "max-events"
+  | "interrupted"
+  | "timeout"
+  | "idle-timeout"
+  | "stdout-closed";
+
+type ConnectionOutcome =
+  | { kind: "stopped" }
+  | { kind: "ended" }
+  | { kind: "network-error"; reason: string }
+  | { kind: "retry-later"; reason: string };
+
+export async function listen(
+  url: string,
+  options: ListenCliOptions,
+  io: ListenIo = processIo(),
+): Promise<number> {
+  return new ListenRun(url, { ...listenDefaults, ...options }, io).run();
+}
+
+function processIo(): ListenIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+class ListenRun {
+  readonly #url: string;
+  readonly #options: ListenCliOptions;
+  readonly #io: ListenIo;
+  readonly #startedAt = Date.now();
+  readonly #stopController = new AbortController();
+  readonly #sink: StdoutSink;
+  readonly #decoder: EventStreamDecoder;
+  readonly #policy: ReconnectPolicy;
+  readonly #eventFilter: Set<string> | undefined;
+  readonly #connectTimeoutMs: number;
+  #formatter: PrettyEventFormatter | undefined;
+  #stopReason: StopReason | undefined;
+  #tooLarge = false;
+  #connectedOnce = false;
+  #events = 0;
+  #shownEvents = 0;
+  #bytes = 0;
+  #reconnects = 0;
+  /** Receive time of the chunk being decoded, formatted once per chunk. */
+  #chunkTime: string | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #totalTimer: NodeJS.Timeout | undefined;
+
+  constructor(url: string, options: ListenCliOptions, io: ListenIo) {
+    this.#url = url;
+    this.#options = options;
+    this.#io = io;
+    this.#sink = new StdoutSink(io.stdout, () => this.#stop("stdout-closed"));
+    this.#eventFilter = options.event ? new Set(options.event) : undefined;
+    this.#connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
+    this.#policy = new ReconnectPolicy({
+      reconnectionTimeMs: options.retry,
+      maxRetries: options.maxRetries,
+    });
+    this.#decoder = new EventStreamDecoder(
+      {
+        onEvent: this.#onEvent,
+        onRetry: (ms) => {
+          const inEffect = this.#policy.setServerRetry(ms);
+          if (this.#options.verbose) {
+            this.#info(
+              inEffect === ms
+                ? `* server set the reconnection time to ${ms} ms`
+                : `* server asked for retry: ${ms} ms; capped at ${inEffect} ms`,
+            );
+          }
+        },
+        onComment: options.comments && !options.raw ? this.#onComment : undefined,
+        onProblem: (problem) => {
+          if (problem.type === "event-too-large") this.#tooLarge = true;
+        },
+      },
+      { maxEventSize: options.maxEventSize, lastEventId: options.lastEventId ?? "" },
+    );
+  }
+
+  async run(): Promise<number> {
+    const options = this.#options;
+    if (options.raw && (options.json || options.event || options.comments)) {
+      throw new SseToolError(
+        "usage",
+        "--raw writes the body unchanged; it cannot be combined with --json, --event or --comments",
+      );
+    }
+    const target = parseTargetUrl(this.#url);
+    const userHeaders = parseHeaderOptions(options.header ?? []);
+    const body =
+      options.data === undefined ? undefined : await readRequestBody(options.data, this.#io.stdin);
+    const method = options.method?.toUpperCase() ?? (body ? "POST" : "GET");
+    const bodyIsJson = body !== undefined && isJson(body);
+    if (!options.raw && !options.json) this.#formatter = this.#createPrettyFormatter();
+
+    const dispatcher =
+      this.#io.dispatcher ??
+      createDispatcher({
+        insecure: options.insecure,
+        proxy: options.proxy,
+        env: this.#io.env,
+        connectTimeoutMs: this.#connectTimeoutMs,
+      });
+    const removeInterruptHandler = this.#handleInterrupts();
+    if (options.timeout !== undefined) {
+      this.#totalTimer = setTimeout(() => this.#stop("timeout"), options.timeout);
+    }
+    let failure: unknown;
+    try {
+      await this.#connectLoop(target, (lastEventId) => ({
+        url: target.href,
+        method,
+        headers: buildRequestHeaders({
+          userHeaders,
+          lastEventId,
+          hasBody: body !== undefined,
+          bodyIsJson,
+        }),
+        body,
+        dispatcher,
+      }));
+    } catch (error) {
+      failure = error;
+    } finally {
+      clearTimeout(this.#totalTimer);
+      clearTimeout(this.#idleTimer);
+      removeInterruptHandler();
+      this.#sink.detach();
+      if (!this.#io.dispatcher) await dispatcher.destroy().catch(() => {});
+    }
+    return this.#finish(failure);
+  }
+
+  /** Writes the closing line and decides the exit code. */
+  #finish(failure: unknown): number {
+    // The reader went away (`| head`): it has what it wanted; say nothing.
+    if (this.#stopReason === "stdout-closed") {
+      if (this.#sink.failure) {
+        throw new SseToolError("connect", `cannot write output: ${this.#sink.failure.message}`);
+      }
+      return ExitCode.ok;
+    }
+    const summary = formatRunSummary({
+      events: this.#events,
+      shownEvents: this.#shownEvents,
+      bytes: this.#bytes,
+      durationMs: Date.now() - this.#startedAt,
+      reconnects: this.#reconnects,
+    });
+    if (failure !== undefined) {
+      // A failure before any stream was read is one line (the error); after, the totals too.
+      if (this.#connectedOnce) this.#info(`sse-tool: ${summary}`);
+      throw failure;
+    }
+    switch (this.#stopReason) {
+      case "interrupted":
+        this.#info(`sse-tool: interrupted: ${summary}`);
+        return ExitCode.interrupted;
+      case "timeout":
+        this.#info(`sse-tool: ${summary}`);
+        throw new SseToolError(
+          "timeout",
+          `timeout: --timeout ${(this.#options.timeout ?? 0) / 1000} s elapsed`,
+        );
+      case "idle-timeout":
+        this.#info(`sse-tool: ${summary}`);
+        throw new SseToolError(
+          "timeout",
+          `idle timeout: no data for ${(this.#options.idleTimeout ?? 0) / 1000} s`,
+        );
+      case "max-events":
+        this.#info(`sse-tool: done (-n ${this.#options.maxEvents}): ${summary}`);
+        return ExitCode.ok;
+      case "server-stop":
+        this.#info(`sse-tool: server answered 204 No Content (stop): ${summary}`);
+        return ExitCode.ok;
+      default:
+        this.#info(`sse-tool: stream ended: ${summary}`);
+        return ExitCode.ok;
+    }
+  }
+
+  async #connectLoop(
+    target: URL,
+    requestFor: (
+      lastEventId: string,
+    ) => Omit<Parameters<typeof openRequest>[0], "signal" | "headersTimeoutMs" | "maxRedirects">,
+  ): Promise<void> {
+    for (let isReconnect = false; ; isReconnect = true) {
+      const outcome = await this.#connectOnce(requestFor(this.#decoder.lastEventId), isReconnect);
+      if (outcome.kind === "stopped" || this.#stopReason) return;
+      if (outcome.kind === "ended" && !this.#options.reconnect) {
+        this.#stopReason = "ended";
+        return;
+      }
+      const reason = outcome.kind === "ended" ? "stream ended" : outcome.reason;
+      if (!this.#connectedOnce) {
+        // A dead port or a typo in the host: say so at once rather than retrying in silence.
+        // Once a stream has been read, failures are retried as a browser would.
+        throw new SseToolError("connect", `cannot connect to ${target.host}: ${reason}`);
+      }
+      if (!this.#options.reconnect) {
+        throw new SseToolError("connect", `connection lost: ${reason} (--no-reconnect)`);
+      }
+      const decision = this.#policy.next();
+      if (!decision.reconnect) {
+        throw new SseToolError(
+          "connect",
+          `${reason}; giving up after ${decision.attemptsWithoutEvent} reconnects without an event (--max-retries)`,
+        );
+      }
+      const lastEventId = this.#decoder.lastEventId;
+      this.#info(`sse-tool: ${reason}; reconnecting in ${formatDelay(decision.delayMs)}`);
+      if (this.#options.verbose) {
+        this.#info(
+          lastEventId === ""
+            ? "* no Last-Event-ID to send (no id received yet)"
+            : `* will send Last-Event-ID: ${escapeForTerminalLine(lastEventId)}`,
+        );
+      }
+      clearTimeout(this.#idleTimer);
+      if (!(await this.#wait(decision.delayMs))) return;
+      this.#reconnects++;
+    }
+  }
+
+  async #connectOnce(
+    request: Omit<
+      Parameters<typeof openRequest>[0],
+      "signal" | "headersTimeoutMs" | "maxRedirects"
+    >,
+    isReconnect: boolean,
+  ): Promise<ConnectionOutcome> {
+    const verbose = this.#options.verbose;
+    if (verbose) {
+      this.#info(`> ${request.method} ${request.url}`);
+      for (const [name, value] of Object.entries(request.headers)) {
+        this.#info(`> ${name}: ${redactHeader(name, value)}`);
+      }
+    }
+    this.#armIdleTimer();
+    let response: HttpResponse;
+    try {
+      response = await openRequest({
+        ...request,
+        signal: this.#stopController.signal,
+        headersTimeoutMs: this.#connectTimeoutMs,
+        maxRedirects,
+        onRedirect: verbose
+          ? (status, location) => this.#info(`* ${status} redirect to ${location}`)
+          : undefined,
+      });
+    } catch (error) {
+      if (this.#stopReason) return { kind: "stopped" };
+      if (error instanceof SseToolError) throw error;
+      return { kind: "network-error", reason: describeNetworkError(error, this.#connectTimeoutMs) };
+    }
+    const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
+    const contentType = headerValue(response.headers, "content-type");
+    if (verbose) {
+      this.#info(`< HTTP ${statusLine}`);
+      for (const [name, value] of Object.entries(response.headers)) {
+        for (const item of Array.isArray(value) ? value : [value ?? ""]) {
+          this.#info(`< ${escapeForTerminalLine(name)}: ${escapeForTerminalLine(item)}`);
+        }
+      }
+    }
+    const verdict = judgeResponse(response.status, contentType, isReconnect);
+    if (verdict.kind !== "stream") {
+      if (verdict.kind === "stop") {
+        response.body.destroy();
+        this.#stopReason = "server-stop";
+        return { kind: "stopped" };
+      }
+      if (verdict.kind === "retry-later") {
+        response.body.destroy();
+        return { kind: "retry-later", reason: `HTTP ${statusLine}` };
+      }
+      const preview = describeBodyStart(await readBodyStart(response.body, errorBodyPreviewBytes));
+      const message =
+        verdict.reason === "http-status"
+          ? `HTTP ${statusLine} from ${response.url}`
+          : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
+      throw new SseToolError(verdict.reason, preview === "" ? message : `${message}: ${preview}`);
+    }
+
+    this.#connectedOnce = true;
+    if (response.contentEncoding !== undefined && verbose) {
+      this.#info(
+        `sse-tool: warning: the response is compressed (Content-Encoding: ${escapeForTerminalLine(response.contentEncoding)}); compression delays events through many proxies`,
+      );
+    }
+    if (verbose || this.#io.stdout.isTTY) {
+      this.#info(isReconnect ? "sse-tool: reconnected" : `sse-tool: connected to ${response.url}`);
+    }
+    if (this.#options.maxEvents === 0) {
+      response.body.destroy();
+      this.#stopReason = "max-events";
+      return { kind: "stopped" };
+    }
+    return this.#readBody(response);
+  }
+
+  async #readBody(response: HttpResponse): Promise<ConnectionOutcome> {
+    const decoder = this.#decoder;
+    const sink = this.#sink;
+    const raw = this.#options.raw === true;
+    const stopSignal = this.#stopController.signal;
+    const destroyOnStop = () => response.body.destroy();
+    stopSignal.addEventListener("abort", destroyOnStop);
+    decoder.startStream();
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        this.#idleTimer?.refresh();
+        this.#bytes += chunk.length;
+        this.#chunkTime = undefined;
+        if (raw) sink.pushBytes(chunk);
+        decoder.feed(chunk);
+        if (sink.hasPending) await sink.flush(stopSignal);
+        if (this.#stopReason || this.#tooLarge) break;
+      }
+    } catch (error) {
+      if (this.#stopReason) return { kind: "stopped" };
+      // §9.2.6: an unfinished block at the end of a body is discarded, never shown.
+      decoder.endStream();
+      return { kind: "network-error", reason: describeNetworkError(error) };
+    } finally {
+      stopSignal.removeEventListener("abort", destroyOnStop);
+      response.body.destroy();
+    }
+    if (this.#tooLarge) {
+      await sink.flush(stopSignal);
+      throw new SseToolError(
+        "too-large",
+        `an event or line is larger than --max-event-size (${formatBytes(this.#options.maxEventSize)})`,
+      );
+    }
+    if (this.#stopReason) return { kind: "stopped" };
+    decoder.endStream();
+    return { kind: "ended" };
+  }
+
+  readonly #onEvent = (event: StreamEvent): void => {
+    if (this.#stopReason) return;
+    this.#events++;
+    this.#policy.eventReceived();
+    if (this.#eventFilter && !this.#eventFilter.has(event.type)) return;
+    this.#shownEvents++;
+    if (this.#formatter) {
+      this.#sink.pushText(this.#formatter.formatEvent(event, this.#clockTime()));
+    } else if (this.#options.json) {
+      this.#sink.pushText(formatJsonLine(event, this.#isoTime()));
+    }
+    const maxEvents = this.#options.maxEvents;
+    if (maxEvents !== undefined && this.#shownEvents >= maxEvents) this.#stop("max-events");
+  };
+
+  readonly #onComment = (text: string): void => {
+    if (this.#stopReason) return;
+    if (this.#formatter)
+      this.#sink.pushText(this.#formatter.formatComment(text, this.#clockTime()));
+    else this.#sink.pushText(formatJsonComment(text, this.#isoTime()));
+  };
+
+  #clockTime(): string {
+    this.#chunkTime ??= formatClockTime(new Date());
+    return this.#chunkTime;
+  }
+
+  #isoTime(): string {
+    this.#chunkTime ??= new Date().toISOString();
+    return this.#chunkTime;
+  }
+
+  #createPrettyFormatter(): PrettyEventFormatter {
+    const level = decideColorLevel({
+      colorFlag: this.#options.color,
+      env: this.#io.env,
+      isTTY: this.#io.stdout.isTTY === true,
+      terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
+    });
+    const columns = (this.#io.stdout as { columns?: number }).columns;
+    return new PrettyEventFormatter({ chalk: new Chalk({ level }), width: columns ?? 100 });
+  }
+
+  #armIdleTimer(): void {
+    const idleMs = this.#options.idleTimeout;
+    if (idleMs === undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => this.#stop("idle-timeout"), idleMs);
+  }
+
+  /** Waits `ms`; false when the run was stopped meanwhile. */
+  #wait(ms: number): Promise<boolean> {
+    const signal = this.#stopController.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  #stop(reason: StopReason): void {
+    if (this.#stopReason) return;
+    this.#stopReason = reason;
+    this.#stopController.abort();
+  }
+
+  #handleInterrupts(): () => void {
+    const signal = this.#io.signal;
+    if (signal) {
+      const onAbort = () => this.#stop("interrupted");
+      if (signal.aborted) onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      return () => signal.removeEventListener("abort", onAbort);
+    }
+    let interrupts = 0;
+    const onSigint = () => {
+      // A second Ctrl-C while shutting down means "now".
+      if (++interrupts > 1) process.exit(ExitCode.interrupted);
+      this.#stop("interrupted");
+    };
+    process.on("SIGINT", onSigint);
+    return () => process.off("SIGINT", onSigint);
+  }
+
+  /** A status line on stderr; nothing once the stdout reader went away. */
+  #info(line: string): void {
+    if (this.#stopReason === "stdout-closed") return;
+    this.#io.stderr.write(`${line}\n`);
+  }
+}
+
+function parseTargetUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SseToolError("usage", `invalid URL: ${raw}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new SseToolError("usage", `unsupported URL scheme ${url.protocol} (use http or https)`);
+  }
+  return url;
+}
+
+function isJson(body: Buffer): boolean {
+  const first = body.find(
+    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
+  );
+  if (first !== 0x7b && first !== 0x5b) return false;
+  try {
+    JSON.parse(body.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The start of an error body on one line: whitespace runs collapsed, escaped, cut. */
+function describeBodyStart(bytes: Buffer): string {
+  const text = bytes.toString("utf8").replace(/\s+/g, " ").trim();
+  const cut = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return escapeForTerminalLine(cut);
+}
+
+const secretHeaders = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+]);
+
+/** Verbose output shows that a credential is sent, not the credential. */
+function redactHeader(name: string, value: string): string {
+  if (!secretHeaders.has(name)) return escapeForTerminalLine(value);
+  const space = value.indexOf(" ");
+  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
+  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,0 +1,103 @@
+/**
+ * The default, human view of a stream: one header per event (receive time, event type in a
+ * colour stable per type, id) and its data; JSON data laid out and coloured, multi-line data
+ * indented under the header. Everything from the server is escaped for the terminal.
+ */
+import type { ChalkInstance } from "chalk";
+import type { StreamEvent } from "../core/event-stream-decoder.js";
+import { type JsonPalette, layoutJson, looksLikeJsonContainer } from "./json-layout.js";
+import { escapeForTerminal, escapeForTerminalLine } from "./terminal-escape.js";
+
+/** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
+const maxJsonLayoutLength = 256 * 1024;
+const dataIndent = "  ";
+
+export interface PrettyFormatOptions {
+  chalk: ChalkInstance;
+  /** Columns available; JSON containers narrower than this stay on one line. */
+  width?: number;
+}
+
+/** `HH:MM:SS.mmm` in local time: when the chunk holding the event arrived. */
+export function formatClockTime(date: Date): string {
+  const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  const ms = date.getMilliseconds();
+  const millis = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`;
+  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}.${millis}`;
+}
+
+/** FNV-1a: a small, stable hash so an event type keeps its colour across runs. */
+export function hashName(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export class PrettyEventFormatter {
+  readonly #chalk: ChalkInstance;
+  readonly #width: number;
+  readonly #nameColors: Array<(text: string) => string>;
+  readonly #paintedNames = new Map<string, string>();
+  readonly #palette: JsonPalette;
+
+  constructor({ chalk, width = 100 }: PrettyFormatOptions) {
+    this.#chalk = chalk;
+    this.#width = width;
+    this.#nameColors = [
+      chalk.cyan,
+      chalk.magenta,
+      chalk.yellow,
+      chalk.green,
+      chalk.blue,
+      chalk.redBright,
+      chalk.cyanBright,
+      chalk.magentaBright,
+    ];
+    this.#palette = {
+      key: chalk.blue,
+      string: chalk.green,
+      number: chalk.yellow,
+      literal: chalk.magenta,
+      punctuation: (text) => text,
+    };
+  }
+
+  /** The event type, escaped and painted in its colour (cached: types repeat). */
+  eventName(type: string): string {
+    let painted = this.#paintedNames.get(type);
+    if (painted === undefined) {
+      const color = this.#nameColors[hashName(type) % this.#nameColors.length]!;
+      painted = this.#chalk.bold(color(escapeForTerminalLine(type)));
+      if (this.#paintedNames.size > 1000) this.#paintedNames.clear();
+      this.#paintedNames.set(type, painted);
+    }
+    return painted;
+  }
+
+  /** One event as text ending in a newline; `clock` is `formatClockTime` of its receive time. */
+  formatEvent(event: StreamEvent, clock: string): string {
+    const chalk = this.#chalk;
+    let header = `${chalk.dim(clock)} ${this.eventName(event.type)}`;
+    if (event.lastEventId !== "") {
+      header += ` ${chalk.dim(`id=${escapeForTerminalLine(event.lastEventId)}`)}`;
+    }
+    const data = event.data;
+    if (data === "") return `${header} ${chalk.dim("(empty)")}\n`;
+    if (data.length <= maxJsonLayoutLength && looksLikeJsonContainer(data)) {
+      const lines = layoutJson(data, this.#palette, this.#width - dataIndent.length);
+      if (lines.length === 1) return `${header} ${lines[0]}\n`;
+      return `${header}\n${dataIndent}${lines.join(`\n${dataIndent}`)}\n`;
+    }
+    const safe = escapeForTerminal(data);
+    if (!safe.includes("\n")) return `${header} ${safe}\n`;
+    return `${header}\n${dataIndent}${safe.split("\n").join(`\n${dataIndent}`)}\n`;
+  }
+
+  /** A comment line (heartbeat), shown only with --comments. */
+  formatComment(text: string, clock: string): string {
+    return `${this.#chalk.dim(`${clock} : ${escapeForTerminalLine(text)}`)}\n`;
+  }
+}

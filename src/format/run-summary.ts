@@ -1,0 +1,36 @@
+/** The one-line summary written to stderr when `listen` ends, and its unit formatting. */
+
+export interface RunTotals {
+  /** Events dispatched by the decoder. */
+  events: number;
+  /** Events written to stdout (after -e filtering). */
+  shownEvents: number;
+  /** Response body bytes received (after content decoding). */
+  bytes: number;
+  durationMs: number;
+  reconnects: number;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  return `${minutes} min ${seconds} s`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function formatRunSummary(totals: RunTotals): string {
+  const events =
+    totals.shownEvents === totals.events
+      ? plural(totals.events, "event")
+      : `${plural(totals.events, "event")} (${totals.shownEvents} shown)`;
+  return `${events}, ${formatBytes(totals.bytes)}, ${formatDuration(totals.durationMs)}, ${plural(totals.reconnects, "reconnect")}`;
+}

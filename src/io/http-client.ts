@@ -1,0 +1,202 @@
+/**
+ * The one HTTP client module (undici 7). Opens a request, follows redirects up to a bound,
+ * decodes a compressed body, and hands back the status, headers and body as a byte stream.
+ * The dispatcher is a parameter so tests hand in real local servers and proxies.
+ */
+import { STATUS_CODES } from "node:http";
+import { pipeline, type Readable } from "node:stream";
+import zlib from "node:zlib";
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, request } from "undici";
+import { SseToolError } from "../core/errors.js";
+
+export interface DispatcherOptions {
+  /** Accept any TLS certificate (`--insecure`). */
+  insecure?: boolean;
+  /** Explicit proxy URL (`--proxy`); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env`. */
+  proxy?: string;
+  env: Record<string, string | undefined>;
+  /** Upper bound for the TCP and TLS handshake. */
+  connectTimeoutMs: number;
+}
+
+const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/** A dispatcher for every request of one `listen` run. Close it when done. */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const tls = options.insecure ? { rejectUnauthorized: false } : {};
+  const agentOptions = {
+    connect: { timeout: options.connectTimeoutMs, ...tls },
+    // An event stream may be quiet for minutes; idleness is --idle-timeout's business.
+    bodyTimeout: 0,
+  };
+  if (options.proxy !== undefined) {
+    return new ProxyAgent({ ...agentOptions, uri: options.proxy, requestTls: tls });
+  }
+  if (proxyVariables.some((name) => options.env[name])) {
+    const env = options.env;
+    return new EnvHttpProxyAgent({
+      ...agentOptions,
+      requestTls: tls,
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY,
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
+      noProxy: env.no_proxy ?? env.NO_PROXY,
+    });
+  }
+  return new Agent(agentOptions);
+}
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  /** Time allowed for the response headers after the request was sent. */
+  headersTimeoutMs: number;
+  /** Redirects followed before giving up with a "redirect" error. */
+  maxRedirects: number;
+  /** Told about each redirect followed (for `-v`). */
+  onRedirect?: (status: number, location: string) => void;
+}
+
+export interface HttpResponse {
+  /** The URL that answered, after redirects. */
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The Content-Encoding the body was decoded from, or undefined when it was not encoded. */
+  contentEncoding: string | undefined;
+  /** The body bytes, already decoded from gzip/deflate/br. */
+  body: Readable;
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Sends the request and resolves when the final (non-redirect) response headers arrived. */
+export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
+  let url = input.url;
+  let method = input.method;
+  let body = input.body;
+  const headers = { ...input.headers };
+  for (let redirects = 0; ; redirects++) {
+    const response = await request(url, {
+      dispatcher: input.dispatcher,
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: input.signal,
+      headersTimeout: input.headersTimeoutMs,
+      bodyTimeout: 0,
+    });
+    const location = headerValue(response.headers, "location");
+    if (!redirectStatuses.has(response.statusCode) || location === undefined) {
+      return {
+        url,
+        status: response.statusCode,
+        statusText: response.statusText || STATUS_CODES[response.statusCode] || "",
+        headers: response.headers,
+        ...decodeBody(response.body, headerValue(response.headers, "content-encoding")),
+      };
+    }
+    await response.body.dump().catch(() => {});
+    if (redirects >= input.maxRedirects) {
+      throw new SseToolError(
+        "redirect",
+        `too many redirects (more than ${input.maxRedirects}); last one to ${location}`,
+      );
+    }
+    const next = new URL(location, url);
+    if (next.protocol !== "http:" && next.protocol !== "https:") {
+      throw new SseToolError("redirect", `redirect to unsupported URL ${next.href}`);
+    }
+    // As fetch does: 303, and 301/302 after a POST, continue as GET without the body.
+    if (
+      (response.statusCode === 303 && method !== "HEAD") ||
+      ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
+    ) {
+      method = "GET";
+      body = undefined;
+      delete headers["content-type"];
+    }
+    // Credentials are not handed to another origin (fetch strips Authorization the same way).
+    if (next.origin !== new URL(url).origin) {
+      delete headers.authorization;
+      delete headers.cookie;
+      delete headers["proxy-authorization"];
+    }
+    input.onRedirect?.(response.statusCode, next.href);
+    url = next.href;
+  }
+}
+
+function decoderFor(coding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress {
+  // Flush on every write so events are not held back, and accept a body cut short (a reset
+  // connection is reported by the socket, not as a zlib "unexpected end of file").
+  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  switch (coding) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.createGunzip(flush);
+    case "deflate":
+      return zlib.createInflate(flush);
+    case "br":
+      return zlib.createBrotliDecompress({
+        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+      });
+    default:
+      throw new SseToolError("content-type", `unsupported Content-Encoding: ${coding}`);
+  }
+}
+
+function decodeBody(
+  raw: Readable,
+  contentEncoding: string | undefined,
+): { body: Readable; contentEncoding: string | undefined } {
+  const codings = (contentEncoding ?? "")
+    .split(",")
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== "" && coding !== "identity");
+  if (codings.length === 0) return { body: raw, contentEncoding: undefined };
+  let decoders: Array<zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>;
+  try {
+    // Codings are listed in the order applied; undo them last first.
+    decoders = codings.reverse().map(decoderFor);
+  } catch (error) {
+    raw.destroy();
+    throw error;
+  }
+  const last = decoders[decoders.length - 1]!;
+  pipeline([raw, ...decoders], () => {
+    // Errors surface on `last`, which the caller reads.
+  });
+  return { body: last, contentEncoding: codings.reverse().join(", ") };
+}
+
+/** Reads up to `maxBytes` of a body (for error messages) and discards the rest. */
+export async function readBodyStart(body: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= maxBytes) break;
+    }
+  } catch {
+    // A body cut short still shows what arrived.
+  } finally {
+    body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes);
+}
