@@ -1,0 +1,119 @@
+/**
+ * A raw node:http SSE client for tests: collects events with our spec decoder and lets a test
+ * await "n events received" or "stream closed" by content, never by sleeping. Also
+ * `startServe()`: spawns `sse-tool serve --port 0 ...` and parses the URL it prints.
+ */
+import { type IncomingHttpHeaders, request } from "node:http";
+import { EventStreamDecoder, type StreamEvent } from "../../src/core/event-stream-decoder.js";
+import { type CliProcess, type CliRunOptions, startCli } from "./cli-process.js";
+
+export interface SseConnection {
+  status: number;
+  headers: IncomingHttpHeaders;
+  events: StreamEvent[];
+  comments: string[];
+  retries: number[];
+  /** Raw body bytes received. */
+  body: () => Buffer;
+  /** Resolves with the events once at least `count` arrived; rejects if closed first. */
+  waitForEvents(count: number, timeoutMs?: number): Promise<StreamEvent[]>;
+  /** Resolves when the response ended or the socket closed. */
+  closed: Promise<void>;
+  close(): void;
+}
+
+export function connectSse(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseConnection> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Accept: "text/event-stream", ...headers } });
+    req.on("error", reject);
+    req.on("response", (response) => {
+      const events: StreamEvent[] = [];
+      const comments: string[] = [];
+      const retries: number[] = [];
+      const chunks: Buffer[] = [];
+      let isClosed = false;
+      let waiters: Array<() => void> = [];
+      const notify = () => {
+        const current = waiters;
+        waiters = [];
+        for (const waiter of current) waiter();
+      };
+      const decoder = new EventStreamDecoder({
+        onEvent: (event) => events.push(event),
+        onComment: (text) => comments.push(text),
+        onRetry: (ms) => retries.push(ms),
+      });
+      let markClosed: () => void = () => {};
+      const closed = new Promise<void>((done) => {
+        markClosed = done;
+      });
+      const finish = () => {
+        if (isClosed) return;
+        isClosed = true;
+        decoder.endStream();
+        markClosed();
+        notify();
+      };
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        decoder.feed(chunk);
+        notify();
+      });
+      response.on("end", finish);
+      response.on("close", finish);
+      response.on("error", finish);
+      resolve({
+        status: response.statusCode ?? 0,
+        headers: response.headers,
+        events,
+        comments,
+        retries,
+        body: () => Buffer.concat(chunks),
+        closed,
+        close: () => {
+          req.destroy();
+          finish();
+        },
+        waitForEvents(count, timeoutMs = 15_000) {
+          return new Promise((done, fail) => {
+            const timer = setTimeout(() => {
+              fail(new Error(`timed out: ${events.length} of ${count} events received`));
+            }, timeoutMs);
+            const check = () => {
+              if (events.length >= count) {
+                clearTimeout(timer);
+                done(events);
+              } else if (isClosed) {
+                clearTimeout(timer);
+                fail(new Error(`stream closed after ${events.length} of ${count} events`));
+              } else {
+                waiters.push(check);
+              }
+            };
+            check();
+          });
+        },
+      });
+    });
+    req.end();
+  });
+}
+
+export interface RunningServe {
+  cli: CliProcess;
+  /** The stream URL printed on stderr, e.g. http://127.0.0.1:41234/events */
+  url: string;
+  /** http://127.0.0.1:port */
+  origin: string;
+}
+
+/** Starts `sse-tool serve --port 0 <args>` and waits for its "serving <url>" line. */
+export async function startServe(args: string[], options?: CliRunOptions): Promise<RunningServe> {
+  const cli = startCli(["serve", "--port", "0", ...args], options);
+  const stderr = await cli.waitForStderr(/serving (http:\/\/\S+)/);
+  const url = /serving (http:\/\/\S+)/.exec(stderr)?.[1] ?? "";
+  return { cli, url, origin: new URL(url).origin };
+}
