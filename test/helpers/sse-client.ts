@@ -17,6 +17,8 @@ export interface SseConnection {
   body: () => Buffer;
   /** Resolves with the events once at least `count` arrived; rejects if closed first. */
   waitForEvents(count: number, timeoutMs?: number): Promise<StreamEvent[]>;
+  /** Resolves once `predicate` holds after some input; rejects if closed first. */
+  waitUntil(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   /** Resolves when the response ended or the socket closed. */
   closed: Promise<void>;
   close(): void;
@@ -65,7 +67,7 @@ export function connectSse(
       response.on("end", finish);
       response.on("close", finish);
       response.on("error", finish);
-      resolve({
+      const connection: SseConnection = {
         status: response.statusCode ?? 0,
         headers: response.headers,
         events,
@@ -78,17 +80,26 @@ export function connectSse(
           finish();
         },
         waitForEvents(count, timeoutMs = 15_000) {
+          return connection
+            .waitUntil(
+              () => events.length >= count,
+              `${count} events (have ${events.length})`,
+              timeoutMs,
+            )
+            .then(() => events);
+        },
+        waitUntil(predicate, what, timeoutMs = 15_000) {
           return new Promise((done, fail) => {
             const timer = setTimeout(() => {
-              fail(new Error(`timed out: ${events.length} of ${count} events received`));
+              fail(new Error(`timed out waiting for ${what}; ${events.length} events received`));
             }, timeoutMs);
             const check = () => {
-              if (events.length >= count) {
+              if (predicate()) {
                 clearTimeout(timer);
-                done(events);
+                done();
               } else if (isClosed) {
                 clearTimeout(timer);
-                fail(new Error(`stream closed after ${events.length} of ${count} events`));
+                fail(new Error(`stream closed before ${what}; ${events.length} events received`));
               } else {
                 waiters.push(check);
               }
@@ -96,7 +107,8 @@ export function connectSse(
             check();
           });
         },
-      });
+      };
+      resolve(connection);
     });
     req.end();
   });

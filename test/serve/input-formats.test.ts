@@ -147,7 +147,10 @@ describe("input formats", () => {
 
 async function lines(chunks: Array<string | Buffer>, max = 100) {
   const out = [];
-  for await (const batch of readLineBatches(chunks, max)) out.push(...batch);
+  async function* source() {
+    yield* chunks;
+  }
+  for await (const batch of readLineBatches(source(), max)) out.push(...batch);
   return out;
 }
 
