@@ -165,7 +165,7 @@ program
     `
 Examples:
   sse-tool completion bash > ~/.local/share/bash-completion/completions/sse-tool
-  sse-tool completion zsh > "\${fpath[1]}/_sse-tool"
+  sse-tool completion zsh > ~/.zfunc/_sse-tool     # a directory on $fpath
   sse-tool completion fish > ~/.config/fish/completions/sse-tool.fish`,
   )
   .action(async (shell: CompletionShell) => {

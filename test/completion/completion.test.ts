@@ -120,6 +120,21 @@ describe("sse-tool completion zsh", () => {
     for (const command of subcommands) expect(script).toContain(`'${command}:`);
     for (const option of await longOptionsOf("listen")) expect(script).toContain(option);
   });
+
+  it("registers its function for sse-tool when sourced after compinit", async () => {
+    const { stdout } = await execFileAsync(
+      "zsh",
+      [
+        "-f",
+        "-c",
+        'autoload -Uz compinit && compinit -u -D && source "$1" && print -r -- "$_comps[sse-tool]"',
+        "zsh",
+        scriptPaths.zsh!,
+      ],
+      { cwd: workDir, env: { ...process.env, HOME: workDir } },
+    );
+    expect(stdout).toBe("_sse_tool\n");
+  });
 });
 
 describe("sse-tool completion fish", () => {
