@@ -11,6 +11,8 @@ export interface SseConnection {
   status: number;
   headers: IncomingHttpHeaders;
   events: StreamEvent[];
+  /** `performance.now()` when each event was decoded. */
+  arrivalMs: number[];
   comments: string[];
   retries: number[];
   /** Raw body bytes received. */
@@ -33,6 +35,7 @@ export function connectSse(
     req.on("error", reject);
     req.on("response", (response) => {
       const events: StreamEvent[] = [];
+      const arrivalMs: number[] = [];
       const comments: string[] = [];
       const retries: number[] = [];
       const chunks: Buffer[] = [];
@@ -44,7 +47,10 @@ export function connectSse(
         for (const waiter of current) waiter();
       };
       const decoder = new EventStreamDecoder({
-        onEvent: (event) => events.push(event),
+        onEvent: (event) => {
+          events.push(event);
+          arrivalMs.push(performance.now());
+        },
         onComment: (text) => comments.push(text),
         onRetry: (ms) => retries.push(ms),
       });
@@ -71,6 +77,7 @@ export function connectSse(
         status: response.statusCode ?? 0,
         headers: response.headers,
         events,
+        arrivalMs,
         comments,
         retries,
         body: () => Buffer.concat(chunks),

@@ -1,0 +1,236 @@
+/**
+ * `sse-tool serve` input: each format, bad lines, --strict, pacing, --loop, and hostile input
+ * (binary, invalid UTF-8, a 50 MB line, CRLF, empty). The built binary is spawned; one raw
+ * client receives what it serves with --exit-on-end.
+ */
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StreamEvent } from "../../src/core/event-stream-decoder.js";
+import { type CliProcess, type CliResult, runCli } from "../helpers/cli-process.js";
+import { connectSse, startServe } from "../helpers/sse-client.js";
+
+const running: CliProcess[] = [];
+afterEach(() => {
+  for (const cli of running.splice(0)) cli.kill("SIGKILL");
+});
+
+interface Served {
+  events: StreamEvent[];
+  /** Arrival time (ms, monotonic) of each event. */
+  arrivals: number[];
+  retries: number[];
+  comments: string[];
+  result: CliResult;
+}
+
+/** Serves `stdin` (or the file among `args`) to one client with --exit-on-end. */
+async function serveToOneClient(args: string[], stdin: string | Buffer = ""): Promise<Served> {
+  const serve = await startServe(["--exit-on-end", "--heartbeat", "0", ...args], { stdin });
+  running.push(serve.cli);
+  const client = await connectSse(serve.url);
+  await client.closed;
+  return {
+    events: client.events,
+    arrivals: client.arrivalMs,
+    retries: client.retries,
+    comments: client.comments,
+    result: await serve.cli.exited,
+  };
+}
+
+const data = (served: Served) => served.events.map((event) => event.data);
+
+let tempDir: string | undefined;
+async function tempFile(name: string, content: string | Buffer): Promise<string> {
+  tempDir ??= await mkdtemp(join(tmpdir(), "sse-tool-serve-"));
+  const path = join(tempDir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe("serve: input formats end to end", () => {
+  it("lines: each non-empty line is one event; --event names them; CRLF files read like LF", async () => {
+    const served = await serveToOneClient(
+      ["--format", "lines", "--event", "row"],
+      'a\r\n\r\nb c\r\n{"data":1}',
+    );
+    expect(served.events).toEqual([
+      { type: "row", data: "a", lastEventId: "" },
+      { type: "row", data: "b c", lastEventId: "" },
+      { type: "row", data: '{"data":1}', lastEventId: "" },
+    ]);
+    expect(served.result.code).toBe(0);
+    expect(served.result.stdout).toBe("");
+  });
+
+  it("ndjson: fields, JSON data, retry and comment reach the client", async () => {
+    const input = [
+      '{"event":"e","data":{"x":1},"id":"9","retry":75,"comment":"note"}',
+      '{"data":"two\\nlines"}',
+      '"just a string"',
+    ].join("\n");
+    const served = await serveToOneClient(["--format", "ndjson"], input);
+    expect(served.events).toEqual([
+      { type: "e", data: '{"x":1}', lastEventId: "9" },
+      { type: "message", data: "two\nlines", lastEventId: "9" },
+      { type: "message", data: "just a string", lastEventId: "9" },
+    ]);
+    expect(served.retries).toEqual([75]);
+    expect(served.comments).toEqual(["note"]);
+  });
+
+  it("ndjson with bad lines: one warning per line with its number, the rest delivered", async () => {
+    const input = '{"data":"a"}\n{oops\n{"data":"b","retry":-1}\n{"data":"c"}\n';
+    const served = await serveToOneClient(["--format", "ndjson", "--quiet"], input);
+    expect(data(served)).toEqual(["a", "c"]);
+    const warnings = served.result.stderr.split("\n").filter((line) => line.includes("<stdin>:"));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^sse-tool: <stdin>:2: invalid JSON .*, line skipped$/);
+    expect(warnings[1]).toMatch(/^sse-tool: <stdin>:3: bad "retry" -1 .*, line skipped$/);
+    expect(served.result.code).toBe(0);
+  });
+
+  it("--strict: a bad line is fatal, exit 1, one line naming it", async () => {
+    const result = await runCli(
+      ["serve", "--port", "0", "--no-wait", "--format", "ndjson", "--strict"],
+      {
+        stdin: '{"data":"a"}\nnope\n{"data":"b"}\n',
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^sse-tool: <stdin>:2: invalid JSON .* \(--strict\)$/m);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("sse: a saved curl -N capture is re-emitted event by event", async () => {
+    const capture =
+      ": welcome\nretry: 60\n\nid: 1\nevent: tick\ndata: one\n\ndata: two\ndata: more\n\nid: 2\ndata: three\n\n";
+    const served = await serveToOneClient(["--format", "sse"], capture);
+    expect(served.events).toEqual([
+      { type: "tick", data: "one", lastEventId: "1" },
+      { type: "message", data: "two\nmore", lastEventId: "1" },
+      { type: "message", data: "three", lastEventId: "2" },
+    ]);
+    expect(served.retries).toEqual([60]);
+    expect(served.comments).toEqual(["welcome"]);
+  });
+
+  it("auto: event-stream text is detected; mixed JSON and plain lines are decided per line", async () => {
+    const sse = await serveToOneClient([], "event: e\ndata: d\n\n");
+    expect(sse.events).toEqual([{ type: "e", data: "d", lastEventId: "" }]);
+    const mixed = await serveToOneClient(
+      [],
+      'plain\n{"event":"x","data":"y"}\n{"not":"an event"}\n',
+    );
+    expect(mixed.events.map((event) => [event.type, event.data])).toEqual([
+      ["message", "plain"],
+      ["x", "y"],
+      ["message", '{"not":"an event"}'],
+    ]);
+  });
+
+  it("a file argument is read, --loop replays it, --ids numbers the events", async () => {
+    const file = await tempFile("loop.txt", "a\nb\n");
+    const serve = await startServe(["--loop", "--ids", file]);
+    running.push(serve.cli);
+    const client = await connectSse(serve.url);
+    await client.waitForEvents(5);
+    expect(client.events.slice(0, 5)).toEqual(
+      ["a", "b", "a", "b", "a"].map((value, index) => ({
+        type: "message",
+        data: value,
+        lastEventId: String(index + 1),
+      })),
+    );
+    client.close();
+  });
+
+  it("--loop with stdin is a usage error; an unreadable file is a clear error", async () => {
+    const loop = await runCli(["serve", "--port", "0", "--loop"], { stdin: "a\n" });
+    expect(loop.code).toBe(2);
+    expect(loop.stderr).toMatch(/--loop needs a file/);
+    const missing = await runCli(["serve", "--port", "0", "/nonexistent/events.txt"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("sse-tool: cannot read /nonexistent/events.txt: ENOENT\n");
+  });
+});
+
+describe("serve: pacing", () => {
+  it("--timing original replays the recorded gaps of a listen --json capture", async () => {
+    const t0 = Date.parse("2024-05-01T10:00:00.000Z");
+    const at = (ms: number) => new Date(t0 + ms).toISOString();
+    const capture = [
+      { time: at(0), event: "message", id: "", data: "first" },
+      { time: at(0), event: "message", id: "", data: "burst" },
+      { time: at(600), event: "message", id: "", data: "after a pause" },
+      { time: at(600), event: "message", id: "", data: "burst again" },
+    ]
+      .map((record) => JSON.stringify(record))
+      .join("\n");
+    const file = await tempFile("capture.ndjson", capture);
+    const served = await serveToOneClient(["--timing", "original", file]);
+    expect(data(served)).toEqual(["first", "burst", "after a pause", "burst again"]);
+    const [a, b, c, d] = served.arrivals as [number, number, number, number];
+    // Timers never fire early, so the recorded 600 ms pause is a floor; the bursts are
+    // clearly shorter than the pause.
+    expect(c - b).toBeGreaterThanOrEqual(550);
+    expect(b - a).toBeLessThan(c - b);
+    expect(d - c).toBeLessThan(c - b);
+  });
+
+  it("--interval paces events", async () => {
+    const served = await serveToOneClient(["--interval", "150"], "a\nb\nc\n");
+    expect(data(served)).toEqual(["a", "b", "c"]);
+    const first = served.arrivals[0] ?? 0;
+    const last = served.arrivals[2] ?? 0;
+    expect(last - first).toBeGreaterThanOrEqual(280);
+  });
+});
+
+describe("serve: hostile input", () => {
+  it("binary data and invalid UTF-8: replaced with U+FFFD and warned with the line number", async () => {
+    const input = Buffer.concat([
+      Buffer.from("ok\n"),
+      Buffer.from([0x62, 0x69, 0x6e, 0x00, 0x01, 0xff, 0xfe, 0x0a]),
+      Buffer.from("caf\u00e9\n"),
+    ]);
+    const served = await serveToOneClient(["--format", "lines"], input);
+    expect(data(served)).toEqual(["ok", "bin\u0000\u0001\uFFFD\uFFFD", "café"]);
+    expect(served.result.stderr).toMatch(/<stdin>:2: invalid UTF-8, replaced with U\+FFFD/);
+    expect(served.result.code).toBe(0);
+  });
+
+  it("a 50 MB single line is skipped with a warning; the lines around it are delivered", async () => {
+    const input = Buffer.concat([
+      Buffer.from("before\n"),
+      Buffer.alloc(50 * 1024 * 1024, 0x78),
+      Buffer.from("\nafter\n"),
+    ]);
+    const served = await serveToOneClient(["--format", "lines"], input);
+    expect(data(served)).toEqual(["before", "after"]);
+    expect(served.result.stderr).toMatch(/<stdin>:2: line longer than 8388608 bytes, skipped/);
+    expect(served.result.code).toBe(0);
+  });
+
+  it("empty input: no events, clean exit with --exit-on-end", async () => {
+    const served = await serveToOneClient([], "");
+    expect(served.events).toEqual([]);
+    expect(served.result.code).toBe(0);
+    expect(served.result.stderr).toMatch(/ended after 0 events/);
+  });
+
+  it("an id with CR, LF or NUL is rejected with a warning, the other events are sent", async () => {
+    const input =
+      '{"data":"a","id":"bad\\nid"}\n{"data":"b","id":"x\\u0000"}\n{"data":"c","id":"good"}\n';
+    const served = await serveToOneClient(["--format", "ndjson"], input);
+    expect(served.events).toEqual([{ type: "message", data: "c", lastEventId: "good" }]);
+    expect(served.result.stderr).toMatch(
+      /<stdin>:1: id must not contain CR, LF or NUL, event skipped/,
+    );
+    expect(served.result.stderr).toMatch(
+      /<stdin>:2: id must not contain CR, LF or NUL, event skipped/,
+    );
+  });
+});
