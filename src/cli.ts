@@ -6,6 +6,7 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { byteSize, collect, secondsToMs, wholeNumber } from "./cli-values.js";
+import type { DoctorCliOptions } from "./commands/doctor.js";
 import type { ListenCliOptions } from "./commands/listen.js";
 import { runCommand } from "./commands/run-command.js";
 import type { ServeCliOptions } from "./commands/serve.js";
@@ -152,6 +153,40 @@ program
   .option("--no-color", "no colours")
   .action(async (options: { color: boolean }) => {
     await runCommand(async () => (await import("./commands/demo.js")).demo(options));
+  });
+
+program
+  .command("doctor")
+  .description("Watch an SSE endpoint for a while and report what will break for clients.")
+  .argument("<url>", "the event-stream URL (http or https)")
+  .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
+  .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
+  .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
+  .option("--insecure", "accept any TLS certificate")
+  .option("--proxy <url>", "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+  .option("--duration <s>", "how long to watch the stream", secondsToMs, 10_000)
+  .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
+  .option("--json", "print the report as one JSON object")
+  .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+  .addHelpText(
+    "after",
+    `
+Checks: status, content-type, compression, cache-control, proxy-buffering, cors,
+events, bursts, heartbeat, ids, resume (reconnects with Last-Event-ID), retry,
+line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a fix.
+
+Examples:
+  sse-tool doctor http://localhost:8080/events
+  sse-tool doctor --duration 30 --origin https://app.example.com https://api.example.com/events
+  sse-tool doctor --json http://localhost:8080/events | jq '.checks[] | select(.status != "pass")'
+
+Exit codes:
+  0    no check failed (warnings allowed)
+  1    at least one check failed
+  2    usage error`,
+  )
+  .action(async (url: string, options: DoctorCliOptions) => {
+    await runCommand(async () => (await import("./commands/doctor.js")).doctor(url, options));
   });
 
 program

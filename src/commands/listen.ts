@@ -19,6 +19,7 @@ import { formatBytes, formatRunSummary } from "../format/run-summary.js";
 import { escapeForTerminalLine } from "../format/terminal-escape.js";
 import {
   createDispatcher,
+  discardBody,
   type HttpResponse,
   headerValue,
   openRequest,
@@ -352,12 +353,12 @@ class ListenRun {
     const verdict = judgeResponse(response.status, contentType, isReconnect);
     if (verdict.kind !== "stream") {
       if (verdict.kind === "stop") {
-        response.body.destroy();
+        discardBody(response.body);
         this.#stopReason = "server-stop";
         return { kind: "stopped" };
       }
       if (verdict.kind === "retry-later") {
-        response.body.destroy();
+        discardBody(response.body);
         return { kind: "retry-later", reason: `HTTP ${statusLine}` };
       }
       const preview = describeBodyStart(await readBodyStart(response.body, errorBodyPreviewBytes));
@@ -378,7 +379,7 @@ class ListenRun {
       this.#info(isReconnect ? "sse-tool: reconnected" : `sse-tool: connected to ${response.url}`);
     }
     if (this.#options.maxEvents === 0) {
-      response.body.destroy();
+      discardBody(response.body);
       this.#stopReason = "max-events";
       return { kind: "stopped" };
     }
@@ -390,7 +391,7 @@ class ListenRun {
     const sink = this.#sink;
     const raw = this.#options.raw === true;
     const stopSignal = this.#stopController.signal;
-    const destroyOnStop = () => response.body.destroy();
+    const destroyOnStop = () => discardBody(response.body);
     stopSignal.addEventListener("abort", destroyOnStop);
     decoder.startStream();
     try {
@@ -410,7 +411,7 @@ class ListenRun {
       return { kind: "network-error", reason: describeNetworkError(error) };
     } finally {
       stopSignal.removeEventListener("abort", destroyOnStop);
-      response.body.destroy();
+      discardBody(response.body);
     }
     if (this.#tooLarge) {
       await sink.flush(stopSignal);

@@ -109,13 +109,18 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       };
     }
     await response.body.dump().catch(() => {});
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new SseToolError("redirect", `redirect to an invalid Location from ${url}`);
+    }
     if (redirects >= input.maxRedirects) {
       throw new SseToolError(
         "redirect",
-        `too many redirects (more than ${input.maxRedirects}); last one to ${location}`,
+        `too many redirects (more than ${input.maxRedirects}); last one to ${next.href}`,
       );
     }
-    const next = new URL(location, url);
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       throw new SseToolError("redirect", `redirect to unsupported URL ${next.href}`);
     }
@@ -173,7 +178,7 @@ function decodeBody(
     // Codings are listed in the order applied; undo them last first.
     decoders = codings.reverse().map(decoderFor);
   } catch (error) {
-    raw.destroy();
+    discardBody(raw);
     throw error;
   }
   const last = decoders[decoders.length - 1]!;
@@ -196,7 +201,16 @@ export async function readBodyStart(body: Readable, maxBytes: number): Promise<B
   } catch {
     // A body cut short still shows what arrived.
   } finally {
-    body.destroy();
+    discardBody(body);
   }
   return Buffer.concat(chunks).subarray(0, maxBytes);
+}
+
+/**
+ * Stops reading a body and releases its connection. undici's body emits an "aborted" error
+ * when destroyed early; nobody needs that error, and unheard it would crash the process.
+ */
+export function discardBody(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
 }

@@ -1,0 +1,223 @@
+/**
+ * Reconnection as a browser does it (HTML §9.2.3), plus the bounds a CLI needs: Last-Event-ID
+ * on resume, the server's retry:, capped and backed-off delays, give-up, and Ctrl-C.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, startCli } from "../helpers/cli-process.js";
+import {
+  eventStreamHeaders,
+  startTestServer,
+  type TestServer,
+} from "../helpers/http-test-server.js";
+
+/** Per-route request log: the Last-Event-ID each connection sent ("-" for none). */
+const sentIds: Record<string, string[]> = {};
+
+function route(
+  name: string,
+  handler: (connection: number, lastEventId: string | undefined, response: ServerResponse) => void,
+) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    const key = new URL(request.url ?? "", "http://x").searchParams.get("run") ?? "";
+    const log = (sentIds[`${name}/${key}`] ??= []);
+    const lastEventId = request.headers["last-event-id"] as string | undefined;
+    log.push(lastEventId ?? "-");
+    handler(log.length, lastEventId, response);
+  };
+}
+
+const idsOf = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { id: string; data: string });
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({
+    // Sends retry: 50 and one event per connection, three times, then 204.
+    "/resume": route("resume", (connection, _id, response) => {
+      if (connection > 3) return void response.writeHead(204).end();
+      response.writeHead(200, eventStreamHeaders);
+      response.end(`retry: 50\nid: ${connection}\ndata: event ${connection}\n\n`);
+    }),
+    // No ids, no retry: the client's --retry is used and no Last-Event-ID is sent.
+    "/anonymous": route("anonymous", (connection, _id, response) => {
+      if (connection > 2) return void response.writeHead(204).end();
+      response.writeHead(200, eventStreamHeaders);
+      response.end(`data: anonymous ${connection}\n\n`);
+    }),
+    // Closes cleanly after every 3 events; resumes after the Last-Event-ID; 12 in all.
+    "/every-3": route("every-3", (_connection, lastEventId, response) => {
+      const from = Number(lastEventId ?? 0) + 1;
+      if (from > 12) return void response.writeHead(204).end();
+      response.writeHead(200, eventStreamHeaders);
+      let body = "";
+      for (let n = from; n < from + 3; n++) body += `id: ${n}\ndata: event ${n}\n\n`;
+      response.end(body);
+    }),
+    // Resets the TCP connection in the middle of event 3, then resumes from the Last-Event-ID.
+    "/reset": route("reset", (connection, lastEventId, response) => {
+      if (connection === 1) {
+        response.writeHead(200, eventStreamHeaders);
+        response.write("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: par", () => {
+          setTimeout(() => response.socket?.resetAndDestroy(), 20);
+        });
+        return;
+      }
+      if (connection === 2 && lastEventId === "2") {
+        response.writeHead(200, eventStreamHeaders);
+        return void response.end("id: 3\ndata: partial no more\n\nid: 4\ndata: d\n\n");
+      }
+      response.writeHead(204).end();
+    }),
+    // One event, then two 500s, then recovery with one more event, then 204.
+    "/flaky": route("flaky", (connection, _id, response) => {
+      if (connection === 1 || connection === 4) {
+        response.writeHead(200, eventStreamHeaders);
+        return void response.end(`id: ${connection}\ndata: ok ${connection}\n\n`);
+      }
+      if (connection <= 3) {
+        return void response.writeHead(500, { "content-type": "text/plain" }).end("boom");
+      }
+      response.writeHead(204).end();
+    }),
+    // retry: 0 and no events, forever: the client must back off anyway.
+    "/retry-zero": route("retry-zero", (_connection, _id, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.end("retry: 0\n\n");
+    }),
+    // A huge retry: value, then the stream ends.
+    "/retry-huge": route("retry-huge", (_connection, _id, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.end("retry: 999999999999\nid: 9\ndata: x\n\n");
+    }),
+    // One event then a clean end; for waits that are interrupted.
+    "/once": route("once", (_connection, _id, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.end("id: 5\ndata: only\n\n");
+    }),
+  });
+});
+afterAll(() => server.close());
+
+describe.concurrent("listen reconnects", () => {
+  it("reconnects after a clean end, sends Last-Event-ID and uses the server's retry:", async () => {
+    const result = await runCli(["listen", "--json", `${server.url}/resume`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout).map((e) => e.id)).toEqual(["1", "2", "3"]);
+    expect(sentIds["resume/"]).toEqual(["-", "1", "2", "3"]);
+    expect(result.stderr).toContain("sse-tool: stream ended; reconnecting in 50 ms\n");
+    expect(result.stderr).toMatch(
+      /server answered 204 No Content \(stop\): 3 events, .*, 3 reconnects\n$/,
+    );
+  });
+
+  it("--retry sets the reconnection time; no Last-Event-ID without an id", async () => {
+    const result = await runCli(["listen", "--json", "--retry", "60", `${server.url}/anonymous`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("reconnecting in 60 ms\n");
+    expect(sentIds["anonymous/"]).toEqual(["-", "-", "-"]);
+  });
+
+  it("--last-event-id starts the resume point; -v shows the id sent and the wait", async () => {
+    const result = await runCli([
+      "listen",
+      "--json",
+      "-v",
+      "--retry",
+      "5",
+      "--last-event-id",
+      "6",
+      `${server.url}/every-3?run=v`,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout).map((e) => e.id)).toEqual(["7", "8", "9", "10", "11", "12"]);
+    expect(sentIds["every-3/v"]).toEqual(["6", "9", "12"]);
+    expect(result.stderr).toContain("> last-event-id: 6\n");
+    expect(result.stderr).toContain("* will send Last-Event-ID: 9\n");
+  });
+
+  it("a server closing every 3 events: all 12 shown once, in order, 4 reconnects", async () => {
+    const result = await runCli(["listen", "--json", "--retry", "5", `${server.url}/every-3`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout).map((e) => Number(e.id))).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect(result.stderr).toMatch(/12 events, .*, 4 reconnects\n$/);
+  });
+
+  it("a reset mid-chunk resumes with Last-Event-ID: no duplicate, no partial event", async () => {
+    const result = await runCli(["listen", "--json", "--retry", "20", `${server.url}/reset`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout)).toEqual([
+      { id: "1", data: "a", time: expect.any(String), event: "message" },
+      { id: "2", data: "b", time: expect.any(String), event: "message" },
+      { id: "3", data: "partial no more", time: expect.any(String), event: "message" },
+      { id: "4", data: "d", time: expect.any(String), event: "message" },
+    ]);
+    expect(sentIds["reset/"]).toEqual(["-", "2", "4"]);
+    expect(result.stderr).toContain(
+      "sse-tool: connection reset by the server; reconnecting in 20 ms\n",
+    );
+  });
+
+  it("--no-reconnect: a clean end exits 0 without a second request", async () => {
+    const result = await runCli([
+      "listen",
+      "--json",
+      "--no-reconnect",
+      `${server.url}/once?run=nr`,
+    ]);
+    expect(result.code).toBe(0);
+    expect(sentIds["once/nr"]).toEqual(["-"]);
+    expect(result.stderr).toMatch(/^sse-tool: stream ended: 1 event, /);
+  });
+
+  it("a 500 on reconnect backs off, then resumes when the server recovers", async () => {
+    const result = await runCli(["listen", "--json", "--retry", "20", `${server.url}/flaky`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout).map((e) => e.data)).toEqual(["ok 1", "ok 4"]);
+    const waits = [...result.stderr.matchAll(/reconnecting in (\d+) ms/g)].map((m) => Number(m[1]));
+    expect(waits).toEqual([20, 200, 400, 20]);
+    expect(result.stderr).toContain(
+      "sse-tool: HTTP 500 Internal Server Error; reconnecting in 200 ms\n",
+    );
+  });
+
+  it("retry: 0 with no events backs off anyway; --max-retries gives up (exit 1)", async () => {
+    const result = await runCli(["listen", "--max-retries", "3", `${server.url}/retry-zero`]);
+    expect(result.code).toBe(1);
+    const waits = [...result.stderr.matchAll(/reconnecting in (\d+) ms/g)].map((m) => Number(m[1]));
+    expect(waits).toEqual([0, 200, 400]);
+    expect(result.stderr).toMatch(
+      /sse-tool: stream ended; giving up after 3 reconnects without an event \(--max-retries\)\n$/,
+    );
+    expect(sentIds["retry-zero/"]).toHaveLength(4);
+  });
+
+  it("a huge retry: is capped at 60 s; Ctrl-C during that wait exits 130 with a summary", async () => {
+    const cli = startCli(["listen", "-v", "--json", `${server.url}/retry-huge`]);
+    await cli.waitForStderr("reconnecting in 60.0 s");
+    expect(cli.stderr).toContain("server asked for retry: 999999999999 ms; capped at 60000 ms");
+    cli.kill("SIGINT");
+    const result = await cli.exited;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(
+      /sse-tool: interrupted: 1 event, \d+ B, [\d.]+ s, 0 reconnects\n$/,
+    );
+  });
+
+  it("Ctrl-C during the reconnect wait: summary on stderr, exit 130", async () => {
+    const cli = startCli(["listen", "--retry", "30000", `${server.url}/once?run=sigint`]);
+    await cli.waitForStderr("reconnecting in 30.0 s");
+    cli.kill("SIGINT");
+    const result = await cli.exited;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toContain("only");
+    expect(result.stderr).toMatch(
+      /\nsse-tool: interrupted: 1 event, \d+ B, [\d.]+ s, 0 reconnects\n$/,
+    );
+  });
+});
