@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventStreamDecoder, type StreamEvent } from "../../src/core/event-stream-decoder.js";
 import { runCli } from "../helpers/cli-process.js";
-import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
+import {
+  type RouteHandler,
+  sendChunks,
+  startTestServer,
+  type TestServer,
+} from "../helpers/http-test-server.js";
 import { dripBytes } from "../helpers/sse-routes.js";
 
 interface Shown {
@@ -119,12 +124,13 @@ const featureStream = Buffer.from(
 
 let server: TestServer;
 beforeAll(async () => {
-  const routes: Record<string, ReturnType<typeof sendChunks>> = {};
+  const routes: Record<string, RouteHandler> = {};
   cases.forEach((testCase, index) => {
-    routes[`/case/${index}`] = sendChunks([testCase.body], {
-      "content-type": "text/event-stream; charset=iso-8859-1",
-      "cache-control": "no-cache",
-    });
+    // The charset parameter is wrong on purpose: §9.2.5 decodes UTF-8 whatever it says.
+    routes[`/case/${index}`] = (_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream; charset=iso-8859-1" });
+      response.end(testCase.body);
+    };
   });
   routes["/garbage"] = sendChunks([garbage(20_000)]);
   routes["/drip"] = dripBytes(featureStream);

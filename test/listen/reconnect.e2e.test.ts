@@ -20,7 +20,8 @@ function route(
 ) {
   return (request: IncomingMessage, response: ServerResponse) => {
     const key = new URL(request.url ?? "", "http://x").searchParams.get("run") ?? "";
-    const log = (sentIds[`${name}/${key}`] ??= []);
+    const log = sentIds[`${name}/${key}`] ?? [];
+    sentIds[`${name}/${key}`] = log;
     const lastEventId = request.headers["last-event-id"] as string | undefined;
     log.push(lastEventId ?? "-");
     handler(log.length, lastEventId, response);
