@@ -39,6 +39,8 @@ export interface DoctorObservation {
   /** The request failed before any response (DNS, refused, TLS, timeout). */
   connectError?: string;
   status?: number;
+  /** The start of a body that is not an event stream (an error page), whitespace collapsed. */
+  bodyStart?: string;
   /** Response headers, names lower-case, repeated headers joined with ", ". */
   headers: Record<string, string>;
   /** The HTTP version of the response ("1.1"). */
@@ -136,16 +138,19 @@ export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
       ),
     ];
   }
-  const results = [checkStatus(observation), checkContentType(observation)];
-  const isStream = results.every((result) => result.status !== "fail");
-  results.push(
-    checkCompression(observation),
-    checkCacheControl(observation),
-    checkProxyBuffering(observation),
-    checkCors(observation),
-  );
-  if (!isStream) {
+  const results = [checkStatus(observation)];
+  if (results[0]!.status === "fail") {
+    results.push(skip("content-type", `not checked: HTTP ${observation.status}`));
+  } else {
+    results.push(checkContentType(observation));
+  }
+  if (results.some((result) => result.status === "fail")) {
+    // Not an event stream: the remaining checks would only describe an error page.
     const ids: CheckId[] = [
+      "compression",
+      "cache-control",
+      "proxy-buffering",
+      "cors",
       "events",
       "bursts",
       "heartbeat",
@@ -155,9 +160,13 @@ export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
       "line-endings",
       "event-size",
     ];
-    for (const id of ids) results.push(skip(id, "no event stream to watch"));
+    for (const id of ids) results.push(skip(id, "no event stream to check"));
   } else {
     results.push(
+      checkCompression(observation),
+      checkCacheControl(observation),
+      checkProxyBuffering(observation),
+      checkCors(observation),
       checkEvents(observation),
       checkBursts(observation),
       checkHeartbeat(observation),
@@ -186,9 +195,10 @@ export function checkStatus(o: DoctorObservation): CheckResult {
       "answer 200 with an event stream (204 is only for telling clients to stop)",
     );
   }
+  const body = o.bodyStart ? `: ${o.bodyStart.slice(0, 120)}` : "";
   return fail(
     "status",
-    `HTTP ${o.status}: EventSource fails the connection and does not reconnect`,
+    `HTTP ${o.status}: EventSource fails the connection and does not reconnect${body}`,
     "answer 200 with Content-Type: text/event-stream",
   );
 }

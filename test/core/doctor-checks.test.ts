@@ -60,6 +60,15 @@ type Fault = [
 
 const faults: Fault[] = [
   [
+    "404 error page: only the status, the rest is skipped",
+    (o) => {
+      o.status = 404;
+      o.headers = { "content-type": "text/plain" };
+      o.events = [];
+    },
+    [["status", "fail"]],
+  ],
+  [
     "404",
     (o) => {
       o.status = 404;
