@@ -129,7 +129,11 @@ export class BroadcastHub {
       result.published.push({ seq, id: withId.id });
     }
     if (blocks.length === 0) return result;
-    const batch = Buffer.from(blocks.join(""));
+    // Not Buffer.from(): small strings would land in Node's shared 8 KiB pool, and the history
+    // keeping a view of one event would pin the whole slab.
+    const text = blocks.join("");
+    const batch = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+    batch.write(text);
     let offset = 0;
     for (const entry of entries) {
       this.#remember({
