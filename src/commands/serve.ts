@@ -118,7 +118,7 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopRequested) return;
     stopRequested = true;
-    log(`${signal}: flushing to ${hub.clientCount} client(s) and closing`);
+    say(`${signal}: flushing to ${hub.clientCount} client(s) and closing`);
     // Events already read are published at once, then the streams are ended below.
     void pump.stop().then(signalled);
   };
