@@ -33,6 +33,11 @@ export function hashName(name: string): number {
     hash ^= name.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  // FNV's low bits depend only on the low bits of each character; mix the high bits down so
+  // `hash % colours` spreads short names over the palette.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x45d9f3b);
+  hash ^= hash >>> 16;
   return hash >>> 0;
 }
 

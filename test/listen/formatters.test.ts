@@ -1,0 +1,292 @@
+/** Table-driven tests of the pure pieces behind `listen`: formatting, colour, policy, headers. */
+import { Chalk } from "chalk";
+import { describe, expect, it } from "vitest";
+import { judgeResponse, mimeEssence } from "../../src/core/event-stream-response.js";
+import { ReconnectPolicy } from "../../src/core/reconnect-policy.js";
+import { buildRequestHeaders, parseHeaderOptions } from "../../src/core/request-headers.js";
+import { decideColorLevel } from "../../src/format/color-level.js";
+import { layoutJson, looksLikeJsonContainer } from "../../src/format/json-layout.js";
+import { formatJsonComment, formatJsonLine } from "../../src/format/json-lines-format.js";
+import {
+  formatClockTime,
+  hashName,
+  PrettyEventFormatter,
+} from "../../src/format/pretty-event-format.js";
+import { formatBytes, formatRunSummary } from "../../src/format/run-summary.js";
+import { escapeForTerminal, escapeForTerminalLine } from "../../src/format/terminal-escape.js";
+import { describeNetworkError } from "../../src/io/network-error.js";
+
+describe("escapeForTerminal", () => {
+  it.each([
+    ["plain text", "plain text"],
+    ["tab\tand\nnewline kept", "tab\tand\nnewline kept"],
+    ["\x1b[2J clear", "\\x1b[2J clear"],
+    ["\x1b]0;title\x07", "\\x1b]0;title\\x07"],
+    ["nul\0 bs\b cr\r", "nul\\x00 bs\\x08 cr\\r"],
+    ["del\x7f c1\x9b csi \x85", "del\\x7f c1\\x9b csi \\x85"],
+    ["\u202egnp.exe \u2066iso\u2069", "\\u202egnp.exe \\u2066iso\\u2069"],
+    ["line\u2028sep", "line\\u2028sep"],
+    ["émoji 🌍 中文 \uFFFD", "émoji 🌍 中文 \uFFFD"],
+  ])("%j -> %j", (input, expected) => {
+    expect(escapeForTerminal(input)).toBe(expected);
+  });
+
+  it("the one-line variant also escapes LF but keeps TAB", () => {
+    expect(escapeForTerminalLine("a\nb\tc\x1b")).toBe("a\\nb\tc\\x1b");
+  });
+});
+
+describe("decideColorLevel", () => {
+  it.each([
+    [{ colorFlag: true, env: {}, isTTY: true }, 1],
+    [{ colorFlag: true, env: {}, isTTY: true, terminalLevel: 3 as const }, 3],
+    [{ colorFlag: true, env: {}, isTTY: false }, 0],
+    [{ colorFlag: false, env: {}, isTTY: true }, 0],
+    [{ colorFlag: true, env: { NO_COLOR: "1" }, isTTY: true }, 0],
+    [{ colorFlag: true, env: { NO_COLOR: "" }, isTTY: true }, 1],
+    [{ colorFlag: true, env: { FORCE_COLOR: "1" }, isTTY: false }, 1],
+    [{ colorFlag: true, env: { FORCE_COLOR: "3" }, isTTY: false }, 3],
+    [{ colorFlag: true, env: { FORCE_COLOR: "0" }, isTTY: true }, 0],
+    [{ colorFlag: true, env: { FORCE_COLOR: "1", NO_COLOR: "1" }, isTTY: true }, 0],
+    [{ colorFlag: false, env: { FORCE_COLOR: "1" }, isTTY: true }, 0],
+    [{ colorFlag: true, env: { TERM: "dumb" }, isTTY: true }, 0],
+  ])("%j -> level %i", (inputs, expected) => {
+    expect(decideColorLevel(inputs)).toBe(expected);
+  });
+});
+
+describe("PrettyEventFormatter (no colour)", () => {
+  const formatter = new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }), width: 60 });
+  const event = (data: string, type = "message", lastEventId = "") => ({ type, data, lastEventId });
+
+  it.each([
+    [event("hello"), "10:00:00.000 message hello\n"],
+    [event("hello", "tick", "42"), "10:00:00.000 tick id=42 hello\n"],
+    [event(""), "10:00:00.000 message (empty)\n"],
+    [event("a\nb"), "10:00:00.000 message\n  a\n  b\n"],
+    [event('{"a":1,"b":[true,null]}'), '10:00:00.000 message {"a": 1, "b": [true, null]}\n'],
+    [event("[1, 2]"), "10:00:00.000 message [1, 2]\n"],
+    [event("{not json"), "10:00:00.000 message {not json\n"],
+    [event("42"), "10:00:00.000 message 42\n"],
+    [event("x\x1b[2Jy", "ev\nil", "i\x1bd"), "10:00:00.000 ev\\nil id=i\\x1bd x\\x1b[2Jy\n"],
+    [
+      event(
+        '{"choices":[{"delta":{"content":"Hello, this is long enough to wrap"},"index":0}],"model":"m"}',
+      ),
+      [
+        "10:00:00.000 message",
+        "  {",
+        '    "choices": [',
+        "      {",
+        '        "delta": {',
+        '          "content": "Hello, this is long enough to wrap"',
+        "        },",
+        '        "index": 0',
+        "      }",
+        "    ],",
+        '    "model": "m"',
+        "  }",
+        "",
+      ].join("\n"),
+    ],
+  ])("%j", (input, expected) => {
+    expect(formatter.formatEvent(input, "10:00:00.000")).toBe(expected);
+  });
+
+  it("keeps numbers and escapes exactly as sent", () => {
+    expect(formatter.formatEvent(event('{"n":12345678901234567890,"s":"\\u00e9\\n"}'), "t")).toBe(
+      't message {"n": 12345678901234567890, "s": "\\u00e9\\n"}\n',
+    );
+  });
+
+  it("formats comments on one line, escaped", () => {
+    expect(formatter.formatComment("ping\x1b", "10:00:00.000")).toBe("10:00:00.000 : ping\\x1b\n");
+  });
+});
+
+describe("PrettyEventFormatter (colour)", () => {
+  const formatter = new PrettyEventFormatter({ chalk: new Chalk({ level: 1 }) });
+
+  it("gives an event type the same colour every time, and types different colours", () => {
+    const a = formatter.eventName("update");
+    expect(formatter.eventName("update")).toBe(a);
+    expect(a).toMatch(/^\x1b\[1m\x1b\[\d+mupdate\x1b\[39m\x1b\[22m$/);
+    const colours = new Set(
+      ["message", "update", "ping", "delta", "done", "error"].map(
+        (name) => /\x1b\[(\d+)mname/.exec(formatter.eventName(name).replace(name, "name"))?.[1],
+      ),
+    );
+    expect(colours.size).toBeGreaterThan(2);
+    expect(hashName("update")).toBe(hashName("update"));
+  });
+
+  it("colours JSON tokens", () => {
+    const lines = layoutJson(
+      '{"k":"v","n":1,"t":true}',
+      {
+        key: (t) => `<k>${t}`,
+        string: (t) => `<s>${t}`,
+        number: (t) => `<n>${t}`,
+        literal: (t) => `<l>${t}`,
+        punctuation: (t) => t,
+      },
+      80,
+    );
+    expect(lines).toEqual(['{<k>"k": <s>"v", <k>"n": <n>1, <k>"t": <l>true}']);
+  });
+});
+
+describe("JSON detection", () => {
+  it.each([
+    ['{"a":1}', true],
+    ["[]", true],
+    ["{", false],
+    [" {}", false],
+    ["42", false],
+    ['"str"', false],
+    ["hello", false],
+  ])("%j -> %s", (data, expected) => {
+    expect(looksLikeJsonContainer(data)).toBe(expected);
+  });
+});
+
+describe("formatJsonLine", () => {
+  it("writes exactly time, event, id, data in that order", () => {
+    const line = formatJsonLine(
+      { type: "up\x1bdate", data: 'a\n"b"\u2028', lastEventId: "" },
+      "2026-01-01T00:00:00.000Z",
+    );
+    expect(line).toBe(
+      '{"time":"2026-01-01T00:00:00.000Z","event":"up\\u001bdate","id":"","data":"a\\n\\"b\\"\u2028"}\n',
+    );
+    expect(Object.keys(JSON.parse(line))).toEqual(["time", "event", "id", "data"]);
+    expect(formatJsonComment("hb", "T")).toBe('{"time":"T","comment":"hb"}\n');
+  });
+});
+
+describe("summary", () => {
+  it.each([
+    [
+      { events: 1, shownEvents: 1, bytes: 10, durationMs: 1234, reconnects: 1 },
+      "1 event, 10 B, 1.2 s, 1 reconnect",
+    ],
+    [
+      { events: 5, shownEvents: 2, bytes: 2048, durationMs: 61_000, reconnects: 0 },
+      "5 events (2 shown), 2.0 KiB, 1 min 1 s, 0 reconnects",
+    ],
+  ])("%j", (totals, expected) => {
+    expect(formatRunSummary(totals)).toBe(expected);
+  });
+  it("formats sizes", () => {
+    expect(formatBytes(3 * 1024 ** 2)).toBe("3.0 MiB");
+  });
+  it("formats the receive time as local HH:MM:SS.mmm", () => {
+    expect(formatClockTime(new Date(2026, 0, 1, 9, 5, 7, 8))).toBe("09:05:07.008");
+  });
+});
+
+describe("ReconnectPolicy", () => {
+  it("waits the reconnection time first, then backs off while no event arrives", () => {
+    const policy = new ReconnectPolicy({ reconnectionTimeMs: 50 });
+    const delays = Array.from({ length: 12 }, () => {
+      const decision = policy.next();
+      return decision.reconnect ? decision.delayMs : -1;
+    });
+    expect(delays).toEqual([
+      50, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
+    ]);
+    policy.eventReceived();
+    expect(policy.next()).toEqual({ reconnect: true, delayMs: 50, attemptsWithoutEvent: 1 });
+  });
+
+  it("caps a huge server retry: and backs off from retry: 0", () => {
+    const policy = new ReconnectPolicy({ reconnectionTimeMs: 3000 });
+    expect(policy.setServerRetry(999_999_999_999)).toBe(60_000);
+    expect(policy.setServerRetry(0)).toBe(0);
+    expect([policy.next(), policy.next()].map((d) => (d.reconnect ? d.delayMs : -1))).toEqual([
+      0, 200,
+    ]);
+  });
+
+  it("a --retry above the cap raises the cap; --max-retries gives up", () => {
+    expect(new ReconnectPolicy({ reconnectionTimeMs: 120_000 }).maxDelayMs).toBe(120_000);
+    const policy = new ReconnectPolicy({ reconnectionTimeMs: 10, maxRetries: 2 });
+    expect(policy.next().reconnect).toBe(true);
+    expect(policy.next().reconnect).toBe(true);
+    expect(policy.next()).toEqual({ reconnect: false, attemptsWithoutEvent: 2 });
+  });
+});
+
+describe("judgeResponse", () => {
+  it.each([
+    [200, "text/event-stream", false, "stream"],
+    [200, "Text/Event-Stream; charset=utf-8", false, "stream"],
+    [201, "text/event-stream", false, "stream"],
+    [204, undefined, false, "stop"],
+    [200, "text/plain", false, "fail"],
+    [200, undefined, false, "fail"],
+    [200, "text/event-streams", false, "fail"],
+    [404, "text/event-stream", false, "fail"],
+    [500, "text/plain", false, "fail"],
+    [500, "text/plain", true, "retry-later"],
+    [503, undefined, true, "retry-later"],
+    [429, undefined, true, "retry-later"],
+    [401, undefined, true, "fail"],
+  ])("%i %j reconnect=%s -> %s", (status, contentType, isReconnect, kind) => {
+    expect(judgeResponse(status, contentType, isReconnect).kind).toBe(kind);
+  });
+  it("takes the MIME essence", () => {
+    expect(mimeEssence(" TEXT/Event-Stream ;x=y")).toBe("text/event-stream");
+  });
+});
+
+describe("request headers", () => {
+  it("parses -H lines; 'Name:' removes a default; Last-Event-ID only when non-empty", () => {
+    const userHeaders = parseHeaderOptions(["X-Token: a: b", "Cache-Control:"]);
+    expect(userHeaders).toEqual([
+      ["x-token", "a: b"],
+      ["cache-control", ""],
+    ]);
+    expect(
+      buildRequestHeaders({ userHeaders, lastEventId: "", hasBody: false, bodyIsJson: false }),
+    ).toEqual({
+      accept: "text/event-stream",
+      "x-token": "a: b",
+    });
+    expect(
+      buildRequestHeaders({ userHeaders: [], lastEventId: "7", hasBody: true, bodyIsJson: true }),
+    ).toEqual({
+      accept: "text/event-stream",
+      "cache-control": "no-cache",
+      "content-type": "application/json",
+      "last-event-id": "7",
+    });
+  });
+  it.each([["nocolon"], [": value"], ["bad name: v"]])("rejects %j", (line) => {
+    expect(() => parseHeaderOptions([line])).toThrow(/invalid header/);
+  });
+});
+
+describe("describeNetworkError", () => {
+  it.each([
+    [Object.assign(new Error("x"), { code: "ECONNREFUSED" }), "connection refused"],
+    [
+      new AggregateError([Object.assign(new Error("x"), { code: "ECONNREFUSED" })]),
+      "connection refused",
+    ],
+    [
+      Object.assign(new Error("x"), { code: "UND_ERR_SOCKET", cause: { code: "ECONNRESET" } }),
+      "connection reset by the server",
+    ],
+    [
+      Object.assign(new Error("x"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
+      "no response headers within 2 s",
+    ],
+    [
+      Object.assign(new Error("x"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
+      "TLS certificate not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); --insecure accepts it",
+    ],
+  ])("%s", (error, expected) => {
+    expect(describeNetworkError(error, 2000)).toBe(expected);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * --max-event-size against a 50 MB line: a clean error, and memory that stays bounded. Memory is
+ * the child's peak RSS as measured by GNU time (`/usr/bin/time -f %M`), not a self-report.
+ */
+import { spawn } from "node:child_process";
+import type { ServerResponse } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { binPath } from "../helpers/cli-process.js";
+import {
+  eventStreamHeaders,
+  startTestServer,
+  type TestServer,
+} from "../helpers/http-test-server.js";
+
+const lineBytes = 50 * 1024 * 1024;
+
+/** Sends one event, then a single 50 MB data line, honouring back-pressure. */
+function hugeLine(_request: unknown, response: ServerResponse): void {
+  response.writeHead(200, eventStreamHeaders);
+  response.write("data: small\n\ndata: ");
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  let sent = 0;
+  const pump = () => {
+    while (sent < lineBytes && !response.destroyed) {
+      sent += chunk.length;
+      if (!response.write(chunk)) return void response.once("drain", pump);
+    }
+    if (!response.destroyed) response.end("\n\n");
+  };
+  pump();
+}
+
+interface MeasuredRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  peakRssKiB: number;
+}
+
+function runMeasured(args: string[]): Promise<MeasuredRun> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "peak-rss-kib %M", process.execPath, binPath, ...args],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.on("close", () => {
+      const match = /peak-rss-kib (\d+)\n$/.exec(stderr);
+      const ownStderr = stderr.replace(
+        /(Command exited with non-zero status \d+\n)?peak-rss-kib \d+\n$/,
+        "",
+      );
+      const status = /Command exited with non-zero status (\d+)/.exec(stderr);
+      resolve({
+        code: status ? Number(status[1]) : 0,
+        stdout,
+        stderr: ownStderr,
+        peakRssKiB: Number(match?.[1] ?? Number.NaN),
+      });
+    });
+  });
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ "/huge-line": hugeLine });
+});
+afterAll(() => server.close());
+
+describe("listen --max-event-size", () => {
+  it("a 50 MB line over the limit is a clean error (exit 1) with bounded memory", async () => {
+    const result = await runMeasured([
+      "listen",
+      "--json",
+      "--max-event-size",
+      "1MiB",
+      `${server.url}/huge-line`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).data).toBe("small");
+    expect(result.stderr).toMatch(
+      /sse-tool: an event or line is larger than --max-event-size \(1\.0 MiB\)\n$/,
+    );
+    // Measured: ~105 MiB peak here (Node itself ~60 MiB); reading the whole 50 MB line into
+    // memory instead peaks above 350 MiB.
+    expect(result.peakRssKiB).toBeLessThan(200 * 1024);
+  });
+});
