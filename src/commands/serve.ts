@@ -7,9 +7,11 @@ import { createReadStream } from "node:fs";
 import { access, constants } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { Readable } from "node:stream";
+import { resolveAccessToken } from "../core/access-token.js";
 import { BroadcastHub } from "../core/broadcast-hub.js";
 import { SseToolError } from "../core/errors.js";
 import { EventPump } from "../io/event-pump.js";
+import { installServeRoutes } from "../io/serve-routes.js";
 import { SseServer } from "../io/sse-server.js";
 
 export interface ServeCliOptions {
@@ -87,10 +89,23 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     log,
     warn: say,
   });
+  // Viewer page at /, POST publishing, and the --token guard (src/io/serve-routes.ts).
+  const token = resolveAccessToken(options.token, process.env.SSE_TOOL_TOKEN);
+  installServeRoutes(server, {
+    hub,
+    streamPath,
+    ui: options.ui,
+    publish: options.publish,
+    token,
+    ...(options.event === undefined ? {} : { defaultEventType: options.event }),
+    log,
+  });
   const url = await server.listen();
   say(`serving ${url}`);
-  if (!isLoopback(options.host)) {
-    say(`warning: listening on ${options.host}: anyone who can reach this machine can connect`);
+  if (!isLoopback(options.host) && token === undefined) {
+    say(
+      `warning: listening on ${options.host} without --token: anyone who can reach this machine can read and publish`,
+    );
   }
 
   const pump = new EventPump({
