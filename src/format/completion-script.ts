@@ -261,7 +261,11 @@ function zshArgumentSpecs(args: CompletionArgument[]): string[] {
   return args.map((arg, index) => {
     const position = arg.variadic ? "*" : String(index + 1);
     const optional = arg.optional && !arg.variadic ? ":" : "";
-    return shellQuote(`${position}:${optional}${zshDescription(arg.name)}:${zshAction(arg.value)}`);
+    // A free-text argument only shows its name, and only while the word is not an option:
+    // a bare message would stop zsh from inserting `--json` for `--js` (the _guard idiom).
+    const action =
+      arg.value.kind === "text" ? `_guard "^-*" ${arg.value.name}` : zshAction(arg.value);
+    return shellQuote(`${position}:${optional}${zshDescription(arg.name)}:${action}`);
   });
 }
 

@@ -137,6 +137,42 @@ describe("sse-tool completion zsh", () => {
   });
 });
 
+/**
+ * Types each line followed by TAB and Enter into an interactive zsh (through zsh/zpty) that
+ * has loaded the script with compinit; there `sse-tool` is a function printing its arguments,
+ * so the output shows each command line as completion left it.
+ */
+const zshDriver = `
+zmodload zsh/zpty
+script=$1; shift
+zpty z 'TERM=dumb zsh -f -i'
+zpty -w z "PS1='> '; autoload -Uz compinit; compinit -u -D; source \${(q)script}; sse-tool() { print -r -- \\"C\\"\\"ALLED:\\$*\\" }"
+for line in "$@"; do zpty -w -n z "$line"$'\\t\\n'; done
+zpty -w z 'print -r -- "D""ONE"'
+zpty -r z output '*DONE*'
+zpty -d z
+print -r -- \${(F)\${(M)\${(f)output//$'\\r'/}:#CALLED:*}}
+`;
+
+async function zshComplete(lines: string[]): Promise<string[]> {
+  const driverPath = join(workDir, "zsh-driver.zsh");
+  await writeFile(driverPath, zshDriver);
+  const { stdout } = await execFileAsync("zsh", ["-f", driverPath, scriptPaths.zsh!, ...lines], {
+    cwd: workDir,
+    env: { ...process.env, HOME: workDir },
+    timeout: 15_000,
+  });
+  return stdout.split("\n").filter((line) => line !== "");
+}
+
+describe("sse-tool completion zsh, typed into a real zsh", () => {
+  it("completes `sse-tool li` and `sse-tool listen --js`, and --format values", async () => {
+    expect(
+      await zshComplete(["sse-tool li", "sse-tool listen --js", "sse-tool serve --format nd"]),
+    ).toEqual(["CALLED:listen", "CALLED:listen --json", "CALLED:serve --format ndjson"]);
+  });
+});
+
 describe("sse-tool completion fish", () => {
   it("passes fish -n and names every subcommand", async () => {
     await execFileAsync("fish", ["--no-config", "-n", scriptPaths.fish!]);
