@@ -7,11 +7,13 @@
  * - `text/plain`: the whole body is one event's data (one trailing line break, as `echo`
  *   adds, is dropped).
  * - anything else (`application/json`, `application/x-ndjson`, or curl's default form type):
- *   one JSON value, or NDJSON (one JSON value per non-empty line) for several events. Each
- *   value is read like a line of `serve --format ndjson`.
+ *   one JSON value (pretty-printed is fine), or NDJSON (one JSON value per non-empty line) for
+ *   several events. Each value is read exactly like a line of `serve --format ndjson`, by the
+ *   same parser (src/core/input-formats.ts).
  */
 import type { OutgoingEvent } from "./event-stream-encoder.js";
 import { outgoingEventProblem } from "./event-stream-encoder.js";
+import { createInputParser, type InputParserOptions } from "./input-formats.js";
 
 /** Bodies larger than this get 413; publishing is for events, not uploads. */
 export const maxPublishBodyBytes = 1024 * 1024;
@@ -21,108 +23,78 @@ export type PublishBodyResult =
   | { ok: false; error: PublishBodyProblem };
 
 export interface PublishBodyProblem {
-  type: "empty-body" | "invalid-json" | "invalid-event";
+  type: "empty-body" | "invalid-event";
   message: string;
-  /** 1-based line of the body the problem is on, for NDJSON bodies. */
+  /** 1-based line of the body the problem is on. */
   line?: number;
 }
 
 export function parsePublishBody(
   contentType: string | undefined,
   bodyText: string,
+  options: InputParserOptions = {},
 ): PublishBodyResult {
   const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (mediaType === "text/plain") {
     const data = bodyText.replace(/(\r\n|\r|\n)$/, "");
     if (data === "") return problem("empty-body", "the body is empty: nothing to publish");
-    return { ok: true, events: [{ data }] };
+    const event: OutgoingEvent = { data };
+    if (options.defaultEventType !== undefined) event.event = options.defaultEventType;
+    return { ok: true, events: [event] };
   }
   if (bodyText.trim() === "") return problem("empty-body", "the body is empty: nothing to publish");
 
-  // One JSON value, which may span several lines (pretty-printed), is one event.
-  const whole = parseJson(bodyText);
-  if (whole.ok) {
-    const read = eventFromJsonValue(whole.value);
-    return read.ok ? { ok: true, events: [read.event] } : problem("invalid-event", read.message);
-  }
-
+  // One JSON value, which may span several lines (pretty-printed), is one event: read it as
+  // the single line it would be in an NDJSON file.
+  const whole = parseJsonValue(bodyText);
+  const lines = whole.ok ? [JSON.stringify(whole.value)] : bodyText.split(/\r\n|\r|\n/);
+  const parser = createInputParser("ndjson", options);
   const events: OutgoingEvent[] = [];
-  const lines = bodyText.split(/\r\n|\r|\n/);
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === "") continue;
+  for (const [index, text] of lines.entries()) {
     const lineNumber = index + 1;
-    const parsed = parseJson(line);
-    if (!parsed.ok) {
-      return problem(
-        "invalid-json",
-        `line ${lineNumber}: not JSON (${parsed.message}); send text with Content-Type: text/plain`,
-        lineNumber,
-      );
+    for (const item of parser.pushLine(text, lineNumber)) {
+      if (item.kind === "warning") {
+        // The file reader skips a bad line with a warning; a publisher gets a 400 instead.
+        const reason = item.message.replace(/, line skipped$/, "");
+        return problem("invalid-event", whole.ok ? reason : `line ${lineNumber}: ${reason}`, {
+          line: lineNumber,
+          hint: /invalid JSON/.test(reason),
+        });
+      }
+      const encodingProblem = outgoingEventProblem(item.event);
+      if (encodingProblem !== undefined) {
+        return problem(
+          "invalid-event",
+          whole.ok ? encodingProblem : `line ${lineNumber}: ${encodingProblem}`,
+          { line: lineNumber },
+        );
+      }
+      events.push(item.event);
     }
-    const read = eventFromJsonValue(parsed.value);
-    if (!read.ok)
-      return problem("invalid-event", `line ${lineNumber}: ${read.message}`, lineNumber);
-    events.push(read.event);
   }
+  for (const item of parser.end()) if (item.kind === "event") events.push(item.event);
   return { ok: true, events };
 }
 
-type EventRead = { ok: true; event: OutgoingEvent } | { ok: false; message: string };
-
-/**
- * One JSON value as an event, with the fields of the `ndjson` input format: `event`, `data`
- * (a string, or any JSON value sent as its JSON text), `id`, `retry`, `comment`. Other fields
- * (such as `time` from `listen --json`) are ignored. A value that is not an object is the data.
- */
-export function eventFromJsonValue(value: unknown): EventRead {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: true, event: { data: typeof value === "string" ? value : JSON.stringify(value) } };
-  }
-  const fields = value as Record<string, unknown>;
-  const event: OutgoingEvent = {};
-  if (fields.event !== undefined) {
-    if (typeof fields.event !== "string") return { ok: false, message: "event must be a string" };
-    event.event = fields.event;
-  }
-  if (fields.data !== undefined) {
-    event.data = typeof fields.data === "string" ? fields.data : JSON.stringify(fields.data);
-  }
-  if (fields.id !== undefined) {
-    if (typeof fields.id !== "string" && typeof fields.id !== "number") {
-      return { ok: false, message: "id must be a string" };
-    }
-    event.id = String(fields.id);
-  }
-  if (fields.retry !== undefined) {
-    if (typeof fields.retry !== "number") return { ok: false, message: "retry must be a number" };
-    event.retry = fields.retry;
-  }
-  if (fields.comment !== undefined) {
-    if (typeof fields.comment !== "string") {
-      return { ok: false, message: "comment must be a string" };
-    }
-    event.comment = fields.comment;
-  }
-  if (Object.keys(event).length === 0) {
-    return { ok: false, message: "an event needs at least one of event, data, id, retry, comment" };
-  }
-  const encodingProblem = outgoingEventProblem(event);
-  if (encodingProblem !== undefined) return { ok: false, message: encodingProblem };
-  return { ok: true, event };
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseJsonValue(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  } catch {
+    return { ok: false };
   }
 }
 
 function problem(
   type: PublishBodyProblem["type"],
   message: string,
-  line?: number,
+  where: { line?: number; hint?: boolean } = {},
 ): PublishBodyResult {
-  return { ok: false, error: line === undefined ? { type, message } : { type, message, line } };
+  const text = where.hint ? `${message}; send text with Content-Type: text/plain` : message;
+  return {
+    ok: false,
+    error:
+      where.line === undefined
+        ? { type, message: text }
+        : { type, message: text, line: where.line },
+  };
 }

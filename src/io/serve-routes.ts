@@ -97,18 +97,17 @@ function publishFromRequest(
       sendJson(response, 400, { error: "the body is not valid UTF-8" });
       return;
     }
-    const parsed = parsePublishBody(request.headers["content-type"], bodyText);
+    const parsed = parsePublishBody(
+      request.headers["content-type"],
+      bodyText,
+      options.defaultEventType === undefined ? {} : { defaultEventType: options.defaultEventType },
+    );
     if (!parsed.ok) {
       const { message, line } = parsed.error;
       sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
       return;
     }
-    const events = parsed.events.map((event) =>
-      event.event === undefined && options.defaultEventType !== undefined
-        ? { ...event, event: options.defaultEventType }
-        : event,
-    );
-    const result = options.hub.publish(events);
+    const result = options.hub.publish(parsed.events);
     const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     options.log(`${result.published.length} published by ${label}`);
     sendJson(response, 202, {

@@ -37,7 +37,8 @@ describe("parsePublishBody", () => {
       name: "listen --json output (time ignored)",
       type: "application/x-ndjson",
       body: '{"time":"2026-01-01T00:00:00.000Z","event":"message","id":"","data":"hi"}',
-      events: [{ event: "message", id: "", data: "hi" }],
+      // "message" is the default type and "" the initial id: neither needs sending.
+      events: [{ data: "hi" }],
     },
     {
       name: "a numeric id becomes its text",
@@ -64,18 +65,37 @@ describe("parsePublishBody", () => {
   it.each([
     { name: "empty JSON body", type: "application/json", body: " \n", kind: "empty-body" },
     { name: "empty text body", type: "text/plain", body: "\n", kind: "empty-body" },
-    { name: "not JSON", type: "application/json", body: "hello", kind: "invalid-json", line: 1 },
+    { name: "not JSON", type: "application/json", body: "hello", kind: "invalid-event", line: 1 },
     {
       name: "bad NDJSON line",
       type: "application/x-ndjson",
       body: '{"data":"a"}\n{oops\n',
-      kind: "invalid-json",
+      kind: "invalid-event",
       line: 2,
     },
-    { name: "event not a string", type: undefined, body: '{"event":1}', kind: "invalid-event" },
-    { name: "id with a newline", type: undefined, body: '{"id":"a\\nb"}', kind: "invalid-event" },
-    { name: "negative retry", type: undefined, body: '{"retry":-1}', kind: "invalid-event" },
-    { name: "no known field", type: undefined, body: '{"foo":1}', kind: "invalid-event" },
+    {
+      name: "event not a string",
+      type: undefined,
+      body: '{"event":1,"data":"x"}',
+      kind: "invalid-event",
+      line: 1,
+    },
+    {
+      name: "id with a newline",
+      type: undefined,
+      body: '{"id":"a\\nb"}',
+      kind: "invalid-event",
+      line: 1,
+    },
+    {
+      name: "negative retry",
+      type: undefined,
+      body: '{"retry":-1}',
+      kind: "invalid-event",
+      line: 1,
+    },
+    { name: "no known field", type: undefined, body: '{"foo":1}', kind: "invalid-event", line: 1 },
+    { name: "only a name", type: undefined, body: '{"event":"x"}', kind: "invalid-event", line: 1 },
   ])("rejects $name", ({ type, body, kind, line }) => {
     const result = parsePublishBody(type, body);
     expect(result.ok).toBe(false);
