@@ -45,6 +45,9 @@ export function renderViewerPage(options: ViewerPageOptions): string {
   <button id="clear" type="button">Clear</button>
 </header>
 <main>
+  <div class="columns" aria-hidden="true">
+    <span>Received</span><span>Event</span><span>Last ID</span><span>Data</span>
+  </div>
   <p id="empty" class="empty">Waiting for events…</p>
   <ol id="events" class="events" reversed></ol>
 </main>
@@ -99,10 +102,12 @@ button:hover { border-color: var(--accent); }
 button[aria-pressed="true"] { background: var(--accent); border-color: var(--accent);
   color: #fff; }
 main { padding: 12px 16px 40px; }
-.empty { color: var(--muted); }
+.empty { color: var(--muted); padding: 0 10px; }
+.columns, .event { display: grid; grid-template-columns: 6.5rem 9rem 5rem 1fr; gap: 12px; }
+.columns { padding: 0 11px 6px; font-size: 11px; text-transform: uppercase;
+  letter-spacing: 0.06em; color: var(--muted); }
 .events { list-style: none; margin: 0; padding: 0; }
-.event { display: grid; grid-template-columns: 7.5em 10em 6em 1fr; gap: 12px;
-  padding: 8px 10px; background: var(--panel); border: 1px solid var(--line);
+.event { padding: 8px 10px; background: var(--panel); border: 1px solid var(--line);
   border-radius: 6px; margin-bottom: 6px; align-items: start; }
 .event[hidden] { display: none; }
 .event-time, .event-id { font-family: var(--mono); font-size: 12px; color: var(--muted);
@@ -119,6 +124,7 @@ main { padding: 12px 16px 40px; }
 .event-data.json { color: var(--text); }
 .event-data.empty-data::before { content: "(empty)"; color: var(--muted); }
 @media (max-width: 720px) {
+  .columns { display: none; }
   .event { grid-template-columns: 1fr 1fr 1fr; }
   .event-data { grid-column: 1 / -1; }
 }
