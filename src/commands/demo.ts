@@ -35,9 +35,11 @@ export async function demo(options: { color: boolean }): Promise<number> {
     reconnect: false,
   });
   let listenDone = false;
-  void listening.finally(() => {
+  const markDone = () => {
     listenDone = true;
-  });
+  };
+  // Its failure is reported by `await listening` below; this only notes that it stopped.
+  listening.then(markDone, markDone);
   try {
     await Promise.race([server.firstClient, listening]);
     for (const step of demoSteps) {

@@ -118,6 +118,12 @@ export class EventPump {
       for (const item of parser.end()) {
         if (item.kind === "warning") this.#problem(item.line, item.message);
       }
+    } catch (error) {
+      if (error instanceof SseToolError) throw error;
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new SseToolError("input", `cannot read ${options.sourceName}: ${reason}`, {
+        cause: error,
+      });
     } finally {
       source.destroy();
     }

