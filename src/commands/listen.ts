@@ -65,7 +65,8 @@ export const listenDefaults: ListenCliOptions = {
 export interface ListenIo {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
-  stdin: Readable;
+  /** Read only for `-d @-`; the process's stdin when not given. */
+  stdin?: Readable;
   env: Record<string, string | undefined>;
   /** Aborting it stops the run like Ctrl-C (exit 130). Without it, SIGINT is handled here. */
   signal?: AbortSignal;
@@ -102,7 +103,7 @@ export async function listen(
 }
 
 function processIo(): ListenIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
 class ListenRun {
@@ -173,7 +174,9 @@ class ListenRun {
     const target = parseTargetUrl(this.#url);
     const userHeaders = parseHeaderOptions(options.header ?? []);
     const body =
-      options.data === undefined ? undefined : await readRequestBody(options.data, this.#io.stdin);
+      options.data === undefined
+        ? undefined
+        : await readRequestBody(options.data, this.#io.stdin ?? process.stdin);
     const method = options.method?.toUpperCase() ?? (body ? "POST" : "GET");
     const bodyIsJson = body !== undefined && isJson(body);
     if (!options.raw && !options.json) this.#formatter = this.#createPrettyFormatter();

@@ -1,10 +1,10 @@
 /**
- * Lays out JSON event data for the pretty view: indented, coloured, short containers kept on
- * one line. It re-indents the text as the server sent it (token by token) instead of printing
- * `JSON.parse` output, so numbers beyond double precision and string escapes are shown exactly
- * as received.
+ * Lays out JSON event data for the pretty view: coloured, short containers kept on one line,
+ * long ones indented. It re-indents the text as the server sent it, token by token, instead of
+ * printing `JSON.parse` output, so numbers beyond double precision and string escapes are shown
+ * exactly as received. One pass both tokenizes and validates, so non-JSON data costs little.
  */
-import { escapeForTerminalLine } from "./terminal-escape.js";
+import { escapeForTerminalLine, needsTerminalEscaping } from "./terminal-escape.js";
 
 /** How each kind of token is painted; identity functions give plain text. */
 export interface JsonPalette {
@@ -16,40 +16,149 @@ export interface JsonPalette {
 }
 
 type JsonNode =
-  | { kind: "scalar"; text: string; paint: keyof JsonPalette }
+  | { kind: "scalar"; text: string; paint: "string" | "number" | "literal" }
   | { kind: "array"; items: JsonNode[]; width: number }
   | { kind: "object"; entries: Array<{ key: string; value: JsonNode }>; width: number };
 
-const tokenPattern = /\s*("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null|[{}[\]:,])/y;
+/** RFC 8259 tokens, each after optional whitespace: string, number, literal, punctuation. */
+const tokenPattern =
+  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/y;
+const trailingWhitespace = /^[ \t\n\r]*$/;
 
-/** Data worth laying out as JSON: an object or array that parses. Cheap check first. */
-export function looksLikeJsonContainer(data: string): boolean {
+// Parser states for the validating tokenizer.
+const expectValue = 0;
+const expectValueOrClose = 1;
+const expectKey = 2;
+const expectKeyOrClose = 3;
+const expectColon = 4;
+const expectCommaOrClose = 5;
+const done = 6;
+
+/**
+ * The tokens of `data` when it is a JSON object or array (RFC 8259), else undefined. Only data
+ * starting with `{` or `[` is scanned: plain text events pay one character comparison.
+ */
+export function jsonContainerTokens(data: string): string[] | undefined {
   const first = data.charCodeAt(0);
-  // Only `{` or `[` at the very start: plain text events never pay for JSON.parse.
-  if (first !== 0x7b && first !== 0x5b) return false;
-  try {
-    JSON.parse(data);
-    return true;
-  } catch {
-    return false;
+  if (first !== 0x7b && first !== 0x5b) return undefined;
+  const tokens: string[] = [];
+  const stack: number[] = []; // 0x7b for objects, 0x5b for arrays
+  let state = expectValue;
+  let position = 0;
+  tokenPattern.lastIndex = 0;
+  while (state !== done) {
+    tokenPattern.lastIndex = position;
+    const match = tokenPattern.exec(data);
+    if (!match) return undefined;
+    position = tokenPattern.lastIndex;
+    let token = match[0];
+    const lead = token.charCodeAt(0);
+    if (lead === 0x20 || lead === 0x09 || lead === 0x0a || lead === 0x0d) token = token.trimStart();
+    const c = token.charCodeAt(0);
+    tokens.push(token);
+    switch (state) {
+      case expectKeyOrClose:
+      case expectKey:
+        if (c === 0x22) state = expectColon;
+        else if (c === 0x7d && state === expectKeyOrClose) state = close(stack, 0x7b);
+        else return undefined;
+        break;
+      case expectColon:
+        if (c !== 0x3a) return undefined;
+        state = expectValue;
+        break;
+      case expectCommaOrClose:
+        if (c === 0x2c) state = stack[stack.length - 1] === 0x7b ? expectKey : expectValue;
+        else if (c === 0x7d || c === 0x5d) state = close(stack, c === 0x7d ? 0x7b : 0x5b);
+        else return undefined;
+        break;
+      default:
+        // expectValue or expectValueOrClose
+        if (c === 0x7b) {
+          stack.push(0x7b);
+          state = expectKeyOrClose;
+        } else if (c === 0x5b) {
+          stack.push(0x5b);
+          state = expectValueOrClose;
+        } else if (c === 0x5d && state === expectValueOrClose) {
+          state = close(stack, 0x5b);
+        } else if (c === 0x7d || c === 0x5d || c === 0x3a || c === 0x2c) {
+          return undefined;
+        } else {
+          state = stack.length === 0 ? done : expectCommaOrClose;
+        }
+    }
+    if (state === -1) return undefined;
   }
+  return trailingWhitespace.test(data.slice(position)) ? tokens : undefined;
+}
+
+/** Pops the container `opener`; the next state, `done` at the top level, or -1 on mismatch. */
+function close(stack: number[], opener: number): number {
+  if (stack.pop() !== opener) return -1;
+  return stack.length === 0 ? done : expectCommaOrClose;
+}
+
+/** Data worth laying out as JSON: an object or array that parses. */
+export function looksLikeJsonContainer(data: string): boolean {
+  return jsonContainerTokens(data) !== undefined;
 }
 
 /**
- * Returns the lines of `json` (which must be valid JSON) laid out to fit `maxWidth` columns
- * where possible, each line without indentation prefix of its own beyond the JSON nesting.
+ * The lines of valid JSON `tokens` laid out to fit `maxWidth` columns where possible. `escape`
+ * false skips terminal escaping (the caller checked the whole text has nothing to escape).
  */
-export function layoutJson(json: string, palette: JsonPalette, maxWidth: number): string[] {
-  const tokens: string[] = [];
-  tokenPattern.lastIndex = 0;
-  for (let match = tokenPattern.exec(json); match; match = tokenPattern.exec(json)) {
-    tokens.push(match[1]!);
-  }
+export function layoutJsonTokens(
+  tokens: string[],
+  palette: JsonPalette,
+  maxWidth: number,
+  escape = true,
+): string[] {
+  // Fast path: the whole value fits on one line (the usual case for streamed JSON).
+  let width = 0;
+  for (const token of tokens) width += token.length + (token === "," || token === ":" ? 1 : 0);
+  if (width <= maxWidth) return [inlineTokens(tokens, 0, tokens.length, palette, escape)];
   const position = { index: 0 };
   const root = parseNode(tokens, position);
   const lines: string[] = [];
-  emit(root, "", "", 0, "", palette, maxWidth, lines);
+  emit(root, "", "", 0, "", palette, maxWidth, lines, escape);
   return lines;
+}
+
+/** Convenience for tests: tokens and layout of `json` (which must be an object or array). */
+export function layoutJson(json: string, palette: JsonPalette, maxWidth: number): string[] {
+  const tokens = jsonContainerTokens(json);
+  if (!tokens) throw new Error("not a JSON object or array");
+  return layoutJsonTokens(tokens, palette, maxWidth, needsTerminalEscaping(json));
+}
+
+function inlineTokens(
+  tokens: string[],
+  start: number,
+  end: number,
+  palette: JsonPalette,
+  escape: boolean,
+): string {
+  let out = "";
+  for (let i = start; i < end; i++) {
+    const token = tokens[i]!;
+    const c = token.charCodeAt(0);
+    if (c === 0x22) {
+      const text = escape ? escapeForTerminalLine(token) : token;
+      out += tokens[i + 1] === ":" ? palette.key(text) : palette.string(text);
+    } else if (c === 0x2c) {
+      out += palette.punctuation(", ");
+    } else if (c === 0x3a) {
+      out += palette.punctuation(": ");
+    } else if (c === 0x7b || c === 0x7d || c === 0x5b || c === 0x5d) {
+      out += palette.punctuation(token);
+    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      out += palette.literal(token);
+    } else {
+      out += palette.number(token);
+    }
+  }
+  return out;
 }
 
 function parseNode(tokens: string[], position: { index: number }): JsonNode {
@@ -81,7 +190,7 @@ function parseNode(tokens: string[], position: { index: number }): JsonNode {
     return { kind: "array", items, width };
   }
   const first = token.charCodeAt(0);
-  const paint: keyof JsonPalette =
+  const paint =
     first === 0x22
       ? "string"
       : first === 0x2d || (first >= 0x30 && first <= 0x39)
@@ -94,17 +203,19 @@ function nodeWidth(node: JsonNode): number {
   return node.kind === "scalar" ? node.text.length : node.width;
 }
 
-function inline(node: JsonNode, palette: JsonPalette): string {
-  if (node.kind === "scalar") return palette[node.paint](escapeForTerminalLine(node.text));
+function inline(node: JsonNode, palette: JsonPalette, escape: boolean): string {
+  if (node.kind === "scalar") {
+    return palette[node.paint](escape ? escapeForTerminalLine(node.text) : node.text);
+  }
   if (node.kind === "array") {
     if (node.items.length === 0) return palette.punctuation("[]");
-    const parts = node.items.map((item) => inline(item, palette));
+    const parts = node.items.map((item) => inline(item, palette, escape));
     return `${palette.punctuation("[")}${parts.join(palette.punctuation(", "))}${palette.punctuation("]")}`;
   }
   if (node.entries.length === 0) return palette.punctuation("{}");
   const parts = node.entries.map(
     ({ key, value }) =>
-      `${palette.key(escapeForTerminalLine(key))}${palette.punctuation(": ")}${inline(value, palette)}`,
+      `${palette.key(escape ? escapeForTerminalLine(key) : key)}${palette.punctuation(": ")}${inline(value, palette, escape)}`,
   );
   return `${palette.punctuation("{")}${parts.join(palette.punctuation(", "))}${palette.punctuation("}")}`;
 }
@@ -118,10 +229,11 @@ function emit(
   palette: JsonPalette,
   maxWidth: number,
   lines: string[],
+  escape: boolean,
 ): void {
   // `prefix` is the painted `"key": ` in front of this value, `prefixWidth` its visible width.
   if (node.kind === "scalar" || indent.length + prefixWidth + nodeWidth(node) + 1 <= maxWidth) {
-    lines.push(`${indent}${prefix}${inline(node, palette)}${suffix}`);
+    lines.push(`${indent}${prefix}${inline(node, palette, escape)}${suffix}`);
     return;
   }
   const inner = `${indent}  `;
@@ -129,24 +241,18 @@ function emit(
   if (node.kind === "array") {
     lines.push(`${indent}${prefix}${palette.punctuation("[")}`);
     node.items.forEach((item, i) => {
-      emit(item, inner, "", 0, i < node.items.length - 1 ? comma : "", palette, maxWidth, lines);
+      const itemSuffix = i < node.items.length - 1 ? comma : "";
+      emit(item, inner, "", 0, itemSuffix, palette, maxWidth, lines, escape);
     });
     lines.push(`${indent}${palette.punctuation("]")}${suffix}`);
     return;
   }
   lines.push(`${indent}${prefix}${palette.punctuation("{")}`);
   node.entries.forEach(({ key, value }, i) => {
-    const keyPrefix = `${palette.key(escapeForTerminalLine(key))}${palette.punctuation(": ")}`;
-    emit(
-      value,
-      inner,
-      keyPrefix,
-      key.length + 2,
-      i < node.entries.length - 1 ? comma : "",
-      palette,
-      maxWidth,
-      lines,
-    );
+    const keyText = escape ? escapeForTerminalLine(key) : key;
+    const keyPrefix = `${palette.key(keyText)}${palette.punctuation(": ")}`;
+    const entrySuffix = i < node.entries.length - 1 ? comma : "";
+    emit(value, inner, keyPrefix, key.length + 2, entrySuffix, palette, maxWidth, lines, escape);
   });
   lines.push(`${indent}${palette.punctuation("}")}${suffix}`);
 }

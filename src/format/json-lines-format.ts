@@ -5,11 +5,26 @@
  */
 import type { StreamEvent } from "../core/event-stream-decoder.js";
 
+/** Strings JSON can quote as they are: no quote, backslash, control character or surrogate. */
+const needsNoEscaping = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** JSON.stringify for a string, skipping the escaping scan for short plain values. */
+function quote(value: string): string {
+  return value.length < 64 && needsNoEscaping.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+let lastType = "message";
+let lastTypeJson = '"message"';
+
 /** `isoTime` is the receive time as `Date.prototype.toISOString()`. */
 export function formatJsonLine(event: StreamEvent, isoTime: string): string {
-  // Built by hand, not JSON.stringify({...}): one less object per event on the hot path, and
-  // the key order is fixed by construction. `isoTime` never needs escaping.
-  return `{"time":"${isoTime}","event":${JSON.stringify(event.type)},"id":${JSON.stringify(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
+  // Built by hand, not JSON.stringify({...}): no object per event on the hot path, the key
+  // order fixed by construction, and the (usually repeated) event type quoted once.
+  if (event.type !== lastType) {
+    lastType = event.type;
+    lastTypeJson = JSON.stringify(lastType);
+  }
+  return `{"time":"${isoTime}","event":${lastTypeJson},"id":${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
 }
 
 /** A comment as a JSON line; only written with `--json --comments`. */

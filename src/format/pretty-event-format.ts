@@ -5,8 +5,12 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../core/event-stream-decoder.js";
-import { type JsonPalette, layoutJson, looksLikeJsonContainer } from "./json-layout.js";
-import { escapeForTerminal, escapeForTerminalLine } from "./terminal-escape.js";
+import { type JsonPalette, jsonContainerTokens, layoutJsonTokens } from "./json-layout.js";
+import {
+  escapeForTerminal,
+  escapeForTerminalLine,
+  needsTerminalEscaping,
+} from "./terminal-escape.js";
 
 /** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
 const maxJsonLayoutLength = 256 * 1024;
@@ -51,6 +55,19 @@ export class PrettyEventFormatter {
   constructor({ chalk, width = 100 }: PrettyFormatOptions) {
     this.#chalk = chalk;
     this.#width = width;
+    if (chalk.level === 0) {
+      // No colour: skip chalk's call per token (the pretty view's hot path).
+      const plain = (text: string) => text;
+      this.#nameColors = [plain];
+      this.#palette = {
+        key: plain,
+        string: plain,
+        number: plain,
+        literal: plain,
+        punctuation: plain,
+      };
+      return;
+    }
     this.#nameColors = [
       chalk.cyan,
       chalk.magenta,
@@ -91,8 +108,15 @@ export class PrettyEventFormatter {
     }
     const data = event.data;
     if (data === "") return `${header} ${chalk.dim("(empty)")}\n`;
-    if (data.length <= maxJsonLayoutLength && looksLikeJsonContainer(data)) {
-      const lines = layoutJson(data, this.#palette, this.#width - dataIndent.length);
+    const tokens = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
+    if (tokens) {
+      const escape = needsTerminalEscaping(data);
+      const lines = layoutJsonTokens(
+        tokens,
+        this.#palette,
+        this.#width - dataIndent.length,
+        escape,
+      );
       if (lines.length === 1) return `${header} ${lines[0]}\n`;
       return `${header}\n${dataIndent}${lines.join(`\n${dataIndent}`)}\n`;
     }

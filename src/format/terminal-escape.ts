@@ -29,6 +29,11 @@ function visibleEscape(character: string): string {
   return `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
+/** Whether `text` holds anything `escapeForTerminalLine` would change (LF included). */
+export function needsTerminalEscaping(text: string): boolean {
+  return unsafeOrNewlineTest.test(text);
+}
+
 /** Escapes unsafe characters; keeps TAB and LF (the caller splits lines). */
 export function escapeForTerminal(text: string): string {
   // Fast path: most event data is plain text.

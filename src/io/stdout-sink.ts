@@ -12,7 +12,8 @@ export class StdoutSink {
   failure: Error | undefined;
   readonly #stream: Writable;
   readonly #onClosed: () => void;
-  #pendingText: string[] = [];
+  /** Text of the current chunk; built with += (V8 ropes), flattened once by the write. */
+  #pendingText = "";
   #pendingBytes: Buffer[] = [];
 
   constructor(stream: Writable, onClosed: () => void) {
@@ -29,11 +30,11 @@ export class StdoutSink {
   }
 
   get hasPending(): boolean {
-    return this.#pendingText.length > 0 || this.#pendingBytes.length > 0;
+    return this.#pendingText !== "" || this.#pendingBytes.length > 0;
   }
 
   pushText(text: string): void {
-    this.#pendingText.push(text);
+    this.#pendingText += text;
   }
 
   pushBytes(bytes: Buffer): void {
@@ -43,7 +44,7 @@ export class StdoutSink {
   /** Writes what is pending; resolves when stdout can take more (or the run stops). */
   async flush(stopSignal: AbortSignal): Promise<void> {
     if (this.closed) {
-      this.#pendingText = [];
+      this.#pendingText = "";
       this.#pendingBytes = [];
       return;
     }
@@ -56,10 +57,9 @@ export class StdoutSink {
       this.#pendingBytes = [];
       writable = this.#stream.write(bytes);
     }
-    if (this.#pendingText.length > 0) {
-      const text =
-        this.#pendingText.length === 1 ? this.#pendingText[0]! : this.#pendingText.join("");
-      this.#pendingText = [];
+    if (this.#pendingText !== "") {
+      const text = this.#pendingText;
+      this.#pendingText = "";
       writable = this.#stream.write(text) && writable;
     }
     if (writable || this.closed || stopSignal.aborted) return;

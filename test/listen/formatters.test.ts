@@ -1,5 +1,6 @@
 /** Table-driven tests of the pure pieces behind `listen`: formatting, colour, policy, headers. */
 import { Chalk } from "chalk";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { judgeResponse, mimeEssence } from "../../src/core/event-stream-response.js";
 import { ReconnectPolicy } from "../../src/core/reconnect-policy.js";
@@ -136,17 +137,66 @@ describe("PrettyEventFormatter (colour)", () => {
   });
 });
 
-describe("JSON detection", () => {
+describe("JSON detection (validating tokenizer)", () => {
   it.each([
     ['{"a":1}', true],
     ["[]", true],
+    ['[[1],{"a":[]}, -0.5e+3, true, false, null, "\\u00e9\\n"]', true],
+    ['{ "a" : [ 1 , 2 ] }\n', true],
     ["{", false],
     [" {}", false],
     ["42", false],
     ['"str"', false],
     ["hello", false],
+    ["{'a':1}", false],
+    ["[1,]", false],
+    ['{"a"}', false],
+    ['{"a":1,}', false],
+    ["[1 2]", false],
+    ["{}x", false],
+    ["{}{}", false],
+    ["[01]", false],
+    ["[1.]", false],
+    ['["\\x"]', false],
+    ['["\u0001"]', false],
+    ["[}", false],
+    ['{"a":1]', false],
+    ["[NaN]", false],
   ])("%j -> %s", (data, expected) => {
     expect(looksLikeJsonContainer(data)).toBe(expected);
+    let parses = false;
+    try {
+      JSON.parse(data);
+      parses = true;
+    } catch {}
+    expect(expected).toBe(parses && (data.startsWith("{") || data.startsWith("[")));
+  });
+
+  it("agrees with JSON.parse on arbitrary JSON and arbitrary strings", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.array(fc.jsonValue()), fc.dictionary(fc.string(), fc.jsonValue())),
+        (value) => {
+          expect(looksLikeJsonContainer(JSON.stringify(value))).toBe(true);
+          expect(looksLikeJsonContainer(JSON.stringify(value, null, 2))).toBe(true);
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'{}[]:," 0123456789.-eEtruefalsn\\x') }),
+        (text) => {
+          let parses = false;
+          try {
+            JSON.parse(text);
+            parses = true;
+          } catch {}
+          const container = text.startsWith("{") || text.startsWith("[");
+          expect(looksLikeJsonContainer(text)).toBe(parses && container);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
