@@ -3,7 +3,7 @@
  * await "n events received" or "stream closed" by content, never by sleeping. Also
  * `startServe()`: spawns `sse-tool serve --port 0 ...` and parses the URL it prints.
  */
-import { type IncomingHttpHeaders, request } from "node:http";
+import { type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
 import { EventStreamDecoder, type StreamEvent } from "../../src/core/event-stream-decoder.js";
 import { type CliProcess, type CliRunOptions, startCli } from "./cli-process.js";
 
@@ -15,6 +15,8 @@ export interface SseConnection {
   arrivalMs: number[];
   comments: string[];
   retries: number[];
+  /** The response stream (to pause it, as a slow reader would). */
+  response: IncomingMessage;
   /** Raw body bytes received. */
   body: () => Buffer;
   /** Resolves with the events once at least `count` arrived; rejects if closed first. */
@@ -75,6 +77,7 @@ export function connectSse(
       response.on("error", finish);
       const connection: SseConnection = {
         status: response.statusCode ?? 0,
+        response,
         headers: response.headers,
         events,
         arrivalMs,

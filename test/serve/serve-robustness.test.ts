@@ -94,6 +94,25 @@ describe("serve: stalled and slow clients", () => {
     expect(drops).toHaveLength(2);
   });
 
+  it("back-pressure: a slow but steady reader gets everything, far more than --max-client-buffer, and is not dropped", async () => {
+    const { url, cli } = await serveWith(["--max-client-buffer", "64KiB", "--exit-on-end"]);
+    const slow = await connectSse(url);
+    const response = slow.response;
+    // Reads one chunk, then pauses a few ms: slower than the pipe, never stalled for long.
+    response.on("data", () => {
+      response.pause();
+      setTimeout(() => response.resume(), 3);
+    });
+    // 20 MB: more than the kernel's socket buffers could hide if the source were read ahead.
+    const lineCount = 20_000;
+    cli.child.stdin?.end(numberedLines(lineCount, 1000));
+    await slow.closed;
+    const result = await cli.exited;
+    expectCompleteSequence(slow, lineCount);
+    expect(result.stderr).not.toMatch(/dropped/);
+    expect(result.code).toBe(0);
+  });
+
   it("slow-loris connections (headers dripped, or nothing sent) do not hold up the stream", async () => {
     const { url, origin, cli } = await serveWith(["--quiet"]);
     const loris: Socket[] = [];
