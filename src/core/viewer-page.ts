@@ -168,7 +168,7 @@ const viewerScript = String.raw`
     const shown = listEl.querySelectorAll(".event:not([hidden])").length;
     let text = received + (received === 1 ? " event" : " events");
     if (shown !== listEl.children.length) text += " (" + shown + " shown)";
-    if (pending.length > 0) text += " · " + pending.length + " new";
+    if (pendingCount > 0) text += " · " + pendingCount + " new";
     countEl.textContent = text;
     emptyEl.hidden = listEl.children.length > 0;
   }
@@ -196,7 +196,7 @@ const viewerScript = String.raw`
     return el;
   }
 
-  function renderEvent(ev) {
+  function buildRow(ev) {
     const row = document.createElement("li");
     row.className = "event";
     row.dataset.event = ev.type;
@@ -215,21 +215,52 @@ const viewerScript = String.raw`
     if (ev.data === "") data.classList.add("empty-data");
     row.append(data);
     row.hidden = !matchesFilter(ev.type);
-    listEl.prepend(row);
-    while (listEl.children.length > maxRowsShown) listEl.lastElementChild.remove();
     if (!seenNames.has(ev.type)) {
       seenNames.add(ev.type);
       const option = document.createElement("option");
       option.value = ev.type;
       namesEl.append(option);
     }
+    return row;
+  }
+
+  // A fast stream would make the page re-layout per event; events are queued and rendered in
+  // batches, and only the newest maxRowsShown are kept (the counter still counts them all).
+  let toRender = [];
+  let pendingCount = 0;
+  let flushTimer = 0;
+
+  function flush() {
+    flushTimer = 0;
+    if (toRender.length > 0) {
+      const fragment = document.createDocumentFragment();
+      for (const ev of toRender) fragment.prepend(buildRow(ev));
+      toRender = [];
+      listEl.prepend(fragment);
+      while (listEl.children.length > maxRowsShown) listEl.lastElementChild.remove();
+    }
+    updateCount();
+  }
+
+  function scheduleFlush() {
+    if (flushTimer === 0) flushTimer = setTimeout(flush, 30);
+  }
+
+  function keepNewest(list) {
+    if (list.length > maxRowsShown) list.splice(0, list.length - maxRowsShown);
   }
 
   function showEvent(ev) {
     received++;
-    if (paused) pending.push(ev);
-    else renderEvent(ev);
-    updateCount();
+    if (paused) {
+      pending.push(ev);
+      pendingCount++;
+      keepNewest(pending);
+    } else {
+      toRender.push(ev);
+      keepNewest(toRender);
+    }
+    scheduleFlush();
   }
 
   filterEl.addEventListener("input", () => {
@@ -241,14 +272,17 @@ const viewerScript = String.raw`
     pauseEl.setAttribute("aria-pressed", String(paused));
     pauseEl.textContent = paused ? "Resume" : "Pause";
     if (!paused) {
-      for (const ev of pending) renderEvent(ev);
+      toRender = toRender.concat(pending);
       pending = [];
+      pendingCount = 0;
     }
-    updateCount();
+    flush();
   });
   clearEl.addEventListener("click", () => {
     listEl.replaceChildren();
     pending = [];
+    pendingCount = 0;
+    toRender = [];
     received = 0;
     updateCount();
   });
