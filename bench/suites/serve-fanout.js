@@ -18,7 +18,7 @@ const kinds = ["floor", "better-sse", "sse-tool"];
 export async function serveFanout({ quick, log }) {
   const clientCount = quick ? 1000 : 2000;
   const eventCount = quick ? 500 : 1000;
-  const rounds = 3;
+  const rounds = quick ? 3 : 5;
   // better-sse needs ~30 s per full-size run here; one run keeps the whole bench under 5 min.
   const roundsOf = (/** @type {string} */ kind) => (kind === "better-sse" && !quick ? 1 : rounds);
   const lines = Array.from(
