@@ -6,7 +6,9 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { renderViewerPage } from "../../src/core/viewer-page.js";
 import { launchChromium, testTmpFile } from "../helpers/browser.js";
+import { eventStreamHeaders, startTestServer } from "../helpers/http-test-server.js";
 import { type RunningServe, startServe } from "../helpers/sse-client.js";
 
 let browser: Browser;
@@ -175,5 +177,72 @@ describe("viewer page", () => {
 
     const withoutUi = await serve(["--no-wait", "--no-ui"]);
     expect((await fetch(`${withoutUi.origin}/`)).status).toBe(404);
+  });
+
+  it("reads a tricky stream exactly as Chromium's own EventSource does", async () => {
+    // Fed in pieces: BOM, CRLF split across chunks, comments, no-space and two-space values,
+    // an id-only block, an id with NUL (ignored), a bad retry, lone CR, a field without colon,
+    // an id reset, and an unfinished last block (discarded).
+    const chunks = [
+      "\uFEFFretry: 60000\ndata: first\r",
+      "\n\r\n: a comment\n",
+      "event: named\ndata:no space\ndata:  two spaces\n\n",
+      "id: 7\n\ndata: after id-only\n\n",
+      "id: bad\u0000id\ndata: nul id ignored\n\n",
+      "retry: abc\ndata: x\r\r",
+      "field-without-colon\ndata\n\nid\ndata: id reset\n\n",
+      "data: unfinished",
+    ];
+    const server = await startTestServer({
+      "/": (_request, response) => {
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        response.end(renderViewerPage({ streamPath: "/tricky" }));
+      },
+      "/blank": (_request, response) => {
+        response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html>");
+      },
+      "/tricky": (_request, response) => {
+        response.writeHead(200, eventStreamHeaders);
+        const writeNext = (index: number) => {
+          if (index === chunks.length) response.end();
+          else response.write(chunks[index], () => setImmediate(() => writeNext(index + 1)));
+        };
+        writeNext(0);
+      },
+    });
+    cleanups.push(() => server.close());
+
+    const viewer = await openViewer(`${server.url}/`);
+    const reference = await openViewer(`${server.url}/blank`);
+    const fromEventSource = await reference.evaluate(
+      () =>
+        new Promise<Array<{ name: string; id: string; data: string }>>((resolve) => {
+          const seen: Array<{ name: string; id: string; data: string }> = [];
+          const source = new EventSource("/tricky");
+          const record = (event: MessageEvent<string>) => {
+            seen.push({ name: event.type, id: event.lastEventId, data: event.data });
+          };
+          source.onmessage = record;
+          source.addEventListener("named", record);
+          source.onerror = () => {
+            source.close();
+            resolve(seen);
+          };
+        }),
+    );
+    expect(fromEventSource).toEqual([
+      { name: "message", id: "", data: "first" },
+      { name: "named", id: "", data: "no space\n two spaces" },
+      { name: "message", id: "7", data: "after id-only" },
+      { name: "message", id: "7", data: "nul id ignored" },
+      { name: "message", id: "7", data: "x" },
+      { name: "message", id: "7", data: "" },
+      { name: "message", id: "", data: "id reset" },
+    ]);
+    await viewer.waitForFunction(() =>
+      document.querySelector("#state")?.textContent?.startsWith("reconnecting"),
+    );
+    const shown = (await rows(viewer)).reverse().map(({ name, id, data }) => ({ name, id, data }));
+    expect(shown).toEqual(fromEventSource);
   });
 });
