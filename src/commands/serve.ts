@@ -68,6 +68,9 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
       throw new SseToolError("input", `cannot read ${file}: ${reason}`, { cause: error });
     }
   }
+  // Logs must never take the server down: with stderr piped into a reader that went away
+  // (`serve 2>&1 | head`), writes fail with EPIPE and are dropped.
+  process.stderr.on("error", () => {});
   const say = (message: string) => process.stderr.write(`sse-tool: ${message}\n`);
   const log = options.quiet ? () => {} : say;
   const sourceName = fromStdin ? "<stdin>" : file;

@@ -233,6 +233,24 @@ async function churn(url: string, total: number, concurrency: number): Promise<v
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+describe("serve: closed stderr", () => {
+  it("keeps serving when the reader of its stderr went away (EPIPE on log lines)", async () => {
+    const { url, cli } = await serveWith([]);
+    cli.child.stderr?.destroy();
+    const client = await connectSse(url);
+    cli.child.stdin?.write("1:first\n");
+    await client.waitForEvents(1);
+    client.close();
+    // The disconnect log line hits the closed pipe; a second client proves the server lives.
+    const second = await connectSse(url);
+    cli.child.stdin?.write("2:second\n");
+    await second.waitForEvents(1);
+    expect(second.events[0]?.data).toBe("2:second");
+    expect(cli.child.exitCode).toBeNull();
+    second.close();
+  });
+});
+
 describe("serve: signals", () => {
   it("SIGTERM with clients connected and events in flight: every event already read is delivered, exit 0", async () => {
     const { url, cli } = await serveWith(["--interval", "1000"]);
