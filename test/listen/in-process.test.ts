@@ -30,9 +30,48 @@ function captureIo(isTTY: boolean, signal?: AbortSignal) {
   return { io, stdout, stderr };
 }
 
+/** A stdout whose writes complete only when released: a reader that stopped reading. */
+class StalledStdout extends Writable {
+  text = "";
+  #held: Array<() => void> = [];
+  #stalled = true;
+  constructor() {
+    super({ highWaterMark: 1024 });
+  }
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.text += chunk.toString("utf8");
+    this.emit("captured");
+    if (this.#stalled) this.#held.push(callback);
+    else callback();
+  }
+  release(): void {
+    this.#stalled = false;
+    for (const callback of this.#held.splice(0)) callback();
+  }
+}
+
+/** Server side of the back-pressure test: 64 MB of events, sent only as fast as read. */
+const flood = { sentBytes: 0, blockedSince: 0 };
+const floodChunk = Buffer.from("data: 0123456789abcdef0123456789abcdef0123456789\n\n".repeat(1300));
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
+    "/flood": (_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      const pump = () => {
+        flood.blockedSince = 0;
+        while (flood.sentBytes < 64 * 1024 ** 2 && !response.destroyed) {
+          flood.sentBytes += floodChunk.length;
+          if (!response.write(floodChunk)) {
+            flood.blockedSince = Date.now();
+            return void response.once("drain", pump);
+          }
+        }
+        response.end();
+      };
+      pump();
+    },
     "/two": sendChunks(['event: update\ndata: {"a":1}\n\ndata: plain\n\n']),
     "/endless": endlessCounter(5),
   });
@@ -51,6 +90,31 @@ describe("listen in-process", () => {
     expect(stderr.text).toMatch(
       new RegExp(`^sse-tool: connected to ${server.url}/two\\nsse-tool: stream ended: 2 events`),
     );
+  });
+
+  it("a stdout that stops reading pauses the response body: memory and reads stay bounded", async () => {
+    const controller = new AbortController();
+    const stdout = new StalledStdout();
+    const stderr = new Capture(false);
+    const io: ListenIo = { stdout, stderr, env: {}, signal: controller.signal };
+    const running = listen(`${server.url}/flood`, { ...listenDefaults, json: true }, io);
+    await new Promise((resolve) => stdout.once("captured", resolve));
+    // Proving that reading stopped needs a stretch of time with no progress: the server must
+    // stay blocked (no "drain") for 300 ms while stdout holds its first write.
+    const allSent = 64 * 1024 ** 2;
+    while (
+      flood.sentBytes < allSent &&
+      (flood.blockedSince === 0 || Date.now() - flood.blockedSince < 300)
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(flood.sentBytes).toBeLessThan(16 * 1024 ** 2);
+    stdout.release();
+    controller.abort();
+    expect(await running).toBe(130);
+    const read = /interrupted: \d+ events, ([\d.]+) (B|KiB|MiB)/.exec(stderr.text);
+    expect(read, stderr.text).not.toBeNull();
+    expect(read?.[2] === "MiB" ? Number(read[1]) : 0).toBeLessThan(16);
   });
 
   it("the abort signal stops it like Ctrl-C: summary, exit code 130", async () => {
