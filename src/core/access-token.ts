@@ -48,13 +48,6 @@ export function checkAccessToken(
   return timingSafeEqual(expectedDigest, presentedDigest) ? "allowed" : "wrong-token";
 }
 
-/** The one-line reason sent with a 401. */
-export function accessDeniedMessage(verdict: Exclude<AccessVerdict, "allowed">): string {
-  return verdict === "missing-token"
-    ? "this server requires a token: send Authorization: Bearer <token> or add ?token=<token>"
-    : "wrong token";
-}
-
 /**
  * Whether binding `host` keeps the server reachable from this machine only. Anything else
  * without a token deserves a warning.

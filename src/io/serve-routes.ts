@@ -29,11 +29,15 @@ export interface ServeRoutesOptions {
 export function installServeRoutes(server: SseServer, options: ServeRoutesOptions): void {
   const { token } = options;
   if (token !== undefined) {
-    server.authorize = (request) =>
-      checkAccessToken(
-        token,
-        presentedAccessToken(request.headers.authorization, request.url ?? ""),
-      ) === "allowed";
+    server.authorize = (request) => {
+      const presented = presentedAccessToken(request.headers.authorization, request.url ?? "");
+      const verdict = checkAccessToken(token, presented);
+      if (verdict === "allowed") return true;
+      // Say why on the server side: a browser's EventSource only sees "error".
+      const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+      options.log(`401 for ${request.method} from ${label}: ${verdict.replace("-", " ")}`);
+      return false;
+    };
   }
   // With `--path /` the stream itself lives at `/`; the page then has no place.
   if (options.ui && options.streamPath !== "/") {

@@ -250,7 +250,7 @@ export class SseServer {
     if (!route.public && this.authorize && !this.authorize(request, url)) {
       response
         .writeHead(401, { "Content-Type": "text/plain", "WWW-Authenticate": "Bearer" })
-        .end("unauthorized\n");
+        .end("unauthorized: send Authorization: Bearer <token>, or add ?token=<token>\n");
       return;
     }
     route.handle(request, response, url);

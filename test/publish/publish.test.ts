@@ -150,7 +150,7 @@ describe("POST /events", () => {
 
 describe("--token", () => {
   it("guards the stream and publishing: 401 without or with a wrong token", async () => {
-    const { url, origin } = await serve(["--token", "s3cret", "--no-wait"]);
+    const { url, origin, cli } = await serve(["--token", "s3cret", "--no-wait"]);
     const streamStatus = async (target: string, headers: Record<string, string> = {}) => {
       const connection = await connectSse(target, headers);
       connection.close();
@@ -162,6 +162,11 @@ describe("--token", () => {
     expect((await post(url, '{"data":"x"}')).status).toBe(401);
     expect((await post(`${url}?token=s3cre`, '{"data":"x"}')).status).toBe(401);
     expect((await post(url, '{"data":"x"}', { Authorization: "Bearer nope" })).status).toBe(401);
+    const denied = await post(url, '{"data":"x"}');
+    expect(denied.text).toMatch(/Authorization: Bearer <token>.*\?token=/);
+    // The server says why, since a browser's EventSource only sees "error".
+    await cli.waitForStderr(/401 for GET from 127\.0\.0\.1:\d+: missing token/);
+    await cli.waitForStderr(/401 for POST from 127\.0\.0\.1:\d+: wrong token/);
 
     const byHeader = await connectSse(url, { Authorization: "Bearer s3cret" });
     const byQuery = await connectSse(`${url}?token=s3cret`);
