@@ -121,6 +121,8 @@ class ListenRun {
   #stopReason: StopReason | undefined;
   #tooLarge = false;
   #connectedOnce = false;
+  /** The unsendable-Last-Event-ID warning was given. */
+  #idWarned = false;
   #events = 0;
   #shownEvents = 0;
   #bytes = 0;
@@ -320,6 +322,13 @@ class ListenRun {
     isReconnect: boolean,
   ): Promise<ConnectionOutcome> {
     const verbose = this.#options.verbose;
+    const lastEventId = this.#decoder.lastEventId;
+    if (lastEventId !== "" && request.headers["last-event-id"] === undefined && !this.#idWarned) {
+      this.#idWarned = true;
+      this.#info(
+        "sse-tool: warning: the last event ID holds control characters, which no HTTP header can carry; reconnecting without Last-Event-ID",
+      );
+    }
     if (verbose) {
       this.#info(`> ${request.method} ${request.url}`);
       for (const [name, value] of Object.entries(request.headers)) {

@@ -54,6 +54,22 @@ export function buildRequestHeaders(inputs: RequestHeaderInputs): Record<string,
     if (value === "") delete headers[name];
     else headers[name] = value;
   }
-  if (inputs.lastEventId !== "") headers["last-event-id"] = inputs.lastEventId;
+  const lastEventId = lastEventIdHeaderValue(inputs.lastEventId);
+  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId;
   return headers;
+}
+
+/** Control characters that no HTTP header value may carry (TAB is allowed). */
+const unsendable = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/**
+ * The Last-Event-ID header value for an id, or undefined when none can be sent. A browser sends
+ * the id's UTF-8 bytes; header strings go on the wire as latin1, so the UTF-8 bytes are spelled
+ * as latin1 characters. An id holding control characters (legal in an SSE id, not in a header)
+ * cannot be sent at all.
+ */
+export function lastEventIdHeaderValue(lastEventId: string): string | undefined {
+  if (lastEventId === "" || unsendable.test(lastEventId)) return undefined;
+  if (/^[\u0020-\u007e]*$/.test(lastEventId)) return lastEventId;
+  return Buffer.from(lastEventId, "utf8").toString("latin1");
 }

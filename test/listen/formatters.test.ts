@@ -4,7 +4,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { judgeResponse, mimeEssence } from "../../src/core/event-stream-response.js";
 import { ReconnectPolicy } from "../../src/core/reconnect-policy.js";
-import { buildRequestHeaders, parseHeaderOptions } from "../../src/core/request-headers.js";
+import {
+  buildRequestHeaders,
+  lastEventIdHeaderValue,
+  parseHeaderOptions,
+} from "../../src/core/request-headers.js";
 import { decideColorLevel } from "../../src/format/color-level.js";
 import { layoutJson, looksLikeJsonContainer } from "../../src/format/json-layout.js";
 import { formatJsonComment, formatJsonLine } from "../../src/format/json-lines-format.js";
@@ -312,6 +316,17 @@ describe("request headers", () => {
       "last-event-id": "7",
     });
   });
+  it.each([
+    ["42", "42"],
+    ["", undefined],
+    ["é中", Buffer.from("é中", "utf8").toString("latin1")],
+    ["a\tb", "a\tb"],
+    ["a\x1bb", undefined],
+    ["a\x7f", undefined],
+  ])("Last-Event-ID for %j is %j (UTF-8 bytes; none with control characters)", (id, header) => {
+    expect(lastEventIdHeaderValue(id)).toBe(header);
+  });
+
   it.each([["nocolon"], [": value"], ["bad name: v"]])("rejects %j", (line) => {
     expect(() => parseHeaderOptions([line])).toThrow(/invalid header/);
   });

@@ -94,6 +94,13 @@ beforeAll(async () => {
       response.writeHead(200, eventStreamHeaders);
       response.end("retry: 999999999999\nid: 9\ndata: x\n\n");
     }),
+    // Ids a header cannot carry as they are: UTF-8 text, then a control character.
+    "/odd-ids": route("odd-ids", (connection, _id, response) => {
+      if (connection > 3) return void response.writeHead(204).end();
+      response.writeHead(200, eventStreamHeaders);
+      const ids = ["", "é中", "a\x1bb", "after"];
+      response.end(`id: ${ids[connection]}\ndata: ${connection}\n\n`);
+    }),
     // One event then a clean end; for waits that are interrupted.
     "/once": route("once", (_connection, _id, response) => {
       response.writeHead(200, eventStreamHeaders);
@@ -161,6 +168,36 @@ describe.concurrent("listen reconnects", () => {
     expect(sentIds["reset/"]).toEqual(["-", "2", "4"]);
     expect(result.stderr).toContain(
       "sse-tool: connection reset by the server; reconnecting in 20 ms\n",
+    );
+  });
+
+  it("a UTF-8 id is resent as its UTF-8 bytes; an id with control characters is not sent", async () => {
+    const result = await runCli(["listen", "--json", "--retry", "5", `${server.url}/odd-ids`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout).map((e) => e.id)).toEqual(["é中", "a\x1bb", "after"]);
+    // node:http reads header bytes as latin1: UTF-8 bytes arrive spelled that way.
+    expect(sentIds["odd-ids/"]).toEqual([
+      "-",
+      Buffer.from("é中", "utf8").toString("latin1"),
+      "-",
+      "after",
+    ]);
+    expect(result.stderr).toContain(
+      "sse-tool: warning: the last event ID holds control characters, which no HTTP header can carry; reconnecting without Last-Event-ID\n",
+    );
+  });
+
+  it("--no-reconnect: a dropped connection is a failure (exit 1), events before it shown", async () => {
+    const result = await runCli([
+      "listen",
+      "--json",
+      "--no-reconnect",
+      `${server.url}/reset?run=nr`,
+    ]);
+    expect(result.code).toBe(1);
+    expect(idsOf(result.stdout).map((e) => e.data)).toEqual(["a", "b"]);
+    expect(result.stderr).toMatch(
+      /sse-tool: connection lost: connection reset by the server \(--no-reconnect\)\n$/,
     );
   });
 
