@@ -105,6 +105,9 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   });
   const url = await server.listen();
   say(`serving ${url}`);
+  if (options.ui && streamPath !== "/") {
+    log(`viewer page: ${new URL(url).origin}/${token === undefined ? "" : "?token=<token>"}`);
+  }
   if (!isLoopback(options.host) && token === undefined) {
     say(
       `warning: listening on ${options.host} without --token: anyone who can reach this machine can read and publish`,

@@ -175,8 +175,11 @@ describe("viewer page", () => {
     const html = await page.text();
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
 
+    await withUi.cli.waitForStderr(`sse-tool: viewer page: ${withUi.origin}/\n`);
+
     const withoutUi = await serve(["--no-wait", "--no-ui"]);
     expect((await fetch(`${withoutUi.origin}/`)).status).toBe(404);
+    expect(withoutUi.cli.stderr).not.toContain("viewer page");
   });
 
   it("reads a tricky stream exactly as Chromium's own EventSource does", async () => {
