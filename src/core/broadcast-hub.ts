@@ -190,8 +190,9 @@ export class BroadcastHub {
   /** Sends a heartbeat comment to every client that was sent nothing since the last tick. */
   heartbeat(): void {
     for (const client of this.#clients) {
+      // A heartbeat does not count as traffic: an idle client gets one every tick.
       if (client.sentSinceHeartbeat) client.sentSinceHeartbeat = false;
-      else this.#sendTo(client, heartbeatBytes);
+      else this.#sendTo(client, heartbeatBytes, false);
     }
   }
 
@@ -256,7 +257,7 @@ export class BroadcastHub {
     for (const resolve of waiters) resolve();
   }
 
-  #sendTo(client: HubClient, chunk: Buffer): void {
+  #sendTo(client: HubClient, chunk: Buffer, isTraffic = true): void {
     const backlog = client.backlogBytes;
     // A client with nothing pending always takes the chunk (even one larger than the bound);
     // one that is behind is dropped once the chunk would carry it over the bound.
@@ -269,7 +270,7 @@ export class BroadcastHub {
       return;
     }
     client.send(chunk);
-    client.sentSinceHeartbeat = true;
+    if (isTraffic) client.sentSinceHeartbeat = true;
   }
 
   #remember(entry: HistoryEntry): void {

@@ -90,6 +90,7 @@ describe("BroadcastHub fan-out", () => {
     expect(idle.text).toBe(": heartbeat\n\n");
     hub.heartbeat();
     expect(busy.text).toBe("data: x\n\n: heartbeat\n\n");
+    expect(idle.text).toBe(": heartbeat\n\n: heartbeat\n\n");
   });
 });
 
