@@ -210,7 +210,7 @@ describe("Chromium EventSource against serve", () => {
     expect(fastGapMs).toBeLessThan(900);
   });
 
-  it("--token: EventSource with ?token= receives events; without it the stream fails", async () => {
+  it("--token: EventSource with ?token= receives, without it fails; the page can publish", async () => {
     const { url, write } = await serve(["--format", "ndjson", "--token", "s3cret"]);
     write('{"event":"secret","data":"for token holders","id":"t1"}');
     const denied = await openEventSource(url, ["secret"]);
@@ -223,5 +223,18 @@ describe("Chromium EventSource against serve", () => {
     const allowedState = await waitForState(allowed, receivedAtLeast, 1);
     expect(allowedState.received.map((event) => event.data)).toEqual(["for token holders"]);
     expect(allowedState.opens).toBe(1);
+
+    // The cross-origin page publishes too: JSON and Authorization need a CORS preflight.
+    const answer = await allowed.evaluate(async (streamUrl) => {
+      const response = await fetch(streamUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: "Bearer s3cret" },
+        body: JSON.stringify({ event: "secret", data: "from the page", id: "t2" }),
+      });
+      return { status: response.status, body: await response.json() };
+    }, url);
+    expect(answer).toEqual({ status: 202, body: { published: 1, ids: ["t2"] } });
+    const published = await waitForState(allowed, receivedAtLeast, 2);
+    expect(published.received[1]).toMatchObject({ type: "secret", data: "from the page" });
   });
 });
