@@ -62,6 +62,21 @@ describe("parsePublishBody", () => {
     expect(parsePublishBody(type, body)).toEqual({ ok: true, events });
   });
 
+  it("applies --event to published events that carry no type", () => {
+    const options = { defaultEventType: "note" };
+    expect(parsePublishBody("text/plain", "hi", options)).toEqual({
+      ok: true,
+      events: [{ event: "note", data: "hi" }],
+    });
+    expect(parsePublishBody(undefined, '{"data":"a"}\n{"event":"x","data":"b"}', options)).toEqual({
+      ok: true,
+      events: [
+        { event: "note", data: "a" },
+        { event: "x", data: "b" },
+      ],
+    });
+  });
+
   it.each([
     { name: "empty JSON body", type: "application/json", body: " \n", kind: "empty-body" },
     { name: "empty text body", type: "text/plain", body: "\n", kind: "empty-body" },
