@@ -127,6 +127,11 @@ export class ListenExtras {
     return verdict;
   }
 
+  /** Stops the live stats timer without printing anything (the stdout reader went away). */
+  close(): void {
+    clearInterval(this.#liveTimer);
+  }
+
   /**
    * Ends the run: the LLM footer (or, with --json, the final object as stdout text), the stats
    * block on stderr, and an SseToolError("expectation") when an expectation failed.
