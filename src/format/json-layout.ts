@@ -105,23 +105,23 @@ export function looksLikeJsonContainer(data: string): boolean {
 }
 
 /**
- * The lines of valid JSON `tokens` laid out to fit `maxWidth` columns where possible. `escape`
+ * The lines of valid JSON `tokens` laid out to fit `maxWidth` columns where possible. `escapeText`
  * false skips terminal escaping (the caller checked the whole text has nothing to escape).
  */
 export function layoutJsonTokens(
   tokens: string[],
   palette: JsonPalette,
   maxWidth: number,
-  escape = true,
+  escapeText = true,
 ): string[] {
   // Fast path: the whole value fits on one line (the usual case for streamed JSON).
   let width = 0;
   for (const token of tokens) width += token.length + (token === "," || token === ":" ? 1 : 0);
-  if (width <= maxWidth) return [inlineTokens(tokens, 0, tokens.length, palette, escape)];
+  if (width <= maxWidth) return [inlineTokens(tokens, 0, tokens.length, palette, escapeText)];
   const position = { index: 0 };
   const root = parseNode(tokens, position);
   const lines: string[] = [];
-  emit(root, "", "", 0, "", palette, maxWidth, lines, escape);
+  emit(root, "", "", 0, "", palette, maxWidth, lines, escapeText);
   return lines;
 }
 
@@ -137,14 +137,14 @@ function inlineTokens(
   start: number,
   end: number,
   palette: JsonPalette,
-  escape: boolean,
+  escapeText: boolean,
 ): string {
   let out = "";
   for (let i = start; i < end; i++) {
     const token = tokens[i]!;
     const c = token.charCodeAt(0);
     if (c === 0x22) {
-      const text = escape ? escapeForTerminalLine(token) : token;
+      const text = escapeText ? escapeForTerminalLine(token) : token;
       out += tokens[i + 1] === ":" ? palette.key(text) : palette.string(text);
     } else if (c === 0x2c) {
       out += palette.punctuation(", ");
@@ -203,19 +203,19 @@ function nodeWidth(node: JsonNode): number {
   return node.kind === "scalar" ? node.text.length : node.width;
 }
 
-function inline(node: JsonNode, palette: JsonPalette, escape: boolean): string {
+function inline(node: JsonNode, palette: JsonPalette, escapeText: boolean): string {
   if (node.kind === "scalar") {
-    return palette[node.paint](escape ? escapeForTerminalLine(node.text) : node.text);
+    return palette[node.paint](escapeText ? escapeForTerminalLine(node.text) : node.text);
   }
   if (node.kind === "array") {
     if (node.items.length === 0) return palette.punctuation("[]");
-    const parts = node.items.map((item) => inline(item, palette, escape));
+    const parts = node.items.map((item) => inline(item, palette, escapeText));
     return `${palette.punctuation("[")}${parts.join(palette.punctuation(", "))}${palette.punctuation("]")}`;
   }
   if (node.entries.length === 0) return palette.punctuation("{}");
   const parts = node.entries.map(
     ({ key, value }) =>
-      `${palette.key(escape ? escapeForTerminalLine(key) : key)}${palette.punctuation(": ")}${inline(value, palette, escape)}`,
+      `${palette.key(escapeText ? escapeForTerminalLine(key) : key)}${palette.punctuation(": ")}${inline(value, palette, escapeText)}`,
   );
   return `${palette.punctuation("{")}${parts.join(palette.punctuation(", "))}${palette.punctuation("}")}`;
 }
@@ -229,11 +229,11 @@ function emit(
   palette: JsonPalette,
   maxWidth: number,
   lines: string[],
-  escape: boolean,
+  escapeText: boolean,
 ): void {
   // `prefix` is the painted `"key": ` in front of this value, `prefixWidth` its visible width.
   if (node.kind === "scalar" || indent.length + prefixWidth + nodeWidth(node) + 1 <= maxWidth) {
-    lines.push(`${indent}${prefix}${inline(node, palette, escape)}${suffix}`);
+    lines.push(`${indent}${prefix}${inline(node, palette, escapeText)}${suffix}`);
     return;
   }
   const inner = `${indent}  `;
@@ -242,17 +242,27 @@ function emit(
     lines.push(`${indent}${prefix}${palette.punctuation("[")}`);
     node.items.forEach((item, i) => {
       const itemSuffix = i < node.items.length - 1 ? comma : "";
-      emit(item, inner, "", 0, itemSuffix, palette, maxWidth, lines, escape);
+      emit(item, inner, "", 0, itemSuffix, palette, maxWidth, lines, escapeText);
     });
     lines.push(`${indent}${palette.punctuation("]")}${suffix}`);
     return;
   }
   lines.push(`${indent}${prefix}${palette.punctuation("{")}`);
   node.entries.forEach(({ key, value }, i) => {
-    const keyText = escape ? escapeForTerminalLine(key) : key;
+    const keyText = escapeText ? escapeForTerminalLine(key) : key;
     const keyPrefix = `${palette.key(keyText)}${palette.punctuation(": ")}`;
     const entrySuffix = i < node.entries.length - 1 ? comma : "";
-    emit(value, inner, keyPrefix, key.length + 2, entrySuffix, palette, maxWidth, lines, escape);
+    emit(
+      value,
+      inner,
+      keyPrefix,
+      key.length + 2,
+      entrySuffix,
+      palette,
+      maxWidth,
+      lines,
+      escapeText,
+    );
   });
   lines.push(`${indent}${palette.punctuation("}")}${suffix}`);
 }

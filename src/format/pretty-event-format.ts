@@ -110,12 +110,12 @@ export class PrettyEventFormatter {
     if (data === "") return `${header} ${chalk.dim("(empty)")}\n`;
     const tokens = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
     if (tokens) {
-      const escape = needsTerminalEscaping(data);
+      const escapeText = needsTerminalEscaping(data);
       const lines = layoutJsonTokens(
         tokens,
         this.#palette,
         this.#width - dataIndent.length,
-        escape,
+        escapeText,
       );
       if (lines.length === 1) return `${header} ${lines[0]}\n`;
       return `${header}\n${dataIndent}${lines.join(`\n${dataIndent}`)}\n`;
