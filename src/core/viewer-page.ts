@@ -37,7 +37,7 @@ export function renderViewerPage(options: ViewerPageOptions): string {
   <code id="stream-url" class="stream-url"></code>
   <span id="state" class="state" data-state="connecting">connecting</span>
   <span class="spacer"></span>
-  <input id="filter" type="search" placeholder="Filter by event name" list="event-names"
+  <input id="filter" type="search" placeholder="Filter by name" list="event-names"
     autocomplete="off" aria-label="Filter by event name">
   <datalist id="event-names"></datalist>
   <span id="count" class="count" aria-live="polite">0 events</span>
@@ -124,6 +124,10 @@ main { padding: 12px 16px 40px; }
 .event-data.json { color: var(--text); }
 .event-data.empty-data::before { content: "(empty)"; color: var(--muted); }
 @media (max-width: 720px) {
+  header { gap: 8px; }
+  .spacer { display: none; }
+  input[type="search"] { flex: 1 1 12em; width: auto; min-width: 0; }
+  .count { min-width: 0; }
   .columns { display: none; }
   .event { grid-template-columns: 1fr 1fr 1fr; }
   .event-data { grid-column: 1 / -1; }
