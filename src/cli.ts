@@ -127,6 +127,12 @@ program
   .option("--no-publish", "do not accept POST to the stream path")
   .option("--token <secret>", "require this bearer token (or ?token=); env SSE_TOOL_TOKEN")
   .option("-q, --quiet", "do not log client connects and disconnects")
+  .addOption(
+    new Option(
+      "--llm-fake <provider>",
+      "answer OpenAI / Anthropic chat requests with the input text, streamed as tokens",
+    ).choices(["openai", "anthropic"]),
+  )
   .addHelpText(
     "after",
     `
@@ -140,6 +146,7 @@ Examples:
   sse-tool serve --loop --interval 500 recorded.ndjson
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
   curl -d '{"event":"x","data":"y"}' localhost:8080/events
+  echo "Hello from a fake model." | sse-tool serve --llm-fake openai
 
 ${exitCodeHelp}`,
   )

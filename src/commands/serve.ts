@@ -10,7 +10,9 @@ import type { Readable } from "node:stream";
 import { resolveAccessToken } from "../core/access-token.js";
 import { BroadcastHub } from "../core/broadcast-hub.js";
 import { SseToolError } from "../core/errors.js";
+import type { LlmFakeProvider } from "../core/llm-fake.js";
 import { EventPump } from "../io/event-pump.js";
+import { createLlmFakeHandler, llmFakePaths } from "../io/llm-fake-route.js";
 import { installServeRoutes } from "../io/serve-routes.js";
 import { SseServer } from "../io/sse-server.js";
 
@@ -38,6 +40,8 @@ export interface ServeCliOptions {
   publish: boolean;
   token?: string;
   quiet?: boolean;
+  /** Answer the provider's chat request with the input text as a streamed reply. */
+  llmFake?: LlmFakeProvider;
 }
 
 /**
@@ -103,8 +107,39 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     ...(options.event === undefined ? {} : { defaultEventType: options.event }),
     log,
   });
+  let replyText: string | undefined;
+  if (options.llmFake !== undefined) {
+    // The whole input is the reply; it is read before the first request so every request
+    // gets the same complete text.
+    replyText = await readAllText(
+      fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 }),
+    );
+    server.addRoute({
+      method: "POST",
+      path: llmFakePaths[options.llmFake],
+      handle: createLlmFakeHandler({
+        provider: options.llmFake,
+        replyText,
+        ...(options.interval > 0 ? { tokenDelayMs: options.interval } : {}),
+        cors: options.cors,
+        log,
+      }),
+    });
+  }
   const url = await server.listen();
   say(`serving ${url}`);
+  if (options.llmFake !== undefined) {
+    say(
+      `llm-fake: POST ${new URL(url).origin}${llmFakePaths[options.llmFake]} streams the ` +
+        `${replyText?.length ?? 0}-character reply in ${options.llmFake} format (Ctrl-C to stop)`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    await server.close(closeFlushTimeoutMs);
+    return 0;
+  }
   if (options.ui && streamPath !== "/") {
     log(`viewer page: ${new URL(url).origin}/${token === undefined ? "" : "?token=<token>"}`);
   }
@@ -175,6 +210,20 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     process.off("SIGTERM", onSignal);
     if (fromStdin) process.stdin.destroy();
   }
+}
+
+async function readAllText(source: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer | string>) {
+      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    }
+  } catch (error) {
+    throw new SseToolError("input", `cannot read the reply text: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function isLoopback(host: string): boolean {
