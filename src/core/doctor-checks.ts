@@ -378,8 +378,9 @@ export function checkHeartbeat(o: DoctorObservation): CheckResult {
     }
     return warn(
       "heartbeat",
-      `no heartbeat comment in ${seconds(o.durationMs)}; proxies close streams idle for ~60 s`,
-      "send a comment line (`: ping`) every 15-30 s",
+      `no heartbeat comment in ${seconds(o.durationMs)} (longest silence ` +
+        `${seconds(longestSilenceMs)}); a stream that goes quiet is closed by proxies after ~60 s`,
+      "send a comment line (`: ping`) every 15-30 s while no event is sent",
     );
   }
   let intervalMs = comments[0]!;
