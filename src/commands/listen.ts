@@ -147,8 +147,10 @@ class ListenRun {
       {
         onEvent: this.#onEvent,
         onRetry: (ms) => {
+          const before = this.#policy.reconnectionTimeMs;
           const inEffect = this.#policy.setServerRetry(ms);
-          if (this.#options.verbose) {
+          // Servers often repeat retry: with every event; say it only when it changes.
+          if (this.#options.verbose && inEffect !== before) {
             this.#info(
               inEffect === ms
                 ? `* server set the reconnection time to ${ms} ms`
