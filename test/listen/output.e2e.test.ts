@@ -170,10 +170,10 @@ describe.concurrent("listen output", () => {
   });
 
   it("--timeout ends with exit 3, events received before it shown", async () => {
-    const result = await runCli(["listen", "--json", "--timeout", "0.4", `${server.url}/slow`]);
+    const result = await runCli(["listen", "--json", "--timeout", "1.5", `${server.url}/slow`]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('"data":"event 1"');
-    expect(result.stderr).toMatch(/\nsse-tool: timeout: --timeout 0.4 s elapsed\n$/);
+    expect(result.stderr).toMatch(/\nsse-tool: timeout: --timeout 1.5 s elapsed\n$/);
   });
 
   it("--idle-timeout after a stall mid-event: exit 3, earlier events shown, no partial", async () => {
@@ -181,7 +181,7 @@ describe.concurrent("listen output", () => {
       "listen",
       "--json",
       "--idle-timeout",
-      "0.3",
+      "1",
       `${server.url}/stall-mid-event`,
     ]);
     expect(result.code).toBe(3);
@@ -192,7 +192,7 @@ describe.concurrent("listen output", () => {
         .map((line) => JSON.parse(line).data),
     ).toEqual(["one", "two"]);
     expect(result.stderr).toMatch(
-      /^sse-tool: 2 events, \d+ B, [\d.]+ s, 0 reconnects\nsse-tool: idle timeout: no data for 0.3 s\n$/,
+      /^sse-tool: 2 events, \d+ B, [\d.]+ s, 0 reconnects\nsse-tool: idle timeout: no data for 1 s\n$/,
     );
   });
 
