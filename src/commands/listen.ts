@@ -13,6 +13,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { ReconnectPolicy } from "../core/reconnect-policy.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../core/request-headers.js";
 import { type ColorLevel, decideColorLevel } from "../format/color-level.js";
+import { describeBodyStart, formatDelay, redactHeader } from "../format/diagnostic-text.js";
 import { formatJsonComment, formatJsonLine } from "../format/json-lines-format.js";
 import { formatClockTime, PrettyEventFormatter } from "../format/pretty-event-format.js";
 import { formatBytes, formatRunSummary } from "../format/run-summary.js";
@@ -375,7 +376,9 @@ class ListenRun {
         discardBody(response.body);
         return { kind: "retry-later", reason: `HTTP ${statusLine}` };
       }
-      const preview = describeBodyStart(await readBodyStart(response.body, errorBodyPreviewBytes));
+      const preview = describeBodyStart(
+        (await readBodyStart(response.body, errorBodyPreviewBytes)).toString("utf8"),
+      );
       const message =
         verdict.reason === "http-status"
           ? `HTTP ${statusLine} from ${response.url}`
@@ -561,31 +564,4 @@ function isJson(body: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-/** The start of an error body on one line: whitespace runs collapsed, escaped, cut. */
-function describeBodyStart(bytes: Buffer): string {
-  const text = bytes.toString("utf8").replace(/\s+/g, " ").trim();
-  const cut = text.length > 500 ? `${text.slice(0, 500)}…` : text;
-  return escapeForTerminalLine(cut);
-}
-
-const secretHeaders = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-]);
-
-/** Verbose output shows that a credential is sent, not the credential. */
-function redactHeader(name: string, value: string): string {
-  if (!secretHeaders.has(name)) return escapeForTerminalLine(value);
-  const space = value.indexOf(" ");
-  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
-  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -10,6 +10,7 @@ import {
   parseHeaderOptions,
 } from "../../src/core/request-headers.js";
 import { decideColorLevel } from "../../src/format/color-level.js";
+import { describeBodyStart, formatDelay, redactHeader } from "../../src/format/diagnostic-text.js";
 import { layoutJson, looksLikeJsonContainer } from "../../src/format/json-layout.js";
 import { formatJsonComment, formatJsonLine } from "../../src/format/json-lines-format.js";
 import {
@@ -353,5 +354,32 @@ describe("describeNetworkError", () => {
     ],
   ])("%s", (error, expected) => {
     expect(describeNetworkError(error, 2000)).toBe(expected);
+  });
+});
+
+describe("diagnostic text", () => {
+  it.each([
+    ["authorization", "Bearer sk-123", "Bearer [redacted, 6 characters]"],
+    ["Cookie", "session=abc", "[redacted, 11 characters]"],
+    ["x-api-key", "k", "[redacted, 1 characters]"],
+    ["accept", "text/event-stream", "text/event-stream"],
+    ["x-evil", "a\x1b[2Jb", "a\\x1b[2Jb"],
+  ])("redactHeader(%j, %j) -> %j", (name, value, expected) => {
+    expect(redactHeader(name, value)).toBe(expected);
+  });
+
+  it("quotes the start of an error body on one line", () => {
+    expect(describeBodyStart('{\n  "error": {\n    "message": "bad\x1b"\n  }\n}\n')).toBe(
+      '{ "error": { "message": "bad\\x1b" } }',
+    );
+    expect(describeBodyStart("x".repeat(600))).toBe(`${"x".repeat(500)}…`);
+  });
+
+  it("formats waits", () => {
+    expect([formatDelay(0), formatDelay(999), formatDelay(60_000)]).toEqual([
+      "0 ms",
+      "999 ms",
+      "60.0 s",
+    ]);
   });
 });
