@@ -58,6 +58,7 @@ program
   .option("--retry <ms>", "reconnection time until the server sends retry:", wholeNumber, 3000)
   .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
   .option("--no-reconnect", "do not reconnect when the stream ends or fails")
+  .option("--reconnect-post", "also reconnect a POST (or -X) request, re-sending its body")
   .option(
     "--max-retries <n>",
     "stop after this many reconnects in a row without an event",

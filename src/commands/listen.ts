@@ -48,6 +48,8 @@ export interface ListenCliOptions {
   retry: number;
   lastEventId?: string;
   reconnect: boolean;
+  /** Reconnect also when the request is not a plain GET (re-sending its body). */
+  reconnectPost?: boolean;
   maxRetries?: number;
   maxEventSize: number;
   color: boolean;
@@ -122,6 +124,9 @@ class ListenRun {
   #stopReason: StopReason | undefined;
   #tooLarge = false;
   #connectedOnce = false;
+  /** Whether an ended or dropped stream is re-requested (see run()). */
+  #reconnect = true;
+  #reconnectRefusal = "--no-reconnect";
   /** The unsendable-Last-Event-ID warning was given. */
   #idWarned = false;
   #events = 0;
@@ -186,6 +191,13 @@ class ListenRun {
     const bodyIsJson = body !== undefined && isJson(body);
     if (!options.raw && !options.json) this.#formatter = this.#createPrettyFormatter();
 
+    // Reconnecting re-sends the request. For a POST to an LLM API that is a second, billed
+    // generation, not a resume: only GET is re-sent unless --reconnect-post says so.
+    this.#reconnect = options.reconnect && (method === "GET" || options.reconnectPost === true);
+    this.#reconnectRefusal =
+      options.reconnect && !this.#reconnect
+        ? `${method} is not re-sent; --reconnect-post re-sends it`
+        : "--no-reconnect";
     const dispatcher =
       this.#io.dispatcher ??
       createDispatcher({
@@ -282,7 +294,7 @@ class ListenRun {
     for (let isReconnect = false; ; isReconnect = true) {
       const outcome = await this.#connectOnce(requestFor(this.#decoder.lastEventId), isReconnect);
       if (outcome.kind === "stopped" || this.#stopReason) return;
-      if (outcome.kind === "ended" && !this.#options.reconnect) {
+      if (outcome.kind === "ended" && !this.#reconnect) {
         this.#stopReason = "ended";
         return;
       }
@@ -292,8 +304,8 @@ class ListenRun {
         // Once a stream has been read, failures are retried as a browser would.
         throw new SseToolError("connect", `cannot connect to ${target.host}: ${reason}`);
       }
-      if (!this.#options.reconnect) {
-        throw new SseToolError("connect", `connection lost: ${reason} (--no-reconnect)`);
+      if (!this.#reconnect) {
+        throw new SseToolError("connect", `connection lost: ${reason} (${this.#reconnectRefusal})`);
       }
       const decision = this.#policy.next();
       if (!decision.reconnect) {

@@ -28,6 +28,9 @@ function route(
   };
 }
 
+/** Per run of the /post route: "METHOD last-event-id body" of each request. */
+const postBodies: Record<string, string[]> = {};
+
 const idsOf = (stdout: string) =>
   stdout
     .trim()
@@ -101,6 +104,28 @@ beforeAll(async () => {
       const ids = ["", "é中", "a\x1bb", "after"];
       response.end(`id: ${ids[connection]}\ndata: ${connection}\n\n`);
     }),
+    // A POST stream: records the body, one event per connection, 204 after the second.
+    "/post": (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const key = new URL(request.url ?? "", "http://x").searchParams.get("run") ?? "";
+        const log = postBodies[key] ?? [];
+        postBodies[key] = log;
+        log.push(
+          `${request.method} ${request.headers["last-event-id"] ?? "-"} ${Buffer.concat(chunks)}`,
+        );
+        if (log.length > 2) return void response.writeHead(204).end();
+        response.writeHead(200, eventStreamHeaders);
+        if (key === "drop") {
+          response.write(`id: ${log.length}\ndata: token\n\n`, () =>
+            response.socket?.resetAndDestroy(),
+          );
+          return;
+        }
+        response.end(`id: ${log.length}\ndata: token ${log.length}\n\n`);
+      });
+    },
     // One event then a clean end; for waits that are interrupted.
     "/once": route("once", (_connection, _id, response) => {
       response.writeHead(200, eventStreamHeaders);
@@ -199,6 +224,36 @@ describe.concurrent("listen reconnects", () => {
     expect(result.stderr).toMatch(
       /sse-tool: connection lost: connection reset by the server \(--no-reconnect\)\n$/,
     );
+  });
+
+  it("a POST is not re-sent by default: its end is the end (exit 0), a drop is a failure", async () => {
+    const [ended, dropped] = await Promise.all([
+      runCli(["listen", "--json", "--retry", "5", "-d", "{}", `${server.url}/post?run=end`]),
+      runCli(["listen", "--json", "--retry", "5", "-d", "{}", `${server.url}/post?run=drop`]),
+    ]);
+    expect(ended.code, ended.stderr).toBe(0);
+    expect(postBodies.end).toEqual(["POST - {}"]);
+    expect(dropped.code).toBe(1);
+    expect(postBodies.drop).toEqual(["POST - {}"]);
+    expect(dropped.stderr).toMatch(
+      /sse-tool: connection lost: connection reset by the server \(POST is not re-sent; --reconnect-post re-sends it\)\n$/,
+    );
+  });
+
+  it("--reconnect-post re-sends the body with Last-Event-ID", async () => {
+    const result = await runCli([
+      "listen",
+      "--json",
+      "--retry",
+      "5",
+      "--reconnect-post",
+      "-d",
+      "prompt",
+      `${server.url}/post?run=again`,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(postBodies.again).toEqual(["POST - prompt", "POST 1 prompt", "POST 2 prompt"]);
+    expect(idsOf(result.stdout).map((e) => e.data)).toEqual(["token 1", "token 2"]);
   });
 
   it("--no-reconnect: a clean end exits 0 without a second request", async () => {
