@@ -49,7 +49,7 @@ export async function startServer(kind, options = {}) {
     : [argv[0] ?? "", argv.slice(1)];
   const proc = startProcess(command, args, { env: { HEARTBEAT_MS: String(heartbeatMs) } });
   if (kind === "sse-tool") {
-    const match = await proc.waitForLine("stderr", /(http:\/\/\S+)/, 15_000);
+    const match = await proc.waitForLine("stderr", /(http:\/\/\S+\/events)\b/, 15_000);
     return { proc, url: match[1] ?? "" };
   }
   const match = await proc.waitForLine("stdout", /"port":(\d+)/, 15_000);
@@ -58,7 +58,7 @@ export async function startServer(kind, options = {}) {
 
 /**
  * Starts the client process (see bench/clients/sse-clients.js).
- * @param {{ url: string, clients: number, mode: "count" | "latency" | "idle", expect?: number }} config
+ * @param {{ url: string, clients: number, mode: "count" | "latency" | "idle", expect?: number, transport?: "http" | "net" }} config
  * @param {{ raiseFileLimit?: boolean }} [options]
  */
 export function startClients(config, options = {}) {

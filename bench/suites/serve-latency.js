@@ -30,7 +30,12 @@ export async function serveLatency({ quick, log }) {
       const result = results.get(kind);
       if (!result || result.failure) continue;
       const { proc: server, url } = await startServer(kind);
-      const clients = startClients({ url, clients: clientCount, mode: "latency" });
+      const clients = startClients({
+        url,
+        clients: clientCount,
+        mode: "latency",
+        transport: "net",
+      });
       try {
         await clients.waitForLine("stdout", /"connected":200/, 30_000);
         const stdin = server.child.stdin;
