@@ -10,6 +10,13 @@
 
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** Where a field's value starts: after the colon and at most one space (§9.2.6). */
+function valueStart(text: string, afterColon: number): number {
+  return text.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon;
+}
 
 /** One dispatched event, as a browser's MessageEvent would carry it. */
 export interface StreamEvent {
@@ -123,12 +130,13 @@ export class EventStreamDecoder {
       } else {
         end = nextCr === -1 || nextLf < nextCr ? nextLf : nextCr;
       }
-      let line = chunk.slice(start, end);
-      if (this.#pendingLine !== "") {
-        line = this.#pendingLine + line;
+      if (this.#pendingLine === "") {
+        this.#processLine(chunk, start, end);
+      } else {
+        const line = this.#pendingLine + chunk.slice(start, end);
         this.#pendingLine = "";
+        this.#processLine(line, 0, line.length);
       }
-      this.#processLine(line);
       if (this.#overflowed) return;
       // §9.2.5: CRLF, lone CR and lone LF all end a line. A CR that ends the chunk ends the line
       // now; an LF opening the next chunk is then the second half of that CRLF.
@@ -167,16 +175,37 @@ export class EventStreamDecoder {
     this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
   }
 
-  #processLine(line: string): void {
-    if (line === "") {
+  /** Interprets the line `text[start, end)` (§9.2.6), slicing out only the value it keeps. */
+  #processLine(text: string, start: number, end: number): void {
+    if (start === end) {
       this.#dispatch();
       return;
     }
-    const colon = line.indexOf(":");
-    if (colon === 0) {
-      this.#handlers.onComment?.(line.charCodeAt(1) === 0x20 ? line.slice(2) : line.slice(1));
+    const first = text.charCodeAt(start);
+    if (first === COLON) {
+      const textStart = text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1;
+      this.#handlers.onComment?.(text.slice(textStart, end));
       return;
     }
+    // Fast paths for the fields almost every stream consists of; same rules as below.
+    if (first === 0x64 && text.startsWith("data:", start)) {
+      this.#appendData(text.slice(valueStart(text, start + 5), end));
+      return;
+    }
+    if (
+      first === 0x69 &&
+      text.charCodeAt(start + 1) === 0x64 &&
+      text.charCodeAt(start + 2) === COLON
+    ) {
+      this.#setId(text.slice(valueStart(text, start + 3), end));
+      return;
+    }
+    if (first === 0x65 && text.startsWith("event:", start)) {
+      this.#eventType = text.slice(valueStart(text, start + 6), end);
+      return;
+    }
+    const line = text.slice(start, end);
+    const colon = line.indexOf(":");
     let field: string;
     let value: string;
     if (colon === -1) {
@@ -186,19 +215,17 @@ export class EventStreamDecoder {
     } else {
       field = line.slice(0, colon);
       // Only one leading space is removed.
-      value = line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1);
+      value = line.slice(valueStart(line, colon + 1));
     }
     switch (field) {
       case "data":
-        this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
-        this.#checkSize();
+        this.#appendData(value);
         return;
       case "event":
         this.#eventType = value;
         return;
       case "id":
-        if (value.includes("\0")) this.#handlers.onProblem?.({ type: "invalid-id", value });
-        else this.#lastEventIdBuffer = value;
+        this.#setId(value);
         return;
       case "retry":
         if (/^[0-9]+$/.test(value)) this.#handlers.onRetry?.(Number.parseInt(value, 10));
@@ -207,6 +234,16 @@ export class EventStreamDecoder {
       default:
         this.#handlers.onProblem?.({ type: "unknown-field", field });
     }
+  }
+
+  #appendData(value: string): void {
+    this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+    if (this.#data.length > this.#maxEventSize) this.#checkSize();
+  }
+
+  #setId(value: string): void {
+    if (value.includes("\0")) this.#handlers.onProblem?.({ type: "invalid-id", value });
+    else this.#lastEventIdBuffer = value;
   }
 
   #dispatch(): void {
