@@ -67,6 +67,12 @@ program
   .option("--max-event-size <bytes>", "largest line or event accepted", byteSize, 16 * 1024 ** 2)
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
+  .option("--llm", "assemble an LLM token stream (OpenAI, Anthropic): text, then timings")
+  .option("--no-llm", "do not switch to the LLM view when the stream looks like one")
+  .option("--stats", "counts per type, rate, bytes, gaps and reconnects on stderr")
+  .option("--expect-event <type>", "this event type must arrive, else exit 4 (repeatable)", collect)
+  .option("--expect-count <n>", "at least n shown events must arrive, else exit 4", wholeNumber)
+  .option("--until-event <type>", "stop after the first event of this type (exit 0)")
   .addHelpText(
     "after",
     `
@@ -77,6 +83,7 @@ Examples:
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
   sse-tool listen --raw http://localhost:8080/events > capture.txt
+  sse-tool listen --expect-event ready --timeout 10 http://localhost:8080/events   # CI check
 
 ${exitCodeHelp}`,
   )

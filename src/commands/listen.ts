@@ -26,6 +26,7 @@ import {
   openRequest,
   readBodyStart,
 } from "../io/http-client.js";
+import { type ListenEnd, ListenExtras } from "../io/listen-extras.js";
 import { describeNetworkError } from "../io/network-error.js";
 import { readRequestBody } from "../io/request-body.js";
 import { StdoutSink } from "../io/stdout-sink.js";
@@ -54,6 +55,16 @@ export interface ListenCliOptions {
   maxEventSize: number;
   color: boolean;
   verbose?: boolean;
+  /** --llm (true), --no-llm (false), or chosen from the first event (undefined). */
+  llm?: boolean;
+  /** --stats: counts, rate, bytes and gaps on stderr. */
+  stats?: boolean;
+  /** --expect-event (repeatable): each type must arrive, or exit 4. */
+  expectEvent?: string[];
+  /** --expect-count: at least this many shown events, or exit 4. */
+  expectCount?: number;
+  /** --until-event: stop after the first event of this type (exit 0); not seen is exit 4. */
+  untilEvent?: string;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
@@ -89,7 +100,11 @@ type StopReason =
   | "interrupted"
   | "timeout"
   | "idle-timeout"
-  | "stdout-closed";
+  | "stdout-closed"
+  /** The LLM stream's end marker arrived. */
+  | "llm-end"
+  /** --until-event arrived, or every expectation holds. */
+  | "expectations";
 
 type ConnectionOutcome =
   | { kind: "stopped" }
@@ -120,6 +135,8 @@ class ListenRun {
   readonly #policy: ReconnectPolicy;
   readonly #eventFilter: Set<string> | undefined;
   readonly #connectTimeoutMs: number;
+  /** LLM view, --stats and the --expect-* assertions (src/io/listen-extras.ts). */
+  readonly #extras: ListenExtras;
   #formatter: PrettyEventFormatter | undefined;
   #stopReason: StopReason | undefined;
   #tooLarge = false;
@@ -143,6 +160,7 @@ class ListenRun {
     this.#options = options;
     this.#io = io;
     this.#sink = new StdoutSink(io.stdout, () => this.#stop("stdout-closed"));
+    this.#extras = new ListenExtras(options, io, this.#startedAt);
     this.#eventFilter = options.event ? new Set(options.event) : undefined;
     this.#connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
     this.#policy = new ReconnectPolicy({
@@ -240,6 +258,7 @@ class ListenRun {
   #finish(failure: unknown): number {
     // The reader went away (`| head`): it has what it wanted; say nothing.
     if (this.#stopReason === "stdout-closed") {
+      this.#extras.close();
       if (this.#sink.failure) {
         throw new SseToolError("connect", `cannot write output: ${this.#sink.failure.message}`);
       }
@@ -252,23 +271,33 @@ class ListenRun {
       durationMs: Date.now() - this.#startedAt,
       reconnects: this.#reconnects,
     });
+    const extras = this.#extras.finish(failure === undefined ? this.#listenEnd() : "failed");
+    if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
     if (failure !== undefined) {
       // A failure before any stream was read is one line (the error); after, the totals too.
       if (this.#connectedOnce) this.#info(`sse-tool: ${summary}`);
       throw failure;
     }
+    if (extras.failure) {
+      this.#info(`sse-tool: ${summary}`);
+      throw extras.failure;
+    }
+    // Expectations that hold decide: a timeout is then a normal end (exit 0).
+    const expectationsHeld = this.#extras.expectationsActive;
     switch (this.#stopReason) {
       case "interrupted":
         this.#info(`sse-tool: interrupted: ${summary}`);
         return ExitCode.interrupted;
       case "timeout":
         this.#info(`sse-tool: ${summary}`);
+        if (expectationsHeld) return ExitCode.ok;
         throw new SseToolError(
           "timeout",
           `timeout: --timeout ${(this.#options.timeout ?? 0) / 1000} s elapsed`,
         );
       case "idle-timeout":
         this.#info(`sse-tool: ${summary}`);
+        if (expectationsHeld) return ExitCode.ok;
         throw new SseToolError(
           "timeout",
           `idle timeout: no data for ${(this.#options.idleTimeout ?? 0) / 1000} s`,
@@ -276,12 +305,39 @@ class ListenRun {
       case "max-events":
         this.#info(`sse-tool: done (-n ${this.#options.maxEvents}): ${summary}`);
         return ExitCode.ok;
+      case "llm-end":
+        this.#info(`sse-tool: end of the LLM reply: ${summary}`);
+        return ExitCode.ok;
+      case "expectations":
+        this.#info(
+          this.#options.untilEvent === undefined
+            ? `sse-tool: expectations met: ${summary}`
+            : `sse-tool: done (--until-event ${escapeForTerminalLine(this.#options.untilEvent)}): ${summary}`,
+        );
+        return ExitCode.ok;
       case "server-stop":
         this.#info(`sse-tool: server answered 204 No Content (stop): ${summary}`);
         return ExitCode.ok;
       default:
         this.#info(`sse-tool: stream ended: ${summary}`);
         return ExitCode.ok;
+    }
+  }
+
+  /** Why the run stopped, in the terms the expectations are judged by. */
+  #listenEnd(): ListenEnd {
+    switch (this.#stopReason) {
+      case "interrupted":
+        return "interrupted";
+      case "timeout":
+      case "idle-timeout":
+        return "timeout";
+      case "max-events":
+        return "max-events";
+      case "expectations":
+        return this.#options.untilEvent === undefined ? "met" : "until-event";
+      default:
+        return "ended";
     }
   }
 
@@ -326,6 +382,7 @@ class ListenRun {
       clearTimeout(this.#idleTimer);
       if (!(await this.#wait(decision.delayMs))) return;
       this.#reconnects++;
+      this.#extras.onReconnect();
     }
   }
 
@@ -427,6 +484,7 @@ class ListenRun {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         this.#idleTimer?.refresh();
         this.#bytes += chunk.length;
+        this.#extras.onBytes(chunk.length);
         this.#chunkTime = undefined;
         if (raw) sink.pushBytes(chunk);
         decoder.feed(chunk);
@@ -458,15 +516,25 @@ class ListenRun {
     if (this.#stopReason) return;
     this.#events++;
     this.#policy.eventReceived();
-    if (this.#eventFilter && !this.#eventFilter.has(event.type)) return;
-    this.#shownEvents++;
-    if (this.#formatter) {
-      this.#sink.pushText(this.#formatter.formatEvent(event, this.#clockTime()));
-    } else if (this.#options.json) {
-      this.#sink.pushText(formatJsonLine(event, this.#isoTime()));
+    const shown = !this.#eventFilter || this.#eventFilter.has(event.type);
+    // The LLM view, stats and expectations see every event; the LLM view may consume it.
+    const extra = this.#extras.onEvent(event, shown);
+    if (extra.stdoutText) this.#sink.pushText(extra.stdoutText);
+    if (shown) {
+      this.#shownEvents++;
+      if (!extra.show) {
+        // Shown by the LLM view.
+      } else if (this.#formatter) {
+        this.#sink.pushText(this.#formatter.formatEvent(event, this.#clockTime()));
+      } else if (this.#options.json) {
+        this.#sink.pushText(formatJsonLine(event, this.#isoTime()));
+      }
     }
+    if (extra.stop) this.#stop(extra.stop);
     const maxEvents = this.#options.maxEvents;
-    if (maxEvents !== undefined && this.#shownEvents >= maxEvents) this.#stop("max-events");
+    if (shown && maxEvents !== undefined && this.#shownEvents >= maxEvents) {
+      this.#stop("max-events");
+    }
   };
 
   readonly #onComment = (text: string): void => {

@@ -1,11 +1,13 @@
 /**
- * `serve --llm-fake` round trips: the served reply, decoded with the WHATWG decoder and
- * assembled by the LLM assembler, is the input text exactly, in both providers' formats.
+ * `serve --llm-fake` round trips: the served reply, assembled by `listen --llm` (and, in
+ * process, by the decoder and the LLM assembler), is the input text exactly, in both
+ * providers' formats.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventStreamDecoder } from "../../src/core/event-stream-decoder.js";
+import type { LlmSummary } from "../../src/core/llm-stream.js";
 import { LlmStreamAssembler } from "../../src/core/llm-stream.js";
-import { type CliProcess, startCli } from "../helpers/cli-process.js";
+import { type CliProcess, runCli, startCli } from "../helpers/cli-process.js";
 
 const replyText =
   "Fake models help offline work.\nThey stream “tokens” at a steady pace — ünïcode too! 🦊\n";
@@ -73,6 +75,32 @@ describe.concurrent("serve --llm-fake", () => {
       expect(summary.timings.totalMs).toBeGreaterThan(summary.timings.firstTokenMs!);
     },
   );
+
+  it.each([
+    ["openai", "openai-chat"],
+    ["anthropic", "anthropic"],
+  ])("%s: listen --llm --json gets exactly the input text back", async (provider, format) => {
+    const result = await runCli([
+      "listen",
+      "--llm",
+      "--json",
+      "-d",
+      request,
+      servers[provider]!.url,
+    ]);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as LlmSummary;
+    expect(summary).toMatchObject({ format, text: replyText, complete: true });
+    expect(summary.usage?.outputTokens).toBe(summary.timings.chunks);
+  });
+
+  it("listen recognises the stream by itself: the reply on stdout, the footer on stderr", async () => {
+    const result = await runCli(["listen", "-d", request, servers.anthropic!.url]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(replyText);
+    expect(result.stderr).toMatch(/llm: Anthropic messages · first token \d+ ms · total/);
+    expect(result.stderr).toMatch(/stop: end_turn/);
+  });
 
   it("answers a non-streaming request with one JSON completion", async () => {
     const response = await fetch(servers.openai!.url, {
