@@ -51,7 +51,7 @@ export interface SseServerOptions {
 /** Headers every event-stream response carries. */
 const streamHeaders: OutgoingHttpHeaders = {
   "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache",
+  "Cache-Control": "no-cache, no-transform",
   Connection: "keep-alive",
   // Tells nginx-style proxies not to buffer the stream.
   "X-Accel-Buffering": "no",

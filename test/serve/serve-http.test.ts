@@ -147,7 +147,7 @@ describe("serve: real clients", () => {
     const client = await connectSse(url);
     expect(client.status).toBe(200);
     expect(client.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
-    expect(client.headers["cache-control"]).toBe("no-cache");
+    expect(client.headers["cache-control"]).toBe("no-cache, no-transform");
     expect(client.headers.connection).toBe("keep-alive");
     expect(client.headers["x-accel-buffering"]).toBe("no");
     await client.waitUntil(() => client.comments.length >= 2, "two heartbeats");
