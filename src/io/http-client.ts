@@ -5,8 +5,16 @@
  */
 import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
+import { rootCertificates } from "node:tls";
 import zlib from "node:zlib";
-import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, request } from "undici";
+import {
+  Agent,
+  buildConnector,
+  type Dispatcher,
+  EnvHttpProxyAgent,
+  ProxyAgent,
+  request,
+} from "undici";
 import { SseToolError } from "../core/errors.js";
 
 export interface DispatcherOptions {
@@ -17,32 +25,91 @@ export interface DispatcherOptions {
   env: Record<string, string | undefined>;
   /** Upper bound for the TCP and TLS handshake. */
   connectTimeoutMs: number;
+  /** Offer HTTP/2 in the TLS handshake (`--http2`, undici's `allowH2`); the server chooses. */
+  http2?: boolean;
+  /** PEM certificates trusted in addition to the system's roots (`--cacert`). */
+  extraCaPem?: string;
 }
 
 const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 
+/**
+ * The protocol each connection of a dispatcher negotiated, by origin ("https://host:port" ->
+ * "h2" or "http/1.1"), so `-v` can say which HTTP version answered. Only known for direct
+ * connections (a proxy tunnel's TLS is set up inside undici).
+ */
+const negotiatedProtocols = new WeakMap<Dispatcher, Map<string, string>>();
+
 /** A dispatcher for every request of one `listen` run. Close it when done. */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const tls = options.insecure ? { rejectUnauthorized: false } : {};
+  const tls = {
+    ...(options.insecure ? { rejectUnauthorized: false } : {}),
+    // Node's `ca` replaces the default roots; a private CA is added to them instead, so a
+    // redirect to a public host still verifies (as NODE_EXTRA_CA_CERTS does).
+    ...(options.extraCaPem === undefined ? {} : { ca: [...rootCertificates, options.extraCaPem] }),
+  };
+  const allowH2 = options.http2 === true;
   const agentOptions = {
     connect: { timeout: options.connectTimeoutMs, ...tls },
     // An event stream may be quiet for minutes; idleness is --idle-timeout's business.
     bodyTimeout: 0,
+    allowH2,
   };
   if (options.proxy !== undefined) {
-    return new ProxyAgent({ ...agentOptions, uri: options.proxy, requestTls: tls });
+    return new ProxyAgent({
+      ...agentOptions,
+      uri: options.proxy,
+      requestTls: { ...tls, allowH2 },
+      proxyTls: tls,
+    });
   }
   if (proxyVariables.some((name) => options.env[name])) {
     const env = options.env;
     return new EnvHttpProxyAgent({
       ...agentOptions,
-      requestTls: tls,
+      requestTls: { ...tls, allowH2 },
+      proxyTls: tls,
       httpProxy: env.http_proxy ?? env.HTTP_PROXY,
       httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
       noProxy: env.no_proxy ?? env.NO_PROXY,
     });
   }
-  return new Agent(agentOptions);
+  const protocols = new Map<string, string>();
+  const connector = buildConnector({ ...agentOptions.connect, allowH2 });
+  const agent = new Agent({
+    ...agentOptions,
+    connect: (connectOptions, callback) =>
+      connector(connectOptions, (error, socket) => {
+        if (socket) {
+          const alpn = (socket as { alpnProtocol?: string | false }).alpnProtocol;
+          protocols.set(
+            originKey(connectOptions.protocol, connectOptions.hostname, connectOptions.port),
+            typeof alpn === "string" ? alpn : "http/1.1",
+          );
+        }
+        // undici's callback types want either an error or a socket.
+        (callback as (error: Error | null, socket: unknown) => void)(error, socket);
+      }),
+  });
+  negotiatedProtocols.set(agent, protocols);
+  return agent;
+}
+
+function originKey(protocol: string, hostname: string, port: string | number): string {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const effectivePort =
+    port === "" || port === undefined ? (protocol === "https:" ? 443 : 80) : port;
+  return `${protocol}//${host}:${effectivePort}`;
+}
+
+/** "2" or "1.1" for a URL last fetched through `dispatcher`; undefined when not known. */
+function httpVersionFor(dispatcher: Dispatcher, url: string): "2" | "1.1" | undefined {
+  const target = new URL(url);
+  const alpn = negotiatedProtocols
+    .get(dispatcher)
+    ?.get(originKey(target.protocol, target.hostname, target.port));
+  if (alpn === undefined) return undefined;
+  return alpn === "h2" ? "2" : "1.1";
 }
 
 export interface HttpRequest {
@@ -65,6 +132,8 @@ export interface HttpResponse {
   url: string;
   status: number;
   statusText: string;
+  /** "2" or "1.1" as negotiated, when the dispatcher knows it (see createDispatcher). */
+  httpVersion: "2" | "1.1" | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** The Content-Encoding the body was decoded from, or undefined when it was not encoded. */
   contentEncoding: string | undefined;
@@ -103,6 +172,7 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       return {
         url,
         status: response.statusCode,
+        httpVersion: httpVersionFor(input.dispatcher, url),
         statusText: response.statusText || STATUS_CODES[response.statusCode] || "",
         headers: response.headers,
         ...decodeBody(response.body, headerValue(response.headers, "content-encoding")),
