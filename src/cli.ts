@@ -32,18 +32,27 @@ ${exitCodeHelp}`,
 
 program
   .command("listen")
-  .description("Connect to an SSE endpoint and show each event as it arrives.")
-  .argument("<url>", "the event-stream URL (http or https)")
+  .description("Connect to SSE endpoints and show each event as it arrives.")
+  .argument("<url...>", "the event-stream URL (http or https); several are followed at once")
   .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
   .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
   .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
   .option("--insecure", "accept any TLS certificate")
+  .option("--cacert <file>", "also trust the CA certificates in this PEM file")
+  .option("--http2", "offer HTTP/2 (https); the server chooses")
   .option("--proxy <url>", "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
-  .option("--json", "one JSON object per event: {time, event, id, data}")
+  .option(
+    "--json",
+    "one JSON object per event: {time, event, id, data} (+ source with several URLs)",
+  )
   .option("--raw", "write the response body bytes unchanged")
   .option("--comments", "also show comment lines (heartbeats)")
   .option("-e, --event <type>", "show only events of this type (repeatable)", collect)
-  .option("-n, --max-events <n>", "exit 0 after this many shown events", wholeNumber)
+  .option(
+    "-n, --max-events <n>",
+    "exit 0 after this many shown events (over all URLs)",
+    wholeNumber,
+  )
   .option("--timeout <s>", "give up after this many seconds in all (exit 3)", secondsToMs)
   .option(
     "--idle-timeout <s>",
@@ -83,12 +92,14 @@ Examples:
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
   sse-tool listen --raw http://localhost:8080/events > capture.txt
+  sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
+  sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
   sse-tool listen --expect-event ready --timeout 10 http://localhost:8080/events   # CI check
 
 ${exitCodeHelp}`,
   )
-  .action(async (url: string, options: ListenCliOptions) => {
-    await runCommand(async () => (await import("./commands/listen.js")).listen(url, options));
+  .action(async (urls: string[], options: ListenCliOptions) => {
+    await runCommand(async () => (await import("./commands/listen.js")).listen(urls, options));
   });
 
 program

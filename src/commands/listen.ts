@@ -12,12 +12,14 @@ import { judgeResponse } from "../core/event-stream-response.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { ReconnectPolicy } from "../core/reconnect-policy.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../core/request-headers.js";
+import { parseTargetUrl } from "../core/target-url.js";
 import { type ColorLevel, decideColorLevel } from "../format/color-level.js";
 import { describeBodyStart, formatDelay, redactHeader } from "../format/diagnostic-text.js";
 import { formatJsonComment, formatJsonLine } from "../format/json-lines-format.js";
 import { formatClockTime, PrettyEventFormatter } from "../format/pretty-event-format.js";
 import { formatBytes, formatRunSummary } from "../format/run-summary.js";
 import { escapeForTerminalLine } from "../format/terminal-escape.js";
+import { readCaCertificateFile } from "../io/ca-certificate-file.js";
 import {
   createDispatcher,
   discardBody,
@@ -27,6 +29,7 @@ import {
   readBodyStart,
 } from "../io/http-client.js";
 import { type ListenEnd, ListenExtras } from "../io/listen-extras.js";
+import { listenMany, maxEventsReachedReason, type StreamSource } from "../io/listen-many.js";
 import { describeNetworkError } from "../io/network-error.js";
 import { readRequestBody } from "../io/request-body.js";
 import { StdoutSink } from "../io/stdout-sink.js";
@@ -65,6 +68,10 @@ export interface ListenCliOptions {
   expectCount?: number;
   /** --until-event: stop after the first event of this type (exit 0); not seen is exit 4. */
   untilEvent?: string;
+  /** --http2: offer HTTP/2 in the TLS handshake (undici's allowH2). */
+  http2?: boolean;
+  /** --cacert: a PEM file of CA certificates trusted in addition to the system's. */
+  cacert?: string;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
@@ -86,6 +93,8 @@ export interface ListenIo {
   signal?: AbortSignal;
   /** HTTP dispatcher to use instead of one built from --proxy/--insecure (tests). */
   dispatcher?: Dispatcher;
+  /** Set when this run is one of several streams (src/io/listen-many.ts). */
+  source?: StreamSource;
 }
 
 const defaultConnectTimeoutMs = 30_000;
@@ -112,12 +121,20 @@ type ConnectionOutcome =
   | { kind: "network-error"; reason: string }
   | { kind: "retry-later"; reason: string };
 
+/** One URL, or several followed at once (src/io/listen-many.ts). */
 export async function listen(
-  url: string,
+  urls: string | readonly string[],
   options: ListenCliOptions,
   io: ListenIo = processIo(),
 ): Promise<number> {
-  return new ListenRun(url, { ...listenDefaults, ...options }, io).run();
+  const all = typeof urls === "string" ? [urls] : urls;
+  const merged = { ...listenDefaults, ...options };
+  if (all.length > 1) {
+    return listenMany(all, merged, io, (url, streamOptions, streamIo) =>
+      new ListenRun(url, streamOptions, streamIo).run(),
+    );
+  }
+  return new ListenRun(all[0]!, merged, io).run();
 }
 
 function processIo(): ListenIo {
@@ -220,6 +237,9 @@ class ListenRun {
       this.#io.dispatcher ??
       createDispatcher({
         insecure: options.insecure,
+        http2: options.http2,
+        extraCaPem:
+          options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
         proxy: options.proxy,
         env: this.#io.env,
         connectTimeoutMs: this.#connectTimeoutMs,
@@ -427,7 +447,8 @@ class ListenRun {
     const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
     const contentType = headerValue(response.headers, "content-type");
     if (verbose) {
-      this.#info(`< HTTP ${statusLine}`);
+      const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
+      this.#info(`< HTTP${version} ${statusLine}`);
       for (const [name, value] of Object.entries(response.headers)) {
         for (const item of Array.isArray(value) ? value : [value ?? ""]) {
           this.#info(`< ${escapeForTerminalLine(name)}: ${escapeForTerminalLine(item)}`);
@@ -527,12 +548,14 @@ class ListenRun {
       } else if (this.#formatter) {
         this.#sink.pushText(this.#formatter.formatEvent(event, this.#clockTime()));
       } else if (this.#options.json) {
-        this.#sink.pushText(formatJsonLine(event, this.#isoTime()));
+        this.#sink.pushText(formatJsonLine(event, this.#isoTime(), this.#io.source?.url));
       }
     }
     if (extra.stop) this.#stop(extra.stop);
     const maxEvents = this.#options.maxEvents;
-    if (shown && maxEvents !== undefined && this.#shownEvents >= maxEvents) {
+    // With several streams -n counts over all of them (listen-many stops the others).
+    const shownSoFar = shown ? (this.#io.source?.countShownEvent() ?? this.#shownEvents) : 0;
+    if (shown && maxEvents !== undefined && shownSoFar >= maxEvents) {
       this.#stop("max-events");
     }
   };
@@ -541,7 +564,7 @@ class ListenRun {
     if (this.#stopReason) return;
     if (this.#formatter)
       this.#sink.pushText(this.#formatter.formatComment(text, this.#clockTime()));
-    else this.#sink.pushText(formatJsonComment(text, this.#isoTime()));
+    else this.#sink.pushText(formatJsonComment(text, this.#isoTime(), this.#io.source?.url));
   };
 
   #clockTime(): string {
@@ -562,7 +585,12 @@ class ListenRun {
       terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
     });
     const columns = (this.#io.stdout as { columns?: number }).columns;
-    return new PrettyEventFormatter({ chalk: new Chalk({ level }), width: columns ?? 100 });
+    return new PrettyEventFormatter({
+      chalk: new Chalk({ level }),
+      width: columns ?? 100,
+      sourceLabel: this.#io.source?.label,
+      sourceLabelWidth: this.#io.source?.labelWidth,
+    });
   }
 
   #armIdleTimer(): void {
@@ -598,7 +626,9 @@ class ListenRun {
   #handleInterrupts(): () => void {
     const signal = this.#io.signal;
     if (signal) {
-      const onAbort = () => this.#stop("interrupted");
+      // listen-many stops every stream this way once -n is reached over all of them.
+      const onAbort = () =>
+        this.#stop(signal.reason === maxEventsReachedReason ? "max-events" : "interrupted");
       if (signal.aborted) onAbort();
       signal.addEventListener("abort", onAbort, { once: true });
       return () => signal.removeEventListener("abort", onAbort);
@@ -618,19 +648,6 @@ class ListenRun {
     if (this.#stopReason === "stdout-closed") return;
     this.#io.stderr.write(`${line}\n`);
   }
-}
-
-function parseTargetUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new SseToolError("usage", `invalid URL: ${raw}`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new SseToolError("usage", `unsupported URL scheme ${url.protocol} (use http or https)`);
-  }
-  return url;
 }
 
 function isJson(body: Buffer): boolean {

@@ -16,18 +16,23 @@ function quote(value: string): string {
 let lastType = "message";
 let lastTypeJson = '"message"';
 
-/** `isoTime` is the receive time as `Date.prototype.toISOString()`. */
-export function formatJsonLine(event: StreamEvent, isoTime: string): string {
+/**
+ * `isoTime` is the receive time as `Date.prototype.toISOString()`. `source` (the stream's URL)
+ * is given only when `listen` follows several streams: `{"time","source","event","id","data"}`.
+ */
+export function formatJsonLine(event: StreamEvent, isoTime: string, source?: string): string {
   // Built by hand, not JSON.stringify({...}): no object per event on the hot path, the key
   // order fixed by construction, and the (usually repeated) event type quoted once.
   if (event.type !== lastType) {
     lastType = event.type;
     lastTypeJson = JSON.stringify(lastType);
   }
-  return `{"time":"${isoTime}","event":${lastTypeJson},"id":${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
+  const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
+  return `{"time":"${isoTime}",${sourceField}"event":${lastTypeJson},"id":${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
 }
 
 /** A comment as a JSON line; only written with `--json --comments`. */
-export function formatJsonComment(text: string, isoTime: string): string {
-  return `{"time":"${isoTime}","comment":${JSON.stringify(text)}}\n`;
+export function formatJsonComment(text: string, isoTime: string, source?: string): string {
+  const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
+  return `{"time":"${isoTime}",${sourceField}"comment":${JSON.stringify(text)}}\n`;
 }

@@ -20,6 +20,12 @@ export interface PrettyFormatOptions {
   chalk: ChalkInstance;
   /** Columns available; JSON containers narrower than this stay on one line. */
   width?: number;
+  /**
+   * The stream's label when `listen` follows several (src/format/source-label.ts), shown after
+   * the time as `[label]`; padded to `sourceLabelWidth` so the event names line up.
+   */
+  sourceLabel?: string;
+  sourceLabelWidth?: number;
 }
 
 /** `HH:MM:SS.mmm` in local time: when the chunk holding the event arrived. */
@@ -51,10 +57,16 @@ export class PrettyEventFormatter {
   readonly #nameColors: Array<(text: string) => string>;
   readonly #paintedNames = new Map<string, string>();
   readonly #palette: JsonPalette;
+  /** `[label] ` (painted, padded) or "" for a single stream. */
+  readonly #sourcePrefix: string;
 
-  constructor({ chalk, width = 100 }: PrettyFormatOptions) {
+  constructor({ chalk, width = 100, sourceLabel, sourceLabelWidth = 0 }: PrettyFormatOptions) {
     this.#chalk = chalk;
     this.#width = width;
+    this.#sourcePrefix =
+      sourceLabel === undefined
+        ? ""
+        : `${chalk.bold(`[${escapeForTerminalLine(sourceLabel)}]`)}${" ".repeat(Math.max(0, sourceLabelWidth - sourceLabel.length))} `;
     if (chalk.level === 0) {
       // No colour: skip chalk's call per token (the pretty view's hot path).
       const plain = (text: string) => text;
@@ -102,7 +114,7 @@ export class PrettyEventFormatter {
   /** One event as text ending in a newline; `clock` is `formatClockTime` of its receive time. */
   formatEvent(event: StreamEvent, clock: string): string {
     const chalk = this.#chalk;
-    let header = `${chalk.dim(clock)} ${this.eventName(event.type)}`;
+    let header = `${chalk.dim(clock)} ${this.#sourcePrefix}${this.eventName(event.type)}`;
     if (event.lastEventId !== "") {
       header += ` ${chalk.dim(`id=${escapeForTerminalLine(event.lastEventId)}`)}`;
     }
@@ -127,6 +139,8 @@ export class PrettyEventFormatter {
 
   /** A comment line (heartbeat), shown only with --comments. */
   formatComment(text: string, clock: string): string {
-    return `${this.#chalk.dim(`${clock} : ${escapeForTerminalLine(text)}`)}\n`;
+    const comment = `: ${escapeForTerminalLine(text)}`;
+    if (this.#sourcePrefix === "") return `${this.#chalk.dim(`${clock} ${comment}`)}\n`;
+    return `${this.#chalk.dim(clock)} ${this.#sourcePrefix}${this.#chalk.dim(comment)}\n`;
   }
 }

@@ -185,7 +185,7 @@ describe.concurrent("listen request", () => {
     expect(result.stderr).toContain("> authorization: Bearer [redacted, 9 characters]\n");
     expect(result.stderr).not.toContain("sk-123456");
     expect(result.stderr).toContain(`* 302 redirect to ${server.url}/echo?after=redirect\n`);
-    expect(result.stderr).toContain("< HTTP 200 OK\n");
+    expect(result.stderr).toContain("< HTTP/1.1 200 OK\n");
     expect(result.stderr).toContain("< content-type: text/event-stream\n");
   });
 });
