@@ -7,6 +7,7 @@
  * Each stream's stderr lines carry its label; each event carries it too (pretty view) or the
  * URL (`--json` "source"). The exit code is the worst of the streams' (see worstExitCode).
  */
+import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
 import type { ListenCliOptions, ListenIo } from "../commands/listen.js";
 import { isSseToolError, SseToolError } from "../core/errors.js";
@@ -79,6 +80,10 @@ export async function listenMany(
   const labels = sourceLabels(urls);
   const labelWidth = Math.max(...labels.map((label) => label.length));
   const stopAll = new AbortController();
+  // Every stream listens on the shared signal and on stdout ("error", "drain", "close"):
+  // many streams are expected here, not a leak.
+  setMaxListeners(urls.length + 10, stopAll.signal);
+  io.stdout.setMaxListeners(io.stdout.getMaxListeners() + urls.length * 4);
   const removeInterruptHandler = forwardInterrupts(io.signal, stopAll);
   let shownEvents = 0;
   const countShownEvent = (): number => {
