@@ -27,7 +27,7 @@ function commandsFromHelp(help: string): string[] {
 async function longOptionsOf(command: string): Promise<string[]> {
   const { stdout } = await runCli([command, "--help"]);
   const section = stdout.split(/^Options:$/m)[1]?.split(/^\S/m)[0] ?? "";
-  return [...section.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((match) => match[1]!);
+  return [...section.matchAll(/^ {2}(?:-\w, )?(--[a-z0-9-]+)/gm)].map((match) => match[1]!);
 }
 
 beforeAll(async () => {
