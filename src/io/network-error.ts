@@ -57,7 +57,7 @@ export function describeNetworkError(error: unknown, headersTimeoutMs?: number):
         : `no response headers within ${headersTimeoutMs / 1000} s`;
     case "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL":
       // The server's TLS refused every protocol offered (ALPN): an HTTP/2-only server.
-      return "the server speaks only HTTP/2 (TLS refused HTTP/1.1); --http2 uses it";
+      return "the server speaks only HTTP/2 (TLS refused HTTP/1.1); listen --http2 reads it";
     case "UND_ERR_INVALID_ARG":
       return error instanceof Error ? error.message : "invalid request";
     default:

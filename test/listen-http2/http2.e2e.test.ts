@@ -184,7 +184,7 @@ describe.concurrent("listen against an HTTP/2-only server: errors", () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^sse-tool: cannot connect to 127\.0\.0\.1:\d+: the server speaks only HTTP\/2 \(TLS refused HTTP\/1\.1\); --http2 uses it\n$/,
+      /^sse-tool: cannot connect to 127\.0\.0\.1:\d+: the server speaks only HTTP\/2 \(TLS refused HTTP\/1\.1\); listen --http2 reads it\n$/,
     );
     expect(result.stdout).toBe("");
   });
