@@ -188,6 +188,22 @@ describe.concurrent("listen URL URL...", () => {
     );
   });
 
+  it("--expect-event holds for each stream: one without it fails the run (exit 4)", async () => {
+    const result = await runCli([
+      "listen",
+      "--json",
+      "--no-reconnect",
+      "--expect-event",
+      "headline",
+      `${first.url}/feed/ticker`,
+      `${first.url}/feed/news`,
+    ]);
+    expect(result.code).toBe(4);
+    expect(parseLines(result.stdout)).toHaveLength(3);
+    expect(result.stderr).toMatch(/^sse-tool: \[ticker\] .*headline/m);
+    expect(result.stderr).not.toMatch(/^sse-tool: \[news\] .*headline/m);
+  });
+
   it("-d @- is read once and sent to every stream", async () => {
     const result = await runCli(
       ["listen", "--json", "--no-reconnect", "-d", "@-", `${first.url}/echo`, `${second.url}/echo`],
