@@ -189,11 +189,12 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     if (!stopRequested) {
       if (fromStdin && process.stdin.isTTY) log("type events, one per line; Ctrl-D ends input");
       const count = await pump.run();
+      const events = count === 1 ? "1 event" : `${count} events`;
       if (!stopRequested) {
         if (options.exitOnEnd) {
-          log(`${sourceName} ended after ${count} events; flushing and closing (--exit-on-end)`);
+          log(`${sourceName} ended after ${events}; flushing and closing (--exit-on-end)`);
         } else {
-          log(`${sourceName} ended after ${count} events; still serving (Ctrl-C to stop)`);
+          log(`${sourceName} ended after ${events}; still serving (Ctrl-C to stop)`);
           await interrupted;
         }
       }
