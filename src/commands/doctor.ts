@@ -7,6 +7,7 @@ import { doctorFailed, runDoctorChecks } from "../core/doctor-checks.js";
 import { SseToolError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../core/request-headers.js";
+import { parseTargetUrl } from "../core/target-url.js";
 import { type ColorLevel, decideColorLevel } from "../format/color-level.js";
 import {
   buildDoctorReport,
@@ -33,18 +34,7 @@ export interface DoctorCliOptions {
 const connectTimeoutMs = 15_000;
 
 export async function doctor(url: string, options: DoctorCliOptions): Promise<number> {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new SseToolError("usage", `invalid URL: ${url}`);
-  }
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
-    throw new SseToolError(
-      "usage",
-      `unsupported URL scheme ${target.protocol} (use http or https)`,
-    );
-  }
+  const target = parseTargetUrl(url);
   if (options.origin !== undefined && !/^https?:\/\/[^/\s]+$/.test(options.origin)) {
     throw new SseToolError("usage", `--origin must look like https://app.example.com`);
   }

@@ -1,40 +1,20 @@
 /** doctor's HTTP-version check over TLS: HTTP/2 offered (ALPN h2) passes, HTTP/1.1 only warns. */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createSecureServer } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/core/doctor-checks.js";
 import { runCli } from "../helpers/cli-process.js";
+import { createTestCertificateChain } from "../helpers/tls-test-certificates.js";
 import { streamRoute } from "./doctor-test-server.js";
 
-const workDir = mkdtempSync(join(tmpdir(), "sse-tool-doctor-tls-"));
 const closers: Array<() => void> = [];
 let h1Url: string;
 let h2Url: string;
 
 beforeAll(async () => {
-  const keyPath = join(workDir, "key.pem");
-  const certPath = join(workDir, "cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-    ].concat(["-keyout", keyPath, "-out", certPath]),
-    { stdio: "ignore" },
-  );
-  const tls = { key: readFileSync(keyPath), cert: readFileSync(certPath) };
+  const chain = createTestCertificateChain();
+  const tls = { key: chain.serverKey, cert: chain.serverCert };
   const handler = streamRoute();
   const h1 = createHttpsServer(tls, handler);
   // HTTP/2 with HTTP/1.1 fallback, as most TLS front ends are configured.
@@ -49,7 +29,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const close of closers) close();
-  rmSync(workDir, { recursive: true, force: true });
 });
 
 async function httpVersionCheck(url: string): Promise<CheckResult | undefined> {

@@ -2,7 +2,6 @@
  * What `listen` sends: EventSource's default headers, -H, -X, -d from text, a file and stdin,
  * redirects (and their bound), proxies from --proxy and the environment, and --insecure.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -17,6 +16,7 @@ import {
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
+import { createTestCertificateChain } from "../helpers/tls-test-certificates.js";
 
 const oneEvent = sendChunks(["data: ok\n\n"]);
 /** Echoes the request (method, headers, body) back as one event's data. */
@@ -249,34 +249,14 @@ describe("listen through a proxy", () => {
   });
 });
 
-describe("listen over TLS with a self-signed certificate", () => {
+describe("listen over TLS with an untrusted certificate", () => {
   let httpsServer: Server;
   let httpsUrl: string;
   beforeAll(async () => {
-    const keyPath = join(workDir, "key.pem");
-    const certPath = join(workDir, "cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        keyPath,
-        "-out",
-        certPath,
-      ],
-      { stdio: "ignore" },
-    );
-    const { readFileSync } = await import("node:fs");
+    // Signed by a private CA nobody here trusts: the same failure as a self-signed certificate.
+    const chain = createTestCertificateChain();
     httpsServer = createHttpsServer(
-      { key: readFileSync(keyPath), cert: readFileSync(certPath) },
+      { key: chain.serverKey, cert: chain.serverCert },
       (_request, response) => {
         response.writeHead(200, eventStreamHeaders);
         response.end("data: secure\n\n");
