@@ -28,6 +28,7 @@ import {
   openRequest,
   readBodyStart,
 } from "../io/http-client.js";
+import { onInterrupt } from "../io/interrupts.js";
 import { type ListenEnd, ListenExtras } from "../io/listen-extras.js";
 import { listenMany, maxEventsReachedReason, type StreamSource } from "../io/listen-many.js";
 import { describeNetworkError } from "../io/network-error.js";
@@ -624,23 +625,10 @@ class ListenRun {
   }
 
   #handleInterrupts(): () => void {
-    const signal = this.#io.signal;
-    if (signal) {
-      // listen-many stops every stream this way once -n is reached over all of them.
-      const onAbort = () =>
-        this.#stop(signal.reason === maxEventsReachedReason ? "max-events" : "interrupted");
-      if (signal.aborted) onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      return () => signal.removeEventListener("abort", onAbort);
-    }
-    let interrupts = 0;
-    const onSigint = () => {
-      // A second Ctrl-C while shutting down means "now".
-      if (++interrupts > 1) process.exit(ExitCode.interrupted);
-      this.#stop("interrupted");
-    };
-    process.on("SIGINT", onSigint);
-    return () => process.off("SIGINT", onSigint);
+    // listen-many aborts every stream's signal this way once -n is reached over all of them.
+    return onInterrupt(this.#io.signal, (reason) =>
+      this.#stop(reason === maxEventsReachedReason ? "max-events" : "interrupted"),
+    );
   }
 
   /** A status line on stderr; nothing once the stdout reader went away. */

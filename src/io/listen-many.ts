@@ -16,6 +16,7 @@ import { parseHeaderOptions } from "../core/request-headers.js";
 import { parseTargetUrl } from "../core/target-url.js";
 import { sourceLabels } from "../format/source-label.js";
 import { readCaCertificateFile } from "./ca-certificate-file.js";
+import { onInterrupt } from "./interrupts.js";
 import { LinePrefixStream } from "./line-prefix-stream.js";
 
 /** What one stream of several knows about the others (handed to it in ListenIo). */
@@ -84,7 +85,7 @@ export async function listenMany(
   // many streams are expected here, not a leak.
   setMaxListeners(urls.length + 10, stopAll.signal);
   io.stdout.setMaxListeners(io.stdout.getMaxListeners() + urls.length * 4);
-  const removeInterruptHandler = forwardInterrupts(io.signal, stopAll);
+  const removeInterruptHandler = onInterrupt(io.signal, () => stopAll.abort());
   let shownEvents = 0;
   const countShownEvent = (): number => {
     shownEvents++;
@@ -126,23 +127,6 @@ export async function listenMany(
   } finally {
     removeInterruptHandler();
   }
-}
-
-/** Ctrl-C (or the caller's signal) stops every stream; a second Ctrl-C exits at once. */
-function forwardInterrupts(signal: AbortSignal | undefined, stopAll: AbortController): () => void {
-  if (signal) {
-    const onAbort = () => stopAll.abort();
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    return () => signal.removeEventListener("abort", onAbort);
-  }
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(ExitCode.interrupted);
-    stopAll.abort();
-  };
-  process.on("SIGINT", onSigint);
-  return () => process.off("SIGINT", onSigint);
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
