@@ -61,7 +61,11 @@ export class EventStreamDecoder {
 
   readonly #handlers: DecoderHandlers;
   readonly #maxEventSize: number;
-  #utf8 = new TextDecoder("utf-8");
+  // The BOM is stripped here, not by TextDecoder: Node 24's streaming TextDecoder strips a second
+  // BOM when the first one is split across chunks (a second U+FEFF is data, §9.2.5).
+  #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+  /** No text decoded yet from this body: a leading U+FEFF is still to be stripped. */
+  #atBodyStart = true;
   /** The unfinished line carried over from the previous chunk. */
   #pendingLine = "";
   /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
@@ -91,7 +95,8 @@ export class EventStreamDecoder {
    * BOM of the new body is stripped again.
    */
   startStream(): void {
-    this.#utf8 = new TextDecoder("utf-8");
+    this.#utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+    this.#atBodyStart = true;
     this.#pendingLine = "";
     this.#skipLeadingLf = false;
     this.#data = undefined;
@@ -102,10 +107,16 @@ export class EventStreamDecoder {
 
   /**
    * Feeds raw body bytes. §9.2.5: decoded as UTF-8 whatever the Content-Type says; invalid
-   * sequences become U+FFFD; one leading BOM is stripped (TextDecoder's default).
+   * sequences become U+FFFD; one leading BOM is stripped.
    */
   feed(bytes: Uint8Array): void {
-    this.feedText(this.#utf8.decode(bytes, { stream: true }));
+    let text = this.#utf8.decode(bytes, { stream: true });
+    // A chunk holding only part of the BOM decodes to "": keep waiting for the first character.
+    if (this.#atBodyStart && text.length > 0) {
+      this.#atBodyStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.feedText(text);
   }
 
   /** Feeds already decoded text (used by tests and by `serve --format sse`). */
