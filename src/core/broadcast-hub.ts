@@ -5,7 +5,7 @@
  *
  * Performance rules (issue 8): each event is encoded once; a batch of events becomes one Buffer
  * that the very same object is written to every client (no per-client copies); a client holds
- * only a few fields; waiting for slow clients is one promise for all, woken by 'drain'.
+ * only a few fields; waiting for slow clients is one promise for all, woken as clients' writes reach their sockets.
  */
 import {
   encodeComment,
@@ -237,7 +237,7 @@ export class BroadcastHub {
     return marked;
   }
 
-  /** The server calls this on a client's 'drain'. */
+  /** The server calls this when a client's write reached the socket (it made progress). */
   clientDrained(client: HubClient): void {
     client.stalled = false;
     this.#checkDrained();
@@ -259,9 +259,11 @@ export class BroadcastHub {
 
   #sendTo(client: HubClient, chunk: Buffer, isTraffic = true): void {
     const backlog = client.backlogBytes;
-    // A client with nothing pending always takes the chunk (even one larger than the bound);
-    // one that is behind is dropped once the chunk would carry it over the bound.
-    if (backlog > 0 && backlog + chunk.length > this.#maxClientBufferBytes) {
+    // A client is dropped once its backlog *stays* over the bound: it is already over when the
+    // next chunk comes. Judging by backlog + chunk instead would drop a healthy reader that is a
+    // few KiB behind when a large batch (one stdin read, up to 64 KiB) is published. Memory per
+    // client stays under the bound plus one batch.
+    if (backlog > this.#maxClientBufferBytes) {
       this.#clients.delete(client);
       client.drop(
         `${backlog} bytes unsent, over --max-client-buffer ${this.#maxClientBufferBytes}`,

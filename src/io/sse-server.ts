@@ -66,9 +66,12 @@ class StreamClient implements HubClient {
   /** Why the hub dropped this client, if it did. */
   dropReason: string | undefined;
   readonly response: ServerResponse;
+  readonly #onFlushed: () => void;
 
-  constructor(response: ServerResponse) {
+  /** `onFlushed` runs each time a write reaches the socket: the client made progress. */
+  constructor(response: ServerResponse, onFlushed: () => void) {
     this.response = response;
+    this.#onFlushed = onFlushed;
   }
 
   get backlogBytes(): number {
@@ -76,7 +79,10 @@ class StreamClient implements HubClient {
   }
 
   send(chunk: Buffer): void {
-    this.response.write(chunk);
+    // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
+    // returned false, i.e. past the stream's own high-water mark (16 KiB on Node 20, 64 KiB on
+    // Node 22+), so a source waiting for a backlog below that mark would never be woken.
+    this.response.write(chunk, this.#onFlushed);
   }
 
   drop(reason: string): void {
@@ -264,12 +270,11 @@ export class SseServer {
     const { hub, log, warn } = this.#options;
     response.writeHead(200, streamHeaders);
     response.flushHeaders();
-    const client = new StreamClient(response);
+    const client: StreamClient = new StreamClient(response, () => hub.clientDrained(client));
     const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     const header = request.headers["last-event-id"];
     const lastEventId = typeof header === "string" ? header : undefined;
     this.#clients.add(client);
-    response.on("drain", () => hub.clientDrained(client));
     response.on("close", () => {
       this.#clients.delete(client);
       hub.removeClient(client);

@@ -62,17 +62,21 @@ describe("BroadcastHub fan-out", () => {
     expect(client.text.startsWith("retry: 50\n\n")).toBe(true);
   });
 
-  it("drops a client that is behind once a batch would carry it over the bound", () => {
+  it("drops a client whose backlog stays over the bound, not one a batch briefly carries over", () => {
     const hub = hubWith({ maxClientBufferBytes: 100 });
-    const slow = new RecordingClient();
+    const behind = new RecordingClient();
+    const over = new RecordingClient();
     const fast = new RecordingClient();
-    hub.addClient(slow);
+    hub.addClient(behind);
+    hub.addClient(over);
     hub.addClient(fast);
-    slow.backlogBytes = 90;
+    behind.backlogBytes = 90;
+    over.backlogBytes = 101;
     hub.publish([{ data: "x".repeat(20) }]);
-    expect(slow.droppedFor).toMatch(/90 bytes unsent/);
+    expect(behind.droppedFor).toBeUndefined();
+    expect(over.droppedFor).toMatch(/101 bytes unsent/);
     expect(fast.droppedFor).toBeUndefined();
-    expect(hub.clientCount).toBe(1);
+    expect(hub.clientCount).toBe(2);
     // A client with nothing pending takes even a chunk larger than the bound.
     hub.publish([{ data: "y".repeat(500) }]);
     expect(fast.droppedFor).toBeUndefined();
