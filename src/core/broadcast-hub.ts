@@ -5,7 +5,8 @@
  *
  * Performance rules (issue 8): each event is encoded once; a batch of events becomes one Buffer
  * that the very same object is written to every client (no per-client copies); a client holds
- * only a few fields; waiting for slow clients is one promise for all, woken as clients' writes reach their sockets.
+ * only a few fields; waiting for slow clients is one promise for all, woken as clients' writes
+ * reach their sockets.
  */
 import {
   encodeComment,
