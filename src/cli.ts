@@ -73,7 +73,11 @@ program
     "stop after this many reconnects in a row without an event",
     wholeNumber,
   )
-  .option("--max-event-size <bytes>", "largest line or event accepted", byteSize, 16 * 1024 ** 2)
+  .addOption(
+    new Option("--max-event-size <bytes>", "largest line or event accepted, e.g. 64KiB")
+      .argParser(byteSize)
+      .default(16 * 1024 ** 2, "16MiB"),
+  )
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
   .option("--llm", "assemble an LLM token stream (OpenAI, Anthropic): text, then timings")
@@ -127,18 +131,16 @@ program
   .option("--cors <origin>", "Access-Control-Allow-Origin value", "*")
   .option("--no-cors", "send no CORS headers")
   .option("--history <n>", "events kept for clients resuming with Last-Event-ID", wholeNumber, 1000)
-  .option(
-    "--max-client-buffer <bytes>",
-    "drop a client whose unsent backlog grows over this",
-    byteSize,
-    8 * 1024 ** 2,
+  .addOption(
+    new Option("--max-client-buffer <bytes>", "drop a client whose unsent backlog stays over this")
+      .argParser(byteSize)
+      .default(8 * 1024 ** 2, "8MiB"),
   )
   .option("--no-wait", "emit at once instead of waiting for the first client")
-  .option(
-    "--heartbeat <s>",
-    "comment sent to idle clients every s seconds (0 off)",
-    secondsToMs,
-    15000,
+  .addOption(
+    new Option("--heartbeat <s>", "comment sent to idle clients every s seconds (0 off)")
+      .argParser(secondsToMs)
+      .default(15_000, "15"),
   )
   .option("--retry <ms>", "send retry: <ms> to each new client", wholeNumber)
   .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
