@@ -13,6 +13,14 @@ import type { ServeCliOptions } from "./commands/serve.js";
 import { ExitCode, exitCodeHelp } from "./core/exit-codes.js";
 import type { CompletionShell } from "./format/completion-script.js";
 
+// A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,
+// not a crash. Commands that stream (listen) handle their stdout themselves, with the same rule.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount("error") > 1) return;
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? ExitCode.ok);
+});
+
 const program = new Command("sse-tool")
   .description("Inspect, debug and fake Server-Sent Events (SSE) streams.")
   .version(packageJson.version, "-V, --version")
