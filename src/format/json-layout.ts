@@ -20,10 +20,19 @@ type JsonNode =
   | { kind: "array"; items: JsonNode[]; width: number }
   | { kind: "object"; entries: Array<{ key: string; value: JsonNode }>; width: number };
 
-/** RFC 8259 tokens, each after optional whitespace: string, number, literal, punctuation. */
+/**
+ * RFC 8259 tokens, each after optional whitespace: string, number, literal, punctuation. Global:
+ * one `String.prototype.match` call collects every token natively (a sticky `exec` per token
+ * allocated a match object each and cost about twice as much; issue 8).
+ */
 const tokenPattern =
-  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/y;
-const trailingWhitespace = /^[ \t\n\r]*$/;
+  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/g;
+/**
+ * The same tokens with strings limited to characters `escapeForTerminalLine` leaves alone (keep
+ * in step with src/format/terminal-escape.ts): data that scans with it needs no escaping pass.
+ */
+const terminalSafeTokenPattern =
+  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/g;
 
 // Parser states for the validating tokenizer.
 const expectValue = 0;
@@ -36,26 +45,37 @@ const done = 6;
 
 /**
  * The tokens of `data` when it is a JSON object or array (RFC 8259), else undefined. Only data
- * starting with `{` or `[` is scanned: plain text events pay one character comparison.
+ * starting with `{` or `[` is scanned: plain text events pay one character comparison. With
+ * `terminalSafeStrings`, data whose strings hold anything `escapeForTerminalLine` would change
+ * also gives undefined (the caller then scans again without it and escapes).
  */
-export function jsonContainerTokens(data: string): string[] | undefined {
+export function jsonContainerTokens(
+  data: string,
+  terminalSafeStrings = false,
+): string[] | undefined {
   const first = data.charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
-  const tokens: string[] = [];
+  const tokens = data.match(terminalSafeStrings ? terminalSafeTokenPattern : tokenPattern);
+  if (tokens === null) return undefined;
+  // Matches never overlap and come in order, so they cover `data` without a gap exactly when
+  // their lengths add up to it (less the whitespace after the value).
+  let end = data.length;
+  for (let c = data.charCodeAt(end - 1); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; ) {
+    c = data.charCodeAt(--end - 1);
+  }
+  let covered = 0;
   const stack: number[] = []; // 0x7b for objects, 0x5b for arrays
   let state = expectValue;
-  let position = 0;
-  tokenPattern.lastIndex = 0;
-  while (state !== done) {
-    tokenPattern.lastIndex = position;
-    const match = tokenPattern.exec(data);
-    if (!match) return undefined;
-    position = tokenPattern.lastIndex;
-    let token = match[0];
+  for (let i = 0; i < tokens.length; i++) {
+    if (state === done) return undefined;
+    let token = tokens[i]!;
+    covered += token.length;
     const lead = token.charCodeAt(0);
-    if (lead === 0x20 || lead === 0x09 || lead === 0x0a || lead === 0x0d) token = token.trimStart();
+    if (lead === 0x20 || lead === 0x09 || lead === 0x0a || lead === 0x0d) {
+      token = token.trimStart();
+      tokens[i] = token;
+    }
     const c = token.charCodeAt(0);
-    tokens.push(token);
     switch (state) {
       case expectKeyOrClose:
       case expectKey:
@@ -90,7 +110,7 @@ export function jsonContainerTokens(data: string): string[] | undefined {
     }
     if (state === -1) return undefined;
   }
-  return trailingWhitespace.test(data.slice(position)) ? tokens : undefined;
+  return state === done && covered === end ? tokens : undefined;
 }
 
 /** Pops the container `opener`; the next state, `done` at the top level, or -1 on mismatch. */

@@ -6,11 +6,7 @@
 import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../core/event-stream-decoder.js";
 import { type JsonPalette, jsonContainerTokens, layoutJsonTokens } from "./json-layout.js";
-import {
-  escapeForTerminal,
-  escapeForTerminalLine,
-  needsTerminalEscaping,
-} from "./terminal-escape.js";
+import { escapeForTerminal, escapeForTerminalLine } from "./terminal-escape.js";
 
 /** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
 const maxJsonLayoutLength = 256 * 1024;
@@ -57,6 +53,10 @@ export class PrettyEventFormatter {
   readonly #nameColors: Array<(text: string) => string>;
   readonly #paintedNames = new Map<string, string>();
   readonly #palette: JsonPalette;
+  /** `chalk.dim`, or the identity without colour (chalk's call costs even at level 0). */
+  readonly #dim: (text: string) => string;
+  #lastClock = "";
+  #lastPaintedClock = "";
   /** `[label] ` (painted, padded) or "" for a single stream. */
   readonly #sourcePrefix: string;
 
@@ -70,6 +70,7 @@ export class PrettyEventFormatter {
     if (chalk.level === 0) {
       // No colour: skip chalk's call per token (the pretty view's hot path).
       const plain = (text: string) => text;
+      this.#dim = plain;
       this.#nameColors = [plain];
       this.#palette = {
         key: plain,
@@ -80,6 +81,7 @@ export class PrettyEventFormatter {
       };
       return;
     }
+    this.#dim = chalk.dim;
     this.#nameColors = [
       chalk.cyan,
       chalk.magenta,
@@ -113,16 +115,29 @@ export class PrettyEventFormatter {
 
   /** One event as text ending in a newline; `clock` is `formatClockTime` of its receive time. */
   formatEvent(event: StreamEvent, clock: string): string {
-    const chalk = this.#chalk;
-    let header = `${chalk.dim(clock)} ${this.#sourcePrefix}${this.eventName(event.type)}`;
+    const dim = this.#dim;
+    // The clock is the same for every event of a network chunk: paint it once per chunk.
+    if (clock !== this.#lastClock) {
+      this.#lastClock = clock;
+      this.#lastPaintedClock = dim(clock);
+    }
+    let header = `${this.#lastPaintedClock} ${this.#sourcePrefix}${this.eventName(event.type)}`;
     if (event.lastEventId !== "") {
-      header += ` ${chalk.dim(`id=${escapeForTerminalLine(event.lastEventId)}`)}`;
+      header += ` ${dim(`id=${escapeForTerminalLine(event.lastEventId)}`)}`;
     }
     const data = event.data;
-    if (data === "") return `${header} ${chalk.dim("(empty)")}\n`;
-    const tokens = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
+    if (data === "") return `${header} ${dim("(empty)")}\n`;
+    let tokens: string[] | undefined;
+    // Most JSON data has nothing to escape: the scan that checks it costs nothing extra.
+    let escapeText = false;
+    if (data.length <= maxJsonLayoutLength) {
+      tokens = jsonContainerTokens(data, true);
+      if (!tokens) {
+        tokens = jsonContainerTokens(data);
+        escapeText = true;
+      }
+    }
     if (tokens) {
-      const escapeText = needsTerminalEscaping(data);
       const lines = layoutJsonTokens(
         tokens,
         this.#palette,
