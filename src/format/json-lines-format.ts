@@ -5,16 +5,28 @@
  */
 import type { StreamEvent } from "../core/event-stream-decoder.js";
 
-/** Strings JSON can quote as they are: no quote, backslash, control character or surrogate. */
-const needsNoEscaping = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
 /** JSON.stringify for a string, skipping the escaping scan for short plain values. */
 function quote(value: string): string {
-  return value.length < 64 && needsNoEscaping.test(value) ? `"${value}"` : JSON.stringify(value);
+  return value.length < 64 && quotesAsIs(value) ? `"${value}"` : JSON.stringify(value);
 }
 
-let lastType = "message";
-let lastTypeJson = '"message"';
+/** No quote, backslash, control character or surrogate: JSON can quote it as it is. */
+function quotesAsIs(value: string): boolean {
+  // A loop, not a regular expression: for short values (ids) calling the regex engine costs more.
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `{"time":…,"event":…,"id":` for the last time, source and type seen (they repeat). */
+let lastTime = "";
+let lastSource: string | undefined;
+let lastType = "";
+let lastPrefix = "";
 
 /**
  * `isoTime` is the receive time as `Date.prototype.toISOString()`. `source` (the stream's URL)
@@ -22,13 +34,16 @@ let lastTypeJson = '"message"';
  */
 export function formatJsonLine(event: StreamEvent, isoTime: string, source?: string): string {
   // Built by hand, not JSON.stringify({...}): no object per event on the hot path, the key
-  // order fixed by construction, and the (usually repeated) event type quoted once.
-  if (event.type !== lastType) {
+  // order fixed by construction, and the part before the id (time, source, type: the same for
+  // every event of a network chunk, usually) built once.
+  if (isoTime !== lastTime || source !== lastSource || event.type !== lastType) {
+    lastTime = isoTime;
+    lastSource = source;
     lastType = event.type;
-    lastTypeJson = JSON.stringify(lastType);
+    const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
+    lastPrefix = `{"time":"${isoTime}",${sourceField}"event":${JSON.stringify(lastType)},"id":`;
   }
-  const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
-  return `{"time":"${isoTime}",${sourceField}"event":${lastTypeJson},"id":${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
+  return `${lastPrefix}${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
 }
 
 /** A comment as a JSON line; only written with `--json --comments`. */
