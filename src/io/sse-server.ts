@@ -263,8 +263,6 @@ export class SseServer {
     clearTimeout(timer);
     // Whatever is left (stalled streams, idle or half-sent requests) is cut off.
     this.#server.closeAllConnections();
-    // Streams taken from node:http (detachFromHttp) are not among its connections.
-    for (const client of this.#clients) client.socket.destroy();
     await serverClosed;
   }
 
@@ -350,7 +348,7 @@ export class SseServer {
     const header = request.headers["last-event-id"];
     const lastEventId = typeof header === "string" ? header : undefined;
     this.#clients.add(client);
-    const onClose = () => {
+    socket.once("close", () => {
       this.#clients.delete(client);
       hub.removeClient(client);
       if (client.dropReason !== undefined) {
@@ -358,80 +356,11 @@ export class SseServer {
       } else {
         log(`client ${label} disconnected`);
       }
-    };
-    socket.once("close", onClose);
-    setImmediate(() => {
-      if (!socket.destroyed && !this.#closing) detachFromHttp(socket, onClose);
     });
     const outcome = hub.addClient(client, lastEventId, this.#retryPrelude);
     log(`client ${label} connected${describeResume(lastEventId, outcome)}`);
     this.#firstClient();
   }
-}
-
-/** The undocumented node:http parts `detachFromHttp` uses (Node 20, 22 and 24 have them). */
-interface HttpParserInternals {
-  _consumed?: boolean;
-  onIncoming: unknown;
-  socket: unknown;
-  incoming: unknown;
-  unconsume(): void;
-  remove(): void;
-  close(): void;
-}
-interface HttpSocketInternals {
-  parser?: HttpParserInternals | null;
-  _httpMessage?: unknown;
-}
-
-/** The socket listeners node:http installs for a connection. */
-const httpSocketEvents = ["data", "end", "close", "drain", "timeout", "resume", "pause", "error"];
-
-/**
- * Takes an event-stream connection away from node:http once its head is out: its parser,
- * listeners, IncomingMessage and ServerResponse are released, and from then on the socket is
- * ours alone (the body was already written to it directly). That is most of node:http's cost
- * per connection, about 5 KB of RSS with 10,000 idle clients (issue 8: 10.7 -> 5.7 KB per
- * client). Bytes the client sends later (a pipelined request) are read and ignored, as before
- * (node:http queued them behind a response that never ends); its FIN ends the connection.
- *
- * This is what node:http does itself for an upgraded connection, with undocumented fields; when
- * one of them is missing (a future Node), the connection simply stays with node:http.
- * Must not run inside the request handler: the parser is executing there (freeing it then
- * crashes the process), hence the setImmediate in #startStream.
- */
-function detachFromHttp(socket: Socket, onClose: () => void): void {
-  const internals = socket as Socket & HttpSocketInternals;
-  const parser = internals.parser;
-  if (
-    !parser ||
-    typeof parser.unconsume !== "function" ||
-    typeof parser.remove !== "function" ||
-    typeof parser.close !== "function"
-  ) {
-    return;
-  }
-  // node:http's listeners, and our 'close' one, which is added again below.
-  for (const event of httpSocketEvents) socket.removeAllListeners(event);
-  if (parser._consumed) {
-    parser.unconsume();
-    parser._consumed = false;
-  }
-  // Out of the server's connection list (header/request timeouts, closeAllConnections).
-  parser.remove();
-  parser.onIncoming = null;
-  parser.socket = null;
-  parser.incoming = null;
-  parser.close();
-  internals.parser = null;
-  internals._httpMessage = null;
-  socket.once("close", onClose);
-  socket.on("error", () => {
-    // A reset or EPIPE: 'close' follows and does the bookkeeping.
-  });
-  socket.on("end", () => socket.destroy());
-  socket.on("data", () => {});
-  socket.resume();
 }
 
 function describeResume(lastEventId: string | undefined, outcome: ResumeOutcome): string {
