@@ -1,17 +1,16 @@
 /**
- * The command line: declares commands and options, hands them to src/commands/*.
- * Each command's module is imported only when that command runs, so `--version` and `--help`
- * stay fast under `npx`.
+ * The command line: declares commands and options; each action lazy-imports its command module
+ * (src/<capability>/command.ts), so `--version` and `--help` stay fast under `npx`.
  */
 import { Argument, Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
-import { byteSize, collect, secondsToMs, wholeNumber } from "./cli-values.js";
-import type { DoctorCliOptions } from "./commands/doctor.js";
-import type { ListenCliOptions } from "./commands/listen.js";
-import { runCommand } from "./commands/run-command.js";
-import type { ServeCliOptions } from "./commands/serve.js";
-import { ExitCode, exitCodeHelp } from "./core/exit-codes.js";
-import type { CompletionShell } from "./format/completion-script.js";
+import type { CompletionShell } from "./cli/completion/scripts.js";
+import { byteSize, collect, secondsToMs, wholeNumber } from "./cli/option-values.js";
+import { runCommand } from "./cli/run-command.js";
+import type { DoctorCliOptions } from "./doctor/command.js";
+import { ExitCode, exitCodeHelp } from "./errors.js";
+import type { ListenCliOptions } from "./listen/command.js";
+import type { ServeCliOptions } from "./serve/command.js";
 
 // A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,
 // not a crash. Commands that stream (listen) handle their stdout themselves, with the same rule.
@@ -111,7 +110,7 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (urls: string[], options: ListenCliOptions) => {
-    await runCommand(async () => (await import("./commands/listen.js")).listen(urls, options));
+    await runCommand(async () => (await import("./listen/command.js")).listen(urls, options));
   });
 
 program
@@ -180,7 +179,7 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (file: string | undefined, options: ServeCliOptions) => {
-    await runCommand(async () => (await import("./commands/serve.js")).serve(file, options));
+    await runCommand(async () => (await import("./serve/command.js")).serve(file, options));
   });
 
 program
@@ -188,7 +187,7 @@ program
   .description("Serve a built-in sample stream and listen to it: see what sse-tool shows.")
   .option("--no-color", "no colours")
   .action(async (options: { color: boolean }) => {
-    await runCommand(async () => (await import("./commands/demo.js")).demo(options));
+    await runCommand(async () => (await import("./demo/command.js")).demo(options));
   });
 
 program
@@ -222,7 +221,7 @@ Exit codes:
   2    usage error`,
   )
   .action(async (url: string, options: DoctorCliOptions) => {
-    await runCommand(async () => (await import("./commands/doctor.js")).doctor(url, options));
+    await runCommand(async () => (await import("./doctor/command.js")).doctor(url, options));
   });
 
 program
@@ -241,7 +240,7 @@ Examples:
   )
   .action(async (shell: CompletionShell) => {
     await runCommand(async () =>
-      (await import("./commands/completion.js")).completion(shell, program),
+      (await import("./cli/completion/command.js")).completion(shell, program),
     );
   });
 

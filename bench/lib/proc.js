@@ -11,7 +11,7 @@ export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 /** The CLI under test; SSE_TOOL_BIN points at another build (to compare a change A/B). */
 export const binPath =
   process.env.SSE_TOOL_BIN ?? fileURLToPath(new URL("../../bin/sse-tool.js", import.meta.url));
-export const benchDir = fileURLToPath(new URL("../", import.meta.url));
+export const benchDir = fileURLToPath(new URL("..", import.meta.url));
 
 /** @returns {bigint} nanoseconds on the monotonic clock */
 export const nowNs = () => process.hrtime.bigint();

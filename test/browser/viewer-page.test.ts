@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { renderViewerPage } from "../../src/core/viewer-page.js";
+import { renderViewerPage } from "../../src/serve/viewer-page.js";
 import { launchChromium, testTmpFile } from "../helpers/browser.js";
 import { eventStreamHeaders, startTestServer } from "../helpers/http-test-server.js";
 import { type RunningServe, startServe } from "../helpers/sse-client.js";

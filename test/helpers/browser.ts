@@ -11,7 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 export const chromiumPath = process.env.SSE_TOOL_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Screenshots and other test artefacts; git-ignored. */
-export const testTmpDir = fileURLToPath(new URL("../.tmp/", import.meta.url));
+export const testTmpDir = fileURLToPath(new URL("../.tmp", import.meta.url));
 
 /**
  * Launches one browser; share it across a test file (`beforeAll`/`afterAll`) because a launch

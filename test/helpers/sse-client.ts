@@ -4,7 +4,7 @@
  * `startServe()`: spawns `sse-tool serve --port 0 ...` and parses the URL it prints.
  */
 import { type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
-import { EventStreamDecoder, type StreamEvent } from "../../src/core/event-stream-decoder.js";
+import { EventStreamDecoder, type StreamEvent } from "../../src/sse/decoder.js";
 import { type CliProcess, type CliRunOptions, startCli } from "./cli-process.js";
 
 export interface SseConnection {

@@ -2,25 +2,25 @@
 import { Chalk } from "chalk";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { judgeResponse, mimeEssence } from "../../src/core/event-stream-response.js";
-import { ReconnectPolicy } from "../../src/core/reconnect-policy.js";
+import { describeNetworkError } from "../../src/http/network-error.js";
+import {
+  describeBodyStart,
+  formatDelay,
+  redactHeader,
+} from "../../src/listen/output/diagnostic-text.js";
+import { layoutJson, looksLikeJsonContainer } from "../../src/listen/output/json-layout.js";
+import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
+import { formatClockTime, hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
+import { formatBytes, formatRunSummary } from "../../src/listen/output/run-summary.js";
+import { ReconnectPolicy } from "../../src/sse/reconnect-policy.js";
 import {
   buildRequestHeaders,
   lastEventIdHeaderValue,
   parseHeaderOptions,
-} from "../../src/core/request-headers.js";
-import { decideColorLevel } from "../../src/format/color-level.js";
-import { describeBodyStart, formatDelay, redactHeader } from "../../src/format/diagnostic-text.js";
-import { layoutJson, looksLikeJsonContainer } from "../../src/format/json-layout.js";
-import { formatJsonComment, formatJsonLine } from "../../src/format/json-lines-format.js";
-import {
-  formatClockTime,
-  hashName,
-  PrettyEventFormatter,
-} from "../../src/format/pretty-event-format.js";
-import { formatBytes, formatRunSummary } from "../../src/format/run-summary.js";
-import { escapeForTerminal, escapeForTerminalLine } from "../../src/format/terminal-escape.js";
-import { describeNetworkError } from "../../src/io/network-error.js";
+} from "../../src/sse/request-headers.js";
+import { judgeResponse, mimeEssence } from "../../src/sse/response-verdict.js";
+import { decideColorLevel } from "../../src/terminal/color-level.js";
+import { escapeForTerminal, escapeForTerminalLine } from "../../src/terminal/escape.js";
 
 describe("escapeForTerminal", () => {
   it.each([

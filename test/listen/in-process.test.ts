@@ -4,7 +4,7 @@
  */
 import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ListenIo, listen, listenDefaults } from "../../src/commands/listen.js";
+import { type ListenIo, listen, listenDefaults } from "../../src/listen/command.js";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { endlessCounter } from "../helpers/sse-routes.js";
 

@@ -3,7 +3,7 @@
  * binary decodes them, and `--json` output is parsed back and compared exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventStreamDecoder, type StreamEvent } from "../../src/core/event-stream-decoder.js";
+import { EventStreamDecoder, type StreamEvent } from "../../src/sse/decoder.js";
 import { runCli } from "../helpers/cli-process.js";
 import {
   type RouteHandler,

@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StreamEvent } from "../../src/core/event-stream-decoder.js";
+import type { StreamEvent } from "../../src/sse/decoder.js";
 import { type CliProcess, type CliResult, runCli } from "../helpers/cli-process.js";
 import { connectSse, startServe } from "../helpers/sse-client.js";
 

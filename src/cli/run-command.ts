@@ -1,0 +1,31 @@
+/**
+ * The command boundary: the only place where an error becomes a one-line message on stderr
+ * and an exit code. Sets `process.exitCode` rather than calling `process.exit()`, so pending
+ * output is flushed.
+ */
+
+import { ExitCode, exitCodeFor, isSseToolError } from "../errors.js";
+
+/** A command's work: resolves to an exit code (default 0) or throws an SseToolError. */
+export type CommandAction = () => Promise<number | undefined>;
+
+export async function runCommand(action: CommandAction): Promise<void> {
+  try {
+    process.exitCode = (await action()) ?? ExitCode.ok;
+  } catch (error) {
+    const verbose = process.argv.includes("-v") || process.argv.includes("--verbose");
+    if (isSseToolError(error)) {
+      process.stderr.write(`sse-tool: ${error.message}\n`);
+      if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
+      process.exitCode = exitCodeFor(error.code);
+    } else {
+      process.stderr.write(`sse-tool: unexpected error: ${describeCause(error, verbose)}\n`);
+      process.exitCode = ExitCode.failure;
+    }
+  }
+}
+
+function describeCause(error: unknown, withStack = true): string {
+  if (error instanceof Error) return withStack && error.stack ? error.stack : error.message;
+  return String(error);
+}

@@ -1,0 +1,75 @@
+/**
+ * `sse-tool demo`: serves the built-in sample stream on a free loopback port and runs `listen`
+ * against it in the same process, so a new user sees the output at once; then prints what to
+ * try next on stderr.
+ */
+
+import { listen, listenDefaults } from "../listen/command.js";
+import { BroadcastHub } from "../serve/hub.js";
+import { SseServer } from "../serve/server.js";
+import { demoEventCount, demoSteps } from "./sample-stream.js";
+
+/** If `listen` has not stopped this long after the last event, the stream is closed anyway. */
+const listenGraceMs = 3_000;
+
+export async function demo(options: { color: boolean }): Promise<number> {
+  const say = (message: string) => process.stderr.write(`${message}\n`);
+  const hub = new BroadcastHub({ historySize: demoSteps.length, maxClientBufferBytes: 1024 ** 2 });
+  const server = new SseServer({
+    hub,
+    host: "127.0.0.1",
+    port: 0,
+    streamPath: "/events",
+    cors: "*",
+    heartbeatMs: 0,
+    log: () => {},
+    warn: (message) => say(`sse-tool: ${message}`),
+  });
+  const url = await server.listen();
+  say(`sse-tool demo: serving a sample stream at ${url} and listening to it:`);
+  say(`  sse-tool listen --comments ${url}\n`);
+  const listening = listen(url, {
+    ...listenDefaults,
+    color: options.color,
+    comments: true,
+    maxEvents: demoEventCount,
+    reconnect: false,
+  });
+  let listenDone = false;
+  const markDone = () => {
+    listenDone = true;
+  };
+  // Its failure is reported by `await listening` below; this only notes that it stopped.
+  listening.then(markDone, markDone);
+  try {
+    await Promise.race([server.firstClient, listening]);
+    for (const step of demoSteps) {
+      if (listenDone) break;
+      await delay(step.delayMs);
+      hub.publish([step.event]);
+    }
+    await Promise.race([listening, delay(listenGraceMs, { unref: true })]);
+  } finally {
+    await server.close(1_000);
+  }
+  const code = await listening;
+  if (code === 0) say(nextSteps);
+  return code;
+}
+
+const nextSteps = `
+Try next:
+  seq 1 100 | sse-tool serve --interval 500      serve lines as events, then open
+                                                 http://127.0.0.1:8080/ in a browser
+  sse-tool serve --ids events.ndjson             one JSON object per line: event, data, id
+  sse-tool listen http://127.0.0.1:8080/events   watch any stream (--json for scripts)
+  sse-tool listen --json URL | sse-tool serve    relay a remote stream to your browser
+  sse-tool --help                                everything else`;
+
+function delay(ms: number, options: { unref?: boolean } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    // A grace timer that lost its race must not keep the process alive.
+    if (options.unref) timer.unref();
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * `sse-tool doctor URL`: watches an endpoint for a few seconds and reports, check by check,
+ * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
+ */
+import { Chalk, supportsColor } from "chalk";
+import { ExitCode, SseToolError } from "../errors.js";
+import { createDispatcher } from "../http/client.js";
+import { readRequestBody } from "../http/request-body.js";
+import { parseTargetUrl } from "../http/target-url.js";
+import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
+import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
+import { doctorFailed, runDoctorChecks } from "./checks.js";
+import { runDoctorProbe } from "./probe.js";
+import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
+
+export interface DoctorCliOptions {
+  header?: string[];
+  method?: string;
+  data?: string;
+  insecure?: boolean;
+  proxy?: string;
+  /** How long to watch the stream, in milliseconds. */
+  duration: number;
+  origin?: string;
+  json?: boolean;
+  color: boolean;
+}
+
+const connectTimeoutMs = 15_000;
+
+export async function doctor(url: string, options: DoctorCliOptions): Promise<number> {
+  const target = parseTargetUrl(url);
+  if (options.origin !== undefined && !/^https?:\/\/[^/\s]+$/.test(options.origin)) {
+    throw new SseToolError("usage", `--origin must look like https://app.example.com`);
+  }
+  if (options.duration <= 0) throw new SseToolError("usage", "--duration must be above 0");
+  const body =
+    options.data === undefined ? undefined : await readRequestBody(options.data, process.stdin);
+  const headers = buildRequestHeaders({
+    userHeaders: parseHeaderOptions(options.header ?? []),
+    lastEventId: "",
+    hasBody: body !== undefined,
+    bodyIsJson: body !== undefined && looksLikeJson(body),
+  });
+  // Ask for compression as a browser does, so a compressing server or proxy shows itself.
+  headers["accept-encoding"] ??= "gzip, deflate, br";
+
+  const usesProxy =
+    options.proxy !== undefined ||
+    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((name) => process.env[name]);
+  const dispatcher = createDispatcher({
+    insecure: options.insecure,
+    proxy: options.proxy,
+    env: process.env,
+    connectTimeoutMs,
+  });
+  const progress = process.stderr.isTTY
+    ? (stage: string) => process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${stage}…`)
+    : undefined;
+  let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
+  try {
+    observation = await runDoctorProbe({
+      url: target.href,
+      method: options.method?.toUpperCase() ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+      dispatcher,
+      durationMs: options.duration,
+      origin: options.origin,
+      connectTimeoutMs,
+      probeAlpn: !usesProxy,
+      insecure: options.insecure,
+      onProgress: progress,
+    });
+  } finally {
+    if (progress) process.stderr.write("\r\x1b[2K");
+    await dispatcher.destroy().catch(() => {});
+  }
+
+  const checks = runDoctorChecks(observation);
+  const report = buildDoctorReport(observation, checks);
+  if (options.json) {
+    process.stdout.write(formatDoctorJson(report));
+  } else {
+    const level = decideColorLevel({
+      colorFlag: options.color,
+      env: process.env,
+      isTTY: process.stdout.isTTY === true,
+      terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
+    });
+    process.stdout.write(formatDoctorReport(report, new Chalk({ level })));
+  }
+  return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
+}
+
+function looksLikeJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The effects of `sse-tool doctor`: watches an endpoint for a while, reconnects once with the
+ * last id to test resumption, and records what it saw as a `DoctorObservation` for the pure
+ * checks in src/doctor/checks.ts.
+ */
+import { connect as tlsConnect } from "node:tls";
+import type { Dispatcher } from "undici";
+import { SseToolError } from "../errors.js";
+import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
+import { describeNetworkError } from "../http/network-error.js";
+import { EventStreamDecoder } from "../sse/decoder.js";
+import { mimeEssence } from "../sse/response-verdict.js";
+import type { DoctorObservation, ObservedEvent, ResumeObservation } from "./checks.js";
+import { eventsWithNewIds } from "./checks.js";
+import { LineEndingScan } from "./line-ending-scan.js";
+
+export interface DoctorProbeRequest {
+  url: string;
+  method: string;
+  /** Request headers without Last-Event-ID (the probe adds it for the resume test). */
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  dispatcher: Dispatcher;
+  /** How long to watch the first connection. */
+  durationMs: number;
+  /** Page origin to check CORS for (also sent as the Origin header). */
+  origin?: string;
+  connectTimeoutMs: number;
+  /** Probe ALPN for HTTP/2 support (https without a proxy only). */
+  probeAlpn: boolean;
+  insecure?: boolean;
+  /** Told about each stage, for a live progress line. */
+  onProgress?: (stage: string) => void;
+}
+
+/** Events on the resumed connection after which the resume test has seen enough. */
+const resumeEnoughEvents = 3;
+const maxEventSize = 16 * 1024 ** 2;
+const maxRedirects = 10;
+
+const utf8 = new TextEncoder();
+
+interface Watch {
+  events: ObservedEvent[];
+  commentTimesMs: number[];
+  chunkTimesMs: number[];
+  retryMs?: number;
+  bodyBytes: number;
+  endedAtMs?: number;
+  lineEndings: LineEndingScan;
+  lastEventId: string;
+  error?: string;
+}
+
+/**
+ * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so.
+ * Times are relative to the response headers.
+ */
+async function watchBody(
+  response: HttpResponse,
+  headersAtMs: number,
+  limitMs: number,
+  enough: (watch: Watch) => boolean = () => false,
+): Promise<Watch> {
+  const watch: Watch = {
+    events: [],
+    commentTimesMs: [],
+    chunkTimesMs: [],
+    bodyBytes: 0,
+    lineEndings: new LineEndingScan(),
+    lastEventId: "",
+  };
+  let nowMs = 0;
+  const decoder = new EventStreamDecoder(
+    {
+      onEvent: (event) =>
+        watch.events.push({
+          atMs: nowMs,
+          type: event.type,
+          lastEventId: event.lastEventId,
+          dataBytes: utf8.encode(event.data).length,
+        }),
+      onComment: () => watch.commentTimesMs.push(nowMs),
+      onRetry: (ms) => {
+        watch.retryMs = ms;
+      },
+    },
+    { maxEventSize },
+  );
+  // Destroying an undici body emits an error; it is expected here.
+  response.body.on("error", () => {});
+  let stoppedByUs = false;
+  const timer = setTimeout(() => {
+    stoppedByUs = true;
+    response.body.destroy();
+  }, limitMs);
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      nowMs = Date.now() - headersAtMs;
+      watch.chunkTimesMs.push(nowMs);
+      watch.bodyBytes += chunk.length;
+      watch.lineEndings.feed(chunk);
+      decoder.feed(chunk);
+      if (enough(watch)) {
+        // Seen enough; the server did not end the stream.
+        stoppedByUs = true;
+        break;
+      }
+    }
+    if (!stoppedByUs) watch.endedAtMs = Date.now() - headersAtMs;
+  } catch (error) {
+    if (!stoppedByUs) {
+      watch.error = describeNetworkError(error);
+      watch.endedAtMs = Date.now() - headersAtMs;
+    }
+  } finally {
+    clearTimeout(timer);
+    response.body.destroy();
+  }
+  watch.lineEndings.end();
+  watch.lastEventId = decoder.lastEventId;
+  return watch;
+}
+
+function flattenHeaders(headers: HttpResponse["headers"]): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+async function open(
+  request: DoctorProbeRequest,
+  extraHeaders: Record<string, string>,
+): Promise<{ response: HttpResponse; headersAtMs: number } | { error: string }> {
+  try {
+    const response = await openRequest({
+      url: request.url,
+      method: request.method,
+      headers: { ...request.headers, ...extraHeaders },
+      body: request.body,
+      dispatcher: request.dispatcher,
+      signal: AbortSignal.timeout(request.durationMs + request.connectTimeoutMs),
+      headersTimeoutMs: request.connectTimeoutMs,
+      maxRedirects,
+    });
+    return { response, headersAtMs: Date.now() };
+  } catch (error) {
+    if (error instanceof SseToolError) return { error: error.message };
+    return { error: describeNetworkError(error, request.connectTimeoutMs) };
+  }
+}
+
+/** Which protocol a TLS server picks when offered h2 and http/1.1; undefined if unknown. */
+export function probeAlpn(
+  url: URL,
+  insecure: boolean,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: url.hostname,
+      port: Number(url.port || 443),
+      servername: url.hostname,
+      ALPNProtocols: ["h2", "http/1.1"],
+      rejectUnauthorized: !insecure,
+    });
+    const done = (protocol: string | undefined) => {
+      socket.destroy();
+      resolve(protocol);
+    };
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once("secureConnect", () =>
+      done(typeof socket.alpnProtocol === "string" ? socket.alpnProtocol : "http/1.1"),
+    );
+    socket.once("error", () => done(undefined));
+  });
+}
+
+export async function runDoctorProbe(request: DoctorProbeRequest): Promise<DoctorObservation> {
+  const originHeader: Record<string, string> =
+    request.origin === undefined ? {} : { origin: request.origin };
+  const observation: DoctorObservation = {
+    url: request.url,
+    origin: request.origin,
+    durationMs: request.durationMs,
+    headers: {},
+    chunkTimesMs: [],
+    events: [],
+    commentTimesMs: [],
+    lineEndings: { lf: 0, crlf: 0, cr: 0, longestLineBytes: 0 },
+    bodyBytes: 0,
+    resume: { ran: false, reason: "no stream" },
+  };
+  const target = new URL(request.url);
+  const alpn =
+    request.probeAlpn && target.protocol === "https:"
+      ? probeAlpn(target, request.insecure === true, request.connectTimeoutMs)
+      : Promise.resolve(undefined);
+
+  request.onProgress?.("connecting");
+  const first = await open(request, originHeader);
+  observation.alpnProtocol = await alpn;
+  if ("error" in first) {
+    observation.connectError = first.error;
+    return observation;
+  }
+  const { response } = first;
+  observation.url = response.url;
+  observation.status = response.status;
+  // undici's Agent speaks HTTP/1.1 (HTTP/2 support is probed separately via ALPN).
+  observation.httpVersion = "1.1";
+  observation.headers = flattenHeaders(response.headers);
+  // The body arrives decoded; the header still says it was compressed.
+  if (
+    response.status < 200 ||
+    response.status > 299 ||
+    response.status === 204 ||
+    mimeEssence(observation.headers["content-type"]) !== "text/event-stream"
+  ) {
+    const start = await readBodyStart(response.body, 300);
+    observation.bodyStart = start.toString("utf8").replace(/\s+/g, " ").trim();
+    observation.resume = { ran: false, reason: "no event stream" };
+    return observation;
+  }
+
+  request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
+  const watch = await watchBody(response, first.headersAtMs, request.durationMs);
+  observation.events = watch.events;
+  observation.commentTimesMs = watch.commentTimesMs;
+  observation.chunkTimesMs = watch.chunkTimesMs;
+  observation.retryMs = watch.retryMs;
+  observation.bodyBytes = watch.bodyBytes;
+  observation.lineEndings = watch.lineEndings.counts;
+  if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
+
+  observation.resume = await resumeTest(request, originHeader, watch);
+  return observation;
+}
+
+/** HTML §9.2.3: reconnect with Last-Event-ID; the server should continue after that id. */
+async function resumeTest(
+  request: DoctorProbeRequest,
+  originHeader: Record<string, string>,
+  firstWatch: Watch,
+): Promise<ResumeObservation> {
+  if (eventsWithNewIds(firstWatch.events).length === 0) {
+    return { ran: false, reason: "no event carried an id, nothing to resume from" };
+  }
+  const lastEventIdSent = firstWatch.lastEventId;
+  if (lastEventIdSent === "") {
+    return { ran: false, reason: "the last event ID was reset to empty" };
+  }
+  request.onProgress?.(`reconnecting with Last-Event-ID: ${lastEventIdSent}`);
+  const windowMs = Math.max(1000, Math.min(request.durationMs, 5000));
+  const resumed = await open(request, { ...originHeader, "last-event-id": lastEventIdSent });
+  if ("error" in resumed) {
+    return { ran: true, lastEventIdSent, error: resumed.error, events: [], watchedMs: 0 };
+  }
+  const { response } = resumed;
+  if (response.status !== 200) {
+    await readBodyStart(response.body, 0);
+    return { ran: true, lastEventIdSent, status: response.status, events: [], watchedMs: 0 };
+  }
+  const watch = await watchBody(
+    response,
+    resumed.headersAtMs,
+    windowMs,
+    (w) => eventsWithNewIds(w.events).length >= resumeEnoughEvents,
+  );
+  return {
+    ran: true,
+    lastEventIdSent,
+    status: response.status,
+    events: watch.events,
+    watchedMs: watch.endedAtMs ?? windowMs,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Formats doctor's check results: a pretty report for the terminal and a JSON report for
+ * scripts. Pure; colour is decided by the caller and handed in as a chalk instance.
+ */
+import type { ChalkInstance } from "chalk";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import type { CheckResult, CheckStatus, DoctorObservation } from "./checks.js";
+
+export interface DoctorReport {
+  url: string;
+  ok: boolean;
+  durationMs: number;
+  events: number;
+  counts: Record<CheckStatus, number>;
+  checks: CheckResult[];
+}
+
+export function buildDoctorReport(
+  observation: DoctorObservation,
+  checks: CheckResult[],
+): DoctorReport {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
+  for (const check of checks) counts[check.status]++;
+  return {
+    url: observation.url,
+    ok: counts.fail === 0,
+    durationMs: observation.durationMs,
+    events: observation.events.length,
+    counts,
+    checks,
+  };
+}
+
+const labels: Record<CheckStatus, string> = {
+  pass: "PASS",
+  warn: "WARN",
+  fail: "FAIL",
+  skip: "SKIP",
+};
+
+export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): string {
+  const paint: Record<CheckStatus, (text: string) => string> = {
+    pass: chalk.green,
+    warn: chalk.yellow,
+    fail: chalk.red.bold,
+    skip: chalk.dim,
+  };
+  const width = Math.max(...report.checks.map((check) => check.id.length));
+  const lines = [
+    `${chalk.bold("sse-tool doctor")} ${escapeForTerminalLine(report.url)} ` +
+      chalk.dim(`(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} events)`),
+    "",
+  ];
+  for (const check of report.checks) {
+    const reason = escapeForTerminalLine(check.reason);
+    lines.push(
+      `  ${paint[check.status](labels[check.status])}  ${check.id.padEnd(width)}  ${reason}`,
+    );
+    if (check.fix !== undefined && check.status !== "pass") {
+      lines.push(`  ${" ".repeat(4)}  ${" ".repeat(width)}  ${chalk.dim(`fix: ${check.fix}`)}`);
+    }
+  }
+  const { pass, warn, fail, skip } = report.counts;
+  lines.push(
+    "",
+    `${pass} passed, ${warn} warning${warn === 1 ? "" : "s"}, ${fail} failed` +
+      (skip > 0 ? `, ${skip} skipped` : ""),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+export function formatDoctorJson(report: DoctorReport): string {
+  return `${JSON.stringify(report)}\n`;
+}

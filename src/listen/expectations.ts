@@ -1,0 +1,98 @@
+/**
+ * Assertions for CI: `--expect-event` (repeatable), `--expect-count`, `--until-event`.
+ * Pure: the caller reports each event and, at the end, asks whether the expectations held.
+ */
+import { escapeControlCharacters } from "./stats.js";
+
+export interface ExpectationOptions {
+  /** Each of these event types must arrive at least once. */
+  expectEvents?: string[];
+  /** At least this many (shown) events must arrive. */
+  expectCount?: number;
+  /** Stop after the first event of this type; not seeing it is a failure. */
+  untilEvent?: string;
+}
+
+/** Why the stream stopped, for the failure message. */
+export type StreamEndReason = "ended" | "timeout" | "max-events" | "until-event" | "met";
+
+export type ExpectationVerdict = { ok: true } | { ok: false; failures: string[]; message: string };
+
+const endReasonText: Record<StreamEndReason, string> = {
+  ended: "the stream ended",
+  timeout: "the timeout",
+  "max-events": "--max-events was reached",
+  "until-event": "the --until-event event",
+  met: "the expectations were met",
+};
+
+function quoted(name: string): string {
+  return `"${escapeControlCharacters(name)}"`;
+}
+
+export class ExpectationTracker {
+  readonly #options: ExpectationOptions;
+  readonly #seenCounts = new Map<string, number>();
+  #counted = 0;
+  #untilSeen = false;
+
+  constructor(options: ExpectationOptions) {
+    this.#options = options;
+  }
+
+  /** True when any expectation was asked for (then exit codes follow the verdict). */
+  get active(): boolean {
+    const { expectEvents, expectCount, untilEvent } = this.#options;
+    return (expectEvents?.length ?? 0) > 0 || expectCount !== undefined || untilEvent !== undefined;
+  }
+
+  /**
+   * Records one event. `counted` says whether it counts for --expect-count (listen counts the
+   * events it shows, so `-e` filters them as it does for `-n`). Returns "stop" when listening
+   * can end now: the --until-event arrived, or, without --until-event, every expectation holds.
+   */
+  observe(type: string, counted = true): "continue" | "stop" {
+    this.#seenCounts.set(type, (this.#seenCounts.get(type) ?? 0) + 1);
+    if (counted) this.#counted++;
+    const { untilEvent } = this.#options;
+    if (untilEvent !== undefined) {
+      if (type === untilEvent) this.#untilSeen = true;
+      return this.#untilSeen ? "stop" : "continue";
+    }
+    return this.active && this.#failures().length === 0 ? "stop" : "continue";
+  }
+
+  /** The verdict when listening stops for `reason`. */
+  evaluate(reason: StreamEndReason): ExpectationVerdict {
+    const failures = this.#failures(reason);
+    if (failures.length === 0) return { ok: true };
+    const seen = [...this.#seenCounts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([type, count]) => `${escapeControlCharacters(type)} ×${count}`)
+      .join(", ");
+    const total = [...this.#seenCounts.values()].reduce((sum, n) => sum + n, 0);
+    const message =
+      `expectation failed: ${failures.join("; ")} ` +
+      `(${total} event${total === 1 ? "" : "s"} seen${seen ? `: ${seen}` : ""})`;
+    return { ok: false, failures, message };
+  }
+
+  #failures(reason?: StreamEndReason): string[] {
+    const failures: string[] = [];
+    const { expectEvents, expectCount, untilEvent } = this.#options;
+    for (const type of new Set(expectEvents ?? [])) {
+      if (!this.#seenCounts.has(type)) failures.push(`--expect-event ${quoted(type)} not seen`);
+    }
+    if (expectCount !== undefined && this.#counted < expectCount) {
+      failures.push(`--expect-count ${expectCount}: only ${this.#counted} event(s)`);
+    }
+    if (untilEvent !== undefined && !this.#untilSeen) {
+      failures.push(
+        `--until-event ${quoted(untilEvent)} not seen` +
+          (reason ? ` before ${endReasonText[reason]}` : ""),
+      );
+    }
+    return failures;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Text for `listen`'s stderr lines: what a server sent, made safe and short for one line, and
+ * what was sent to it, without credentials.
+ */
+import { escapeForTerminalLine } from "../../terminal/escape.js";
+
+/** How much of an error body is quoted, in characters. */
+const bodyStartLength = 500;
+
+/** The start of an error body on one line: whitespace runs collapsed, escaped, cut. */
+export function describeBodyStart(text: string): string {
+  const collapsed = text.replace(/\s+/g, " ").trim();
+  const cut =
+    collapsed.length > bodyStartLength ? `${collapsed.slice(0, bodyStartLength)}…` : collapsed;
+  return escapeForTerminalLine(cut);
+}
+
+const secretHeaders = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+]);
+
+/** A request header value for `-v`: it shows that a credential is sent, not the credential. */
+export function redactHeader(name: string, value: string): string {
+  if (!secretHeaders.has(name.toLowerCase())) return escapeForTerminalLine(value);
+  const space = value.indexOf(" ");
+  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
+  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+}
+
+/** A reconnect wait: `50 ms`, `3.0 s`. */
+export function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,53 @@
+/**
+ * `--json` output: one object per dispatched event, keys exactly in the order
+ * `{"time","event","id","data"}`. JSON escaping makes it terminal-safe (control characters
+ * become \u00XX) and lossless (`sse-tool serve` reads it back).
+ */
+import type { StreamEvent } from "../../sse/decoder.js";
+
+/** JSON.stringify for a string, skipping the escaping scan for short plain values. */
+function quote(value: string): string {
+  return value.length < 64 && quotesAsIs(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** No quote, backslash, control character or surrogate: JSON can quote it as it is. */
+function quotesAsIs(value: string): boolean {
+  // A loop, not a regular expression: for short values (ids) calling the regex engine costs more.
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `{"time":…,"event":…,"id":` for the last time, source and type seen (they repeat). */
+let lastTime = "";
+let lastSource: string | undefined;
+let lastType = "";
+let lastPrefix = "";
+
+/**
+ * `isoTime` is the receive time as `Date.prototype.toISOString()`. `source` (the stream's URL)
+ * is given only when `listen` follows several streams: `{"time","source","event","id","data"}`.
+ */
+export function formatJsonLine(event: StreamEvent, isoTime: string, source?: string): string {
+  // Built by hand, not JSON.stringify({...}): no object per event on the hot path, the key
+  // order fixed by construction, and the part before the id (time, source, type: the same for
+  // every event of a network chunk, usually) built once.
+  if (isoTime !== lastTime || source !== lastSource || event.type !== lastType) {
+    lastTime = isoTime;
+    lastSource = source;
+    lastType = event.type;
+    const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
+    lastPrefix = `{"time":"${isoTime}",${sourceField}"event":${JSON.stringify(lastType)},"id":`;
+  }
+  return `${lastPrefix}${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
+}
+
+/** A comment as a JSON line; only written with `--json --comments`. */
+export function formatJsonComment(text: string, isoTime: string, source?: string): string {
+  const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
+  return `{"time":"${isoTime}",${sourceField}"comment":${JSON.stringify(text)}}\n`;
+}

@@ -1,0 +1,137 @@
+/**
+ * `sse-tool listen URL URL...`: follows several streams at once, each independently (its own
+ * connection, decoder, reconnects and Last-Event-ID), into one stdout. What is shared:
+ * - `-n` counts shown events over all streams; reaching it stops every stream;
+ * - Ctrl-C stops every stream; `--timeout` starts for all at once, so it bounds the whole run;
+ * - a `-d @-` body is read from stdin once and sent to each.
+ * Each stream's stderr lines carry its label; each event carries it too (pretty view) or the
+ * URL (`--json` "source"). The exit code is the worst of the streams' (see worstExitCode).
+ */
+import { setMaxListeners } from "node:events";
+import { Readable } from "node:stream";
+import { ExitCode, exitCodeFor, isSseToolError, SseToolError } from "../errors.js";
+import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { parseTargetUrl } from "../http/target-url.js";
+import { parseHeaderOptions } from "../sse/request-headers.js";
+import { onInterrupt } from "../terminal/interrupts.js";
+import type { ListenCliOptions, ListenIo } from "./command.js";
+import { LinePrefixStream } from "./line-prefix-stream.js";
+import { sourceLabels } from "./source-label.js";
+
+/** What one stream of several knows about the others (handed to it in ListenIo). */
+export interface StreamSource {
+  /** The URL as given: the `"source"` of its --json lines. */
+  url: string;
+  /** Short name shown before each of its events (src/listen/source-label.ts). */
+  label: string;
+  /** Width of the longest label, so event names line up. */
+  labelWidth: number;
+  /** Counts one shown event over all streams; returns the total so far (for `-n`). */
+  countShownEvent(): number;
+}
+
+/** The abort reason with which every stream is stopped when `-n` is reached overall. */
+export const maxEventsReachedReason = "max-events";
+
+/** Runs one stream; `io.source` says which of several it is. */
+export type RunStream = (url: string, options: ListenCliOptions, io: ListenIo) => Promise<number>;
+
+/**
+ * From least to most serious: a stream that failed outweighs one that timed out, and any
+ * failure outweighs the streams that ended well; Ctrl-C (the user's word) outweighs everything.
+ */
+const exitCodeSeverity: number[] = [
+  ExitCode.ok,
+  ExitCode.timeout,
+  ExitCode.expectation,
+  ExitCode.failure,
+  ExitCode.usage,
+  ExitCode.interrupted,
+];
+
+/** The exit code of a run of several streams: the most serious of theirs. */
+export function worstExitCode(codes: readonly number[]): number {
+  let worst: number = ExitCode.ok;
+  for (const code of codes) {
+    const rank = exitCodeSeverity.indexOf(code);
+    if (rank === -1 || rank > exitCodeSeverity.indexOf(worst)) worst = code;
+  }
+  return worst;
+}
+
+export async function listenMany(
+  urls: readonly string[],
+  options: ListenCliOptions,
+  io: ListenIo,
+  runStream: RunStream,
+): Promise<number> {
+  // Mistakes shared by all streams are said once, before any connection.
+  if (options.raw) {
+    throw new SseToolError("usage", "--raw writes one body unchanged; give it one URL");
+  }
+  if (options.llm === true) {
+    throw new SseToolError("usage", "--llm assembles one reply; give it one URL");
+  }
+  for (const url of urls) parseTargetUrl(url);
+  parseHeaderOptions(options.header ?? []);
+  if (options.cacert !== undefined) await readCaCertificateFile(options.cacert);
+
+  const stdinBody = options.data === "@-" ? await readAll(io.stdin ?? process.stdin) : undefined;
+  const labels = sourceLabels(urls);
+  const labelWidth = Math.max(...labels.map((label) => label.length));
+  const stopAll = new AbortController();
+  // Every stream listens on the shared signal and on stdout ("error", "drain", "close"):
+  // many streams are expected here, not a leak.
+  setMaxListeners(urls.length + 10, stopAll.signal);
+  io.stdout.setMaxListeners(io.stdout.getMaxListeners() + urls.length * 4);
+  const removeInterruptHandler = onInterrupt(io.signal, () => stopAll.abort());
+  let shownEvents = 0;
+  const countShownEvent = (): number => {
+    shownEvents++;
+    if (options.maxEvents !== undefined && shownEvents >= options.maxEvents) {
+      stopAll.abort(maxEventsReachedReason);
+    }
+    return shownEvents;
+  };
+  // Several LLM replies cannot share one stdout as plain text: events are shown as they are.
+  const streamOptions: ListenCliOptions = { ...options, llm: false };
+
+  try {
+    const codes = await Promise.all(
+      urls.map(async (url, index) => {
+        const label = labels[index]!;
+        const stderr = new LinePrefixStream(io.stderr, label);
+        try {
+          return await runStream(url, streamOptions, {
+            ...io,
+            stderr,
+            stdin: stdinBody === undefined ? io.stdin : Readable.from([stdinBody]),
+            signal: stopAll.signal,
+            source: { url, label, labelWidth, countShownEvent },
+          });
+        } catch (error) {
+          // One stream's failure is reported under its label; the others go on.
+          if (isSseToolError(error)) {
+            stderr.write(`sse-tool: ${error.message}\n`);
+            return exitCodeFor(error.code);
+          }
+          stderr.write(
+            `sse-tool: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          return ExitCode.failure;
+        }
+      }),
+    );
+    return worstExitCode(codes);
+  } finally {
+    removeInterruptHandler();
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
+}

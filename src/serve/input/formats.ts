@@ -1,0 +1,268 @@
+/**
+ * The input formats of `serve`: text lines in, events (or warnings with a line number) out.
+ * Pure: the caller splits the source into lines and numbers them (src/serve/input/lines.ts).
+ *
+ * - `lines`:  each non-empty line is one event, its data the line.
+ * - `ndjson`: each line a JSON object {event, data, id, retry, comment, time}; a non-object
+ *             JSON value is the data. `sse-tool listen --json` output ({time,event,id,data}) is
+ *             valid input, and its `time` is kept for `--timing original`.
+ * - `sse`:    raw event-stream text, parsed by EventStreamDecoder (HTML §9.2.5-9.2.6) and
+ *             re-emitted event by event.
+ * - `auto`:   `sse` when the first non-empty line looks like an event-stream field or comment,
+ *             otherwise per line: a JSON object with a known field is structured, else data.
+ */
+import { EventStreamDecoder } from "../../sse/decoder.js";
+import type { OutgoingEvent } from "../../sse/encoder.js";
+
+export type InputFormat = "auto" | "lines" | "ndjson" | "sse";
+
+export interface InputEvent {
+  kind: "event";
+  event: OutgoingEvent;
+  /** The recorded time of the event in epoch milliseconds (ndjson `time`), for pacing. */
+  timeMs?: number;
+  /** Line number (1-based) where the event ended. */
+  line: number;
+}
+
+export interface InputWarning {
+  kind: "warning";
+  line: number;
+  message: string;
+}
+
+export type InputItem = InputEvent | InputWarning;
+
+export interface InputParserOptions {
+  /** `--event`: the type for events that carry none. */
+  defaultEventType?: string;
+}
+
+/** A stateful reader for one pass over the source. */
+export interface InputParser {
+  /** One line without its line break; `line` is its 1-based number. */
+  pushLine(text: string, line: number): InputItem[];
+  /** The source ended (an unfinished `sse` block is discarded, as the spec says). */
+  end(): InputItem[];
+}
+
+const structuredFields = ["event", "data", "id", "retry", "comment"] as const;
+const eventStreamStart = /^(?::|(?:data|event|id|retry):)/;
+
+export function createInputParser(
+  format: InputFormat,
+  options: InputParserOptions = {},
+): InputParser {
+  switch (format) {
+    case "lines":
+      return perLine((text, line) => plainLine(text, line, options));
+    case "ndjson":
+      return perLine(ndjsonLine(options, true));
+    case "sse":
+      return sseParser(options);
+    case "auto":
+      return autoParser(options);
+  }
+}
+
+function perLine(parse: (text: string, line: number) => InputItem[]): InputParser {
+  return { pushLine: parse, end: () => [] };
+}
+
+function plainLine(text: string, line: number, options: InputParserOptions): InputItem[] {
+  if (text === "") return [];
+  const event: OutgoingEvent = { data: text };
+  if (options.defaultEventType !== undefined) event.event = options.defaultEventType;
+  return [{ kind: "event", event, line }];
+}
+
+/**
+ * ndjson: `strict` is true for `--format ndjson` (a line that is not JSON is a warning) and
+ * false for `auto` (such a line is plain data). Ids are re-emitted only when they change, so a
+ * `listen --json` capture (which repeats the last event ID on every event) stays compact.
+ */
+function ndjsonLine(
+  options: InputParserOptions,
+  strict: boolean,
+): (text: string, line: number) => InputItem[] {
+  let lastId = "";
+  return (text, line) => {
+    if (text.trim() === "") return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      if (!strict) return plainLine(text, line, options);
+      const reason = error instanceof Error ? error.message : String(error);
+      return [{ kind: "warning", line, message: `invalid JSON (${reason}), line skipped` }];
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      if (!strict) return plainLine(text, line, options);
+      const event: OutgoingEvent = { data: typeof value === "string" ? value : text.trim() };
+      if (options.defaultEventType !== undefined) event.event = options.defaultEventType;
+      return [{ kind: "event", event, line }];
+    }
+    const record = value as Record<string, unknown>;
+    if (!strict && !structuredFields.some((field) => field in record)) {
+      return plainLine(text, line, options);
+    }
+    const built = recordToEvent(record, options);
+    if (typeof built === "string") {
+      return [{ kind: "warning", line, message: `${built}, line skipped` }];
+    }
+    if (built.event.id !== undefined) {
+      if (built.event.id === lastId) delete built.event.id;
+      else lastId = built.event.id;
+    }
+    const item: InputEvent = { kind: "event", event: built.event, line };
+    if (built.timeMs !== undefined) item.timeMs = built.timeMs;
+    return [item];
+  };
+}
+
+/** One ndjson object as an event, or the reason it is not one. */
+function recordToEvent(
+  record: Record<string, unknown>,
+  options: InputParserOptions,
+): { event: OutgoingEvent; timeMs?: number } | string {
+  const event: OutgoingEvent = {};
+  const { event: type, data, id, retry, comment, time } = record;
+  if (type !== undefined && type !== null) {
+    if (typeof type !== "string") return `"event" must be a string`;
+    // "message" is what clients see for no type at all; sending it adds nothing.
+    if (type !== "" && type !== "message") event.event = type;
+  }
+  if (event.event === undefined && type === undefined && options.defaultEventType !== undefined) {
+    event.event = options.defaultEventType;
+  }
+  if (data !== undefined) event.data = typeof data === "string" ? data : JSON.stringify(data);
+  if (id !== undefined && id !== null) {
+    if (typeof id !== "string" && typeof id !== "number") return `"id" must be a string`;
+    event.id = String(id);
+  }
+  if (retry !== undefined && retry !== null) {
+    const ms = typeof retry === "string" && /^[0-9]+$/.test(retry) ? Number(retry) : retry;
+    if (typeof ms !== "number" || !Number.isSafeInteger(ms) || ms < 0) {
+      return `bad "retry" ${JSON.stringify(retry)} (expected whole milliseconds)`;
+    }
+    event.retry = ms;
+  }
+  if (comment !== undefined && comment !== null) {
+    if (typeof comment !== "string") return `"comment" must be a string`;
+    event.comment = comment;
+  }
+  if (
+    event.data === undefined &&
+    event.id === undefined &&
+    event.retry === undefined &&
+    event.comment === undefined
+  ) {
+    return `no "data", "id", "retry" or "comment" field`;
+  }
+  const timeMs = parseTime(time);
+  return timeMs === undefined ? { event } : { event, timeMs };
+}
+
+/** `time` as `listen --json` writes it (ISO 8601), or epoch milliseconds. */
+function parseTime(time: unknown): number | undefined {
+  if (typeof time === "number" && Number.isFinite(time)) return time;
+  if (typeof time === "string") {
+    const ms = Date.parse(time);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  return undefined;
+}
+
+/**
+ * Raw event-stream text through the spec decoder. Lines are fed one by one so problems carry
+ * a line number. The decoder reports each event's lastEventId; the id is sent only when it
+ * changed, which is exactly what a client's last event ID would see.
+ */
+function sseParser(options: InputParserOptions): InputParser {
+  let items: InputItem[] = [];
+  let currentLine = 0;
+  let sentId = "";
+  let pendingRetry: number | undefined;
+  let pendingComment: string | undefined;
+  const decoder = new EventStreamDecoder({
+    onEvent: (decoded) => {
+      const event: OutgoingEvent = { data: decoded.data };
+      if (decoded.type !== "message") event.event = decoded.type;
+      else if (options.defaultEventType !== undefined) event.event = options.defaultEventType;
+      if (decoded.lastEventId !== sentId) {
+        event.id = decoded.lastEventId;
+        sentId = decoded.lastEventId;
+      }
+      if (pendingRetry !== undefined) event.retry = pendingRetry;
+      if (pendingComment !== undefined) event.comment = pendingComment;
+      pendingRetry = undefined;
+      pendingComment = undefined;
+      items.push({ kind: "event", event, line: currentLine });
+    },
+    onRetry: (ms) => {
+      pendingRetry = ms;
+    },
+    onComment: (text) => {
+      pendingComment = pendingComment === undefined ? text : `${pendingComment}\n${text}`;
+    },
+    onProblem: (problem) => {
+      const message =
+        problem.type === "invalid-retry"
+          ? `bad retry ${JSON.stringify(problem.value)} ignored`
+          : problem.type === "invalid-id"
+            ? "id containing NUL ignored"
+            : problem.type === "unknown-field"
+              ? `unknown field ${JSON.stringify(problem.field)} ignored`
+              : `event larger than ${problem.limit} characters`;
+      items.push({ kind: "warning", line: currentLine, message });
+    },
+  });
+  const flushNonEvents = (line: number): void => {
+    // A retry or comment in a block that dispatches nothing still reaches the clients, and a
+    // block with only `id:` still changes the last event ID (§9.2.6 dispatch step 1).
+    const idChanged = decoder.lastEventId !== sentId;
+    if (pendingRetry === undefined && pendingComment === undefined && !idChanged) return;
+    const event: OutgoingEvent = {};
+    if (pendingRetry !== undefined) event.retry = pendingRetry;
+    if (pendingComment !== undefined) event.comment = pendingComment;
+    if (idChanged) {
+      event.id = decoder.lastEventId;
+      sentId = decoder.lastEventId;
+    }
+    pendingRetry = undefined;
+    pendingComment = undefined;
+    items.push({ kind: "event", event, line });
+  };
+  return {
+    pushLine(text, line) {
+      currentLine = line;
+      decoder.feedText(`${text}\n`);
+      if (text === "") flushNonEvents(line);
+      const out = items;
+      items = [];
+      return out;
+    },
+    end() {
+      decoder.endStream();
+      pendingRetry = undefined;
+      pendingComment = undefined;
+      return [];
+    },
+  };
+}
+
+function autoParser(options: InputParserOptions): InputParser {
+  let chosen: InputParser | undefined;
+  return {
+    pushLine(text, line) {
+      if (chosen === undefined) {
+        if (text.trim() === "") return [];
+        chosen = eventStreamStart.test(text)
+          ? sseParser(options)
+          : perLine(ndjsonLine(options, false));
+      }
+      return chosen.pushLine(text, line);
+    },
+    end: () => chosen?.end() ?? [],
+  };
+}

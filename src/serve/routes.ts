@@ -1,0 +1,141 @@
+/**
+ * The routes `serve` adds around its event stream: the viewer page at `GET /` (`--no-ui`),
+ * publishing with `POST <stream path>` (`--no-publish`), and the `--token` guard on both the
+ * stream and publishing. The parsing and checking rules are pure modules beside it; this file
+ * only reads requests and writes responses.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkAccessToken, presentedAccessToken } from "./access.js";
+import type { BroadcastHub } from "./hub.js";
+import { maxPublishBodyBytes, parsePublishBody } from "./publish-body.js";
+import type { SseServer } from "./server.js";
+import { renderViewerPage } from "./viewer-page.js";
+
+export interface ServeRoutesOptions {
+  hub: BroadcastHub;
+  streamPath: string;
+  /** Serve the viewer page at `/`. */
+  ui: boolean;
+  /** Accept `POST <streamPath>`. */
+  publish: boolean;
+  /** The secret from `--token` or `SSE_TOOL_TOKEN`, if any. */
+  token: string | undefined;
+  /** `--event`: the type for published events that carry none. */
+  defaultEventType?: string;
+  /** Connect/publish lines (a no-op with --quiet). */
+  log: (message: string) => void;
+}
+
+export function installServeRoutes(server: SseServer, options: ServeRoutesOptions): void {
+  const { token } = options;
+  if (token !== undefined) {
+    server.authorize = (request) => {
+      const presented = presentedAccessToken(request.headers.authorization, request.url ?? "");
+      const verdict = checkAccessToken(token, presented);
+      if (verdict === "allowed") return true;
+      // Say why on the server side: a browser's EventSource only sees "error".
+      const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+      options.log(`401 for ${request.method} from ${label}: ${verdict.replace("-", " ")}`);
+      return false;
+    };
+  }
+  // With `--path /` the stream itself lives at `/`; the page then has no place.
+  if (options.ui && options.streamPath !== "/") {
+    const page = Buffer.from(renderViewerPage({ streamPath: options.streamPath }));
+    server.addRoute({
+      method: "GET",
+      path: "/",
+      // The page holds no data; it passes the ?token= it was opened with on to the stream.
+      public: true,
+      handle: (_request, response) => {
+        response
+          .writeHead(200, {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Length": page.length,
+            "Cache-Control": "no-store",
+            "Content-Security-Policy":
+              "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+          })
+          .end(page);
+      },
+    });
+  }
+  if (options.publish) {
+    server.addRoute({
+      method: "POST",
+      path: options.streamPath,
+      handle: (request, response) => publishFromRequest(request, response, options),
+    });
+  }
+}
+
+function publishFromRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: ServeRoutesOptions,
+): void {
+  const declaredLength = Number(request.headers["content-length"] ?? "0");
+  if (declaredLength > maxPublishBodyBytes) {
+    tooLarge(request, response);
+    return;
+  }
+  const parts: Buffer[] = [];
+  let receivedBytes = 0;
+  let rejected = false;
+  request.on("data", (chunk: Buffer) => {
+    if (rejected) return;
+    receivedBytes += chunk.length;
+    if (receivedBytes > maxPublishBodyBytes) {
+      rejected = true;
+      tooLarge(request, response);
+      return;
+    }
+    parts.push(chunk);
+  });
+  request.on("end", () => {
+    if (rejected) return;
+    let bodyText: string;
+    try {
+      bodyText = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(parts));
+    } catch {
+      sendJson(response, 400, { error: "the body is not valid UTF-8" });
+      return;
+    }
+    const parsed = parsePublishBody(
+      request.headers["content-type"],
+      bodyText,
+      options.defaultEventType === undefined ? {} : { defaultEventType: options.defaultEventType },
+    );
+    if (!parsed.ok) {
+      const { message, line } = parsed.error;
+      sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
+      return;
+    }
+    const result = options.hub.publish(parsed.events);
+    const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+    options.log(`${result.published.length} published by ${label}`);
+    sendJson(response, 202, {
+      published: result.published.length,
+      ids: result.published.map((event) => event.id ?? null),
+    });
+  });
+}
+
+/** 413, then close the connection: reading on through a huge upload would be wasted work. */
+function tooLarge(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader("Connection", "close");
+  sendJson(response, 413, {
+    error: `the body is over the ${maxPublishBodyBytes}-byte limit for publishing`,
+  });
+  response.on("finish", () => request.destroy());
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body)}\n`;
+  response
+    .writeHead(status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": Buffer.byteLength(text),
+    })
+    .end(text);
+}

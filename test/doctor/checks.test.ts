@@ -1,0 +1,328 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CheckId,
+  type DoctorObservation,
+  doctorFailed,
+  findBursts,
+  type ObservedEvent,
+  runDoctorChecks,
+} from "../../src/doctor/checks.js";
+
+const event = (atMs: number, id: string, type = "message", dataBytes = 10): ObservedEvent => ({
+  atMs,
+  type,
+  lastEventId: id,
+  dataBytes,
+});
+
+/** What a well-behaved endpoint looks like after a 2 s watch. */
+function good(): DoctorObservation {
+  const events = Array.from({ length: 10 }, (_, i) => event(10 + i * 150, String(i + 1)));
+  return {
+    url: "http://127.0.0.1:1/events",
+    origin: "http://app.test",
+    durationMs: 2000,
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      "access-control-allow-origin": "*",
+    },
+    httpVersion: "1.1",
+    chunkTimesMs: [...events.map((e) => e.atMs), 300, 600, 900].sort((a, b) => a - b),
+    events,
+    commentTimesMs: [300, 600, 900, 1200, 1500, 1800],
+    retryMs: 2000,
+    lineEndings: { lf: 40, crlf: 0, cr: 0, longestLineBytes: 30 },
+    bodyBytes: 400,
+    resume: {
+      ran: true,
+      lastEventIdSent: "10",
+      status: 200,
+      events: [event(5, "11"), event(150, "12")],
+      watchedMs: 500,
+    },
+  };
+}
+
+function problems(observation: DoctorObservation): Array<[CheckId, string]> {
+  return runDoctorChecks(observation)
+    .filter((result) => result.status === "warn" || result.status === "fail")
+    .map((result) => [result.id, result.status]);
+}
+
+type Fault = [
+  name: string,
+  change: (o: DoctorObservation) => void,
+  expected: Array<[CheckId, string]>,
+];
+
+const faults: Fault[] = [
+  [
+    "404 error page: only the status, the rest is skipped",
+    (o) => {
+      o.status = 404;
+      o.headers = { "content-type": "text/plain" };
+      o.events = [];
+    },
+    [["status", "fail"]],
+  ],
+  [
+    "404",
+    (o) => {
+      o.status = 404;
+    },
+    [["status", "fail"]],
+  ],
+  [
+    "204",
+    (o) => {
+      o.status = 204;
+    },
+    [["status", "fail"]],
+  ],
+  [
+    "JSON content type",
+    (o) => {
+      o.headers["content-type"] = "application/json";
+    },
+    [["content-type", "fail"]],
+  ],
+  [
+    "latin-1 charset",
+    (o) => {
+      o.headers["content-type"] = "text/event-stream; charset=iso-8859-1";
+    },
+    [["content-type", "warn"]],
+  ],
+  [
+    "gzip",
+    (o) => {
+      o.headers["content-encoding"] = "gzip";
+    },
+    [["compression", "warn"]],
+  ],
+  [
+    "no Cache-Control",
+    (o) => {
+      delete o.headers["cache-control"];
+    },
+    [["cache-control", "warn"]],
+  ],
+  [
+    "no no-transform",
+    (o) => {
+      o.headers["cache-control"] = "no-cache";
+    },
+    [["cache-control", "warn"]],
+  ],
+  [
+    "no X-Accel-Buffering",
+    (o) => {
+      delete o.headers["x-accel-buffering"];
+    },
+    [["proxy-buffering", "warn"]],
+  ],
+  [
+    "CORS missing",
+    (o) => {
+      delete o.headers["access-control-allow-origin"];
+    },
+    [["cors", "fail"]],
+  ],
+  [
+    "CORS other origin",
+    (o) => {
+      o.headers["access-control-allow-origin"] = "http://other.test";
+    },
+    [["cors", "fail"]],
+  ],
+  [
+    "bursts after silence",
+    (o) => {
+      o.events = [0, 1, 2, 3, 4, 5].map((i) => event(i < 3 ? 600 : 1200, String(i + 1)));
+      o.resume = {
+        ...o.resume,
+        ran: true,
+        lastEventIdSent: "6",
+        status: 200,
+        events: [event(1, "7")],
+        watchedMs: 10,
+      } as DoctorObservation["resume"];
+    },
+    [["bursts", "warn"]],
+  ],
+  [
+    "no heartbeat",
+    (o) => {
+      o.commentTimesMs = [];
+    },
+    [["heartbeat", "warn"]],
+  ],
+  [
+    "heartbeat every 40 s",
+    (o) => {
+      o.durationMs = 50_000;
+      o.commentTimesMs = [40_000];
+      o.chunkTimesMs = [0, 20_000, 40_000];
+    },
+    [["heartbeat", "warn"]],
+  ],
+  [
+    "silent for 60 s",
+    (o) => {
+      o.durationMs = 70_000;
+      o.chunkTimesMs = [0, 5];
+    },
+    [["heartbeat", "fail"]],
+  ],
+  [
+    "no ids (resume cannot run)",
+    (o) => {
+      o.events = o.events.map((e) => ({ ...e, lastEventId: "" }));
+      o.resume = { ran: false, reason: "no ids" };
+    },
+    [["ids", "warn"]],
+  ],
+  [
+    "resume repeats",
+    (o) => {
+      o.resume = {
+        ran: true,
+        lastEventIdSent: "10",
+        status: 200,
+        events: [event(1, "1"), event(2, "2")],
+        watchedMs: 10,
+      };
+    },
+    [["resume", "fail"]],
+  ],
+  [
+    "resume loses events",
+    (o) => {
+      o.resume = {
+        ran: true,
+        lastEventIdSent: "10",
+        status: 200,
+        events: [event(1, "14")],
+        watchedMs: 10,
+      };
+    },
+    [["resume", "warn"]],
+  ],
+  [
+    "resume rejected",
+    (o) => {
+      o.resume = { ran: true, lastEventIdSent: "10", status: 500, events: [], watchedMs: 10 };
+    },
+    [["resume", "fail"]],
+  ],
+  [
+    "resume silent",
+    (o) => {
+      o.resume = { ran: true, lastEventIdSent: "10", status: 200, events: [], watchedMs: 1000 };
+    },
+    [["resume", "warn"]],
+  ],
+  [
+    "no retry",
+    (o) => {
+      o.retryMs = undefined;
+    },
+    [["retry", "warn"]],
+  ],
+  [
+    "retry 0",
+    (o) => {
+      o.retryMs = 0;
+    },
+    [["retry", "warn"]],
+  ],
+  [
+    "mixed line endings",
+    (o) => {
+      o.lineEndings = { lf: 3, crlf: 5, cr: 0, longestLineBytes: 9 };
+    },
+    [["line-endings", "warn"]],
+  ],
+  [
+    "lone CR",
+    (o) => {
+      o.lineEndings = { lf: 0, crlf: 0, cr: 8, longestLineBytes: 9 };
+    },
+    [["line-endings", "warn"]],
+  ],
+  [
+    "100 KiB line",
+    (o) => {
+      o.lineEndings.longestLineBytes = 100 * 1024;
+    },
+    [["event-size", "warn"]],
+  ],
+  [
+    "https HTTP/1.1 only",
+    (o) => {
+      o.url = "https://x.test/";
+      o.alpnProtocol = "http/1.1";
+    },
+    [["http-version", "warn"]],
+  ],
+  [
+    "no events",
+    (o) => {
+      o.events = [];
+      o.resume = { ran: false, reason: "no ids" };
+    },
+    [["events", "warn"]],
+  ],
+];
+
+describe("runDoctorChecks", () => {
+  it("a good endpoint passes every check", () => {
+    expect(problems(good())).toEqual([]);
+    expect(doctorFailed(runDoctorChecks(good()))).toBe(false);
+  });
+
+  it.each(faults)("%s: names exactly that fault", (_name, change, expected) => {
+    const observation = good();
+    change(observation);
+    expect(problems(observation)).toEqual(expected);
+    expect(doctorFailed(runDoctorChecks(observation))).toBe(expected.some(([, s]) => s === "fail"));
+  });
+
+  it("a failed connection reports only that", () => {
+    const results = runDoctorChecks({ ...good(), connectError: "ECONNREFUSED" });
+    expect(results.map((r) => [r.id, r.status])).toEqual([["connect", "fail"]]);
+  });
+
+  it("every warn and fail says how to fix it", () => {
+    for (const [, change] of faults) {
+      const observation = good();
+      change(observation);
+      for (const result of runDoctorChecks(observation)) {
+        if (result.status === "warn" || result.status === "fail") expect(result.fix).toBeTruthy();
+      }
+    }
+  });
+
+  it("a finished stream (LLM style) needs no heartbeat and resumes to nothing", () => {
+    const o = good();
+    o.endedAtMs = 400;
+    o.commentTimesMs = [];
+    o.resume = { ran: true, lastEventIdSent: "10", status: 200, events: [], watchedMs: 50 };
+    expect(problems(o)).toEqual([]);
+  });
+});
+
+describe("findBursts", () => {
+  const cases: Array<[string, number[], number]> = [
+    ["steady", [0, 150, 300, 450, 600], 0],
+    ["backlog at connect is not a burst", [1, 1, 2, 2, 150, 300], 0],
+    ["flushed buffer", [600, 600, 601, 1200, 1200, 1201], 2],
+    ["two at once is not enough", [500, 500, 1000, 1000], 0],
+  ];
+  it.each(cases)("%s", (_name, times, count) => {
+    expect(findBursts(times)).toHaveLength(count);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { formatStatsBlock, percentile, StreamStats } from "../../src/listen/stats.js";
+
+describe("percentile (nearest rank)", () => {
+  const cases: Array<[number[], number, number | undefined]> = [
+    [[], 50, undefined],
+    [[5], 50, 5],
+    [[5], 99, 5],
+    [[1, 2, 3, 4], 50, 2],
+    [[1, 2, 3, 4], 99, 4],
+    [Array.from({ length: 100 }, (_, i) => i + 1), 99, 99],
+    [Array.from({ length: 100 }, (_, i) => i + 1), 50, 50],
+  ];
+  it.each(cases)("%j p%d", (values, p, expected) => {
+    expect(percentile(values, p)).toBe(expected);
+  });
+});
+
+describe("StreamStats", () => {
+  it("counts per type, rate, bytes, gaps and reconnects", () => {
+    const stats = new StreamStats(1000);
+    stats.recordBytes(120);
+    stats.recordEvent("tick", 1100);
+    stats.recordEvent("tick", 1200);
+    stats.recordEvent("done", 1500);
+    stats.recordReconnect();
+    stats.recordBytes(30);
+    stats.recordEvent("tick", 1510);
+    const summary = stats.summary(3000);
+    expect(summary).toEqual({
+      durationMs: 2000,
+      events: 4,
+      eventsByType: [
+        { type: "tick", count: 3 },
+        { type: "done", count: 1 },
+      ],
+      eventsPerSecond: 2,
+      bytes: 150,
+      interArrivalP50Ms: 100,
+      interArrivalP99Ms: 300,
+      reconnects: 1,
+    });
+    expect(formatStatsBlock(summary)).toEqual([
+      "stats: 4 events in 2.00 s (2.0/s), 150 B, 1 reconnect",
+      "  inter-arrival p50 100 ms, p99 300 ms",
+      "  tick  3",
+      "  done  1",
+    ]);
+  });
+
+  it("no events: no percentiles, zero rate for zero duration", () => {
+    const summary = new StreamStats(0).summary(0);
+    expect(summary.interArrivalP50Ms).toBeUndefined();
+    expect(summary.eventsPerSecond).toBe(0);
+    expect(formatStatsBlock(summary)).toEqual([
+      "stats: 0 events in 0 ms (0.0/s), 0 B, 0 reconnects",
+    ]);
+  });
+
+  it("escapes control characters in event names", () => {
+    const stats = new StreamStats(0);
+    stats.recordEvent("evil\u001b[31m", 1);
+    expect(formatStatsBlock(stats.summary(1000))[1]).toBe("  evil\\x1b[31m  1");
+  });
+});

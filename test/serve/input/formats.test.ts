@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import {
+  createInputParser,
+  type InputFormat,
+  type InputItem,
+  type InputParserOptions,
+} from "../../../src/serve/input/formats.js";
+import { readLineBatches } from "../../../src/serve/input/lines.js";
+import type { OutgoingEvent } from "../../../src/sse/encoder.js";
+
+function parse(format: InputFormat, text: string, options: InputParserOptions = {}): InputItem[] {
+  const parser = createInputParser(format, options);
+  const items: InputItem[] = [];
+  text.split("\n").forEach((line, index) => {
+    items.push(...parser.pushLine(line, index + 1));
+  });
+  items.push(...parser.end());
+  return items;
+}
+
+const events = (items: InputItem[]): OutgoingEvent[] =>
+  items.flatMap((item) => (item.kind === "event" ? [item.event] : []));
+const warnings = (items: InputItem[]): string[] =>
+  items.flatMap((item) => (item.kind === "warning" ? [`${item.line}: ${item.message}`] : []));
+
+describe("input formats", () => {
+  const cases: Array<{
+    name: string;
+    format: InputFormat;
+    input: string;
+    options?: InputParserOptions;
+    events: OutgoingEvent[];
+    warnings?: RegExp[];
+  }> = [
+    {
+      name: "lines: each non-empty line is data",
+      format: "lines",
+      input: 'a\n\n  b  \n{"data":1}',
+      events: [{ data: "a" }, { data: "  b  " }, { data: '{"data":1}' }],
+    },
+    {
+      name: "lines: --event sets the type",
+      format: "lines",
+      input: "a",
+      options: { defaultEventType: "tick" },
+      events: [{ event: "tick", data: "a" }],
+    },
+    {
+      name: "ndjson: all fields, JSON data sent as JSON text",
+      format: "ndjson",
+      input:
+        '{"event":"e","data":"s","id":"1","retry":50,"comment":"c"}\n{"data":{"k":[1,2]}}\n{"data":null,"id":7}',
+      events: [
+        { event: "e", data: "s", id: "1", retry: 50, comment: "c" },
+        { data: '{"k":[1,2]}' },
+        { data: "null", id: "7" },
+      ],
+    },
+    {
+      name: "ndjson: non-object values are data (strings as themselves)",
+      format: "ndjson",
+      input: '"hello"\n42\n[1, 2]',
+      events: [{ data: "hello" }, { data: "42" }, { data: "[1, 2]" }],
+    },
+    {
+      name: "ndjson: bad lines warn with their line number and are skipped",
+      format: "ndjson",
+      input:
+        '{"data":"a"}\nnot json\n{"data":"b","retry":"soon"}\n{"data":"c","event":3}\n{"x":1}\n{"data":"d"}',
+      events: [{ data: "a" }, { data: "d" }],
+      warnings: [
+        /^2: invalid JSON/,
+        /^3: bad "retry"/,
+        /^4: "event" must be a string/,
+        /^5: no "data"/,
+      ],
+    },
+    {
+      name: "ndjson: listen --json output, message type dropped, repeated ids sent once",
+      format: "ndjson",
+      input: [
+        '{"time":"2024-01-01T00:00:00.000Z","event":"message","id":"","data":"a"}',
+        '{"time":"2024-01-01T00:00:00.500Z","event":"tick","id":"5","data":"b"}',
+        '{"time":"2024-01-01T00:00:01.000Z","event":"tick","id":"5","data":"c"}',
+      ].join("\n"),
+      events: [{ data: "a" }, { event: "tick", id: "5", data: "b" }, { event: "tick", data: "c" }],
+    },
+    {
+      name: "sse: raw event stream re-emitted event by event, id only when it changes",
+      format: "sse",
+      input:
+        ": hi\nretry: 100\nevent: e\ndata: one\ndata: two\nid: 1\n\ndata: x\n\nid: 2\n\ndata: unfinished",
+      events: [
+        { comment: "hi", retry: 100, event: "e", data: "one\ntwo", id: "1" },
+        { data: "x" },
+        { id: "2" },
+      ],
+    },
+    {
+      name: "sse: bad retry warns with its line number",
+      format: "sse",
+      input: "retry: soon\ndata: a\n",
+      events: [{ data: "a" }],
+      warnings: [/^1: bad retry "soon"/],
+    },
+    {
+      name: "auto: structured JSON objects, plain lines and non-structured JSON mixed",
+      format: "auto",
+      input: 'plain\n{"event":"e","data":"d"}\n{"other":1}\n{broken',
+      events: [
+        { data: "plain" },
+        { event: "e", data: "d" },
+        { data: '{"other":1}' },
+        { data: "{broken" },
+      ],
+    },
+    {
+      name: "auto: input that starts like an event stream is read as sse",
+      format: "auto",
+      input: "\nevent: e\ndata: d\n\n",
+      events: [{ event: "e", data: "d" }],
+    },
+  ];
+  for (const testCase of cases) {
+    it(testCase.name, () => {
+      const items = parse(testCase.format, testCase.input, testCase.options);
+      expect(events(items)).toEqual(testCase.events);
+      const got = warnings(items);
+      expect(got).toHaveLength(testCase.warnings?.length ?? 0);
+      for (const [index, pattern] of (testCase.warnings ?? []).entries()) {
+        expect(got[index]).toMatch(pattern);
+      }
+    });
+  }
+
+  it("ndjson keeps the recorded time for --timing original", () => {
+    const items = parse(
+      "ndjson",
+      '{"time":"2024-01-01T00:00:01.250Z","data":"a"}\n{"time":5,"data":"b"}',
+    );
+    expect(items.map((item) => (item.kind === "event" ? item.timeMs : undefined))).toEqual([
+      Date.parse("2024-01-01T00:00:01.250Z"),
+      5,
+    ]);
+  });
+});
+
+async function lines(chunks: Array<string | Buffer>, max = 100) {
+  const out = [];
+  async function* source() {
+    yield* chunks;
+  }
+  for await (const batch of readLineBatches(source(), max)) out.push(...batch);
+  return out;
+}
+
+describe("readLineBatches", () => {
+  it("splits LF and CRLF across chunk boundaries, keeps the last unterminated line", async () => {
+    const got = await lines(["a\r", "\nb", "c\n\r\nd"]);
+    expect(got.map((line) => line.text)).toEqual(["a", "bc", "", "d"]);
+    expect(got.map((line) => line.line)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("skips an over-long line with a warning, without holding it", async () => {
+    const got = await lines(["ok\n", "x".repeat(80), "x".repeat(80), "x".repeat(80), "\nnext\n"]);
+    expect(got.map((line) => [line.line, line.text, line.skipped ?? false])).toEqual([
+      [1, "ok", false],
+      [2, "", true],
+      [3, "next", false],
+    ]);
+    expect(got[1]?.warning).toMatch(/longer than 100 bytes/);
+  });
+
+  it("replaces invalid UTF-8 with U+FFFD and says so; strips one leading BOM", async () => {
+    const got = await lines([Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x0a, 0x62, 0xff, 0x0a])]);
+    expect(got.map((line) => line.text)).toEqual(["a", "b\uFFFD"]);
+    expect(got[0]?.warning).toBeUndefined();
+    expect(got[1]?.warning).toMatch(/invalid UTF-8/);
+  });
+
+  it("yields nothing for empty input", async () => {
+    expect(await lines([])).toEqual([]);
+  });
+});

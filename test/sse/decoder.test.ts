@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { type DecodeProblem, EventStreamDecoder, type StreamEvent } from "../../src/sse/decoder.js";
+
+interface Decoded {
+  events: StreamEvent[];
+  retries: number[];
+  comments: string[];
+  problems: DecodeProblem[];
+  lastEventId: string;
+}
+
+function decode(chunks: Array<string | Uint8Array>, options = {}): Decoded {
+  const out: Decoded = { events: [], retries: [], comments: [], problems: [], lastEventId: "" };
+  const decoder = new EventStreamDecoder(
+    {
+      onEvent: (event) => out.events.push(event),
+      onRetry: (ms) => out.retries.push(ms),
+      onComment: (text) => out.comments.push(text),
+      onProblem: (problem) => out.problems.push(problem),
+    },
+    options,
+  );
+  const encoder = new TextEncoder();
+  for (const chunk of chunks)
+    decoder.feed(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+  decoder.endStream();
+  out.lastEventId = decoder.lastEventId;
+  return out;
+}
+
+const ev = (data: string, type = "message", lastEventId = ""): StreamEvent => ({
+  type,
+  data,
+  lastEventId,
+});
+
+// Each case: the stream text and the events a browser dispatches for it (HTML §9.2.6).
+const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEventId?: string }> =
+  [
+    { name: "one event", stream: "data: hello\n\n", events: [ev("hello")] },
+    {
+      name: "CRLF line endings",
+      stream: "data: a\r\n\r\ndata: b\r\n\r\n",
+      events: [ev("a"), ev("b")],
+    },
+    { name: "lone CR line endings", stream: "data: a\r\rdata: b\r\r", events: [ev("a"), ev("b")] },
+    {
+      name: "mixed line endings",
+      stream: "data: a\r\ndata: b\rdata: c\n\r\n",
+      events: [ev("a\nb\nc")],
+    },
+    { name: "multi-line data", stream: "data: one\ndata: two\n\n", events: [ev("one\ntwo")] },
+    {
+      name: "only one leading space removed",
+      stream: "data:  two spaces\n\n",
+      events: [ev(" two spaces")],
+    },
+    { name: "no space after colon", stream: "data:x\n\n", events: [ev("x")] },
+    { name: "empty data line dispatches empty data", stream: "data\n\n", events: [ev("")] },
+    { name: "data: with empty value", stream: "data:\n\n", events: [ev("")] },
+    { name: "two empty data lines give one LF", stream: "data\ndata\n\n", events: [ev("\n")] },
+    { name: "event type", stream: "event: update\ndata: x\n\n", events: [ev("x", "update")] },
+    { name: "empty event type is message", stream: "event:\ndata: x\n\n", events: [ev("x")] },
+    {
+      name: "event type reset after dispatch",
+      stream: "event: a\ndata: 1\n\ndata: 2\n\n",
+      events: [ev("1", "a"), ev("2")],
+    },
+    {
+      name: "event type reset by data-less block",
+      stream: "event: a\n\ndata: 2\n\n",
+      events: [ev("2")],
+    },
+    { name: "comment ignored", stream: ": hello\ndata: x\n\n", events: [ev("x")] },
+    { name: "unknown field ignored", stream: "foo: bar\ndata: x\n\n", events: [ev("x")] },
+    { name: "field without colon is ignored name", stream: "foo\ndata: x\n\n", events: [ev("x")] },
+    { name: "data with colon inside", stream: "data: a: b\n\n", events: [ev("a: b")] },
+    { name: "field name is case-sensitive", stream: "Data: x\n\ndata: y\n\n", events: [ev("y")] },
+    {
+      name: "id sets lastEventId",
+      stream: "id: 7\ndata: x\n\n",
+      events: [ev("x", "message", "7")],
+      lastEventId: "7",
+    },
+    {
+      name: "id persists",
+      stream: "id: 7\ndata: x\n\ndata: y\n\n",
+      events: [ev("x", "message", "7"), ev("y", "message", "7")],
+    },
+    {
+      name: "id-only block sets lastEventId",
+      stream: "id: 9\n\ndata: y\n\n",
+      events: [ev("y", "message", "9")],
+      lastEventId: "9",
+    },
+    {
+      name: "empty id resets",
+      stream: "id: 1\ndata: a\n\nid\ndata: b\n\n",
+      events: [ev("a", "message", "1"), ev("b")],
+    },
+    {
+      name: "id with NUL ignored",
+      stream: "id: 1\ndata: a\n\nid: 2\u0000x\ndata: b\n\n",
+      events: [ev("a", "message", "1"), ev("b", "message", "1")],
+    },
+    {
+      name: "id before data in same block",
+      stream: "data: a\nid: 3\n\n",
+      events: [ev("a", "message", "3")],
+    },
+    {
+      name: "final block without blank line discarded",
+      stream: "data: a\n\ndata: b\n",
+      events: [ev("a")],
+    },
+    {
+      name: "final line without newline discarded",
+      stream: "data: a\n\ndata: b",
+      events: [ev("a")],
+    },
+    {
+      name: "trailing id without blank line not applied",
+      stream: "data: a\n\nid: 5\n",
+      events: [ev("a")],
+      lastEventId: "",
+    },
+    { name: "BOM stripped", stream: "\uFEFFdata: a\n\n", events: [ev("a")] },
+    { name: "second BOM is data", stream: "\uFEFF\uFEFFdata: a\n\n", events: [] },
+    { name: "BOM inside data kept", stream: "data: \uFEFFa\n\n", events: [ev("\uFEFFa")] },
+    { name: "unicode", stream: "data: héllo ✓ 😀\n\n", events: [ev("héllo ✓ 😀")] },
+    { name: "NUL in data kept", stream: "data: a\u0000b\n\n", events: [ev("a\u0000b")] },
+    { name: "blank lines only", stream: "\n\n\n", events: [] },
+    {
+      name: "space before colon is part of the name",
+      stream: "data : x\n\ndata: y\n\n",
+      events: [ev("y")],
+    },
+  ];
+
+describe("EventStreamDecoder (HTML §9.2.6)", () => {
+  for (const testCase of cases) {
+    it(`${testCase.name}: whole stream`, () => {
+      const out = decode([testCase.stream]);
+      expect(out.events).toEqual(testCase.events);
+      if (testCase.lastEventId !== undefined) expect(out.lastEventId).toBe(testCase.lastEventId);
+    });
+
+    it(`${testCase.name}: split at every byte boundary`, () => {
+      const bytes = new TextEncoder().encode(testCase.stream);
+      for (let split = 1; split < bytes.length; split++) {
+        const out = decode([bytes.subarray(0, split), bytes.subarray(split)]);
+        expect(out.events, `split at byte ${split}`).toEqual(testCase.events);
+      }
+    });
+
+    it(`${testCase.name}: one byte at a time`, () => {
+      const bytes = new TextEncoder().encode(testCase.stream);
+      const chunks = Array.from(bytes, (_byte, index) => bytes.subarray(index, index + 1));
+      expect(decode(chunks).events).toEqual(testCase.events);
+    });
+  }
+
+  it("dispatches at a CR that ends a chunk, without waiting for more bytes", () => {
+    const events: StreamEvent[] = [];
+    const decoder = new EventStreamDecoder({ onEvent: (event) => events.push(event) });
+    decoder.feedText("data: a\r\r");
+    expect(events).toEqual([ev("a")]);
+    // The LF that follows belongs to the CRLF: it must not dispatch or end another line.
+    decoder.feedText("\ndata: b\r\n\r\n");
+    expect(events).toEqual([ev("a"), ev("b")]);
+  });
+
+  it("retry accepts only ASCII digits", () => {
+    const out = decode(["retry: 1500\n\nretry: 1.5\nretry: -1\nretry: ١٢\nretry:\nretry: 10 \n\n"]);
+    expect(out.retries).toEqual([1500]);
+    expect(out.problems.filter((p) => p.type === "invalid-retry")).toHaveLength(5);
+  });
+
+  it("reports comments without the leading space", () => {
+    expect(decode([": ping\n:\n::x\n"]).comments).toEqual(["ping", "", ":x"]);
+  });
+
+  it("decodes invalid UTF-8 to U+FFFD", () => {
+    const bytes = Uint8Array.from([...Buffer.from("data: a"), 0xff, 0xc3, ...Buffer.from("b\n\n")]);
+    expect(decode([bytes]).events).toEqual([ev("a\uFFFD\uFFFDb")]);
+  });
+
+  it("keeps a multibyte character split across chunks", () => {
+    const bytes = Buffer.from("data: 😀\n\n");
+    expect(decode([bytes.subarray(0, 8), bytes.subarray(8)]).events).toEqual([ev("😀")]);
+  });
+
+  it("stops at maxEventSize for a long line and for many data lines", () => {
+    const longLine = decode(["data: ", "x".repeat(100), "\n\n"], { maxEventSize: 50 });
+    expect(longLine.events).toEqual([]);
+    expect(longLine.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+    const manyLines = decode([`${"data: xxxxxxxxxx\n".repeat(10)}\n`], { maxEventSize: 50 });
+    expect(manyLines.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("keeps the last event ID across a new stream, and strips a new BOM", () => {
+    const events: StreamEvent[] = [];
+    const decoder = new EventStreamDecoder(
+      { onEvent: (event) => events.push(event) },
+      { lastEventId: "start" },
+    );
+    decoder.feedText("data: a\n\nid: 4\n\ndata: half");
+    decoder.endStream();
+    decoder.startStream();
+    decoder.feed(Buffer.from("\uFEFFdata: b\n\n"));
+    expect(events).toEqual([ev("a", "message", "start"), ev("b", "message", "4")]);
+  });
+});

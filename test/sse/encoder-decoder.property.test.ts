@@ -1,0 +1,156 @@
+/**
+ * Property tests (issue 5): what serve's encoder writes, listen's decoder reads back exactly,
+ * however the byte stream is cut into chunks; and no byte stream makes the decoder throw or
+ * hold more than its bound.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { EventStreamDecoder, type StreamEvent } from "../../src/sse/decoder.js";
+import {
+  encodeComment,
+  encodeEvent,
+  type OutgoingEvent,
+  outgoingEventProblem,
+} from "../../src/sse/encoder.js";
+
+/** Any string, with the line-break characters that matter over-represented. */
+const anyText = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.string({
+    unit: fc.constantFrom("a", " ", ":", "\r", "\n", "\0", "é", "😀", "\uFEFF"),
+    maxLength: 30,
+  }),
+  fc.string({ unit: "binary", maxLength: 30 }),
+);
+
+const outgoingEvent: fc.Arbitrary<OutgoingEvent> = fc
+  .record(
+    {
+      event: anyText,
+      data: anyText,
+      id: anyText,
+      retry: fc.nat(),
+      comment: anyText,
+    },
+    { requiredKeys: ["data"] },
+  )
+  .filter((event) => outgoingEventProblem(event) === undefined);
+
+/** Cuts bytes at the given points (sorted, deduplicated, in range). */
+function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
+  const sorted = [...new Set(points.map((point) => point % (bytes.length + 1)))].sort(
+    (a, b) => a - b,
+  );
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const point of sorted) {
+    chunks.push(bytes.subarray(start, point));
+    start = point;
+  }
+  chunks.push(bytes.subarray(start));
+  return chunks;
+}
+
+/** What a browser should see for an event: UTF-8 round trip, line breaks normalised to LF. */
+function expectedFor(event: OutgoingEvent, lastEventId: string): StreamEvent {
+  const utf8 = (text: string) => Buffer.from(text, "utf8").toString("utf8");
+  return {
+    type: event.event === undefined || event.event === "" ? "message" : utf8(event.event),
+    data: utf8(event.data ?? "").replace(/\r\n|\r/g, "\n"),
+    lastEventId,
+  };
+}
+
+describe("encoder → decoder round trip", () => {
+  it("gives back every event, for any split of the byte stream", () => {
+    fc.assert(
+      fc.property(
+        fc.array(outgoingEvent, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (events, splitPoints) => {
+          const text = events.map(encodeEvent).join("");
+          const received: StreamEvent[] = [];
+          const retries: number[] = [];
+          const decoder = new EventStreamDecoder({
+            onEvent: (event) => received.push(event),
+            onRetry: (ms) => retries.push(ms),
+          });
+          for (const chunk of cut(Buffer.from(text, "utf8"), splitPoints)) decoder.feed(chunk);
+          decoder.endStream();
+
+          let lastEventId = "";
+          const expected = events.map((event) => {
+            if (event.id !== undefined)
+              lastEventId = Buffer.from(event.id, "utf8").toString("utf8");
+            return expectedFor(event, lastEventId);
+          });
+          expect(received).toEqual(expected);
+          expect(retries).toEqual(
+            events.flatMap((event) => (event.retry === undefined ? [] : [event.retry])),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("heartbeat comments between events change nothing", () => {
+    fc.assert(
+      fc.property(fc.array(outgoingEvent, { maxLength: 5 }), anyText, (events, note) => {
+        const received: StreamEvent[] = [];
+        const decoder = new EventStreamDecoder({ onEvent: (event) => received.push(event) });
+        decoder.feedText(events.map((event) => encodeComment(note) + encodeEvent(event)).join(""));
+        expect(received).toHaveLength(events.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("decoder on arbitrary bytes", () => {
+  it("never throws and never holds more than its bound", () => {
+    const maxEventSize = 64;
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), (chunks) => {
+        let overflows = 0;
+        const decoder = new EventStreamDecoder(
+          {
+            onEvent: (event) => {
+              expect(event.data.length).toBeLessThanOrEqual(maxEventSize);
+            },
+            onProblem: (problem) => {
+              if (problem.type === "event-too-large") overflows++;
+            },
+          },
+          { maxEventSize },
+        );
+        for (const chunk of chunks) {
+          decoder.feed(chunk);
+          expect(decoder.bufferedLength).toBeLessThanOrEqual(maxEventSize);
+        }
+        decoder.endStream();
+        expect(overflows).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reports an over-long line once and then discards until the next stream", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 101, max: 500 }),
+        (limit, length) => {
+          const problems: string[] = [];
+          const decoder = new EventStreamDecoder(
+            { onEvent: () => problems.push("event"), onProblem: (p) => problems.push(p.type) },
+            { maxEventSize: limit },
+          );
+          decoder.feedText(`data: ${"x".repeat(length)}`);
+          decoder.feedText("\n\ndata: after\n\n");
+          expect(problems).toEqual(["event-too-large"]);
+        },
+      ),
+    );
+  });
+});
