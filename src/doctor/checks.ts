@@ -3,6 +3,7 @@
  * Each check says pass / warn / fail (or skip when it does not apply), why in one line, and how
  * to fix it. The I/O that fills a `DoctorObservation` lives in src/doctor/probe.ts.
  */
+import { formatBytes } from "../terminal/units.js";
 import type { LineEndingCounts } from "./line-ending-scan.js";
 
 /** One dispatched event as doctor saw it. Times are ms since the response headers arrived. */
@@ -121,10 +122,6 @@ const fail = (id: CheckId, reason: string, fix: string): CheckResult => ({
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function sizeText(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 /** Runs every check, in report order. */
@@ -558,14 +555,14 @@ export function checkEventSize(o: DoctorObservation): CheckResult {
   if (longestLine > longLineLimitBytes) {
     return warn(
       "event-size",
-      `a line of ${sizeText(longestLine)} (largest event ${sizeText(largest)}): clients with a ` +
+      `a line of ${formatBytes(longestLine)} (largest event ${formatBytes(largest)}): clients with a ` +
         "64 KiB line limit (Go bufio.Scanner and others) fail",
       "keep lines under 64 KiB: split big payloads into several data: lines or events",
     );
   }
   return pass(
     "event-size",
-    `largest event ${sizeText(largest)}, longest line ${sizeText(longestLine)}`,
+    `largest event ${formatBytes(largest)}, longest line ${formatBytes(longestLine)}`,
   );
 }
 

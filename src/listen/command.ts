@@ -26,11 +26,12 @@ import { judgeResponse } from "../sse/response-verdict.js";
 import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
+import { formatBytes } from "../terminal/units.js";
 import { type ListenEnd, ListenExtras } from "./extras.js";
 import { describeBodyStart, formatDelay, redactHeader } from "./output/diagnostic-text.js";
 import { formatJsonComment, formatJsonLine } from "./output/json-lines.js";
 import { formatClockTime, PrettyEventFormatter } from "./output/pretty.js";
-import { formatBytes, formatRunSummary } from "./output/run-summary.js";
+import { formatRunSummary } from "./output/run-summary.js";
 import { StdoutSink } from "./output/stdout-sink.js";
 import { listenMany, maxEventsReachedReason, type StreamSource } from "./several-urls.js";
 

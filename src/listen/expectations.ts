@@ -2,7 +2,7 @@
  * Assertions for CI: `--expect-event` (repeatable), `--expect-count`, `--until-event`.
  * Pure: the caller reports each event and, at the end, asks whether the expectations held.
  */
-import { escapeControlCharacters } from "./stats.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
 
 export interface ExpectationOptions {
   /** Each of these event types must arrive at least once. */
@@ -27,7 +27,7 @@ const endReasonText: Record<StreamEndReason, string> = {
 };
 
 function quoted(name: string): string {
-  return `"${escapeControlCharacters(name)}"`;
+  return `"${escapeForTerminalLine(name)}"`;
 }
 
 export class ExpectationTracker {
@@ -69,7 +69,7 @@ export class ExpectationTracker {
     const seen = [...this.#seenCounts]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-      .map(([type, count]) => `${escapeControlCharacters(type)} ×${count}`)
+      .map(([type, count]) => `${escapeForTerminalLine(type)} ×${count}`)
       .join(", ");
     const total = [...this.#seenCounts.values()].reduce((sum, n) => sum + n, 0);
     const message =

@@ -125,4 +125,13 @@ describe("ExpectationTracker", () => {
     expect(tracker.observe("a")).toBe("continue");
     expect(tracker.evaluate("ended")).toEqual({ ok: true });
   });
+
+  it("names from the server are escaped in the message (controls, bidi overrides)", () => {
+    const tracker = new ExpectationTracker({ expectEvents: ["do\u202ene"] });
+    tracker.observe("x\u001b[2J");
+    const verdict = tracker.evaluate("ended");
+    expect(verdict.ok ? "" : verdict.message).toBe(
+      'expectation failed: --expect-event "do\\u202ene" not seen (1 event seen: x\\x1b[2J ×1)',
+    );
+  });
 });
