@@ -2,13 +2,12 @@
  * `sse-tool doctor URL`: watches an endpoint for a few seconds and reports, check by check,
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
-import { Chalk, supportsColor } from "chalk";
 import { ExitCode, SseToolError } from "../errors.js";
 import { createDispatcher } from "../http/client.js";
 import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
+import { chalkFor } from "../terminal/chalk.js";
 import { doctorFailed, runDoctorChecks } from "./checks.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
@@ -82,13 +81,13 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   if (options.json) {
     process.stdout.write(formatDoctorJson(report));
   } else {
-    const level = decideColorLevel({
+    const chalk = chalkFor({
       colorFlag: options.color,
       env: process.env,
-      isTTY: process.stdout.isTTY === true,
-      terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
+      stream: process.stdout,
+      standsFor: "stdout",
     });
-    process.stdout.write(formatDoctorReport(report, new Chalk({ level })));
+    process.stdout.write(formatDoctorReport(report, chalk));
   }
   return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
 }

@@ -4,7 +4,6 @@
  * timing and formatting are pure modules this file wires together.
  */
 import type { Readable, Writable } from "node:stream";
-import { Chalk, supportsColor } from "chalk";
 import type { Dispatcher } from "undici";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
@@ -23,7 +22,7 @@ import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
 import { judgeResponse } from "../sse/response-verdict.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
+import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { formatBytes } from "../terminal/units.js";
@@ -579,15 +578,14 @@ class ListenRun {
   }
 
   #createPrettyFormatter(): PrettyEventFormatter {
-    const level = decideColorLevel({
-      colorFlag: this.#options.color,
-      env: this.#io.env,
-      isTTY: this.#io.stdout.isTTY === true,
-      terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
-    });
     const columns = (this.#io.stdout as { columns?: number }).columns;
     return new PrettyEventFormatter({
-      chalk: new Chalk({ level }),
+      chalk: chalkFor({
+        colorFlag: this.#options.color,
+        env: this.#io.env,
+        stream: this.#io.stdout,
+        standsFor: "stdout",
+      }),
       width: columns ?? 100,
       sourceLabel: this.#io.source?.label,
       sourceLabelWidth: this.#io.source?.labelWidth,

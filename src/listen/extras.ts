@@ -7,10 +7,9 @@
  * timers and the stderr writes.
  */
 import type { Writable } from "node:stream";
-import { Chalk, supportsColor } from "chalk";
 import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
+import { chalkFor } from "../terminal/chalk.js";
 import { ExpectationTracker, type StreamEndReason } from "./expectations.js";
 import { LlmStreamAssembler, recogniseLlmEvent } from "./llm/assembler.js";
 import { formatLlmFooter, LlmStreamView } from "./llm/view.js";
@@ -193,14 +192,13 @@ export class ListenExtras {
     }
     this.#assembler = new LlmStreamAssembler(this.#startedAtMs);
     if (!json) {
-      const level = decideColorLevel({
-        colorFlag: this.#options.color,
-        env: this.#io.env,
-        isTTY: this.#io.stderr.isTTY === true,
-        terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
-      });
       this.#view = new LlmStreamView({
-        stderrChalk: new Chalk({ level }),
+        stderrChalk: chalkFor({
+          colorFlag: this.#options.color,
+          env: this.#io.env,
+          stream: this.#io.stderr,
+          standsFor: "stderr",
+        }),
         stdoutIsTerminal: this.#io.stdout.isTTY === true,
       });
     }
