@@ -11,6 +11,7 @@ import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
 import { ExitCode, exitCodeFor, isSseToolError, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { parseHeaderOptions } from "../sse/request-headers.js";
 import { onInterrupt } from "../terminal/interrupts.js";
@@ -76,7 +77,8 @@ export async function listenMany(
   parseHeaderOptions(options.header ?? []);
   if (options.cacert !== undefined) await readCaCertificateFile(options.cacert);
 
-  const stdinBody = options.data === "@-" ? await readAll(io.stdin ?? process.stdin) : undefined;
+  const stdinBody =
+    options.data === "@-" ? await readRequestBody("@-", io.stdin ?? process.stdin) : undefined;
   const labels = sourceLabels(urls);
   const labelWidth = Math.max(...labels.map((label) => label.length));
   const stopAll = new AbortController();
@@ -126,12 +128,4 @@ export async function listenMany(
   } finally {
     removeInterruptHandler();
   }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  }
-  return Buffer.concat(chunks);
 }

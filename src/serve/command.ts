@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { access, constants } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { Readable } from "node:stream";
+import { text } from "node:stream/consumers";
 import { SseToolError } from "../errors.js";
 import { resolveAccessToken } from "./access.js";
 import { BroadcastHub } from "./hub.js";
@@ -214,17 +215,13 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
 }
 
 async function readAllText(source: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
   try {
-    for await (const chunk of source as AsyncIterable<Buffer | string>) {
-      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-    }
+    return await text(source);
   } catch (error) {
     throw new SseToolError("input", `cannot read the reply text: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function isLoopback(host: string): boolean {
