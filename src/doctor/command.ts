@@ -3,7 +3,7 @@
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
 import { ExitCode, SseToolError } from "../errors.js";
-import { createDispatcher } from "../http/client.js";
+import { createDispatcher, environmentNamesProxy } from "../http/client.js";
 import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
@@ -44,9 +44,7 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   // Ask for compression as a browser does, so a compressing server or proxy shows itself.
   headers["accept-encoding"] ??= "gzip, deflate, br";
 
-  const usesProxy =
-    options.proxy !== undefined ||
-    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((name) => process.env[name]);
+  const usesProxy = options.proxy !== undefined || environmentNamesProxy(process.env);
   const dispatcher = createDispatcher({
     insecure: options.insecure,
     proxy: options.proxy,

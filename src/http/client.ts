@@ -40,6 +40,11 @@ setFlagsFromString("--liftoff-only");
 
 const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 
+/** Whether `env` names a proxy (HTTPS_PROXY / HTTP_PROXY, either case) for createDispatcher. */
+export function environmentNamesProxy(env: Record<string, string | undefined>): boolean {
+  return proxyVariables.some((name) => env[name]);
+}
+
 /**
  * The protocol each connection of a dispatcher negotiated, by origin ("https://host:port" ->
  * "h2" or "http/1.1"), so `-v` can say which HTTP version answered. Only known for direct
@@ -70,7 +75,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       proxyTls: tls,
     });
   }
-  if (proxyVariables.some((name) => options.env[name])) {
+  if (environmentNamesProxy(options.env)) {
     const env = options.env;
     return new EnvHttpProxyAgent({
       ...agentOptions,
