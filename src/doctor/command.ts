@@ -4,20 +4,14 @@
  */
 import { ExitCode, SseToolError } from "../errors.js";
 import { createDispatcher, environmentNamesProxy } from "../http/client.js";
-import { readRequestBody } from "../http/request-body.js";
+import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
-import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { doctorFailed, runDoctorChecks } from "./checks.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
-export interface DoctorCliOptions {
-  header?: string[];
-  method?: string;
-  data?: string;
-  insecure?: boolean;
-  proxy?: string;
+export interface DoctorCliOptions extends RequestCliOptions {
   /** How long to watch the stream, in milliseconds. */
   duration: number;
   origin?: string;
@@ -33,14 +27,8 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     throw new SseToolError("usage", `--origin must look like https://app.example.com`);
   }
   if (options.duration <= 0) throw new SseToolError("usage", "--duration must be above 0");
-  const body =
-    options.data === undefined ? undefined : await readRequestBody(options.data, process.stdin);
-  const headers = buildRequestHeaders({
-    userHeaders: parseHeaderOptions(options.header ?? []),
-    lastEventId: "",
-    hasBody: body !== undefined,
-    bodyIsJson: body !== undefined && looksLikeJson(body),
-  });
+  const request = await prepareRequest(target, options);
+  const headers = request.headersFor("");
   // Ask for compression as a browser does, so a compressing server or proxy shows itself.
   headers["accept-encoding"] ??= "gzip, deflate, br";
 
@@ -57,10 +45,10 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
   try {
     observation = await runDoctorProbe({
-      url: target.href,
-      method: options.method?.toUpperCase() ?? (body ? "POST" : "GET"),
+      url: request.url,
+      method: request.method,
       headers,
-      body,
+      body: request.body,
       dispatcher,
       durationMs: options.duration,
       origin: options.origin,
@@ -88,13 +76,4 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     process.stdout.write(formatDoctorReport(report, chalk));
   }
   return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
-}
-
-function looksLikeJson(body: Buffer): boolean {
-  try {
-    JSON.parse(body.toString("utf8"));
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -16,11 +16,10 @@ import {
   readBodyStart,
 } from "../http/client.js";
 import { describeNetworkError } from "../http/network-error.js";
-import { readRequestBody } from "../http/request-body.js";
+import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
-import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
 import { judgeResponse } from "../sse/response-verdict.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
@@ -34,12 +33,7 @@ import { formatRunSummary } from "./output/run-summary.js";
 import { StdoutSink } from "./output/stdout-sink.js";
 import { listenMany, maxEventsReachedReason, type StreamSource } from "./several-urls.js";
 
-export interface ListenCliOptions {
-  header?: string[];
-  method?: string;
-  data?: string;
-  insecure?: boolean;
-  proxy?: string;
+export interface ListenCliOptions extends RequestCliOptions {
   json?: boolean;
   raw?: boolean;
   comments?: boolean;
@@ -217,13 +211,8 @@ class ListenRun {
       );
     }
     const target = parseTargetUrl(this.#url);
-    const userHeaders = parseHeaderOptions(options.header ?? []);
-    const body =
-      options.data === undefined
-        ? undefined
-        : await readRequestBody(options.data, this.#io.stdin ?? process.stdin);
-    const method = options.method?.toUpperCase() ?? (body ? "POST" : "GET");
-    const bodyIsJson = body !== undefined && isJson(body);
+    const request = await prepareRequest(target, options, this.#io.stdin);
+    const method = request.method;
     if (!options.raw && !options.json) this.#formatter = this.#createPrettyFormatter();
 
     // Reconnecting re-sends the request. For a POST to an LLM API that is a second, billed
@@ -251,15 +240,10 @@ class ListenRun {
     let failure: unknown;
     try {
       await this.#connectLoop(target, (lastEventId) => ({
-        url: target.href,
+        url: request.url,
         method,
-        headers: buildRequestHeaders({
-          userHeaders,
-          lastEventId,
-          hasBody: body !== undefined,
-          bodyIsJson,
-        }),
-        body,
+        headers: request.headersFor(lastEventId),
+        body: request.body,
         dispatcher,
       }));
     } catch (error) {
@@ -633,18 +617,5 @@ class ListenRun {
   #info(line: string): void {
     if (this.#stopReason === "stdout-closed") return;
     this.#io.stderr.write(`${line}\n`);
-  }
-}
-
-function isJson(body: Buffer): boolean {
-  const first = body.find(
-    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
-  );
-  if (first !== 0x7b && first !== 0x5b) return false;
-  try {
-    JSON.parse(body.toString("utf8"));
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -35,6 +35,8 @@ beforeAll(async () => {
   const routes: Record<string, ReturnType<typeof streamRoute>> = {
     "/good": streamRoute(),
     "/good-resume": streamRoute(),
+    "/body-scalar": streamRoute(),
+    "/body-object": streamRoute(),
   };
   for (const [route, streamFaults] of faults) routes[route] = streamRoute(streamFaults);
   server = await startTestServer(routes);
@@ -82,6 +84,17 @@ describe.concurrent("sse-tool doctor", () => {
     expect(sent).toHaveLength(2);
     expect(sent[0]).toBeUndefined();
     expect(sent[1]).toMatch(/^\d+$/);
+  });
+
+  it("-d sends Content-Type: application/json for a JSON object, not for a bare scalar", async () => {
+    await Promise.all([
+      runCli(["doctor", "--duration", "0.2", "-d", "42", `${server.url}/body-scalar`]),
+      runCli(["doctor", "--duration", "0.2", "-d", '{"a":1}', `${server.url}/body-object`]),
+    ]);
+    const firstRequest = (url: string) => server.requests.find((request) => request.url === url);
+    expect(firstRequest("/body-scalar")?.method).toBe("POST");
+    expect(firstRequest("/body-scalar")?.headers["content-type"]).toBeUndefined();
+    expect(firstRequest("/body-object")?.headers["content-type"]).toBe("application/json");
   });
 
   describe("names exactly the fault", () => {
