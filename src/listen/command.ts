@@ -4,6 +4,7 @@
  * timing and formatting are pure modules this file wires together.
  */
 import type { Readable, Writable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
@@ -585,19 +586,7 @@ class ListenRun {
 
   /** Waits `ms`; false when the run was stopped meanwhile. */
   #wait(ms: number): Promise<boolean> {
-    const signal = this.#stopController.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(true);
-      }, ms);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    return sleep(ms, true, { signal: this.#stopController.signal }).catch(() => false);
   }
 
   #stop(reason: StopReason): void {
