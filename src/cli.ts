@@ -110,7 +110,9 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (urls: string[], options: ListenCliOptions) => {
-    await runCommand(async () => (await import("./listen/command.js")).listen(urls, options));
+    await runCommand(async () =>
+      (await import("./listen/command.js")).listenCommand(urls, options),
+    );
   });
 
 program

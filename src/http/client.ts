@@ -6,7 +6,6 @@
 import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
-import { setFlagsFromString } from "node:v8";
 import zlib from "node:zlib";
 import {
   Agent,
@@ -31,12 +30,6 @@ export interface DispatcherOptions {
   /** PEM certificates trusted in addition to the system's roots (`--cacert`). */
   extraCaPem?: string;
 }
-
-// undici compiles its llhttp WebAssembly parser on the first HTTP/1.1 connection, and V8's
-// optimizing tier (TurboFan) then recompiles it on a background thread: about 35 MB more peak
-// RSS and a CPU core taken from the stream being read (issue 8, `npm run bench`). The baseline
-// tier (Liftoff) is enough here: llhttp only frames an event stream's body, it does not scan it.
-setFlagsFromString("--liftoff-only");
 
 const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 

@@ -17,6 +17,7 @@ import {
   readBodyStart,
 } from "../http/client.js";
 import { describeNetworkError } from "../http/network-error.js";
+import { keepHttpParserOnBaselineTier } from "../http/parser-tier.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
@@ -130,6 +131,12 @@ export async function listen(
     );
   }
   return new ListenRun(all[0]!, merged, io).run();
+}
+
+/** `sse-tool listen` as the command line runs it: the process start-up step, then listen(). */
+export function listenCommand(urls: readonly string[], options: ListenCliOptions): Promise<number> {
+  keepHttpParserOnBaselineTier();
+  return listen(urls, options);
 }
 
 function processIo(): ListenIo {
