@@ -11,7 +11,7 @@ import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/command.js";
-import type { ServeCliOptions } from "./serve/command.js";
+import type { ServeCliOptions } from "./serve/options.js";
 
 // A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,
 // not a crash. Commands that stream (listen) handle their stdout themselves, with the same rule.
@@ -181,7 +181,16 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (file: string | undefined, options: ServeCliOptions) => {
-    await runCommand(async () => (await import("./serve/command.js")).serve(file, options));
+    // --llm-fake is a mode of its own: the fake API instead of the input pump.
+    await runCommand(async () =>
+      options.llmFake === undefined
+        ? (await import("./serve/command.js")).serve(file, options)
+        : (await import("./serve/llm-fake/command.js")).serveLlmFake(
+            file,
+            options.llmFake,
+            options,
+          ),
+    );
   });
 
 program

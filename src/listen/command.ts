@@ -604,8 +604,12 @@ class ListenRun {
 
   #handleInterrupts(): () => void {
     // listen-many aborts every stream's signal this way once -n is reached over all of them.
-    return onInterrupt(this.#io.signal, (reason) =>
-      this.#stop(reason === maxEventsReachedReason ? "max-events" : "interrupted"),
+    return onInterrupt(
+      () =>
+        this.#stop(
+          this.#io.signal?.reason === maxEventsReachedReason ? "max-events" : "interrupted",
+        ),
+      { signal: this.#io.signal },
     );
   }
 

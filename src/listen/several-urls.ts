@@ -86,7 +86,7 @@ export async function listenMany(
   // many streams are expected here, not a leak.
   setMaxListeners(urls.length + 10, stopAll.signal);
   io.stdout.setMaxListeners(io.stdout.getMaxListeners() + urls.length * 4);
-  const removeInterruptHandler = onInterrupt(io.signal, () => stopAll.abort());
+  const removeInterruptHandler = onInterrupt(() => stopAll.abort(), { signal: io.signal });
   let shownEvents = 0;
   const countShownEvent = (): number => {
     shownEvents++;
