@@ -10,7 +10,7 @@ import { addRequestOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp } from "./errors.js";
-import type { ListenCliOptions } from "./listen/command.js";
+import type { ListenCliOptions } from "./listen/options.js";
 import type { ServeCliOptions } from "./serve/options.js";
 
 // A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,

@@ -4,7 +4,8 @@
  * try next on stderr.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { listen, listenDefaults } from "../listen/command.js";
+import { listen } from "../listen/command.js";
+import { listenDefaults } from "../listen/options.js";
 import { BroadcastHub } from "../serve/hub.js";
 import { SseServer } from "../serve/server.js";
 import { demoEventCount, demoSteps } from "./sample-stream.js";

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type ExpectationOptions,
-  ExpectationTracker,
-  type StreamEndReason,
-} from "../../src/listen/expectations.js";
+import { type ExpectationOptions, ExpectationTracker } from "../../src/listen/expectations.js";
+import type { StopReason } from "../../src/listen/outcome.js";
 
 interface Case {
   name: string;
@@ -11,7 +8,7 @@ interface Case {
   events: string[];
   /** Index at which observe() first says "stop", or -1. */
   stopsAt: number;
-  reason: StreamEndReason;
+  reason: StopReason;
   failures: string[];
 }
 
