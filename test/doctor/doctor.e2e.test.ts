@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/doctor/checks.js";
+import type { CheckResult } from "../../src/doctor/checks/result.js";
 import { runCli } from "../helpers/cli-process.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { type StreamFaults, streamRoute } from "./doctor-test-server.js";

@@ -140,4 +140,3 @@ describe("listen in-process", () => {
     expect(stderr.text).toMatch(/^sse-tool: interrupted: \d+ events, /);
   });
 });
-
