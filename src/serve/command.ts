@@ -3,8 +3,8 @@
  * together, and the life cycle: wait for the first client, read, keep serving or exit on end,
  * and close cleanly on SIGINT/SIGTERM. (`serve --llm-fake` is src/serve/llm-fake/command.ts.)
  */
-import { isIP } from "node:net";
 import { onInterrupt } from "../terminal/interrupts.js";
+import { isLoopbackHost } from "./access.js";
 import {
   checkServeSource,
   closeFlushTimeoutMs,
@@ -36,7 +36,7 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   if (options.ui && streamPath !== "/") {
     log(`viewer page: ${new URL(url).origin}/${token === undefined ? "" : "?token=<token>"}`);
   }
-  if (!isLoopback(options.host) && token === undefined) {
+  if (!isLoopbackHost(options.host) && token === undefined) {
     say(
       `warning: listening on ${options.host} without --token: anyone who can reach this machine can read and publish`,
     );
@@ -103,10 +103,4 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     removeInterruptHandler();
     if (source.fromStdin) process.stdin.destroy();
   }
-}
-
-function isLoopback(host: string): boolean {
-  if (host === "localhost") return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  return host === "::1";
 }
