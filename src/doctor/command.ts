@@ -7,7 +7,7 @@ import { createDispatcher, environmentNamesProxy } from "../http/client.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
-import { doctorFailed, runDoctorChecks } from "./checks.js";
+import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 

@@ -1,6 +1,6 @@
 /**
  * What one watch of an endpoint by `sse-tool doctor` observed: filled by src/doctor/probe.ts,
- * judged by src/doctor/checks.ts. Pure.
+ * judged by the checks (src/doctor/checklist.ts). Pure.
  */
 import type { LineEndingCounts } from "./line-ending-scan.js";
 

@@ -1,7 +1,7 @@
 /**
  * The effects of `sse-tool doctor`: watches an endpoint for a while, reconnects once with the
  * last id to test resumption, and records what it saw as a `DoctorObservation` for the pure
- * checks (src/doctor/checks.ts).
+ * checks (src/doctor/checklist.ts).
  */
 import { connect as tlsConnect } from "node:tls";
 import type { Dispatcher } from "undici";

@@ -1,6 +1,6 @@
 /**
- * The checks of `sse-tool doctor`, run in report order over what one watch of an endpoint
- * observed (src/doctor/observation.ts, filled by src/doctor/probe.ts). The checks themselves
+ * The checklist of `sse-tool doctor`: every check, in report order, run over what one watch of
+ * an endpoint observed (src/doctor/observation.ts, filled by src/doctor/probe.ts). The checks
  * are pure functions in src/doctor/checks/, grouped by what they look at: the response head,
  * the stream's timing, resumption, and framing.
  */
