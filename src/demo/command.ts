@@ -2,6 +2,10 @@
  * `sse-tool demo`: serves the built-in sample stream on a free loopback port and runs `listen`
  * against it in the same process, so a new user sees the output at once; then prints what to
  * try next on stderr.
+ *
+ * A composition at the top, like src/cli.ts, not a capability: it shows two capabilities
+ * working together (serve's hub and server, listen), so it imports both, and nothing imports
+ * it. Capability folders themselves never import each other (design/LAYOUT.md).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { listen } from "../listen/command.js";
