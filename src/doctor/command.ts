@@ -7,6 +7,7 @@ import { createDispatcher, environmentNamesProxy } from "../http/client.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
@@ -40,7 +41,8 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     connectTimeoutMs,
   });
   const progress = process.stderr.isTTY
-    ? (stage: string) => process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${stage}…`)
+    ? (stage: string) =>
+        process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
     : undefined;
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
   try {
