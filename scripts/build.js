@@ -8,9 +8,13 @@
 // - commander's `require`s of node builtins are served without `createRequire` and without
 //   loading `node:child_process` (see builtinsForBundledCommonJs).
 // - `sse-tool --version` / `-V` alone is answered before commander is initialised.
+//
+// Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
+// gets the file bundled for the browser as a string (scripts/browser-bundle.js).
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { build } from "esbuild";
+import { browserBundleEsbuildPlugin } from "./browser-bundle.js";
 
 const packageJson = JSON.parse(await readFile("package.json", "utf8"));
 const bundledPackages = new Set(["commander"]);
@@ -53,7 +57,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   external,
-  plugins: [builtinsForBundledCommonJs],
+  plugins: [builtinsForBundledCommonJs, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,

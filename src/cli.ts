@@ -6,11 +6,12 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import type { CompletionShell } from "./cli/completion/scripts.js";
 import { byteSize, collect, secondsToMs, wholeNumber } from "./cli/option-values.js";
+import { addRequestOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp } from "./errors.js";
-import type { ListenCliOptions } from "./listen/command.js";
-import type { ServeCliOptions } from "./serve/command.js";
+import type { ListenCliOptions } from "./listen/options.js";
+import type { ServeCliOptions } from "./serve/options.js";
 
 // A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,
 // not a crash. Commands that stream (listen) handle their stdout themselves, with the same rule.
@@ -37,17 +38,16 @@ Examples:
 ${exitCodeHelp}`,
   );
 
-program
-  .command("listen")
-  .description("Connect to SSE endpoints and show each event as it arrives.")
-  .argument("<url...>", "the event-stream URL (http or https); several are followed at once")
-  .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
-  .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
-  .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
-  .option("--insecure", "accept any TLS certificate")
-  .option("--cacert <file>", "also trust the CA certificates in this PEM file")
-  .option("--http2", "offer HTTP/2 (https); the server chooses")
-  .option("--proxy <url>", "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+addRequestOptions(
+  program
+    .command("listen")
+    .description("Connect to SSE endpoints and show each event as it arrives.")
+    .argument("<url...>", "the event-stream URL (http or https); several are followed at once"),
+  [
+    new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
+    new Option("--http2", "offer HTTP/2 (https); the server chooses"),
+  ],
+)
   .option(
     "--json",
     "one JSON object per event: {time, event, id, data} (+ source with several URLs)",
@@ -110,7 +110,9 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (urls: string[], options: ListenCliOptions) => {
-    await runCommand(async () => (await import("./listen/command.js")).listen(urls, options));
+    await runCommand(async () =>
+      (await import("./listen/command.js")).listenCommand(urls, options),
+    );
   });
 
 program
@@ -179,7 +181,16 @@ Examples:
 ${exitCodeHelp}`,
   )
   .action(async (file: string | undefined, options: ServeCliOptions) => {
-    await runCommand(async () => (await import("./serve/command.js")).serve(file, options));
+    // --llm-fake is a mode of its own: the fake API instead of the input pump.
+    await runCommand(async () =>
+      options.llmFake === undefined
+        ? (await import("./serve/command.js")).serve(file, options)
+        : (await import("./serve/llm-fake/command.js")).serveLlmFake(
+            file,
+            options.llmFake,
+            options,
+          ),
+    );
   });
 
 program
@@ -190,15 +201,12 @@ program
     await runCommand(async () => (await import("./demo/command.js")).demo(options));
   });
 
-program
-  .command("doctor")
-  .description("Watch an SSE endpoint for a while and report what will break for clients.")
-  .argument("<url>", "the event-stream URL (http or https)")
-  .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
-  .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
-  .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
-  .option("--insecure", "accept any TLS certificate")
-  .option("--proxy <url>", "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+addRequestOptions(
+  program
+    .command("doctor")
+    .description("Watch an SSE endpoint for a while and report what will break for clients.")
+    .argument("<url>", "the event-stream URL (http or https)"),
+)
   .option("--duration <s>", "how long to watch the stream", secondsToMs, 10_000)
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
   .option("--json", "print the report as one JSON object")

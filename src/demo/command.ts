@@ -2,9 +2,14 @@
  * `sse-tool demo`: serves the built-in sample stream on a free loopback port and runs `listen`
  * against it in the same process, so a new user sees the output at once; then prints what to
  * try next on stderr.
+ *
+ * A composition at the top, like src/cli.ts, not a capability: it shows two capabilities
+ * working together (serve's hub and server, listen), so it imports both, and nothing imports
+ * it. Capability folders themselves never import each other (design/LAYOUT.md).
  */
-
-import { listen, listenDefaults } from "../listen/command.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { listen } from "../listen/command.js";
+import { listenDefaults } from "../listen/options.js";
 import { BroadcastHub } from "../serve/hub.js";
 import { SseServer } from "../serve/server.js";
 import { demoEventCount, demoSteps } from "./sample-stream.js";
@@ -45,10 +50,11 @@ export async function demo(options: { color: boolean }): Promise<number> {
     await Promise.race([server.firstClient, listening]);
     for (const step of demoSteps) {
       if (listenDone) break;
-      await delay(step.delayMs);
+      await sleep(step.delayMs);
       hub.publish([step.event]);
     }
-    await Promise.race([listening, delay(listenGraceMs, { unref: true })]);
+    // Unreferenced: a grace timer that lost its race must not keep the process alive.
+    await Promise.race([listening, sleep(listenGraceMs, undefined, { ref: false })]);
   } finally {
     await server.close(1_000);
   }
@@ -65,11 +71,3 @@ Try next:
   sse-tool listen http://127.0.0.1:8080/events   watch any stream (--json for scripts)
   sse-tool listen --json URL | sse-tool serve    relay a remote stream to your browser
   sse-tool --help                                everything else`;
-
-function delay(ms: number, options: { unref?: boolean } = {}): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    // A grace timer that lost its race must not keep the process alive.
-    if (options.unref) timer.unref();
-  });
-}

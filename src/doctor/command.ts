@@ -2,23 +2,17 @@
  * `sse-tool doctor URL`: watches an endpoint for a few seconds and reports, check by check,
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
-import { Chalk, supportsColor } from "chalk";
 import { ExitCode, SseToolError } from "../errors.js";
-import { createDispatcher } from "../http/client.js";
-import { readRequestBody } from "../http/request-body.js";
+import { createDispatcher, environmentNamesProxy } from "../http/client.js";
+import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
-import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
-import { doctorFailed, runDoctorChecks } from "./checks.js";
+import { chalkFor } from "../terminal/chalk.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
-export interface DoctorCliOptions {
-  header?: string[];
-  method?: string;
-  data?: string;
-  insecure?: boolean;
-  proxy?: string;
+export interface DoctorCliOptions extends RequestCliOptions {
   /** How long to watch the stream, in milliseconds. */
   duration: number;
   origin?: string;
@@ -34,20 +28,12 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     throw new SseToolError("usage", `--origin must look like https://app.example.com`);
   }
   if (options.duration <= 0) throw new SseToolError("usage", "--duration must be above 0");
-  const body =
-    options.data === undefined ? undefined : await readRequestBody(options.data, process.stdin);
-  const headers = buildRequestHeaders({
-    userHeaders: parseHeaderOptions(options.header ?? []),
-    lastEventId: "",
-    hasBody: body !== undefined,
-    bodyIsJson: body !== undefined && looksLikeJson(body),
-  });
+  const request = await prepareRequest(target, options);
+  const headers = request.headersFor("");
   // Ask for compression as a browser does, so a compressing server or proxy shows itself.
   headers["accept-encoding"] ??= "gzip, deflate, br";
 
-  const usesProxy =
-    options.proxy !== undefined ||
-    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((name) => process.env[name]);
+  const usesProxy = options.proxy !== undefined || environmentNamesProxy(process.env);
   const dispatcher = createDispatcher({
     insecure: options.insecure,
     proxy: options.proxy,
@@ -55,15 +41,16 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     connectTimeoutMs,
   });
   const progress = process.stderr.isTTY
-    ? (stage: string) => process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${stage}…`)
+    ? (stage: string) =>
+        process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
     : undefined;
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
   try {
     observation = await runDoctorProbe({
-      url: target.href,
-      method: options.method?.toUpperCase() ?? (body ? "POST" : "GET"),
+      url: request.url,
+      method: request.method,
       headers,
-      body,
+      body: request.body,
       dispatcher,
       durationMs: options.duration,
       origin: options.origin,
@@ -82,22 +69,13 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   if (options.json) {
     process.stdout.write(formatDoctorJson(report));
   } else {
-    const level = decideColorLevel({
+    const chalk = chalkFor({
       colorFlag: options.color,
       env: process.env,
-      isTTY: process.stdout.isTTY === true,
-      terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
+      stream: process.stdout,
+      standsFor: "stdout",
     });
-    process.stdout.write(formatDoctorReport(report, new Chalk({ level })));
+    process.stdout.write(formatDoctorReport(report, chalk));
   }
   return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
-}
-
-function looksLikeJson(body: Buffer): boolean {
-  try {
-    JSON.parse(body.toString("utf8"));
-    return true;
-  } catch {
-    return false;
-  }
 }

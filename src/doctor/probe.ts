@@ -1,7 +1,7 @@
 /**
  * The effects of `sse-tool doctor`: watches an endpoint for a while, reconnects once with the
  * last id to test resumption, and records what it saw as a `DoctorObservation` for the pure
- * checks in src/doctor/checks.ts.
+ * checks (src/doctor/checklist.ts).
  */
 import { connect as tlsConnect } from "node:tls";
 import type { Dispatcher } from "undici";
@@ -10,9 +10,13 @@ import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js
 import { describeNetworkError } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
-import type { DoctorObservation, ObservedEvent, ResumeObservation } from "./checks.js";
-import { eventsWithNewIds } from "./checks.js";
 import { LineEndingScan } from "./line-ending-scan.js";
+import {
+  type DoctorObservation,
+  eventsWithNewIds,
+  type ObservedEvent,
+  type ResumeObservation,
+} from "./observation.js";
 
 export interface DoctorProbeRequest {
   url: string;

@@ -4,7 +4,8 @@
  */
 import type { ChalkInstance } from "chalk";
 import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { CheckResult, CheckStatus, DoctorObservation } from "./checks.js";
+import type { CheckResult, CheckStatus } from "./checks/result.js";
+import type { DoctorObservation } from "./observation.js";
 
 export interface DoctorReport {
   url: string;

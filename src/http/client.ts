@@ -6,7 +6,6 @@
 import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
-import { setFlagsFromString } from "node:v8";
 import zlib from "node:zlib";
 import {
   Agent,
@@ -32,13 +31,12 @@ export interface DispatcherOptions {
   extraCaPem?: string;
 }
 
-// undici compiles its llhttp WebAssembly parser on the first HTTP/1.1 connection, and V8's
-// optimizing tier (TurboFan) then recompiles it on a background thread: about 35 MB more peak
-// RSS and a CPU core taken from the stream being read (issue 8, `npm run bench`). The baseline
-// tier (Liftoff) is enough here: llhttp only frames an event stream's body, it does not scan it.
-setFlagsFromString("--liftoff-only");
-
 const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/** Whether `env` names a proxy (HTTPS_PROXY / HTTP_PROXY, either case) for createDispatcher. */
+export function environmentNamesProxy(env: Record<string, string | undefined>): boolean {
+  return proxyVariables.some((name) => env[name]);
+}
 
 /**
  * The protocol each connection of a dispatcher negotiated, by origin ("https://host:port" ->
@@ -70,7 +68,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       proxyTls: tls,
     });
   }
-  if (proxyVariables.some((name) => options.env[name])) {
+  if (environmentNamesProxy(options.env)) {
     const env = options.env;
     return new EnvHttpProxyAgent({
       ...agentOptions,

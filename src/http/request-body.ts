@@ -1,6 +1,7 @@
 /** Reads the `-d/--data` request body: literal text, `@file`, or `@-` for stdin. */
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { SseToolError } from "../errors.js";
 
 /**
@@ -8,13 +9,7 @@ import { SseToolError } from "../errors.js";
  * where curl's -d would strip them).
  */
 export async function readRequestBody(spec: string, stdin: Readable): Promise<Buffer> {
-  if (spec === "@-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin as AsyncIterable<Buffer | string>) {
-      chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-    }
-    return Buffer.concat(chunks);
-  }
+  if (spec === "@-") return buffer(stdin);
   if (spec.startsWith("@")) {
     const path = spec.slice(1);
     try {

@@ -2,7 +2,8 @@
  * Assertions for CI: `--expect-event` (repeatable), `--expect-count`, `--until-event`.
  * Pure: the caller reports each event and, at the end, asks whether the expectations held.
  */
-import { escapeControlCharacters } from "./stats.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import type { StopReason } from "./outcome.js";
 
 export interface ExpectationOptions {
   /** Each of these event types must arrive at least once. */
@@ -13,21 +14,24 @@ export interface ExpectationOptions {
   untilEvent?: string;
 }
 
-/** Why the stream stopped, for the failure message. */
-export type StreamEndReason = "ended" | "timeout" | "max-events" | "until-event" | "met";
-
 export type ExpectationVerdict = { ok: true } | { ok: false; failures: string[]; message: string };
 
-const endReasonText: Record<StreamEndReason, string> = {
+/** "not seen before ...": what stopped the run, for the failure message. */
+const stopReasonText: Record<StopReason, string> = {
   ended: "the stream ended",
+  "server-stop": "the stream ended",
+  "llm-end": "the stream ended",
+  "stdout-closed": "the stream ended",
+  interrupted: "the stream ended",
   timeout: "the timeout",
+  "idle-timeout": "the timeout",
   "max-events": "--max-events was reached",
   "until-event": "the --until-event event",
   met: "the expectations were met",
 };
 
 function quoted(name: string): string {
-  return `"${escapeControlCharacters(name)}"`;
+  return `"${escapeForTerminalLine(name)}"`;
 }
 
 export class ExpectationTracker {
@@ -63,13 +67,13 @@ export class ExpectationTracker {
   }
 
   /** The verdict when listening stops for `reason`. */
-  evaluate(reason: StreamEndReason): ExpectationVerdict {
+  evaluate(reason: StopReason): ExpectationVerdict {
     const failures = this.#failures(reason);
     if (failures.length === 0) return { ok: true };
     const seen = [...this.#seenCounts]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
-      .map(([type, count]) => `${escapeControlCharacters(type)} ×${count}`)
+      .map(([type, count]) => `${escapeForTerminalLine(type)} ×${count}`)
       .join(", ");
     const total = [...this.#seenCounts.values()].reduce((sum, n) => sum + n, 0);
     const message =
@@ -78,7 +82,7 @@ export class ExpectationTracker {
     return { ok: false, failures, message };
   }
 
-  #failures(reason?: StreamEndReason): string[] {
+  #failures(reason?: StopReason): string[] {
     const failures: string[] = [];
     const { expectEvents, expectCount, untilEvent } = this.#options;
     for (const type of new Set(expectEvents ?? [])) {
@@ -90,7 +94,7 @@ export class ExpectationTracker {
     if (untilEvent !== undefined && !this.#untilSeen) {
       failures.push(
         `--until-event ${quoted(untilEvent)} not seen` +
-          (reason ? ` before ${endReasonText[reason]}` : ""),
+          (reason ? ` before ${stopReasonText[reason]}` : ""),
       );
     }
     return failures;

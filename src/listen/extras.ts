@@ -1,19 +1,19 @@
 /**
  * What `listen` does beyond showing events: the LLM view (`--llm`, or chosen automatically
  * when the first event is an LLM chunk), `--stats`, and the CI assertions (`--expect-event`,
- * `--expect-count`, `--until-event`). The listen command reports events, bytes and reconnects
- * here and asks at the end what to print and which exit code the expectations call for.
- * The rules are pure modules (llm-stream, stream-stats, expectations); this file holds the
- * timers and the stderr writes.
+ * `--expect-count`, `--until-event`). A run (src/listen/run.ts) reports events, bytes and
+ * reconnects here and asks at the end what to print and whether the expectations failed. The
+ * rules are pure modules (llm/assembler, llm/view, stats, expectations); this file holds the
+ * live-stats timer and the stderr writes.
  */
 import type { Writable } from "node:stream";
-import { Chalk, supportsColor } from "chalk";
 import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
-import { ExpectationTracker, type StreamEndReason } from "./expectations.js";
+import { chalkFor } from "../terminal/chalk.js";
+import { ExpectationTracker } from "./expectations.js";
 import { LlmStreamAssembler, recogniseLlmEvent } from "./llm/assembler.js";
 import { formatLlmFooter, LlmStreamView } from "./llm/view.js";
+import type { RunEnd, StopReason } from "./outcome.js";
 import { formatStatsBlock, formatStatsLine, StreamStats } from "./stats.js";
 
 export interface ListenExtrasOptions {
@@ -41,11 +41,8 @@ export interface EventVerdict {
   /** Answer text for stdout (through listen's sink, which handles back-pressure). */
   stdoutText?: string;
   /** Listening can stop now: the LLM end marker, or the expectations are settled. */
-  stop?: "llm-end" | "expectations";
+  stop?: Extract<StopReason, "llm-end" | "until-event" | "met">;
 }
-
-/** Why listen stopped, as the extras need to know it. */
-export type ListenEnd = StreamEndReason | "interrupted" | "failed";
 
 /** How often the live stats line is redrawn on a terminal. */
 const liveStatsIntervalMs = 1000;
@@ -73,12 +70,6 @@ export class ListenExtras {
     this.#options = options;
     this.#io = io;
     this.#startedAtMs = startedAtMs;
-    if (options.raw && options.llm === true) {
-      throw new SseToolError(
-        "usage",
-        "--raw writes the body unchanged; it cannot be combined with --llm",
-      );
-    }
     this.#stats = options.stats ? new StreamStats(startedAtMs) : undefined;
     this.#expectations = new ExpectationTracker({
       expectEvents: options.expectEvent,
@@ -131,7 +122,7 @@ export class ListenExtras {
       if (this.#assembler.ended) verdict.stop = "llm-end";
     }
     if (this.#expectations.observe(event.type, shown) === "stop" && !verdict.stop) {
-      verdict.stop = "expectations";
+      verdict.stop = this.#options.untilEvent === undefined ? "met" : "until-event";
     }
     return verdict;
   }
@@ -145,7 +136,7 @@ export class ListenExtras {
    * Ends the run: the LLM footer (or, with --json, the final object as stdout text), the stats
    * block on stderr, and an SseToolError("expectation") when an expectation failed.
    */
-  finish(end: ListenEnd, nowMs = Date.now()): { stdoutText?: string; failure?: SseToolError } {
+  finish(end: RunEnd, nowMs = Date.now()): { stdoutText?: string; failure?: SseToolError } {
     clearInterval(this.#liveTimer);
     this.#clearLiveLine();
     const result: { stdoutText?: string; failure?: SseToolError } = {};
@@ -167,8 +158,8 @@ export class ListenExtras {
         this.#io.stderr.write(`${line}\n`);
       }
     }
-    if (this.#expectations.active && end !== "interrupted" && end !== "failed") {
-      const verdict = this.#expectations.evaluate(end);
+    if (this.#expectations.active && end.kind === "stopped" && end.reason !== "interrupted") {
+      const verdict = this.#expectations.evaluate(end.reason);
       if (!verdict.ok) result.failure = new SseToolError("expectation", verdict.message);
     }
     return result;
@@ -193,14 +184,13 @@ export class ListenExtras {
     }
     this.#assembler = new LlmStreamAssembler(this.#startedAtMs);
     if (!json) {
-      const level = decideColorLevel({
-        colorFlag: this.#options.color,
-        env: this.#io.env,
-        isTTY: this.#io.stderr.isTTY === true,
-        terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
-      });
       this.#view = new LlmStreamView({
-        stderrChalk: new Chalk({ level }),
+        stderrChalk: chalkFor({
+          colorFlag: this.#options.color,
+          env: this.#io.env,
+          stream: this.#io.stderr,
+          standsFor: "stderr",
+        }),
         stdoutIsTerminal: this.#io.stdout.isTTY === true,
       });
     }

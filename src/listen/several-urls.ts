@@ -6,32 +6,19 @@
  * - a `-d @-` body is read from stdin once and sent to each.
  * Each stream's stderr lines carry its label; each event carries it too (pretty view) or the
  * URL (`--json` "source"). The exit code is the worst of the streams' (see worstExitCode).
+ * Each stream is run by the function handed in (src/listen/run.ts, from src/listen/command.ts).
  */
 import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
-import { ExitCode, exitCodeFor, isSseToolError, SseToolError } from "../errors.js";
+import { ExitCode, exitCodeFor, isSseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { parseHeaderOptions } from "../sse/request-headers.js";
 import { onInterrupt } from "../terminal/interrupts.js";
-import type { ListenCliOptions, ListenIo } from "./command.js";
 import { LinePrefixStream } from "./line-prefix-stream.js";
+import type { ListenCliOptions, ListenIo } from "./options.js";
 import { sourceLabels } from "./source-label.js";
-
-/** What one stream of several knows about the others (handed to it in ListenIo). */
-export interface StreamSource {
-  /** The URL as given: the `"source"` of its --json lines. */
-  url: string;
-  /** Short name shown before each of its events (src/listen/source-label.ts). */
-  label: string;
-  /** Width of the longest label, so event names line up. */
-  labelWidth: number;
-  /** Counts one shown event over all streams; returns the total so far (for `-n`). */
-  countShownEvent(): number;
-}
-
-/** The abort reason with which every stream is stopped when `-n` is reached overall. */
-export const maxEventsReachedReason = "max-events";
 
 /** Runs one stream; `io.source` says which of several it is. */
 export type RunStream = (url: string, options: ListenCliOptions, io: ListenIo) => Promise<number>;
@@ -65,32 +52,28 @@ export async function listenMany(
   io: ListenIo,
   runStream: RunStream,
 ): Promise<number> {
-  // Mistakes shared by all streams are said once, before any connection.
-  if (options.raw) {
-    throw new SseToolError("usage", "--raw writes one body unchanged; give it one URL");
-  }
-  if (options.llm === true) {
-    throw new SseToolError("usage", "--llm assembles one reply; give it one URL");
-  }
+  // Mistakes shared by all streams are said once, before any connection (the options that
+  // contradict each other were checked by checkListenOptions).
   for (const url of urls) parseTargetUrl(url);
   parseHeaderOptions(options.header ?? []);
   if (options.cacert !== undefined) await readCaCertificateFile(options.cacert);
 
-  const stdinBody = options.data === "@-" ? await readAll(io.stdin ?? process.stdin) : undefined;
+  const stdinBody =
+    options.data === "@-" ? await readRequestBody("@-", io.stdin ?? process.stdin) : undefined;
   const labels = sourceLabels(urls);
   const labelWidth = Math.max(...labels.map((label) => label.length));
-  const stopAll = new AbortController();
-  // Every stream listens on the shared signal and on stdout ("error", "drain", "close"):
+  // Ctrl-C stops every stream; so does -n reached over all of them.
+  const interruptAll = new AbortController();
+  const allShown = new AbortController();
+  // Every stream listens on the shared signals and on stdout ("error", "drain", "close"):
   // many streams are expected here, not a leak.
-  setMaxListeners(urls.length + 10, stopAll.signal);
+  setMaxListeners(urls.length + 10, interruptAll.signal, allShown.signal);
   io.stdout.setMaxListeners(io.stdout.getMaxListeners() + urls.length * 4);
-  const removeInterruptHandler = onInterrupt(io.signal, () => stopAll.abort());
+  const removeInterruptHandler = onInterrupt(() => interruptAll.abort(), { signal: io.signal });
   let shownEvents = 0;
   const countShownEvent = (): number => {
     shownEvents++;
-    if (options.maxEvents !== undefined && shownEvents >= options.maxEvents) {
-      stopAll.abort(maxEventsReachedReason);
-    }
+    if (options.maxEvents !== undefined && shownEvents >= options.maxEvents) allShown.abort();
     return shownEvents;
   };
   // Several LLM replies cannot share one stdout as plain text: events are shown as they are.
@@ -106,8 +89,8 @@ export async function listenMany(
             ...io,
             stderr,
             stdin: stdinBody === undefined ? io.stdin : Readable.from([stdinBody]),
-            signal: stopAll.signal,
-            source: { url, label, labelWidth, countShownEvent },
+            signal: interruptAll.signal,
+            source: { url, label, labelWidth, countShownEvent, allShown: allShown.signal },
           });
         } catch (error) {
           // One stream's failure is reported under its label; the others go on.
@@ -126,12 +109,4 @@ export async function listenMany(
   } finally {
     removeInterruptHandler();
   }
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -2,6 +2,8 @@
  * Statistics over a stream for `listen --stats`: counts per event type, rate, bytes,
  * inter-arrival percentiles, reconnects. Pure: the caller passes every timestamp.
  */
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import { formatBytes, formatMs } from "../terminal/units.js";
 
 export interface StreamStatsSummary {
   /** Time from start to the summary, in milliseconds. */
@@ -80,24 +82,6 @@ export class StreamStats {
   }
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}
-
-/** Event names come from the server: control characters are shown escaped, never raw. */
-export function escapeControlCharacters(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-}
-
 /** The stats block as printed on stderr: plain lines, no colour. */
 export function formatStatsBlock(summary: StreamStatsSummary): string[] {
   const lines = [
@@ -111,7 +95,8 @@ export function formatStatsBlock(summary: StreamStatsSummary): string[] {
         `p99 ${formatMs(summary.interArrivalP99Ms)}`,
     );
   }
-  const names = summary.eventsByType.map((entry) => escapeControlCharacters(entry.type));
+  // Event names come from the server: shown escaped, never raw.
+  const names = summary.eventsByType.map((entry) => escapeForTerminalLine(entry.type));
   const width = Math.max(0, ...names.map((name) => name.length));
   summary.eventsByType.forEach(({ count }, i) => {
     lines.push(`  ${(names[i] ?? "").padEnd(width)}  ${count}`);

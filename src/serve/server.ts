@@ -15,6 +15,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../errors.js";
 import type { BroadcastHub, HubClient, ResumeOutcome } from "./hub.js";
 
@@ -253,14 +254,11 @@ export class SseServer {
         }),
     );
     this.#server.closeIdleConnections();
-    let timer: NodeJS.Timeout | undefined;
+    // Unreferenced: a flush timer that lost the race does not keep the process alive.
     await Promise.race([
       Promise.all(streamsClosed),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, flushTimeoutMs);
-      }),
+      sleep(flushTimeoutMs, undefined, { ref: false }),
     ]);
-    clearTimeout(timer);
     // Whatever is left (stalled streams, idle or half-sent requests) is cut off.
     this.#server.closeAllConnections();
     await serverClosed;

@@ -1,17 +1,10 @@
 /**
  * The viewer page `serve` returns at `GET /`: one self-contained HTML document (inline CSS and
  * script, no external assets, so it works offline and under any CSP-free local setup) that
- * shows the stream live.
- *
- * Why the page reads the stream with `fetch` rather than `EventSource`: an `EventSource` only
- * delivers named events to listeners registered for that exact name in advance, so a viewer
- * built on it cannot show an `event: anything` it was not told about. The page instead parses
- * the event stream itself, following the same HTML §9.2.6 rules (line endings split across
- * chunks, one leading space, `id` with NUL ignored, digits-only `retry`, unfinished last block
- * discarded), and reconnects as a browser does, sending `Last-Event-ID` and honouring `retry:`.
- *
- * Server data only ever reaches the DOM through `textContent`, never `innerHTML`.
+ * shows the stream live. Its script is src/serve/viewer-script.ts, bundled at build time with
+ * the project's event-stream decoder (see there why it reads the stream with `fetch`). Pure.
  */
+import viewerScript from "./viewer-script.ts?browser";
 
 export interface ViewerPageOptions {
   /** The stream path the page connects to, e.g. "/events". */
@@ -20,8 +13,6 @@ export interface ViewerPageOptions {
 
 /** The whole page. The page passes on a `?token=` it was opened with to the stream request. */
 export function renderViewerPage(options: ViewerPageOptions): string {
-  // JSON is valid JavaScript; escaping `<` keeps a path like "</script>" inside the script.
-  const config = JSON.stringify({ streamPath: options.streamPath }).replace(/</g, "\\u003c");
   const title = escapeHtml(`sse-tool · ${options.streamPath}`);
   return `<!doctype html>
 <html lang="en">
@@ -31,7 +22,7 @@ export function renderViewerPage(options: ViewerPageOptions): string {
 <title>${title}</title>
 <style>${viewerStyle}</style>
 </head>
-<body>
+<body data-stream-path="${escapeHtml(options.streamPath)}">
 <header>
   <div class="brand">sse-tool <span class="muted">viewer</span></div>
   <code id="stream-url" class="stream-url"></code>
@@ -52,9 +43,7 @@ export function renderViewerPage(options: ViewerPageOptions): string {
   <ol id="events" class="events" reversed></ol>
 </main>
 <script>
-const config = ${config};
-${viewerScript}
-</script>
+${viewerScript}</script>
 </body>
 </html>
 `;
@@ -132,245 +121,4 @@ main { padding: 12px 16px 40px; }
   .event { grid-template-columns: 1fr 1fr 1fr; }
   .event-data { grid-column: 1 / -1; }
 }
-`;
-
-// Plain JavaScript run in the browser. No template literals in here (this is a template).
-const viewerScript = String.raw`
-"use strict";
-(() => {
-  const maxRowsShown = 2000;
-  const stateEl = document.getElementById("state");
-  const countEl = document.getElementById("count");
-  const filterEl = document.getElementById("filter");
-  const pauseEl = document.getElementById("pause");
-  const clearEl = document.getElementById("clear");
-  const listEl = document.getElementById("events");
-  const emptyEl = document.getElementById("empty");
-  const namesEl = document.getElementById("event-names");
-
-  const streamUrl = new URL(config.streamPath, location.href);
-  const pageToken = new URLSearchParams(location.search).get("token");
-  if (pageToken) streamUrl.searchParams.set("token", pageToken);
-  document.getElementById("stream-url").textContent = config.streamPath;
-
-  let received = 0;
-  let paused = false;
-  let pending = [];
-  const seenNames = new Set();
-
-  function setState(state, detail) {
-    stateEl.dataset.state = state;
-    stateEl.textContent = detail ? state + ": " + detail : state;
-  }
-
-  function matchesFilter(name) {
-    const wanted = filterEl.value.trim().toLowerCase();
-    return wanted === "" || name.toLowerCase().includes(wanted);
-  }
-
-  function updateCount() {
-    const shown = listEl.querySelectorAll(".event:not([hidden])").length;
-    let text = received + (received === 1 ? " event" : " events");
-    if (shown !== listEl.children.length) text += " (" + shown + " shown)";
-    if (pendingCount > 0) text += " · " + pendingCount + " new";
-    countEl.textContent = text;
-    emptyEl.hidden = listEl.children.length > 0;
-  }
-
-  function hueOf(name) {
-    let hash = 0;
-    for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
-    return hash % 360;
-  }
-
-  function prettyData(data) {
-    const start = data.trimStart()[0];
-    if (start !== "{" && start !== "[") return null;
-    try {
-      return JSON.stringify(JSON.parse(data), null, 2);
-    } catch {
-      return null;
-    }
-  }
-
-  function cell(tag, className, text) {
-    const el = document.createElement(tag);
-    el.className = className;
-    el.textContent = text;
-    return el;
-  }
-
-  function buildRow(ev) {
-    const row = document.createElement("li");
-    row.className = "event";
-    row.dataset.event = ev.type;
-    const time = ev.receivedAt.toTimeString().slice(0, 8) + "." +
-      String(ev.receivedAt.getMilliseconds()).padStart(3, "0");
-    row.append(cell("span", "event-time", time));
-    const name = cell("span", "event-name", ev.type);
-    name.style.setProperty("--hue", String(hueOf(ev.type)));
-    row.append(name);
-    const id = cell("span", "event-id", ev.id);
-    id.title = "last event ID";
-    row.append(id);
-    const pretty = prettyData(ev.data);
-    const data = cell("pre", "event-data", pretty === null ? ev.data : pretty);
-    if (pretty !== null) data.classList.add("json");
-    if (ev.data === "") data.classList.add("empty-data");
-    row.append(data);
-    row.hidden = !matchesFilter(ev.type);
-    if (!seenNames.has(ev.type)) {
-      seenNames.add(ev.type);
-      const option = document.createElement("option");
-      option.value = ev.type;
-      namesEl.append(option);
-    }
-    return row;
-  }
-
-  // A fast stream would make the page re-layout per event; events are queued and rendered in
-  // batches, and only the newest maxRowsShown are kept (the counter still counts them all).
-  let toRender = [];
-  let pendingCount = 0;
-  let flushTimer = 0;
-
-  function flush() {
-    flushTimer = 0;
-    if (toRender.length > 0) {
-      const fragment = document.createDocumentFragment();
-      for (const ev of toRender) fragment.prepend(buildRow(ev));
-      toRender = [];
-      listEl.prepend(fragment);
-      while (listEl.children.length > maxRowsShown) listEl.lastElementChild.remove();
-    }
-    updateCount();
-  }
-
-  function scheduleFlush() {
-    if (flushTimer === 0) flushTimer = setTimeout(flush, 30);
-  }
-
-  function keepNewest(list) {
-    if (list.length > maxRowsShown) list.splice(0, list.length - maxRowsShown);
-  }
-
-  function showEvent(ev) {
-    received++;
-    if (paused) {
-      pending.push(ev);
-      pendingCount++;
-      keepNewest(pending);
-    } else {
-      toRender.push(ev);
-      keepNewest(toRender);
-    }
-    scheduleFlush();
-  }
-
-  filterEl.addEventListener("input", () => {
-    for (const row of listEl.children) row.hidden = !matchesFilter(row.dataset.event);
-    updateCount();
-  });
-  pauseEl.addEventListener("click", () => {
-    paused = !paused;
-    pauseEl.setAttribute("aria-pressed", String(paused));
-    pauseEl.textContent = paused ? "Resume" : "Pause";
-    if (!paused) {
-      toRender = toRender.concat(pending);
-      pending = [];
-      pendingCount = 0;
-    }
-    flush();
-  });
-  clearEl.addEventListener("click", () => {
-    listEl.replaceChildren();
-    pending = [];
-    pendingCount = 0;
-    toRender = [];
-    received = 0;
-    updateCount();
-  });
-
-  // The event-stream interpretation of HTML §9.2.6, as a browser's EventSource applies it.
-  let reconnectDelayMs = 3000;
-  let lastEventId = "";
-  let everOpened = false;
-
-  function connect() {
-    setState(everOpened ? "reconnecting" : "connecting");
-    let dataBuffer = "";
-    let typeBuffer = "";
-    let idBuffer = lastEventId;
-    let partialLine = "";
-    let afterCR = false;
-
-    function processLine(line) {
-      if (line === "") {
-        lastEventId = idBuffer;
-        if (dataBuffer !== "") {
-          showEvent({ type: typeBuffer || "message", data: dataBuffer.slice(0, -1),
-            id: lastEventId, receivedAt: new Date() });
-        }
-        dataBuffer = "";
-        typeBuffer = "";
-        return;
-      }
-      if (line[0] === ":") return;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value[0] === " ") value = value.slice(1);
-      if (field === "data") dataBuffer += value + "\n";
-      else if (field === "event") typeBuffer = value;
-      else if (field === "id") { if (!value.includes("\0")) idBuffer = value; }
-      else if (field === "retry") { if (/^[0-9]+$/.test(value)) reconnectDelayMs = Number(value); }
-    }
-
-    function feed(text) {
-      let i = 0;
-      if (afterCR && text.charCodeAt(0) === 10) i = 1;
-      afterCR = false;
-      let lineStart = i;
-      for (; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code !== 10 && code !== 13) continue;
-        processLine(partialLine + text.slice(lineStart, i));
-        partialLine = "";
-        if (code === 13) {
-          if (i + 1 === text.length) afterCR = true;
-          else if (text.charCodeAt(i + 1) === 10) i++;
-        }
-        lineStart = i + 1;
-      }
-      partialLine += text.slice(lineStart);
-    }
-
-    const headers = { Accept: "text/event-stream" };
-    if (lastEventId !== "") headers["Last-Event-ID"] = lastEventId;
-    fetch(streamUrl, { headers, cache: "no-store" }).then(async (response) => {
-      const type = (response.headers.get("content-type") || "").split(";")[0].trim();
-      if (response.status === 204) return "closed";
-      if (response.status === 401) return "unauthorized: open this page with ?token=<token>";
-      if (response.status !== 200 || type.toLowerCase() !== "text/event-stream") {
-        return "HTTP " + response.status + " " + (type || "");
-      }
-      everOpened = true;
-      setState("open");
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return undefined;
-        feed(value);
-      }
-    }).catch(() => undefined).then((failure) => {
-      if (failure === "closed") return setState("closed", "server sent 204");
-      if (failure) return setState("failed", failure);
-      setState("reconnecting");
-      setTimeout(connect, reconnectDelayMs);
-    });
-  }
-
-  updateCount();
-  connect();
-})();
 `;

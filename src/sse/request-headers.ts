@@ -40,8 +40,27 @@ export interface RequestHeaderInputs {
   lastEventId: string;
   /** The request carries a body (-d) */
   hasBody: boolean;
-  /** The body parses as JSON: it then gets `Content-Type: application/json` unless set. */
+  /** The body is JSON (see isJsonBody): it then gets `Content-Type: application/json` unless set. */
   bodyIsJson: boolean;
+}
+
+const jsonWhitespace = new Set([0x20, 0x0a, 0x0d, 0x09]);
+
+/**
+ * Whether a `-d` body is a JSON object or array, the bodies sent as `Content-Type:
+ * application/json`. A bare scalar parses as JSON too (`42`, `true`, `"x"`), but such a body is
+ * a form value or plain text far more often than a JSON document, so it gets no Content-Type.
+ * Only a body starting with `{` or `[` is parsed.
+ */
+export function isJsonBody(body: Uint8Array): boolean {
+  const first = body.find((byte) => !jsonWhitespace.has(byte));
+  if (first !== 0x7b && first !== 0x5b) return false;
+  try {
+    JSON.parse(new TextDecoder().decode(body));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function buildRequestHeaders(inputs: RequestHeaderInputs): Record<string, string> {

@@ -1,25 +1,40 @@
-/** Ctrl-C handling shared by every stream `listen` runs. */
-import { ExitCode } from "../errors.js";
+/**
+ * How a command is stopped from outside: Ctrl-C (SIGINT), also SIGTERM for the server, or a
+ * caller's AbortSignal for in-process runs. Shared by listen (each of its streams) and serve.
+ */
+import { constants } from "node:os";
+
+export interface InterruptSources {
+  /** A caller's signal (in-process runs): when given, process signals are left alone. */
+  signal?: AbortSignal;
+  /** The process signals that stop the command; SIGINT when not given. */
+  signals?: readonly NodeJS.Signals[];
+}
 
 /**
- * Calls `stop(reason)` when the caller's signal aborts, or, without a signal, on Ctrl-C; a
- * second Ctrl-C while shutting down exits at once. Returns the function that unhooks it.
+ * Calls `stop` when the caller's signal aborts, or, without one, on the first process signal
+ * (with its name). A second signal while shutting down exits at once, with the status a shell
+ * gives a process killed by it (128 + its number: 130 for Ctrl-C). Returns the function that
+ * unhooks it.
  */
 export function onInterrupt(
-  signal: AbortSignal | undefined,
-  stop: (reason: unknown) => void,
+  stop: (received?: NodeJS.Signals) => void,
+  { signal, signals = ["SIGINT"] }: InterruptSources = {},
 ): () => void {
   if (signal) {
-    const onAbort = () => stop(signal.reason);
+    const onAbort = () => stop();
     if (signal.aborted) onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     return () => signal.removeEventListener("abort", onAbort);
   }
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(ExitCode.interrupted);
-    stop(undefined);
+  let received = false;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (received) process.exit(128 + constants.signals[name]);
+    received = true;
+    stop(name);
   };
-  process.on("SIGINT", onSigint);
-  return () => process.off("SIGINT", onSigint);
+  for (const name of signals) process.on(name, onSignal);
+  return () => {
+    for (const name of signals) process.off(name, onSignal);
+  };
 }

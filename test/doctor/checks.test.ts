@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  type CheckId,
-  type DoctorObservation,
-  doctorFailed,
-  findBursts,
-  type ObservedEvent,
-  runDoctorChecks,
-} from "../../src/doctor/checks.js";
+import { doctorFailed, runDoctorChecks } from "../../src/doctor/checklist.js";
+import type { CheckId } from "../../src/doctor/checks/result.js";
+import { findBursts } from "../../src/doctor/checks/timing.js";
+import type { DoctorObservation, ObservedEvent } from "../../src/doctor/observation.js";
 
 const event = (atMs: number, id: string, type = "message", dataBytes = 10): ObservedEvent => ({
   atMs,

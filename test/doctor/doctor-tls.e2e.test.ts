@@ -3,7 +3,7 @@ import { createSecureServer } from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/doctor/checks.js";
+import type { CheckResult } from "../../src/doctor/checks/result.js";
 import { runCli } from "../helpers/cli-process.js";
 import { createTestCertificateChain } from "../helpers/tls-test-certificates.js";
 import { streamRoute } from "./doctor-test-server.js";

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/doctor/checks.js";
-import { runCli } from "../helpers/cli-process.js";
+import type { CheckResult } from "../../src/doctor/checks/result.js";
+import { binPath, runCli } from "../helpers/cli-process.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { type StreamFaults, streamRoute } from "./doctor-test-server.js";
 
@@ -35,6 +37,12 @@ beforeAll(async () => {
   const routes: Record<string, ReturnType<typeof streamRoute>> = {
     "/good": streamRoute(),
     "/good-resume": streamRoute(),
+    "/body-scalar": streamRoute(),
+    "/body-object": streamRoute(),
+    "/hostile-id": (_request, response) => {
+      response.writeHead(200, { "content-type": "text/event-stream" });
+      response.end("id: 7\u001b]0;pwned\u0007\ndata: x\n\n");
+    },
   };
   for (const [route, streamFaults] of faults) routes[route] = streamRoute(streamFaults);
   server = await startTestServer(routes);
@@ -82,6 +90,28 @@ describe.concurrent("sse-tool doctor", () => {
     expect(sent).toHaveLength(2);
     expect(sent[0]).toBeUndefined();
     expect(sent[1]).toMatch(/^\d+$/);
+  });
+
+  it("-d sends Content-Type: application/json for a JSON object, not for a bare scalar", async () => {
+    await Promise.all([
+      runCli(["doctor", "--duration", "0.2", "-d", "42", `${server.url}/body-scalar`]),
+      runCli(["doctor", "--duration", "0.2", "-d", '{"a":1}', `${server.url}/body-object`]),
+    ]);
+    const firstRequest = (url: string) => server.requests.find((request) => request.url === url);
+    expect(firstRequest("/body-scalar")?.method).toBe("POST");
+    expect(firstRequest("/body-scalar")?.headers["content-type"]).toBeUndefined();
+    expect(firstRequest("/body-object")?.headers["content-type"]).toBe("application/json");
+  });
+
+  it("on a terminal, the progress line shows a server's id escaped, never raw", async () => {
+    // `script` gives doctor a terminal for stderr (the progress line is only drawn on one).
+    const command = `${process.execPath} ${binPath} doctor --duration 0.2 ${server.url}/hostile-id`;
+    // Exit 1 (checks fail on this stream) is not the point here: what the terminal got is.
+    const { stdout } = await promisify(execFile)("script", ["-qec", command, "/dev/null"]).catch(
+      (error: { stdout: string }) => error,
+    );
+    expect(stdout).toContain("reconnecting with Last-Event-ID: 7\\x1b]0;pwned\\x07");
+    expect(stdout).not.toContain("\u001b]0;pwned");
   });
 
   describe("names exactly the fault", () => {

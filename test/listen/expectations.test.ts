@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type ExpectationOptions,
-  ExpectationTracker,
-  type StreamEndReason,
-} from "../../src/listen/expectations.js";
+import { type ExpectationOptions, ExpectationTracker } from "../../src/listen/expectations.js";
+import type { StopReason } from "../../src/listen/outcome.js";
 
 interface Case {
   name: string;
@@ -11,7 +8,7 @@ interface Case {
   events: string[];
   /** Index at which observe() first says "stop", or -1. */
   stopsAt: number;
-  reason: StreamEndReason;
+  reason: StopReason;
   failures: string[];
 }
 
@@ -124,5 +121,14 @@ describe("ExpectationTracker", () => {
     expect(tracker.active).toBe(false);
     expect(tracker.observe("a")).toBe("continue");
     expect(tracker.evaluate("ended")).toEqual({ ok: true });
+  });
+
+  it("names from the server are escaped in the message (controls, bidi overrides)", () => {
+    const tracker = new ExpectationTracker({ expectEvents: ["do\u202ene"] });
+    tracker.observe("x\u001b[2J");
+    const verdict = tracker.evaluate("ended");
+    expect(verdict.ok ? "" : verdict.message).toBe(
+      'expectation failed: --expect-event "do\\u202ene" not seen (1 event seen: x\\x1b[2J ×1)',
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
 import { layoutJson, looksLikeJsonContainer } from "../../src/listen/output/json-layout.js";
 import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
 import { formatClockTime, hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
-import { formatBytes, formatRunSummary } from "../../src/listen/output/run-summary.js";
+import { formatRunSummary } from "../../src/listen/output/run-summary.js";
 import { ReconnectPolicy } from "../../src/sse/reconnect-policy.js";
 import {
   buildRequestHeaders,
@@ -21,6 +21,7 @@ import {
 import { judgeResponse, mimeEssence } from "../../src/sse/response-verdict.js";
 import { decideColorLevel } from "../../src/terminal/color-level.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../src/terminal/escape.js";
+import { formatBytes } from "../../src/terminal/units.js";
 
 describe("escapeForTerminal", () => {
   it.each([

@@ -4,7 +4,8 @@
  */
 import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ListenIo, listen, listenDefaults } from "../../src/listen/command.js";
+import { listen } from "../../src/listen/command.js";
+import { type ListenIo, listenDefaults } from "../../src/listen/options.js";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { endlessCounter } from "../helpers/sse-routes.js";
 
@@ -124,6 +125,17 @@ describe("listen in-process", () => {
     while (!stdout.text.includes("event 3"))
       await new Promise((resolve) => stdout.once("captured", resolve));
     controller.abort();
+    expect(await running).toBe(130);
+    expect(stderr.text).toMatch(/^sse-tool: interrupted: \d+ events, /);
+  });
+
+  it("the caller's abort reason carries no meaning: any abort is an interrupt (exit 130)", async () => {
+    const controller = new AbortController();
+    const { io, stdout, stderr } = captureIo(false, controller.signal);
+    const running = listen(`${server.url}/endless`, { ...listenDefaults, maxEvents: 100 }, io);
+    while (!stdout.text.includes("event 2"))
+      await new Promise((resolve) => stdout.once("captured", resolve));
+    controller.abort("max-events");
     expect(await running).toBe(130);
     expect(stderr.text).toMatch(/^sse-tool: interrupted: \d+ events, /);
   });

@@ -63,3 +63,21 @@ describe("StreamStats", () => {
     expect(formatStatsBlock(stats.summary(1000))[1]).toBe("  evil\\x1b[31m  1");
   });
 });
+
+describe("formatStatsBlock: what a server names reaches the terminal escaped", () => {
+  it("bidi overrides and C1 controls in event names are made visible", () => {
+    const stats = new StreamStats(0);
+    stats.recordEvent("abc\u202edef", 1);
+    stats.recordEvent("x\u009by", 2);
+    expect(formatStatsBlock(stats.summary(1000)).slice(2)).toEqual([
+      "  abc\\u202edef  1",
+      "  x\\x9by        1",
+    ]);
+  });
+
+  it("sizes over 1 GiB are shown in GiB", () => {
+    const stats = new StreamStats(0);
+    stats.recordBytes(3 * 1024 ** 3);
+    expect(formatStatsBlock(stats.summary(1000))[0]).toContain("3.00 GiB");
+  });
+});

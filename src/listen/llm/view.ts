@@ -7,6 +7,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
+import { formatMs } from "../../terminal/units.js";
 import { type LlmDelta, type LlmSummary, llmFormatNames } from "./assembler.js";
 
 export interface LlmViewOutput {
@@ -102,10 +103,6 @@ export class LlmStreamView {
     this.#atLineStart = true;
     return true;
   }
-}
-
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 /** The footer lines (stderr) after an LLM stream. */

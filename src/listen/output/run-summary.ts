@@ -1,4 +1,5 @@
-/** The one-line summary written to stderr when `listen` ends, and its unit formatting. */
+/** The one-line summary written to stderr when `listen` ends. */
+import { formatBytes } from "../../terminal/units.js";
 
 export interface RunTotals {
   /** Events dispatched by the decoder. */
@@ -9,13 +10,6 @@ export interface RunTotals {
   bytes: number;
   durationMs: number;
   reconnects: number;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 export function formatDuration(ms: number): string {

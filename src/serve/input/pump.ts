@@ -8,6 +8,7 @@
  * hub drops it). So one stalled client delays the others by at most `stallMs`, once.
  */
 import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
 import type { BroadcastHub } from "../hub.js";
 import { createInputParser, type InputEvent, type InputFormat } from "./formats.js";
@@ -34,8 +35,8 @@ export interface EventPumpOptions {
 
 export class EventPump {
   readonly #options: EventPumpOptions;
-  #stopped = false;
-  #wake: (() => void) | undefined;
+  /** Aborted by stop(): ends a paced wait at once. */
+  readonly #stopping = new AbortController();
   #source: Readable | undefined;
   #emitting: Promise<void> | undefined;
   #stopRequested: () => void = () => {};
@@ -69,11 +70,14 @@ export class EventPump {
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;
-    this.#stopped = true;
-    this.#wake?.();
+    this.#stopping.abort();
     this.#stopRequested();
     if (this.#emitting) await this.#emitting;
     this.#source?.destroy();
+  }
+
+  get #stopped(): boolean {
+    return this.#stopping.signal.aborted;
   }
 
   async #readAll(): Promise<void> {
@@ -150,7 +154,9 @@ export class EventPump {
         return;
       }
       const delayMs = this.#delayBefore(item);
-      if (delayMs > 0) await this.#sleep(delayMs);
+      // A pause cut short by stop() ends early; the events left are published at once above.
+      if (delayMs > 0)
+        await sleep(delayMs, undefined, { signal: this.#stopping.signal }).catch(() => {});
       this.#publish([item]);
       await this.#waitForClients();
     }
@@ -174,32 +180,17 @@ export class EventPump {
     }
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.#wake = undefined;
-        resolve();
-      }
-      this.#wake = done;
-    });
-  }
-
   async #waitForClients(): Promise<void> {
     const { hub, highWaterBytes, stallMs } = this.#options;
     while (!this.#stopped && hub.isCongested(highWaterBytes)) {
-      let timer: NodeJS.Timeout | undefined;
-      const stalled = new Promise<"stalled">((resolve) => {
-        timer = setTimeout(() => resolve("stalled"), stallMs);
-      });
+      const stallTimer = new AbortController();
       const outcome = await Promise.race([
         hub.whenDrained(highWaterBytes),
-        stalled,
+        sleep(stallMs, "stalled" as const, { signal: stallTimer.signal }),
         this.#stopSignal,
       ]);
-      clearTimeout(timer);
+      // The race has settled (and handles the timer's AbortError): the timer is no longer needed.
+      stallTimer.abort();
       if (outcome === "stalled") hub.markCongestedStalled();
     }
   }

@@ -5,6 +5,7 @@
  * The chunks themselves come from the pure src/serve/llm-fake/steps.ts.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
 import {
   estimateTokens,
@@ -174,7 +175,7 @@ export function createLlmFakeHandler(
         closed = true;
       });
       for (const step of steps) {
-        if (step.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
+        if (step.delayMs > 0) await sleep(step.delayMs);
         if (closed) return;
         response.write(encodeEvent(step.event));
       }

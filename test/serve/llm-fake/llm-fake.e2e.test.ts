@@ -121,4 +121,20 @@ describe.concurrent("serve --llm-fake", () => {
       error: { type: "invalid_request_error" },
     });
   });
+
+  it("Ctrl-C closes it (exit 0); the event stream and viewer page are served beside the fake API", async () => {
+    const cli = startCli(["serve", "--llm-fake", "openai", "--port", "0", "--quiet"], {
+      stdin: "hi\n",
+    });
+    const streamUrl = /serving (\S+)/.exec(await cli.waitForStderr(/serving \S+\n/))![1]!;
+    await cli.waitForStderr(/llm-fake: POST/);
+    expect((await fetch(new URL("/", streamUrl))).status).toBe(200);
+    const stream = await fetch(streamUrl);
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    await stream.body?.cancel();
+    cli.kill("SIGINT");
+    const result = await cli.exited;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+  });
 });

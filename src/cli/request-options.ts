@@ -1,0 +1,23 @@
+/**
+ * The request options `listen` and `doctor` share, declared once (their values are typed once
+ * too: RequestCliOptions in src/http/request.ts).
+ */
+import type { Command, Option } from "commander";
+import { collect } from "./option-values.js";
+
+/**
+ * Adds -H, -X, -d, --insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:
+ * the order `--help` shows them in.
+ */
+export function addRequestOptions(command: Command, tlsOptions: readonly Option[] = []): Command {
+  command
+    .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
+    .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
+    .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
+    .option("--insecure", "accept any TLS certificate");
+  for (const option of tlsOptions) command.addOption(option);
+  return command.option(
+    "--proxy <url>",
+    "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)",
+  );
+}

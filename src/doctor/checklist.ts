@@ -1,0 +1,79 @@
+/**
+ * The checklist of `sse-tool doctor`: every check, in report order, run over what one watch of
+ * an endpoint observed (src/doctor/observation.ts, filled by src/doctor/probe.ts). The checks
+ * are pure functions in src/doctor/checks/, grouped by what they look at: the response head,
+ * the stream's timing, resumption, and framing.
+ */
+import { checkEventSize, checkLineEndings } from "./checks/framing.js";
+import {
+  checkCacheControl,
+  checkCompression,
+  checkContentType,
+  checkCors,
+  checkHttpVersion,
+  checkProxyBuffering,
+  checkStatus,
+} from "./checks/response.js";
+import { type CheckId, type CheckResult, fail, skip } from "./checks/result.js";
+import { checkIds, checkResume, checkRetry } from "./checks/resume.js";
+import { checkBursts, checkEvents, checkHeartbeat } from "./checks/timing.js";
+import type { DoctorObservation } from "./observation.js";
+
+/** Runs every check, in report order. */
+export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
+  if (observation.connectError !== undefined) {
+    return [
+      fail(
+        "connect",
+        `could not connect: ${observation.connectError}`,
+        "check the URL, that the server runs, and --proxy / --insecure",
+      ),
+    ];
+  }
+  const results = [checkStatus(observation)];
+  if (results[0]!.status === "fail") {
+    results.push(skip("content-type", `not checked: HTTP ${observation.status}`));
+  } else {
+    results.push(checkContentType(observation));
+  }
+  if (results.some((result) => result.status === "fail")) {
+    // Not an event stream: the remaining checks would only describe an error page.
+    const ids: CheckId[] = [
+      "compression",
+      "cache-control",
+      "proxy-buffering",
+      "cors",
+      "events",
+      "bursts",
+      "heartbeat",
+      "ids",
+      "resume",
+      "retry",
+      "line-endings",
+      "event-size",
+    ];
+    for (const id of ids) results.push(skip(id, "no event stream to check"));
+  } else {
+    results.push(
+      checkCompression(observation),
+      checkCacheControl(observation),
+      checkProxyBuffering(observation),
+      checkCors(observation),
+      checkEvents(observation),
+      checkBursts(observation),
+      checkHeartbeat(observation),
+      checkIds(observation),
+      checkResume(observation),
+      checkRetry(observation),
+      checkLineEndings(observation),
+      checkEventSize(observation),
+    );
+  }
+  results.push(checkHttpVersion(observation));
+  return results;
+}
+
+/** Exit status of `doctor`: 1 when any check failed. */
+export function doctorFailed(results: readonly CheckResult[]): boolean {
+  return results.some((result) => result.status === "fail");
+}

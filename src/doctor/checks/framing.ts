@@ -1,0 +1,57 @@
+/**
+ * Doctor checks of how the stream is framed: its line endings and the size of its lines and
+ * events, against what client libraries handle. Pure.
+ */
+import { formatBytes } from "../../terminal/units.js";
+import type { DoctorObservation } from "../observation.js";
+import { type CheckResult, pass, skip, warn } from "./result.js";
+
+/** Lines longer than this break clients with a default line limit (Go's bufio.Scanner). */
+export const longLineLimitBytes = 64 * 1024;
+
+export function checkLineEndings(o: DoctorObservation): CheckResult {
+  const { lf, crlf, cr } = o.lineEndings;
+  const kinds = [
+    ["LF", lf],
+    ["CRLF", crlf],
+    ["CR", cr],
+  ] as const;
+  const used = kinds.filter(([, count]) => count > 0);
+  if (used.length === 0) return skip("line-endings", "no complete line");
+  const text = used.map(([name, count]) => `${name} ${count}`).join(", ");
+  if (used.length > 1) {
+    return warn(
+      "line-endings",
+      `mixed line endings (${text}): valid, but hand-written parsers often split on one kind`,
+      "end every line with LF",
+    );
+  }
+  if (cr > 0) {
+    return warn(
+      "line-endings",
+      `lone CR line endings (${text}): valid, but many non-browser clients only split on LF`,
+      "end every line with LF",
+    );
+  }
+  return pass("line-endings", `all ${used[0]![0]} (${used[0]![1]} lines)`);
+}
+
+export function checkEventSize(o: DoctorObservation): CheckResult {
+  if (o.events.length === 0 && o.lineEndings.longestLineBytes === 0) {
+    return skip("event-size", "no events");
+  }
+  const largest = Math.max(0, ...o.events.map((event) => event.dataBytes));
+  const longestLine = o.lineEndings.longestLineBytes;
+  if (longestLine > longLineLimitBytes) {
+    return warn(
+      "event-size",
+      `a line of ${formatBytes(longestLine)} (largest event ${formatBytes(largest)}): clients with a ` +
+        "64 KiB line limit (Go bufio.Scanner and others) fail",
+      "keep lines under 64 KiB: split big payloads into several data: lines or events",
+    );
+  }
+  return pass(
+    "event-size",
+    `largest event ${formatBytes(largest)}, longest line ${formatBytes(longestLine)}`,
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Doctor checks of what a reconnecting client relies on: ids on events, the server resuming
+ * after Last-Event-ID (the live resume test), and the retry: field. Pure.
+ */
+import { type DoctorObservation, eventsWithNewIds } from "../observation.js";
+import { type CheckResult, fail, pass, seconds, skip, warn } from "./result.js";
+
+export function checkIds(o: DoctorObservation): CheckResult {
+  if (o.events.length === 0) return skip("ids", "no events");
+  const withIds = eventsWithNewIds(o.events).length;
+  if (withIds === 0) {
+    return warn(
+      "ids",
+      "no event has an id: a reconnecting client cannot say where it left off",
+      "send id: <n> with each event and honour Last-Event-ID on reconnect",
+    );
+  }
+  if (withIds < o.events.length) {
+    return warn(
+      "ids",
+      `only ${withIds} of ${o.events.length} events set a new id`,
+      "send a new id: with every event, so a client can resume after any of them",
+    );
+  }
+  return pass("ids", `every event has an id (last: ${o.events.at(-1)?.lastEventId})`);
+}
+
+const integer = /^(0|[1-9][0-9]{0,14})$/;
+
+export function checkResume(o: DoctorObservation): CheckResult {
+  const resume = o.resume;
+  if (!resume.ran) return skip("resume", resume.reason);
+  const sent = resume.lastEventIdSent;
+  if (resume.status === undefined) {
+    return fail(
+      "resume",
+      `reconnecting with Last-Event-ID: ${sent} failed: ${resume.error ?? "no response"}`,
+      "accept reconnects that carry a Last-Event-ID header",
+    );
+  }
+  if (resume.status === 204) {
+    return pass("resume", `reconnect with Last-Event-ID: ${sent} answered 204 (stream finished)`);
+  }
+  if (resume.status !== 200) {
+    return fail(
+      "resume",
+      `reconnecting with Last-Event-ID: ${sent} got HTTP ${resume.status}`,
+      "answer reconnects with Last-Event-ID like the first request",
+    );
+  }
+  const firstIds = new Set(eventsWithNewIds(o.events).map((event) => event.lastEventId));
+  const resumed = eventsWithNewIds(resume.events);
+  const repeated = resumed.filter((event) => firstIds.has(event.lastEventId));
+  if (repeated.length > 0) {
+    const shown = repeated
+      .slice(0, 5)
+      .map((event) => event.lastEventId)
+      .join(", ");
+    return fail(
+      "resume",
+      `after Last-Event-ID: ${sent} the server repeated id ${shown}` +
+        (repeated.length > 5 ? ` and ${repeated.length - 5} more` : ""),
+      "on reconnect send only the events after the Last-Event-ID header's id",
+    );
+  }
+  const first = resumed[0];
+  if (first === undefined) {
+    if (o.endedAtMs !== undefined) {
+      return pass("resume", `nothing repeated after Last-Event-ID: ${sent} (stream had ended)`);
+    }
+    return warn(
+      "resume",
+      `no event with an id within ${seconds(resume.watchedMs)} of reconnecting with ` +
+        `Last-Event-ID: ${sent}; could not check`,
+      "watch longer (--duration), or make the server emit events with ids more often",
+    );
+  }
+  // With consecutive integer ids, a jump shows that events sent meanwhile were lost.
+  const ids = [...firstIds];
+  const consecutive =
+    ids.length >= 2 &&
+    ids.every(integer.test.bind(integer)) &&
+    ids.every((id, i) => i === 0 || Number(id) === Number(ids[i - 1]) + 1);
+  if (consecutive && integer.test(sent) && integer.test(first.lastEventId)) {
+    const expected = Number(sent) + 1;
+    if (Number(first.lastEventId) > expected) {
+      return warn(
+        "resume",
+        `resumed at id ${first.lastEventId} after Last-Event-ID: ${sent}: ids ${expected}..` +
+          `${Number(first.lastEventId) - 1} were lost`,
+        "keep recent events and replay those after Last-Event-ID on reconnect",
+      );
+    }
+  }
+  return pass(
+    "resume",
+    `resumed after Last-Event-ID: ${sent} with id ${first.lastEventId}, no repeats`,
+  );
+}
+
+export function checkRetry(o: DoctorObservation): CheckResult {
+  if (o.retryMs === undefined) {
+    return warn(
+      "retry",
+      "no retry: field; clients reconnect after their own default (about 3 s in browsers)",
+      "send retry: <ms> at the start of the stream to choose the reconnect delay",
+    );
+  }
+  if (o.retryMs < 500) {
+    return warn(
+      "retry",
+      `retry: ${o.retryMs} ms; every client reconnects almost at once after an outage`,
+      "use a retry of a second or more so reconnects do not stampede",
+    );
+  }
+  return pass("retry", `retry: ${o.retryMs} ms`);
+}

@@ -1,0 +1,49 @@
+/**
+ * The request `listen` and `doctor` send, from the options they share (-H, -X, -d, --insecure,
+ * --proxy): the method, the -d body and the headers for each connection.
+ */
+import type { Readable } from "node:stream";
+import { buildRequestHeaders, isJsonBody, parseHeaderOptions } from "../sse/request-headers.js";
+import { readRequestBody } from "./request-body.js";
+
+/** The request options of `listen` and `doctor` (declared once in src/cli/request-options.ts). */
+export interface RequestCliOptions {
+  header?: string[];
+  method?: string;
+  data?: string;
+  insecure?: boolean;
+  proxy?: string;
+}
+
+export interface PreparedRequest {
+  url: string;
+  method: string;
+  body: Buffer | undefined;
+  /** The headers of one request: EventSource defaults, -H, Content-Type, Last-Event-ID. */
+  headersFor(lastEventId: string): Record<string, string>;
+}
+
+/**
+ * Checks the -H lines, reads the -d body (from `stdin` for `-d @-`, the process's stdin when not
+ * given) and picks the method: -X, else POST with a body, else GET.
+ */
+export async function prepareRequest(
+  target: URL,
+  options: RequestCliOptions,
+  stdin?: Readable,
+): Promise<PreparedRequest> {
+  const userHeaders = parseHeaderOptions(options.header ?? []);
+  const body =
+    options.data === undefined
+      ? undefined
+      : await readRequestBody(options.data, stdin ?? process.stdin);
+  const hasBody = body !== undefined;
+  const bodyIsJson = hasBody && isJsonBody(body);
+  return {
+    url: target.href,
+    method: options.method?.toUpperCase() ?? (hasBody ? "POST" : "GET"),
+    body,
+    headersFor: (lastEventId) =>
+      buildRequestHeaders({ userHeaders, lastEventId, hasBody, bodyIsJson }),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * One connection attempt of `listen`: sends the request (shown with -v), and judges the
+ * response as HTML §9.2.3 does: a stream to read, "stop" (204), a failure worth retrying on a
+ * reconnect (5xx, 429, 408), or a failure that ends the run, told with the status and the start
+ * of the body (an API's JSON error is usually the explanation).
+ */
+import { SseToolError } from "../errors.js";
+import {
+  discardBody,
+  type HttpRequest,
+  type HttpResponse,
+  headerValue,
+  openRequest,
+  readBodyStart,
+} from "../http/client.js";
+import { describeNetworkError } from "../http/network-error.js";
+import { judgeResponse } from "../sse/response-verdict.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
+
+/** Time to connect and to receive the response headers when --connect-timeout is not given. */
+export const defaultConnectTimeoutMs = 30_000;
+const maxRedirects = 10;
+/** How much of a failed response's body is shown: enough for an API's JSON error. */
+const errorBodyPreviewBytes = 1024;
+
+export type ConnectionRequest = Pick<
+  HttpRequest,
+  "url" | "method" | "headers" | "body" | "dispatcher"
+>;
+
+export interface ConnectionContext {
+  /** The run's stop signal: aborts the request. */
+  signal: AbortSignal;
+  connectTimeoutMs: number;
+  verbose: boolean;
+  isReconnect: boolean;
+  /** A status line on stderr. */
+  say: (line: string) => void;
+}
+
+export type ConnectionResult =
+  | { kind: "stream"; response: HttpResponse }
+  /** 204 No Content: the server says stop. */
+  | { kind: "server-stop" }
+  /** The run stopped while the request was pending. */
+  | { kind: "stopped" }
+  /** No response, or one that a reconnect may retry: the reason, for the stderr line. */
+  | { kind: "dropped"; reason: string };
+
+export async function openConnection(
+  request: ConnectionRequest,
+  { signal, connectTimeoutMs, verbose, isReconnect, say }: ConnectionContext,
+): Promise<ConnectionResult> {
+  if (verbose) {
+    say(`> ${request.method} ${request.url}`);
+    for (const [name, value] of Object.entries(request.headers)) {
+      say(`> ${name}: ${redactHeader(name, value)}`);
+    }
+  }
+  let response: HttpResponse;
+  try {
+    response = await openRequest({
+      ...request,
+      signal,
+      headersTimeoutMs: connectTimeoutMs,
+      maxRedirects,
+      onRedirect: verbose
+        ? (status, location) => say(`* ${status} redirect to ${location}`)
+        : undefined,
+    });
+  } catch (error) {
+    if (signal.aborted) return { kind: "stopped" };
+    if (error instanceof SseToolError) throw error;
+    return { kind: "dropped", reason: describeNetworkError(error, connectTimeoutMs) };
+  }
+  const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
+  const contentType = headerValue(response.headers, "content-type");
+  if (verbose) {
+    const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
+    say(`< HTTP${version} ${statusLine}`);
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const item of Array.isArray(value) ? value : [value ?? ""]) {
+        say(`< ${escapeForTerminalLine(name)}: ${escapeForTerminalLine(item)}`);
+      }
+    }
+  }
+  const verdict = judgeResponse(response.status, contentType, isReconnect);
+  switch (verdict.kind) {
+    case "stream":
+      return { kind: "stream", response };
+    case "stop":
+      discardBody(response.body);
+      return { kind: "server-stop" };
+    case "retry-later":
+      discardBody(response.body);
+      return { kind: "dropped", reason: `HTTP ${statusLine}` };
+  }
+  const preview = describeBodyStart(
+    (await readBodyStart(response.body, errorBodyPreviewBytes)).toString("utf8"),
+  );
+  const message =
+    verdict.reason === "http-status"
+      ? `HTTP ${statusLine} from ${response.url}`
+      : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
+  throw new SseToolError(verdict.reason, preview === "" ? message : `${message}: ${preview}`);
+}

@@ -1,0 +1,156 @@
+/**
+ * Reads one response body of a `listen` run: the bytes go to the raw output and the WHATWG
+ * decoder (src/sse/decoder.ts); each event passes the -e filter, the extras (LLM view, --stats,
+ * --expect-*) and the output. `-n`, the extras and an event over --max-event-size end the run.
+ * The decoder (and its last event ID) lives as long as the run: reconnections resume it.
+ */
+import { SseToolError } from "../errors.js";
+import { discardBody, type HttpResponse } from "../http/client.js";
+import { describeNetworkError } from "../http/network-error.js";
+import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
+import type { ReconnectPolicy } from "../sse/reconnect-policy.js";
+import { formatBytes } from "../terminal/units.js";
+import type { ListenExtras } from "./extras.js";
+import type { ListenCliOptions, StreamSource } from "./options.js";
+import type { EventWriter } from "./output/event-writer.js";
+import type { StopSwitch } from "./stop-switch.js";
+
+/** How a body read ended. */
+export type BodyEnd = { kind: "ended" } | { kind: "stopped" } | { kind: "dropped"; reason: string };
+
+export interface DecodingParts {
+  writer: EventWriter;
+  extras: ListenExtras;
+  policy: ReconnectPolicy;
+  stop: StopSwitch;
+  /** Set when the run is one of several streams. */
+  source: StreamSource | undefined;
+  /** A status line on stderr. */
+  say: (line: string) => void;
+}
+
+export class StreamDecoding {
+  /** Events dispatched by the decoder. */
+  events = 0;
+  /** Events that passed -e and were shown. */
+  shownEvents = 0;
+  /** Body bytes read, over every connection. */
+  bytes = 0;
+  readonly #options: ListenCliOptions;
+  readonly #writer: EventWriter;
+  readonly #extras: ListenExtras;
+  readonly #policy: ReconnectPolicy;
+  readonly #stop: StopSwitch;
+  readonly #source: StreamSource | undefined;
+  readonly #say: (line: string) => void;
+  readonly #decoder: EventStreamDecoder;
+  readonly #eventFilter: Set<string> | undefined;
+  #tooLarge = false;
+
+  constructor(options: ListenCliOptions, parts: DecodingParts) {
+    this.#options = options;
+    // Fields, not one parts object: #onEvent runs for every event.
+    this.#writer = parts.writer;
+    this.#extras = parts.extras;
+    this.#policy = parts.policy;
+    this.#stop = parts.stop;
+    this.#source = parts.source;
+    this.#say = parts.say;
+    this.#eventFilter = options.event ? new Set(options.event) : undefined;
+    this.#decoder = new EventStreamDecoder(
+      {
+        onEvent: this.#onEvent,
+        onRetry: this.#onRetry,
+        onComment: options.comments && !options.raw ? this.#onComment : undefined,
+        onProblem: (problem) => {
+          if (problem.type === "event-too-large") this.#tooLarge = true;
+        },
+      },
+      { maxEventSize: options.maxEventSize, lastEventId: options.lastEventId ?? "" },
+    );
+  }
+
+  /** The last event ID, sent as Last-Event-ID when reconnecting. */
+  get lastEventId(): string {
+    return this.#decoder.lastEventId;
+  }
+
+  /** Reads the body to its end, or until the run stops; throws on an event too large. */
+  async read(response: HttpResponse): Promise<BodyEnd> {
+    const writer = this.#writer;
+    const extras = this.#extras;
+    const stop = this.#stop;
+    const decoder = this.#decoder;
+    const raw = this.#options.raw === true;
+    const destroyOnStop = () => discardBody(response.body);
+    stop.signal.addEventListener("abort", destroyOnStop);
+    decoder.startStream();
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        stop.bytesArrived();
+        this.bytes += chunk.length;
+        extras.onBytes(chunk.length);
+        writer.startChunk();
+        if (raw) writer.bytes(chunk);
+        decoder.feed(chunk);
+        if (writer.hasPending) await writer.flush(stop.signal);
+        if (stop.reason || this.#tooLarge) break;
+      }
+    } catch (error) {
+      if (stop.reason) return { kind: "stopped" };
+      // §9.2.6: an unfinished block at the end of a body is discarded, never shown.
+      decoder.endStream();
+      return { kind: "dropped", reason: describeNetworkError(error) };
+    } finally {
+      stop.signal.removeEventListener("abort", destroyOnStop);
+      discardBody(response.body);
+    }
+    if (this.#tooLarge) {
+      await writer.flush(stop.signal);
+      throw new SseToolError(
+        "too-large",
+        `an event or line is larger than --max-event-size (${formatBytes(this.#options.maxEventSize)})`,
+      );
+    }
+    if (stop.reason) return { kind: "stopped" };
+    decoder.endStream();
+    return { kind: "ended" };
+  }
+
+  readonly #onEvent = (event: StreamEvent): void => {
+    if (this.#stop.reason) return;
+    this.events++;
+    this.#policy.eventReceived();
+    const shown = !this.#eventFilter || this.#eventFilter.has(event.type);
+    // The LLM view, stats and expectations see every event; the LLM view may consume it.
+    const extra = this.#extras.onEvent(event, shown);
+    if (extra.stdoutText) this.#writer.text(extra.stdoutText);
+    if (shown) {
+      this.shownEvents++;
+      if (extra.show) this.#writer.event(event);
+    }
+    if (extra.stop) this.#stop.stop(extra.stop);
+    const maxEvents = this.#options.maxEvents;
+    // With several streams -n counts over all of them (several-urls stops the others).
+    const shownSoFar = shown ? (this.#source?.countShownEvent() ?? this.shownEvents) : 0;
+    if (shown && maxEvents !== undefined && shownSoFar >= maxEvents) this.#stop.stop("max-events");
+  };
+
+  readonly #onComment = (text: string): void => {
+    if (this.#stop.reason) return;
+    this.#writer.comment(text);
+  };
+
+  readonly #onRetry = (ms: number): void => {
+    const before = this.#policy.reconnectionTimeMs;
+    const inEffect = this.#policy.setServerRetry(ms);
+    // Servers often repeat retry: with every event; say it only when it changes.
+    if (this.#options.verbose && inEffect !== before) {
+      this.#say(
+        inEffect === ms
+          ? `* server set the reconnection time to ${ms} ms`
+          : `* server asked for retry: ${ms} ms; capped at ${inEffect} ms`,
+      );
+    }
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * What one run of `listen` writes to stdout: each shown event and comment in the chosen view
+ * (pretty, or --json lines), the body bytes with --raw, and text the extras hand over (the LLM
+ * view's answer), all through the StdoutSink: one write per network chunk, with back-pressure.
+ */
+import type { StreamEvent } from "../../sse/decoder.js";
+import { chalkFor } from "../../terminal/chalk.js";
+import type { ListenCliOptions, ListenIo } from "../options.js";
+import { formatJsonComment, formatJsonLine } from "./json-lines.js";
+import { formatClockTime, PrettyEventFormatter } from "./pretty.js";
+import { StdoutSink } from "./stdout-sink.js";
+
+export class EventWriter {
+  readonly #sink: StdoutSink;
+  /** The pretty view; undefined with --json or --raw. */
+  readonly #pretty: PrettyEventFormatter | undefined;
+  readonly #json: boolean;
+  /** The stream's URL on --json lines when several streams are followed. */
+  readonly #sourceUrl: string | undefined;
+  /** Receive time of the chunk being decoded, formatted once per chunk. */
+  #chunkTime: string | undefined;
+
+  /** `onClosed`: the reader of stdout went away (EPIPE) or stdout failed. */
+  constructor(
+    options: Pick<ListenCliOptions, "raw" | "json" | "color">,
+    io: Pick<ListenIo, "stdout" | "env" | "source">,
+    onClosed: () => void,
+  ) {
+    this.#sink = new StdoutSink(io.stdout, onClosed);
+    this.#json = options.json === true && options.raw !== true;
+    this.#sourceUrl = io.source?.url;
+    if (!options.raw && !options.json) {
+      const columns = (io.stdout as { columns?: number }).columns;
+      this.#pretty = new PrettyEventFormatter({
+        chalk: chalkFor({
+          colorFlag: options.color,
+          env: io.env,
+          stream: io.stdout,
+          standsFor: "stdout",
+        }),
+        width: columns ?? 100,
+        sourceLabel: io.source?.label,
+        sourceLabelWidth: io.source?.labelWidth,
+      });
+    }
+  }
+
+  /** A stdout failure other than EPIPE, to report. */
+  get failure(): Error | undefined {
+    return this.#sink.failure;
+  }
+
+  get hasPending(): boolean {
+    return this.#sink.hasPending;
+  }
+
+  /** A network chunk begins: its events share one receive time. */
+  startChunk(): void {
+    this.#chunkTime = undefined;
+  }
+
+  /** Body bytes, unchanged (--raw). */
+  bytes(chunk: Buffer): void {
+    this.#sink.pushBytes(chunk);
+  }
+
+  event(event: StreamEvent): void {
+    if (this.#pretty) this.#sink.pushText(this.#pretty.formatEvent(event, this.#clockTime()));
+    else if (this.#json) {
+      this.#sink.pushText(formatJsonLine(event, this.#isoTime(), this.#sourceUrl));
+    }
+  }
+
+  /** A comment line (only asked for with --comments). */
+  comment(text: string): void {
+    if (this.#pretty) this.#sink.pushText(this.#pretty.formatComment(text, this.#clockTime()));
+    else this.#sink.pushText(formatJsonComment(text, this.#isoTime(), this.#sourceUrl));
+  }
+
+  /** Text from the extras (the LLM view's answer). */
+  text(text: string): void {
+    this.#sink.pushText(text);
+  }
+
+  /** Writes what is pending; resolves when stdout can take more (or the run stops). */
+  flush(stopSignal: AbortSignal): Promise<void> {
+    return this.#sink.flush(stopSignal);
+  }
+
+  /** The run is over; stdout outlives it. */
+  detach(): void {
+    this.#sink.detach();
+  }
+
+  #clockTime(): string {
+    this.#chunkTime ??= formatClockTime(new Date());
+    return this.#chunkTime;
+  }
+
+  #isoTime(): string {
+    this.#chunkTime ??= new Date().toISOString();
+    return this.#chunkTime;
+  }
+}

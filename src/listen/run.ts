@@ -1,0 +1,258 @@
+/**
+ * One stream of `listen`, followed as a browser's EventSource follows it: connect, read, and
+ * when the stream ends or drops, wait and reconnect with Last-Event-ID, until something stops
+ * the run; then the closing line and the exit code (outcome.ts). The pieces: the request
+ * (src/http/request.ts), one connection (connection.ts), the body through the decoder
+ * (decoding.ts), stdout (output/event-writer.ts), the extras (extras.ts), and the stop switch
+ * with the run's timers (stop-switch.ts).
+ */
+import type { Dispatcher } from "undici";
+import { SseToolError } from "../errors.js";
+import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { createDispatcher, discardBody } from "../http/client.js";
+import { type PreparedRequest, prepareRequest } from "../http/request.js";
+import { parseTargetUrl } from "../http/target-url.js";
+import { ReconnectPolicy } from "../sse/reconnect-policy.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import { onInterrupt } from "../terminal/interrupts.js";
+import { defaultConnectTimeoutMs, openConnection } from "./connection.js";
+import { type BodyEnd, StreamDecoding } from "./decoding.js";
+import { ListenExtras } from "./extras.js";
+import type { ListenCliOptions, ListenIo } from "./options.js";
+import { closeRun, type RunEnd, runEnd } from "./outcome.js";
+import { formatDelay } from "./output/diagnostic-text.js";
+import { EventWriter } from "./output/event-writer.js";
+import { formatRunSummary } from "./output/run-summary.js";
+import { StopSwitch } from "./stop-switch.js";
+
+/** Follows one stream; resolves to the exit code or throws an SseToolError. */
+export function runListen(url: string, options: ListenCliOptions, io: ListenIo): Promise<number> {
+  return new ListenRun(url, options, io).run();
+}
+
+class ListenRun {
+  readonly #url: string;
+  readonly #options: ListenCliOptions;
+  readonly #io: ListenIo;
+  readonly #startedAt = Date.now();
+  readonly #connectTimeoutMs: number;
+  readonly #stop: StopSwitch;
+  readonly #writer: EventWriter;
+  /** LLM view, --stats and the --expect-* assertions. */
+  readonly #extras: ListenExtras;
+  readonly #policy: ReconnectPolicy;
+  readonly #decoding: StreamDecoding;
+  #connectedOnce = false;
+  #reconnects = 0;
+  /** The unsendable-Last-Event-ID warning was given. */
+  #idWarned = false;
+
+  constructor(url: string, options: ListenCliOptions, io: ListenIo) {
+    this.#url = url;
+    this.#options = options;
+    this.#io = io;
+    this.#connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
+    this.#stop = new StopSwitch({
+      timeoutMs: options.timeout,
+      idleTimeoutMs: options.idleTimeout,
+    });
+    this.#writer = new EventWriter(options, io, () => this.#stop.stop("stdout-closed"));
+    this.#extras = new ListenExtras(options, io, this.#startedAt);
+    this.#policy = new ReconnectPolicy({
+      reconnectionTimeMs: options.retry,
+      maxRetries: options.maxRetries,
+    });
+    this.#decoding = new StreamDecoding(options, {
+      writer: this.#writer,
+      extras: this.#extras,
+      policy: this.#policy,
+      stop: this.#stop,
+      source: io.source,
+      say: this.#say,
+    });
+  }
+
+  async run(): Promise<number> {
+    const target = parseTargetUrl(this.#url);
+    const request = await prepareRequest(target, this.#options, this.#io.stdin);
+    const dispatcher = this.#io.dispatcher ?? (await this.#createDispatcher());
+    const removeStopHooks = this.#hookStops();
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.#follow(target, request, dispatcher);
+    } catch (error) {
+      failure = { error };
+    } finally {
+      this.#stop.dispose();
+      removeStopHooks();
+      this.#writer.detach();
+      if (!this.#io.dispatcher) await dispatcher.destroy().catch(() => {});
+    }
+    return this.#close(runEnd(this.#stop.reason, failure));
+  }
+
+  /** Connects, reads and reconnects as a browser would, until the run stops (or throws). */
+  async #follow(target: URL, request: PreparedRequest, dispatcher: Dispatcher): Promise<void> {
+    const options = this.#options;
+    // Reconnecting re-sends the request. For a POST to an LLM API that is a second, billed
+    // generation, not a resume: only GET is re-sent unless --reconnect-post says so.
+    const resend =
+      options.reconnect && (request.method === "GET" || options.reconnectPost === true);
+    for (let isReconnect = false; ; isReconnect = true) {
+      const end = await this.#connectAndRead(request, dispatcher, isReconnect);
+      if (end.kind === "stopped" || this.#stop.reason) return;
+      if (end.kind === "ended" && !resend) return this.#stop.stop("ended");
+      const reason = end.kind === "ended" ? "stream ended" : end.reason;
+      if (!this.#connectedOnce) {
+        // A dead port or a typo in the host: say so at once rather than retrying in silence.
+        // Once a stream has been read, failures are retried as a browser would.
+        throw new SseToolError("connect", `cannot connect to ${target.host}: ${reason}`);
+      }
+      if (!resend) {
+        const refusal = options.reconnect
+          ? `${request.method} is not re-sent; --reconnect-post re-sends it`
+          : "--no-reconnect";
+        throw new SseToolError("connect", `connection lost: ${reason} (${refusal})`);
+      }
+      const decision = this.#policy.next();
+      if (!decision.reconnect) {
+        throw new SseToolError(
+          "connect",
+          `${reason}; giving up after ${decision.attemptsWithoutEvent} reconnects without an event (--max-retries)`,
+        );
+      }
+      this.#say(`sse-tool: ${reason}; reconnecting in ${formatDelay(decision.delayMs)}`);
+      if (options.verbose) {
+        const lastEventId = this.#decoding.lastEventId;
+        this.#say(
+          lastEventId === ""
+            ? "* no Last-Event-ID to send (no id received yet)"
+            : `* will send Last-Event-ID: ${escapeForTerminalLine(lastEventId)}`,
+        );
+      }
+      this.#stop.pauseIdleTimer();
+      if (!(await this.#stop.wait(decision.delayMs))) return;
+      this.#reconnects++;
+      this.#extras.onReconnect();
+    }
+  }
+
+  /** One connection: the request, then its body read through the decoder. */
+  async #connectAndRead(
+    request: PreparedRequest,
+    dispatcher: Dispatcher,
+    isReconnect: boolean,
+  ): Promise<BodyEnd> {
+    const options = this.#options;
+    const lastEventId = this.#decoding.lastEventId;
+    const headers = request.headersFor(lastEventId);
+    if (lastEventId !== "" && headers["last-event-id"] === undefined && !this.#idWarned) {
+      this.#idWarned = true;
+      this.#say(
+        "sse-tool: warning: the last event ID holds control characters, which no HTTP header can carry; reconnecting without Last-Event-ID",
+      );
+    }
+    this.#stop.armIdleTimer();
+    const connection = await openConnection(
+      { url: request.url, method: request.method, headers, body: request.body, dispatcher },
+      {
+        signal: this.#stop.signal,
+        connectTimeoutMs: this.#connectTimeoutMs,
+        verbose: options.verbose === true,
+        isReconnect,
+        say: this.#say,
+      },
+    );
+    if (connection.kind === "server-stop") {
+      this.#stop.stop("server-stop");
+      return { kind: "stopped" };
+    }
+    if (connection.kind !== "stream") return connection;
+    const response = connection.response;
+    this.#connectedOnce = true;
+    if (response.contentEncoding !== undefined && options.verbose) {
+      this.#say(
+        `sse-tool: warning: the response is compressed (Content-Encoding: ${escapeForTerminalLine(response.contentEncoding)}); compression delays events through many proxies`,
+      );
+    }
+    if (options.verbose || this.#io.stdout.isTTY) {
+      this.#say(isReconnect ? "sse-tool: reconnected" : `sse-tool: connected to ${response.url}`);
+    }
+    if (options.maxEvents === 0) {
+      discardBody(response.body);
+      this.#stop.stop("max-events");
+      return { kind: "stopped" };
+    }
+    return this.#decoding.read(response);
+  }
+
+  /** The extras' last words, then the closing line and the exit code (outcome.ts). */
+  #close(end: RunEnd): number {
+    const decoding = this.#decoding;
+    const summary = formatRunSummary({
+      events: decoding.events,
+      shownEvents: decoding.shownEvents,
+      bytes: decoding.bytes,
+      durationMs: Date.now() - this.#startedAt,
+      reconnects: this.#reconnects,
+    });
+    let expectationFailure: SseToolError | undefined;
+    if (end.kind === "stopped" && end.reason === "stdout-closed") {
+      this.#extras.close();
+    } else {
+      const extras = this.#extras.finish(end);
+      if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
+      expectationFailure = extras.failure;
+    }
+    const closing = closeRun({
+      end,
+      summary,
+      connectedOnce: this.#connectedOnce,
+      expectationsGiven: this.#extras.expectationsActive,
+      expectationFailure,
+      writeFailure: this.#writer.failure,
+      options: this.#options,
+    });
+    if (closing.stderrLine !== undefined) this.#io.stderr.write(`${closing.stderrLine}\n`);
+    if ("error" in closing) throw closing.error;
+    return closing.exitCode;
+  }
+
+  async #createDispatcher(): Promise<Dispatcher> {
+    const options = this.#options;
+    return createDispatcher({
+      insecure: options.insecure,
+      http2: options.http2,
+      extraCaPem:
+        options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
+      proxy: options.proxy,
+      env: this.#io.env,
+      connectTimeoutMs: this.#connectTimeoutMs,
+    });
+  }
+
+  /**
+   * Ctrl-C (or the caller's signal), `-n` reached over all streams, and --timeout stop the run.
+   * Returns the function that unhooks them.
+   */
+  #hookStops(): () => void {
+    const removeInterruptHandler = onInterrupt(() => this.#stop.stop("interrupted"), {
+      signal: this.#io.signal,
+    });
+    const allShown = this.#io.source?.allShown;
+    const onAllShown = () => this.#stop.stop("max-events");
+    if (allShown?.aborted) onAllShown();
+    allShown?.addEventListener("abort", onAllShown, { once: true });
+    this.#stop.startTimeout();
+    return () => {
+      removeInterruptHandler();
+      allShown?.removeEventListener("abort", onAllShown);
+    };
+  }
+
+  /** A status line on stderr; nothing once the stdout reader went away. */
+  readonly #say = (line: string): void => {
+    if (this.#stop.reason === "stdout-closed") return;
+    this.#io.stderr.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `sse-tool serve --llm-fake openai|anthropic`: the serve endpoint plus the provider's chat
+ * route, answering every request with the input text streamed as tokens; it runs until
+ * SIGINT/SIGTERM. The whole input is the reply: it is read before the server listens, so every
+ * request gets the same complete text.
+ */
+import { text } from "node:stream/consumers";
+import { SseToolError } from "../../errors.js";
+import { onInterrupt } from "../../terminal/interrupts.js";
+import {
+  checkServeSource,
+  closeFlushTimeoutMs,
+  createEndpoint,
+  serveLog,
+  serveStopSignals,
+} from "../endpoint.js";
+import type { ServeCliOptions } from "../options.js";
+import { createLlmFakeHandler, llmFakePaths } from "./route.js";
+import type { LlmFakeProvider } from "./steps.js";
+
+export async function serveLlmFake(
+  file: string | undefined,
+  provider: LlmFakeProvider,
+  options: ServeCliOptions,
+): Promise<number> {
+  const source = await checkServeSource(file, options);
+  const { say, log } = serveLog(options);
+  const { server } = createEndpoint(options, { say, log });
+  let replyText: string;
+  try {
+    replyText = await text(source.open());
+  } catch (error) {
+    throw new SseToolError("input", `cannot read the reply text: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  server.addRoute({
+    method: "POST",
+    path: llmFakePaths[provider],
+    handle: createLlmFakeHandler({
+      provider,
+      replyText,
+      ...(options.interval > 0 ? { tokenDelayMs: options.interval } : {}),
+      cors: options.cors,
+      log,
+    }),
+  });
+  const url = await server.listen();
+  say(`serving ${url}`);
+  say(
+    `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
+      `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
+  );
+  let removeInterruptHandler = () => {};
+  try {
+    await new Promise<void>((resolve) => {
+      removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
+    });
+    await server.close(closeFlushTimeoutMs);
+    return 0;
+  } finally {
+    removeInterruptHandler();
+  }
+}
