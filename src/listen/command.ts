@@ -27,6 +27,7 @@ import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { type ListenEnd, ListenExtras } from "./extras.js";
+import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, formatDelay, redactHeader } from "./output/diagnostic-text.js";
 import { formatJsonComment, formatJsonLine } from "./output/json-lines.js";
 import { formatClockTime, PrettyEventFormatter } from "./output/pretty.js";
@@ -58,8 +59,10 @@ export interface ListenCliOptions {
   maxEventSize: number;
   color: boolean;
   verbose?: boolean;
-  /** --llm (true), --no-llm (false), or chosen from the first event (undefined). */
+  /** --llm (true), --no-llm (false), or chosen from the first decisive event (undefined). */
   llm?: boolean;
+  /** --llm-stall: gaps between LLM chunks longer than this many ms count as stalls. */
+  llmStall?: number;
   /** --stats: counts, rate, bytes and gaps on stderr. */
   stats?: boolean;
   /** --expect-event (repeatable): each type must arrive, or exit 4. */
@@ -292,6 +295,7 @@ class ListenRun {
       reconnects: this.#reconnects,
     });
     const extras = this.#extras.finish(failure === undefined ? this.#listenEnd() : "failed");
+    for (const held of extras.released ?? []) this.#io.stdout.write(this.#formatEvent(held) ?? "");
     if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
     if (failure !== undefined) {
       // A failure before any stream was read is one line (the error); after, the totals too.
@@ -466,13 +470,18 @@ class ListenRun {
         discardBody(response.body);
         return { kind: "retry-later", reason: `HTTP ${statusLine}` };
       }
-      const preview = describeBodyStart(
-        (await readBodyStart(response.body, errorBodyPreviewBytes)).toString("utf8"),
+      const bodyStart = (await readBodyStart(response.body, errorBodyPreviewBytes)).toString(
+        "utf8",
       );
+      const preview = describeBodyStart(bodyStart);
       const message =
         verdict.reason === "http-status"
           ? `HTTP ${statusLine} from ${response.url}`
           : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
+      // An LLM API that streams another format when not asked right (Gemini without alt=sse).
+      const hint =
+        verdict.reason === "content-type" ? llmNotSseHint(response.url, bodyStart) : undefined;
+      if (hint) throw new SseToolError(verdict.reason, `${message}: ${hint}`);
       throw new SseToolError(verdict.reason, preview === "" ? message : `${message}: ${preview}`);
     }
 
@@ -541,15 +550,13 @@ class ListenRun {
     // The LLM view, stats and expectations see every event; the LLM view may consume it.
     const extra = this.#extras.onEvent(event, shown);
     if (extra.stdoutText) this.#sink.pushText(extra.stdoutText);
+    // Events held back while deciding whether this is an LLM stream, shown now, in order.
+    for (const held of extra.released ?? []) this.#sink.pushText(this.#formatEvent(held) ?? "");
     if (shown) {
       this.#shownEvents++;
-      if (!extra.show) {
-        // Shown by the LLM view.
-      } else if (this.#formatter) {
-        this.#sink.pushText(this.#formatter.formatEvent(event, this.#clockTime()));
-      } else if (this.#options.json) {
-        this.#sink.pushText(formatJsonLine(event, this.#isoTime(), this.#io.source?.url));
-      }
+      // extra.show false: the LLM view showed it, or it is held or among the released.
+      const text = extra.show ? this.#formatEvent(event) : undefined;
+      if (text !== undefined) this.#sink.pushText(text);
     }
     if (extra.stop) this.#stop(extra.stop);
     const maxEvents = this.#options.maxEvents;
@@ -559,6 +566,13 @@ class ListenRun {
       this.#stop("max-events");
     }
   };
+
+  /** An event as pretty or --json text; undefined with --raw (the bytes are the output). */
+  #formatEvent(event: StreamEvent): string | undefined {
+    if (this.#formatter) return this.#formatter.formatEvent(event, this.#clockTime());
+    if (this.#options.json) return formatJsonLine(event, this.#isoTime(), this.#io.source?.url);
+    return undefined;
+  }
 
   readonly #onComment = (text: string): void => {
     if (this.#stopReason) return;

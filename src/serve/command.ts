@@ -11,8 +11,8 @@ import { SseToolError } from "../errors.js";
 import { resolveAccessToken } from "./access.js";
 import { BroadcastHub } from "./hub.js";
 import { EventPump } from "./input/pump.js";
-import { createLlmFakeHandler, llmFakePaths } from "./llm-fake/route.js";
-import type { LlmFakeProvider } from "./llm-fake/steps.js";
+import { llmFakePaths, llmFakeRoutes } from "./llm-fake/route.js";
+import type { LlmFakeProvider, LlmFakeStall } from "./llm-fake/steps.js";
 import { installServeRoutes } from "./routes.js";
 import { SseServer } from "./server.js";
 
@@ -42,6 +42,12 @@ export interface ServeCliOptions {
   quiet?: boolean;
   /** Answer the provider's chat request with the input text as a streamed reply. */
   llmFake?: LlmFakeProvider;
+  /** --llm-fake-ttft: ms before the first token. */
+  llmFakeTtft?: number;
+  /** --llm-fake-rate: tokens per second. */
+  llmFakeRate?: number;
+  /** --llm-fake-stall (repeatable): pauses at token positions. */
+  llmFakeStall?: LlmFakeStall[];
 }
 
 /**
@@ -114,17 +120,23 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     replyText = await readAllText(
       fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 }),
     );
-    server.addRoute({
-      method: "POST",
-      path: llmFakePaths[options.llmFake],
-      handle: createLlmFakeHandler({
-        provider: options.llmFake,
-        replyText,
-        ...(options.interval > 0 ? { tokenDelayMs: options.interval } : {}),
-        cors: options.cors,
-        log,
-      }),
-    });
+    const tokenDelayMs =
+      options.llmFakeRate !== undefined
+        ? 1000 / options.llmFakeRate
+        : options.interval > 0
+          ? options.interval
+          : undefined;
+    for (const route of llmFakeRoutes({
+      provider: options.llmFake,
+      replyText,
+      tokenDelayMs,
+      firstTokenDelayMs: options.llmFakeTtft,
+      stalls: options.llmFakeStall,
+      cors: options.cors,
+      log,
+    })) {
+      server.addRoute(route);
+    }
   }
   const url = await server.listen();
   say(`serving ${url}`);

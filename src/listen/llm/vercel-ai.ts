@@ -1,0 +1,132 @@
+/**
+ * The Vercel AI SDK UI message stream (`x-vercel-ai-ui-message-stream: v1`), what `useChat`
+ * reads from a route returning `toUIMessageStreamResponse()`. Pure.
+ *
+ * Data-only events whose JSON names a `type`: `start`, `start-step`, `text-start` /
+ * `text-delta` (`delta`) / `text-end`, `reasoning-*` likewise, `tool-input-start` (`toolName`) /
+ * `tool-input-delta` (`inputTextDelta`) / `tool-input-available` (the whole `input`),
+ * `tool-output-*`, `source-*`, `file`, `data-*` (the app's own parts), `finish-step`, `finish`,
+ * `error` (`errorText`), `abort`; then `data: [DONE]`. The protocol carries no usage of its own:
+ * apps that report it put it in `messageMetadata` (`usage` or `totalUsage`, AI SDK field names),
+ * which is read when present.
+ */
+import {
+  boundedCopy,
+  errorMessage,
+  type Json,
+  jsonText,
+  numberAt,
+  objectAt,
+  parseObject,
+  stringAt,
+} from "./json-fields.js";
+import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+
+/** Types with nothing to show here. */
+const quietTypes = new Set([
+  "start",
+  "start-step",
+  "finish-step",
+  "text-start",
+  "text-end",
+  "reasoning-start",
+  "reasoning-end",
+  "tool-output-available",
+  "tool-output-denied",
+  "tool-approval-request",
+  "source-url",
+  "source-document",
+  "file",
+]);
+
+function metadataUsage(metadata: Json | undefined): LlmUsage | undefined {
+  const raw = objectAt(metadata?.usage) ?? objectAt(metadata?.totalUsage);
+  if (!raw) return undefined;
+  return {
+    inputTokens: numberAt(raw.inputTokens) ?? numberAt(raw.promptTokens),
+    outputTokens: numberAt(raw.outputTokens) ?? numberAt(raw.completionTokens),
+    totalTokens: numberAt(raw.totalTokens),
+    raw: boundedCopy(raw),
+  };
+}
+
+export class VercelAiReader implements LlmFamilyReader {
+  /** toolCallId -> tool call index. */
+  readonly #toolCalls = new Map<string, number>();
+  /** Tool calls whose input arrived in pieces (tool-input-available then adds nothing). */
+  readonly #streamedInput = new Set<number>();
+
+  read(event: { data: string }): LlmDelta[] {
+    if (event.data.trim() === "[DONE]") return [{ kind: "end" }];
+    const json = parseObject(event.data);
+    if (!json) return [{ kind: "warning", message: "an event that is not a JSON object" }];
+    const type = stringAt(json.type) ?? "";
+    const delta = stringAt(json.delta) ?? "";
+    switch (type) {
+      case "text-delta":
+        return delta ? [{ kind: "text", text: delta }] : [];
+      case "reasoning-delta":
+        return delta ? [{ kind: "reasoning", text: delta }] : [];
+      case "tool-input-start": {
+        const { deltas } = this.#tool(stringAt(json.toolCallId) ?? "", stringAt(json.toolName));
+        return deltas;
+      }
+      case "tool-input-delta": {
+        const { index, deltas } = this.#tool(stringAt(json.toolCallId) ?? "", undefined);
+        const text = stringAt(json.inputTextDelta);
+        if (text) {
+          this.#streamedInput.add(index);
+          deltas.push({ kind: "tool-args", index, text });
+        }
+        return deltas;
+      }
+      case "tool-input-available":
+        return this.#toolInput(json);
+      case "tool-input-error":
+      case "tool-output-error":
+      case "error":
+        return [{ kind: "error", message: errorMessage(json.errorText ?? json) }];
+      case "abort":
+        return [{ kind: "error", message: "the stream was aborted" }];
+      case "message-metadata":
+      case "finish": {
+        const deltas: LlmDelta[] = [];
+        const usage = metadataUsage(objectAt(json.messageMetadata));
+        if (usage) deltas.push({ kind: "usage", usage });
+        if (type === "finish") {
+          deltas.push({ kind: "stop", reason: stringAt(json.finishReason) ?? "finish" });
+          deltas.push({ kind: "end" });
+        }
+        return deltas;
+      }
+      default:
+        if (quietTypes.has(type) || type.startsWith("data-")) return [];
+        return [
+          {
+            kind: "warning",
+            message: `events of a type this view does not read: ${type || "untyped"}`,
+          },
+        ];
+    }
+  }
+
+  #tool(id: string, name: string | undefined): { index: number; deltas: LlmDelta[] } {
+    const known = this.#toolCalls.get(id);
+    if (known !== undefined) return { index: known, deltas: [] };
+    const index = this.#toolCalls.size;
+    this.#toolCalls.set(id, index);
+    return { index, deltas: [{ kind: "tool-start", index, name: name ?? "tool" }] };
+  }
+
+  #toolInput(json: Json): LlmDelta[] {
+    const { index, deltas } = this.#tool(stringAt(json.toolCallId) ?? "", stringAt(json.toolName));
+    if (this.#streamedInput.has(index)) return deltas;
+    const text = json.input === undefined ? undefined : jsonText(json.input);
+    if (text === undefined) {
+      deltas.push({ kind: "warning", message: "tool input that cannot be shown" });
+    } else {
+      deltas.push({ kind: "tool-args", index, text });
+    }
+    return deltas;
+  }
+}
