@@ -120,6 +120,7 @@ Examples:
   sse-tool listen -H "Authorization: Bearer $TOKEN" \\
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
+  sse-tool listen --llm --json -d @request.json https://api.example.com/v1/messages | jq .timings
   sse-tool listen --raw http://localhost:8080/events > capture.txt
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
