@@ -85,7 +85,7 @@ beforeAll(async () => {
       'event: ping\ndata: {"type":"ping"}\n\ndata: {"choices":[]}\n\ndata: tick 1\n\ndata: tick 2\n\n',
       { end: true },
     ),
-    "/stall": replay(fixture("anthropic-messages.sse"), { pauseBefore: { index: 8, ms: 450 } }),
+    "/stall": replay(fixture("anthropic-messages.sse"), { pauseBefore: { index: 8, ms: 1500 } }),
     "/unknown-part": replay(
       `${[1, 2]
         .map(
@@ -226,16 +226,14 @@ describe.concurrent("what is not a plain answer reaches stderr", () => {
       "--llm",
       "--json",
       "--llm-stall",
-      "300ms",
+      "1200ms",
       `${server.url}/stall`,
     ]);
     const summary = JSON.parse(result.stdout) as LlmSummary;
-    expect(summary.timings.stalls.thresholdMs).toBe(300);
-    expect(summary.timings.stalls.count).toBe(1);
-    const [stall] = summary.timings.stalls.list;
-    expect(stall).toMatchObject({ section: "text" });
-    expect(stall).toMatchObject({ answerChars: 2, before: "Hi" });
-    expect(stall!.gapMs).toBeGreaterThanOrEqual(440);
+    expect(summary.timings.stalls.thresholdMs).toBe(1200);
+    // The planted pause; on a loaded machine another gap may pass the threshold too.
+    const stall = summary.timings.stalls.list.find((item) => item.gapMs >= 1490);
+    expect(stall).toMatchObject({ section: "text", answerChars: 2, before: "Hi" });
   });
 });
 
