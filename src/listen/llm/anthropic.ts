@@ -6,7 +6,6 @@
  * cumulative output usage), `message_stop` at the end; `ping` any time; `error` mid-stream.
  */
 import {
-  boundedCopy,
   errorMessage,
   type Json,
   numberAt,
@@ -15,6 +14,7 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** Block deltas that carry nothing to show (signatures, citation metadata). */
 const quietDeltaTypes = new Set(["signature_delta", "citations_delta"]);
@@ -23,13 +23,7 @@ const quietDeltaTypes = new Set(["signature_delta", "citations_delta"]);
 const maxUsageKeys = 64;
 
 function anthropicUsage(raw: Json): LlmUsage {
-  const inputTokens = numberAt(raw.input_tokens);
-  const outputTokens = numberAt(raw.output_tokens);
-  const totalTokens =
-    inputTokens !== undefined && outputTokens !== undefined
-      ? inputTokens + outputTokens
-      : undefined;
-  return { inputTokens, outputTokens, totalTokens, raw: boundedCopy(raw) };
+  return llmUsage(raw, numberAt(raw.input_tokens), numberAt(raw.output_tokens));
 }
 
 export class AnthropicReader implements LlmFamilyReader {

@@ -9,7 +9,6 @@
  * usage (`tokens`, else `billed_units`) and, when generation failed, an `error`.
  */
 import {
-  boundedCopy,
   errorMessage,
   type Json,
   numberAt,
@@ -18,6 +17,7 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** Types with nothing to show. */
 const quietTypes = new Set([
@@ -32,13 +32,7 @@ const quietTypes = new Set([
 
 function cohereUsage(raw: Json): LlmUsage {
   const counts = objectAt(raw.tokens) ?? objectAt(raw.billed_units) ?? {};
-  const inputTokens = numberAt(counts.input_tokens);
-  const outputTokens = numberAt(counts.output_tokens);
-  const totalTokens =
-    inputTokens !== undefined && outputTokens !== undefined
-      ? inputTokens + outputTokens
-      : undefined;
-  return { inputTokens, outputTokens, totalTokens, raw: boundedCopy(raw) };
+  return llmUsage(raw, numberAt(counts.input_tokens), numberAt(counts.output_tokens));
 }
 
 /** `tool_calls` is one object in v2 stream deltas; an array is read as its first entry. */

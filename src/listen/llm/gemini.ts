@@ -9,8 +9,8 @@
  */
 import {
   arrayAt,
-  boundedCopy,
   errorMessage,
+  firstReplyEntry,
   firstUnknownKey,
   type Json,
   jsonText,
@@ -20,6 +20,7 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** finishReason values that mean a filter cut the answer. */
 const blockingFinishReasons = new Set([
@@ -44,16 +45,12 @@ const quietPartKeys = new Set([
 function geminiUsage(raw: Json): LlmUsage {
   const candidates = numberAt(raw.candidatesTokenCount);
   const thoughts = numberAt(raw.thoughtsTokenCount);
-  return {
-    inputTokens: numberAt(raw.promptTokenCount),
-    // Thinking tokens are output the model generated too (billed as output).
-    outputTokens:
-      candidates === undefined && thoughts === undefined
-        ? undefined
-        : (candidates ?? 0) + (thoughts ?? 0),
-    totalTokens: numberAt(raw.totalTokenCount),
-    raw: boundedCopy(raw),
-  };
+  // Thinking tokens are output the model generated too (billed as output).
+  const output =
+    candidates === undefined && thoughts === undefined
+      ? undefined
+      : (candidates ?? 0) + (thoughts ?? 0);
+  return llmUsage(raw, numberAt(raw.promptTokenCount), output, numberAt(raw.totalTokenCount));
 }
 
 export class GeminiReader implements LlmFamilyReader {
@@ -70,14 +67,7 @@ export class GeminiReader implements LlmFamilyReader {
       deltas.push({ kind: "blocked", reason: blockReason }, { kind: "stop", reason: "blocked" });
       ended = true;
     }
-    let candidate: Json | undefined;
-    for (const item of arrayAt(json.candidates)) {
-      const found = objectAt(item);
-      if (found && (numberAt(found.index) ?? 0) === 0) {
-        candidate = found;
-        break;
-      }
-    }
+    const candidate = firstReplyEntry(json.candidates);
     if (candidate) {
       this.#parts(arrayAt(objectAt(candidate.content)?.parts), deltas);
       const finish = stringAt(candidate.finishReason);

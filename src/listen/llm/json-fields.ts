@@ -39,6 +39,18 @@ export function numberAt(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * The entry of a `choices` / `candidates` list that belongs to the first reply (`index` 0 or
+ * none): only that one is assembled (n > 1 is rare in streams and would interleave).
+ */
+export function firstReplyEntry(list: unknown): Json | undefined {
+  for (const item of arrayAt(list)) {
+    const entry = objectAt(item);
+    if (entry && (numberAt(entry.index) ?? 0) === 0) return entry;
+  }
+  return undefined;
+}
+
 /** Longest provider error message kept (a hostile server could send megabytes). */
 const maxMessageLength = 1000;
 

@@ -16,8 +16,8 @@
  */
 import {
   arrayAt,
-  boundedCopy,
   errorMessage,
+  firstReplyEntry,
   firstUnknownKey,
   type Json,
   numberAt,
@@ -26,6 +26,7 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** Keys a chat delta may carry that this view has nothing to show for. */
 const quietDeltaKeys = new Set([
@@ -48,13 +49,13 @@ const quietDeltaKeys = new Set([
 /** Mistral content part types that carry nothing to show (citations). */
 const quietPartTypes = new Set(["reference", "image_url", "document_url"]);
 
-export function chatUsage(raw: Json): LlmUsage {
-  return {
-    inputTokens: numberAt(raw.prompt_tokens),
-    outputTokens: numberAt(raw.completion_tokens),
-    totalTokens: numberAt(raw.total_tokens),
-    raw: boundedCopy(raw),
-  };
+function chatUsage(raw: Json): LlmUsage {
+  return llmUsage(
+    raw,
+    numberAt(raw.prompt_tokens),
+    numberAt(raw.completion_tokens),
+    numberAt(raw.total_tokens),
+  );
 }
 
 export class OpenAiChatReader implements LlmFamilyReader {
@@ -67,15 +68,7 @@ export class OpenAiChatReader implements LlmFamilyReader {
     if (!json) return [{ kind: "warning", message: "an event that is not a JSON chunk" }];
     const deltas: LlmDelta[] = [];
     if (json.error !== undefined) deltas.push({ kind: "error", message: errorMessage(json.error) });
-    // Only the first choice is assembled (n > 1 is rare in streams and would interleave).
-    let choice: Json | undefined;
-    for (const item of arrayAt(json.choices)) {
-      const candidate = objectAt(item);
-      if (candidate && (numberAt(candidate.index) ?? 0) === 0) {
-        choice = candidate;
-        break;
-      }
-    }
+    const choice = firstReplyEntry(json.choices);
     if (choice) {
       const delta = objectAt(choice.delta);
       if (delta) this.#delta(delta, deltas);

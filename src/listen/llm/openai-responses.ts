@@ -7,7 +7,6 @@
  * events, which carry output that would otherwise vanish: those warn.
  */
 import {
-  boundedCopy,
   errorMessage,
   type Json,
   numberAt,
@@ -16,17 +15,18 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** Delta events that carry nothing to show here (audio bytes, the transcript is shown). */
 const quietDeltaTypes = new Set(["response.audio.delta"]);
 
 function responsesUsage(raw: Json): LlmUsage {
-  return {
-    inputTokens: numberAt(raw.input_tokens),
-    outputTokens: numberAt(raw.output_tokens),
-    totalTokens: numberAt(raw.total_tokens),
-    raw: boundedCopy(raw),
-  };
+  return llmUsage(
+    raw,
+    numberAt(raw.input_tokens),
+    numberAt(raw.output_tokens),
+    numberAt(raw.total_tokens),
+  );
 }
 
 export class OpenAiResponsesReader implements LlmFamilyReader {

@@ -11,7 +11,6 @@
  * which is read when present.
  */
 import {
-  boundedCopy,
   errorMessage,
   type Json,
   jsonText,
@@ -21,6 +20,7 @@ import {
   stringAt,
 } from "./json-fields.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
+import { llmUsage } from "./usage.js";
 
 /** Types with nothing to show here. */
 const quietTypes = new Set([
@@ -42,12 +42,12 @@ const quietTypes = new Set([
 function metadataUsage(metadata: Json | undefined): LlmUsage | undefined {
   const raw = objectAt(metadata?.usage) ?? objectAt(metadata?.totalUsage);
   if (!raw) return undefined;
-  return {
-    inputTokens: numberAt(raw.inputTokens) ?? numberAt(raw.promptTokens),
-    outputTokens: numberAt(raw.outputTokens) ?? numberAt(raw.completionTokens),
-    totalTokens: numberAt(raw.totalTokens),
-    raw: boundedCopy(raw),
-  };
+  return llmUsage(
+    raw,
+    numberAt(raw.inputTokens) ?? numberAt(raw.promptTokens),
+    numberAt(raw.outputTokens) ?? numberAt(raw.completionTokens),
+    numberAt(raw.totalTokens),
+  );
 }
 
 export class VercelAiReader implements LlmFamilyReader {

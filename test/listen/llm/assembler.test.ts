@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   type LlmDelta,
@@ -6,15 +5,8 @@ import {
   LlmStreamAssembler,
   recogniseLlmEvent,
 } from "../../../src/listen/llm/assembler.js";
-import { EventStreamDecoder, type StreamEvent } from "../../../src/sse/decoder.js";
-
-function fixtureEvents(name: string): StreamEvent[] {
-  const events: StreamEvent[] = [];
-  const decoder = new EventStreamDecoder({ onEvent: (event) => events.push(event) });
-  decoder.feed(readFileSync(new URL(`../../fixtures/llm/${name}`, import.meta.url)));
-  decoder.endStream();
-  return events;
-}
+import type { StreamEvent } from "../../../src/sse/decoder.js";
+import { fixtureEvents } from "./fixture-events.js";
 
 /** Feeds events 10 ms apart starting at t=100 (request sent at t=0). */
 function assemble(events: StreamEvent[], format?: LlmFormat) {

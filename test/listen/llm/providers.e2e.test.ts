@@ -231,9 +231,11 @@ describe.concurrent("what is not a plain answer reaches stderr", () => {
     ]);
     const summary = JSON.parse(result.stdout) as LlmSummary;
     expect(summary.timings.stalls.thresholdMs).toBe(1200);
-    // The planted pause; on a loaded machine another gap may pass the threshold too.
-    const stall = summary.timings.stalls.list.find((item) => item.gapMs >= 1490);
-    expect(stall).toMatchObject({ section: "text", answerChars: 2, before: "Hi" });
+    // The planted pause is the longest gap (on a loaded machine another may pass the threshold).
+    const stalls = summary.timings.stalls.list;
+    expect(stalls.length).toBeGreaterThanOrEqual(1);
+    const longest = stalls.reduce((a, b) => (b.gapMs > a.gapMs ? b : a));
+    expect(longest).toMatchObject({ section: "text", answerChars: 2, before: "Hi" });
   });
 });
 

@@ -4,18 +4,9 @@
  * their arguments put back together, usage, the stop reason, the end marker, and an error
  * event mid-stream. The format is recognised by the assembler itself (no format given).
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LlmStreamAssembler, type LlmSummary } from "../../../src/listen/llm/assembler.js";
-import { EventStreamDecoder, type StreamEvent } from "../../../src/sse/decoder.js";
-
-function fixtureEvents(name: string): StreamEvent[] {
-  const events: StreamEvent[] = [];
-  const decoder = new EventStreamDecoder({ onEvent: (event) => events.push(event) });
-  decoder.feed(readFileSync(new URL(`../../fixtures/llm/${name}`, import.meta.url)));
-  decoder.endStream();
-  return events;
-}
+import { fixtureEvents } from "./fixture-events.js";
 
 function assembleFixture(name: string): LlmSummary {
   const assembler = new LlmStreamAssembler(0);
