@@ -13,6 +13,7 @@ import {
   parseObject,
   stringAt,
 } from "./json-fields.js";
+import { ToolCallSlots } from "./tool-calls.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
 import { llmUsage } from "./usage.js";
 
@@ -27,8 +28,8 @@ function anthropicUsage(raw: Json): LlmUsage {
 }
 
 export class AnthropicReader implements LlmFamilyReader {
-  /** Content block index -> tool call index (only for tool_use blocks). */
-  readonly #toolBlocks = new Map<number, number>();
+  /** Tool calls by content block index (only tool_use blocks). */
+  readonly #tools = new ToolCallSlots<number>("tool");
   /** Usage is split between message_start and message_delta; merged here. */
   #usageRaw: Json = {};
   #usageKeys = 0;
@@ -43,9 +44,9 @@ export class AnthropicReader implements LlmFamilyReader {
       case "content_block_start": {
         const block = objectAt(json.content_block);
         if (block?.type !== "tool_use" && block?.type !== "server_tool_use") return [];
-        const index = this.#toolBlocks.size;
-        this.#toolBlocks.set(numberAt(json.index) ?? 0, index);
-        return [{ kind: "tool-start", index, name: stringAt(block.name) ?? "tool" }];
+        const deltas: LlmDelta[] = [];
+        this.#tools.slot(numberAt(json.index) ?? 0, stringAt(block.name), deltas);
+        return deltas;
       }
       case "content_block_delta":
         return this.#blockDelta(numberAt(json.index) ?? 0, objectAt(json.delta));
@@ -94,16 +95,8 @@ export class AnthropicReader implements LlmFamilyReader {
         { kind: "warning", message: `a block delta this view does not read: ${type ?? "untyped"}` },
       ];
     }
-    const text = stringAt(delta?.partial_json);
-    if (!text) return [];
-    const index = this.#toolBlocks.get(blockIndex);
-    if (index !== undefined) return [{ kind: "tool-args", index, text }];
-    // The block start was missed: open an unnamed call.
-    const opened = this.#toolBlocks.size;
-    this.#toolBlocks.set(blockIndex, opened);
-    return [
-      { kind: "tool-start", index: opened, name: "tool" },
-      { kind: "tool-args", index: opened, text },
-    ];
+    const deltas: LlmDelta[] = [];
+    this.#tools.args(blockIndex, stringAt(delta?.partial_json), deltas);
+    return deltas;
   }
 }

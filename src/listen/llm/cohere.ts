@@ -16,6 +16,7 @@ import {
   parseObject,
   stringAt,
 } from "./json-fields.js";
+import { ToolCallSlots } from "./tool-calls.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
 import { llmUsage } from "./usage.js";
 
@@ -42,8 +43,8 @@ function toolCallOf(message: Json | undefined): Json | undefined {
 }
 
 export class CohereReader implements LlmFamilyReader {
-  /** Event `index` of a tool call -> tool call index. */
-  readonly #toolCalls = new Map<number, number>();
+  /** Tool calls by the events' `index`. */
+  readonly #tools = new ToolCallSlots<number>();
 
   read(event: { type: string; data: string }): LlmDelta[] {
     const json = parseObject(event.data);
@@ -68,17 +69,18 @@ export class CohereReader implements LlmFamilyReader {
       }
       case "tool-call-start": {
         const fn = objectAt(toolCallOf(message)?.function);
-        const index = this.#toolCalls.size;
-        this.#toolCalls.set(numberAt(json.index) ?? index, index);
-        const deltas: LlmDelta[] = [
-          { kind: "tool-start", index, name: stringAt(fn?.name) ?? "function" },
-        ];
-        const args = stringAt(fn?.arguments);
-        if (args) deltas.push({ kind: "tool-args", index, text: args });
+        const deltas: LlmDelta[] = [];
+        const key = numberAt(json.index) ?? 0;
+        this.#tools.slot(key, stringAt(fn?.name), deltas);
+        this.#tools.args(key, stringAt(fn?.arguments), deltas);
         return deltas;
       }
-      case "tool-call-delta":
-        return this.#toolArgs(numberAt(json.index) ?? 0, toolCallOf(message));
+      case "tool-call-delta": {
+        const deltas: LlmDelta[] = [];
+        const fn = objectAt(toolCallOf(message)?.function);
+        this.#tools.args(numberAt(json.index) ?? 0, stringAt(fn?.arguments), deltas);
+        return deltas;
+      }
       case "message-end":
         return this.#end(objectAt(json.delta));
       case "error":
@@ -87,19 +89,6 @@ export class CohereReader implements LlmFamilyReader {
         if (quietTypes.has(type)) return [];
         return [{ kind: "warning", message: `events of a type this view does not read: ${type}` }];
     }
-  }
-
-  #toolArgs(eventIndex: number, call: Json | undefined): LlmDelta[] {
-    const text = stringAt(objectAt(call?.function)?.arguments);
-    if (!text) return [];
-    const known = this.#toolCalls.get(eventIndex);
-    if (known !== undefined) return [{ kind: "tool-args", index: known, text }];
-    const index = this.#toolCalls.size;
-    this.#toolCalls.set(eventIndex, index);
-    return [
-      { kind: "tool-start", index, name: "function" },
-      { kind: "tool-args", index, text },
-    ];
   }
 
   #end(delta: Json | undefined): LlmDelta[] {

@@ -25,6 +25,7 @@ import {
   parseObject,
   stringAt,
 } from "./json-fields.js";
+import { ToolCallSlots } from "./tool-calls.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
 import { llmUsage } from "./usage.js";
 
@@ -59,8 +60,8 @@ function chatUsage(raw: Json): LlmUsage {
 }
 
 export class OpenAiChatReader implements LlmFamilyReader {
-  /** Tool call indexes already announced with a tool-start. */
-  readonly #toolsStarted = new Set<number>();
+  /** Tool calls by their `index`. */
+  readonly #tools = new ToolCallSlots<number>();
 
   read(event: { data: string }): LlmDelta[] {
     if (event.data.trim() === "[DONE]") return [{ kind: "end" }];
@@ -147,11 +148,8 @@ export class OpenAiChatReader implements LlmFamilyReader {
 
   #toolCall(index: number, fn: Json | undefined, deltas: LlmDelta[]): void {
     const name = stringAt(fn?.name);
-    const args = stringAt(fn?.arguments);
-    if (!this.#toolsStarted.has(index) && (name !== undefined || args)) {
-      this.#toolsStarted.add(index);
-      deltas.push({ kind: "tool-start", index, name: name ?? "function" });
-    }
-    if (args) deltas.push({ kind: "tool-args", index, text: args });
+    // The first piece names the call; one with neither name nor arguments opens nothing.
+    if (name !== undefined) this.#tools.slot(index, name, deltas);
+    this.#tools.args(index, stringAt(fn?.arguments), deltas);
   }
 }

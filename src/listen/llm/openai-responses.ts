@@ -14,6 +14,7 @@ import {
   parseObject,
   stringAt,
 } from "./json-fields.js";
+import { ToolCallSlots } from "./tool-calls.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
 import { llmUsage } from "./usage.js";
 
@@ -30,8 +31,8 @@ function responsesUsage(raw: Json): LlmUsage {
 }
 
 export class OpenAiResponsesReader implements LlmFamilyReader {
-  /** Output item id -> tool call index. */
-  readonly #toolItems = new Map<string, number>();
+  /** Tool calls by output item id. */
+  readonly #tools = new ToolCallSlots<string>();
 
   read(event: { type: string; data: string }): LlmDelta[] {
     const json = parseObject(event.data);
@@ -50,13 +51,16 @@ export class OpenAiResponsesReader implements LlmFamilyReader {
       case "response.output_item.added": {
         const item = objectAt(json.item);
         if (item?.type !== "function_call" && item?.type !== "custom_tool_call") return [];
-        const index = this.#toolItems.size;
-        this.#toolItems.set(stringAt(item.id) ?? String(index), index);
-        return [{ kind: "tool-start", index, name: stringAt(item.name) ?? "function" }];
+        const deltas: LlmDelta[] = [];
+        this.#tools.slot(stringAt(item.id) ?? "", stringAt(item.name), deltas);
+        return deltas;
       }
       case "response.function_call_arguments.delta":
-      case "response.custom_tool_call_input.delta":
-        return this.#toolArgs(stringAt(json.item_id) ?? "", deltaText);
+      case "response.custom_tool_call_input.delta": {
+        const deltas: LlmDelta[] = [];
+        this.#tools.args(stringAt(json.item_id) ?? "", deltaText, deltas);
+        return deltas;
+      }
       case "response.completed":
       case "response.incomplete":
       case "response.failed":
@@ -71,17 +75,6 @@ export class OpenAiResponsesReader implements LlmFamilyReader {
         }
         return [];
     }
-  }
-
-  #toolArgs(itemId: string, text: string): LlmDelta[] {
-    const known = this.#toolItems.get(itemId);
-    if (known !== undefined) return text ? [{ kind: "tool-args", index: known, text }] : [];
-    // The item was not announced (or was missed): open it unnamed.
-    const index = this.#toolItems.size;
-    this.#toolItems.set(itemId, index);
-    const deltas: LlmDelta[] = [{ kind: "tool-start", index, name: "function" }];
-    if (text) deltas.push({ kind: "tool-args", index, text });
-    return deltas;
   }
 
   #finish(type: string, response: Json | undefined): LlmDelta[] {

@@ -19,6 +19,7 @@ import {
   parseObject,
   stringAt,
 } from "./json-fields.js";
+import { ToolCallSlots } from "./tool-calls.js";
 import type { LlmDelta, LlmFamilyReader, LlmUsage } from "./types.js";
 import { llmUsage } from "./usage.js";
 
@@ -51,10 +52,10 @@ function metadataUsage(metadata: Json | undefined): LlmUsage | undefined {
 }
 
 export class VercelAiReader implements LlmFamilyReader {
-  /** toolCallId -> tool call index. */
-  readonly #toolCalls = new Map<string, number>();
+  /** Tool calls by toolCallId. */
+  readonly #tools = new ToolCallSlots<string>("tool");
   /** Tool calls whose input arrived in pieces (tool-input-available then adds nothing). */
-  readonly #streamedInput = new Set<number>();
+  readonly #streamedInput = new Set<string>();
 
   read(event: { data: string }): LlmDelta[] {
     if (event.data.trim() === "[DONE]") return [{ kind: "end" }];
@@ -68,16 +69,16 @@ export class VercelAiReader implements LlmFamilyReader {
       case "reasoning-delta":
         return delta ? [{ kind: "reasoning", text: delta }] : [];
       case "tool-input-start": {
-        const { deltas } = this.#tool(stringAt(json.toolCallId) ?? "", stringAt(json.toolName));
+        const deltas: LlmDelta[] = [];
+        this.#tools.slot(stringAt(json.toolCallId) ?? "", stringAt(json.toolName), deltas);
         return deltas;
       }
       case "tool-input-delta": {
-        const { index, deltas } = this.#tool(stringAt(json.toolCallId) ?? "", undefined);
+        const deltas: LlmDelta[] = [];
+        const id = stringAt(json.toolCallId) ?? "";
         const text = stringAt(json.inputTextDelta);
-        if (text) {
-          this.#streamedInput.add(index);
-          deltas.push({ kind: "tool-args", index, text });
-        }
+        this.#tools.args(id, text, deltas);
+        if (text) this.#streamedInput.add(id);
         return deltas;
       }
       case "tool-input-available":
@@ -110,23 +111,15 @@ export class VercelAiReader implements LlmFamilyReader {
     }
   }
 
-  #tool(id: string, name: string | undefined): { index: number; deltas: LlmDelta[] } {
-    const known = this.#toolCalls.get(id);
-    if (known !== undefined) return { index: known, deltas: [] };
-    const index = this.#toolCalls.size;
-    this.#toolCalls.set(id, index);
-    return { index, deltas: [{ kind: "tool-start", index, name: name ?? "tool" }] };
-  }
-
   #toolInput(json: Json): LlmDelta[] {
-    const { index, deltas } = this.#tool(stringAt(json.toolCallId) ?? "", stringAt(json.toolName));
-    if (this.#streamedInput.has(index)) return deltas;
+    const deltas: LlmDelta[] = [];
+    const id = stringAt(json.toolCallId) ?? "";
+    this.#tools.slot(id, stringAt(json.toolName), deltas);
+    if (this.#streamedInput.has(id)) return deltas;
     const text = json.input === undefined ? undefined : jsonText(json.input);
-    if (text === undefined) {
+    if (text === undefined)
       deltas.push({ kind: "warning", message: "tool input that cannot be shown" });
-    } else {
-      deltas.push({ kind: "tool-args", index, text });
-    }
+    else this.#tools.args(id, text, deltas);
     return deltas;
   }
 }
