@@ -1,7 +1,7 @@
 /**
  * What `listen` does beyond showing events: the LLM view (`--llm`, or chosen automatically
- * when the first decisive event is an LLM chunk), `--stats`, and the CI assertions (`--expect-event`,
- * `--expect-count`, `--until-event`). The listen command reports events, bytes and reconnects
+ * when the first decisive event is an LLM chunk), `--stats`, and the CI assertions
+ * (`--expect-event`, `--expect-count`, `--until-event`). The listen command reports events, bytes and reconnects
  * here and asks at the end what to print and which exit code the expectations call for.
  * The rules are pure modules (llm-stream, stream-stats, expectations); this file holds the
  * timers and the stderr writes.
@@ -76,6 +76,8 @@ export class ListenExtras {
   /** Whether this is an LLM stream is decided (see src/listen/llm/auto-choice.ts). */
   #decided: boolean;
   #choice: LlmAutoChoice<StreamEvent> | undefined;
+  /** --llm was given and the stream was found not to be an LLM stream (said once). */
+  #llmRefused = false;
   #liveTimer: NodeJS.Timeout | undefined;
   #liveLineShown = false;
   #liveTicks = 0;
@@ -181,7 +183,7 @@ export class ListenExtras {
       } else {
         result.stdoutText = `${JSON.stringify(summary)}\n`;
       }
-    } else if (this.#options.llm === true) {
+    } else if (this.#options.llm === true && !this.#llmRefused) {
       this.#io.stderr.write("sse-tool: --llm: no LLM chunk format recognised in this stream\n");
     }
     if (this.#stats) {
@@ -210,6 +212,7 @@ export class ListenExtras {
       verdict.released = step.held.filter((item) => item.shown).map((item) => item.event);
       // With --llm only the bound decides against (events of no known shape are held too).
       if (this.#options.llm === true) {
+        this.#llmRefused = true;
         this.#io.stderr.write(
           `sse-tool: --llm: no LLM chunk format recognised in the first ${llmChoiceMaxEvents} events (or ${llmChoiceMaxBytes / 1024} KiB); showing events as they are\n`,
         );

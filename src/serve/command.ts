@@ -113,6 +113,13 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     ...(options.event === undefined ? {} : { defaultEventType: options.event }),
     log,
   });
+  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall];
+  if (options.llmFake === undefined && pace.some((value) => value !== undefined)) {
+    throw new SseToolError(
+      "usage",
+      "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
+    );
+  }
   let replyText: string | undefined;
   if (options.llmFake !== undefined) {
     // The whole input is the reply; it is read before the first request so every request

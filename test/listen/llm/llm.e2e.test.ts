@@ -128,6 +128,7 @@ describe.concurrent("listen recognises LLM streams", () => {
     expect(result.stderr).toContain(
       "--llm: no LLM chunk format recognised in the first 5 events (or 64 KiB); showing events as they are",
     );
+    expect(result.stderr.match(/no LLM chunk format recognised/g)).toHaveLength(1);
   });
 
   it("a stream that is not an LLM stream is shown as usual, and --llm says so", async () => {

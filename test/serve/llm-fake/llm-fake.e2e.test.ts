@@ -260,6 +260,12 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
     expect(summary.timings.outputTokensPerSecond).toBeLessThan(28);
   });
 
+  it("the pace flags without --llm-fake are a usage error (exit 2)", async () => {
+    const result = await runCli(["serve", "--llm-fake-rate", "20", "--port", "0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("need --llm-fake");
+  });
+
   it.each([
     [["--llm-fake-ttft", "fast"], /expected a duration/],
     [["--llm-fake-rate", "0"], /expected a number greater than 0/],
