@@ -5,12 +5,21 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import type { CompletionShell } from "./cli/completion/scripts.js";
-import { byteSize, collect, secondsToMs, wholeNumber } from "./cli/option-values.js";
+import {
+  byteSize,
+  collect,
+  duration,
+  positiveNumber,
+  secondsToMs,
+  tokenStall,
+  wholeNumber,
+} from "./cli/option-values.js";
 import { addRequestOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/options.js";
+import { llmFakeProviders } from "./serve/llm-fake/providers.js";
 import type { ServeCliOptions } from "./serve/options.js";
 
 // A reader that stops early (`sse-tool --help | head -1`) closes the pipe: that is a normal end,
@@ -87,8 +96,17 @@ addRequestOptions(
   )
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
-  .option("--llm", "assemble an LLM token stream (OpenAI, Anthropic): text, then timings")
+  .option(
+    "--llm",
+    "assemble an LLM token stream (OpenAI, Azure, Anthropic, Gemini, Cohere, Vercel AI, " +
+      "OpenAI-compatible): the answer on stdout, timings on stderr",
+  )
   .option("--no-llm", "do not switch to the LLM view when the stream looks like one")
+  .option(
+    "--llm-stall <duration>",
+    "with the LLM view, report gaps between chunks longer than this as stalls (default 1s)",
+    duration,
+  )
   .option("--stats", "counts per type, rate, bytes, gaps and reconnects on stderr")
   .option("--expect-event <type>", "this event type must arrive, else exit 4 (repeatable)", collect)
   .option("--expect-count <n>", "at least n shown events must arrive, else exit 4", wholeNumber)
@@ -102,6 +120,7 @@ Examples:
   sse-tool listen -H "Authorization: Bearer $TOKEN" \\
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
+  sse-tool listen --llm --json -d @request.json https://api.example.com/v1/messages | jq .timings
   sse-tool listen --raw http://localhost:8080/events > capture.txt
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
@@ -160,8 +179,23 @@ program
   .addOption(
     new Option(
       "--llm-fake <provider>",
-      "answer OpenAI / Anthropic chat requests with the input text, streamed as tokens",
-    ).choices(["openai", "anthropic"]),
+      "answer the provider's chat requests with the input text, streamed as tokens",
+    ).choices(llmFakeProviders),
+  )
+  .option(
+    "--llm-fake-ttft <duration>",
+    "with --llm-fake: time to first token (default 250ms)",
+    duration,
+  )
+  .option(
+    "--llm-fake-rate <tokens/s>",
+    "with --llm-fake: tokens per second (default about 33)",
+    positiveNumber,
+  )
+  .option(
+    "--llm-fake-stall <at:duration>",
+    "with --llm-fake: pause after <at> tokens, e.g. 20:3s (repeatable)",
+    tokenStall,
   )
   .addHelpText(
     "after",
@@ -177,6 +211,7 @@ Examples:
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
   curl -d '{"event":"x","data":"y"}' localhost:8080/events
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
+  sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s reply.txt
 
 ${exitCodeHelp}`,
   )

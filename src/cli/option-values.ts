@@ -20,6 +20,41 @@ export function secondsToMs(raw: string): number {
   return Math.round(Number(raw) * 1000);
 }
 
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** A duration with its unit (`250ms`, `1.5s`, `2m`; a bare `0`). Returned in milliseconds. */
+export function duration(raw: string): number {
+  const text = raw.trim();
+  if (text === "0") return 0;
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/.exec(text);
+  if (!match) throw new InvalidArgumentError("expected a duration such as 250ms, 1.5s or 2m.");
+  return Math.round(Number(match[1]) * durationUnits[match[2]!]!);
+}
+
+/** A number greater than 0, fractions allowed (`--llm-fake-rate 12.5`). */
+export function positiveNumber(raw: string): number {
+  const text = raw.trim();
+  const value = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError("expected a number greater than 0.");
+  }
+  return value;
+}
+
+/** `<tokens>:<duration>` (`--llm-fake-stall 20:2s`, repeatable): a pause after that many tokens. */
+export function tokenStall(
+  raw: string,
+  previous: Array<{ afterTokens: number; ms: number }> | undefined,
+): Array<{ afterTokens: number; ms: number }> {
+  const colon = raw.indexOf(":");
+  const count = raw.slice(0, colon).trim();
+  if (colon < 0 || !/^[0-9]+$/.test(count) || !Number.isSafeInteger(Number(count))) {
+    throw new InvalidArgumentError("expected <tokens>:<duration>, for example 20:2s.");
+  }
+  const stall = { afterTokens: Number(count), ms: duration(raw.slice(colon + 1)) };
+  return previous ? [...previous, stall] : [stall];
+}
+
 const byteUnits: Record<string, number> = {
   "": 1,
   b: 1,

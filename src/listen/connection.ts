@@ -16,6 +16,7 @@ import {
 import { describeNetworkError } from "../http/network-error.js";
 import { judgeResponse } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
+import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
 
 /** Time to connect and to receive the response headers when --connect-timeout is not given. */
@@ -96,12 +97,15 @@ export async function openConnection(
       discardBody(response.body);
       return { kind: "dropped", reason: `HTTP ${statusLine}` };
   }
-  const preview = describeBodyStart(
-    (await readBodyStart(response.body, errorBodyPreviewBytes)).toString("utf8"),
-  );
+  const bodyStart = (await readBodyStart(response.body, errorBodyPreviewBytes)).toString("utf8");
+  const preview = describeBodyStart(bodyStart);
   const message =
     verdict.reason === "http-status"
       ? `HTTP ${statusLine} from ${response.url}`
       : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
+  // An LLM API that streams another format when not asked right (Gemini without alt=sse).
+  const hint =
+    verdict.reason === "content-type" ? llmNotSseHint(response.url, bodyStart) : undefined;
+  if (hint) throw new SseToolError(verdict.reason, `${message}: ${hint}`);
   throw new SseToolError(verdict.reason, preview === "" ? message : `${message}: ${preview}`);
 }

@@ -125,8 +125,11 @@ export class StreamDecoding {
     // The LLM view, stats and expectations see every event; the LLM view may consume it.
     const extra = this.#extras.onEvent(event, shown);
     if (extra.stdoutText) this.#writer.text(extra.stdoutText);
+    // Events held back while deciding whether this is an LLM stream, shown now, in order.
+    for (const held of extra.released ?? []) this.#writer.event(held);
     if (shown) {
       this.shownEvents++;
+      // extra.show false: the LLM view showed it, or it is held or among the released.
       if (extra.show) this.#writer.event(event);
     }
     if (extra.stop) this.#stop.stop(extra.stop);

@@ -1,6 +1,6 @@
 /**
  * What `listen` does beyond showing events: the LLM view (`--llm`, or chosen automatically
- * when the first event is an LLM chunk), `--stats`, and the CI assertions (`--expect-event`,
+ * when the first decisive event is an LLM chunk), `--stats`, and the CI assertions (`--expect-event`,
  * `--expect-count`, `--until-event`). A run (src/listen/run.ts) reports events, bytes and
  * reconnects here and asks at the end what to print and whether the expectations failed. The
  * rules are pure modules (llm/assembler, llm/view, stats, expectations); this file holds the
@@ -11,14 +11,19 @@ import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { ExpectationTracker } from "./expectations.js";
-import { LlmStreamAssembler, recogniseLlmEvent } from "./llm/assembler.js";
-import { formatLlmFooter, LlmStreamView } from "./llm/view.js";
+import { LlmStreamAssembler } from "./llm/assembler.js";
+import { LlmAutoChoice, llmChoiceMaxBytes, llmChoiceMaxEvents } from "./llm/auto-choice.js";
+import { formatLlmFooter } from "./llm/footer.js";
+import type { LlmDelta, LlmFormat } from "./llm/types.js";
+import { formatLlmWarning, LlmStreamView } from "./llm/view.js";
 import type { RunEnd, StopReason } from "./outcome.js";
 import { formatStatsBlock, formatStatsLine, StreamStats } from "./stats.js";
 
 export interface ListenExtrasOptions {
   /** true: --llm; false: --no-llm; undefined: automatic (pretty mode only). */
   llm?: boolean;
+  /** --llm-stall: gaps between LLM chunks longer than this (ms) are stalls (default 1000). */
+  llmStall?: number;
   json?: boolean;
   raw?: boolean;
   stats?: boolean;
@@ -42,6 +47,11 @@ export interface EventVerdict {
   stdoutText?: string;
   /** Listening can stop now: the LLM end marker, or the expectations are settled. */
   stop?: Extract<StopReason, "llm-end" | "until-event" | "met">;
+  /**
+   * Events held back while deciding whether this is an LLM stream, now to be shown as events,
+   * in order (this one last, when it is shown). Set only when the stream is found not to be one.
+   */
+  released?: StreamEvent[];
 }
 
 /** How often the live stats line is redrawn on a terminal. */
@@ -60,8 +70,11 @@ export class ListenExtras {
   readonly #startedAtMs: number;
   #assembler: LlmStreamAssembler | undefined;
   #view: LlmStreamView | undefined;
-  /** The LLM decision is made on the first event. */
-  #decided = false;
+  /** Whether this is an LLM stream is decided (see src/listen/llm/auto-choice.ts). */
+  #decided: boolean;
+  #choice: LlmAutoChoice<StreamEvent> | undefined;
+  /** --llm was given and the stream was found not to be an LLM stream (said once). */
+  #llmRefused = false;
   #liveTimer: NodeJS.Timeout | undefined;
   #liveLineShown = false;
   #liveTicks = 0;
@@ -71,6 +84,12 @@ export class ListenExtras {
     this.#io = io;
     this.#startedAtMs = startedAtMs;
     this.#stats = options.stats ? new StreamStats(startedAtMs) : undefined;
+    // The LLM view is chosen automatically only in pretty mode, so --json and --raw keep their
+    // format; --llm forces it (also with --json), --no-llm forbids it.
+    const llmPossible =
+      options.llm !== false && !options.raw && (options.llm === true || !options.json);
+    this.#decided = !llmPossible;
+    if (llmPossible) this.#choice = new LlmAutoChoice(options.llm === true);
     this.#expectations = new ExpectationTracker({
       expectEvents: options.expectEvent,
       expectCount: options.expectCount,
@@ -109,18 +128,14 @@ export class ListenExtras {
     }
     nowMs ??= Date.now();
     this.#stats?.recordEvent(event.type, nowMs);
-    if (!this.#decided) this.#decide(event);
     const verdict: EventVerdict = { show: true };
-    if (this.#assembler) {
+    if (!this.#decided) {
+      this.#choose(event, nowMs, shown, verdict);
+    } else if (this.#assembler) {
       verdict.show = false;
-      const deltas = this.#assembler.push(event, nowMs);
-      if (this.#view) {
-        const out = this.#view.render(deltas);
-        if (out.stderr) this.#io.stderr.write(out.stderr);
-        if (out.stdout) verdict.stdoutText = out.stdout;
-      }
-      if (this.#assembler.ended) verdict.stop = "llm-end";
+      this.#render(this.#assembler.push(event, nowMs), verdict);
     }
+    if (this.#assembler?.ended) verdict.stop = "llm-end";
     if (this.#expectations.observe(event.type, shown) === "stop" && !verdict.stop) {
       verdict.stop = this.#options.untilEvent === undefined ? "met" : "until-event";
     }
@@ -136,10 +151,19 @@ export class ListenExtras {
    * Ends the run: the LLM footer (or, with --json, the final object as stdout text), the stats
    * block on stderr, and an SseToolError("expectation") when an expectation failed.
    */
-  finish(end: RunEnd, nowMs = Date.now()): { stdoutText?: string; failure?: SseToolError } {
+  finish(
+    end: RunEnd,
+    nowMs = Date.now(),
+  ): { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } {
     clearInterval(this.#liveTimer);
     this.#clearLiveLine();
-    const result: { stdoutText?: string; failure?: SseToolError } = {};
+    const result: { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } = {};
+    if (!this.#decided && this.#choice) {
+      // The run ended while still deciding: what was held is shown as events.
+      this.#decided = true;
+      const held = this.#choice.drain().filter((item) => item.shown);
+      if (held.length > 0) result.released = held.map((item) => item.event);
+    }
     const summary = this.#assembler?.summary();
     if (summary) {
       if (this.#view) {
@@ -150,7 +174,7 @@ export class ListenExtras {
       } else {
         result.stdoutText = `${JSON.stringify(summary)}\n`;
       }
-    } else if (this.#options.llm === true && this.#decided) {
+    } else if (this.#options.llm === true && !this.#llmRefused) {
       this.#io.stderr.write("sse-tool: --llm: no LLM chunk format recognised in this stream\n");
     }
     if (this.#stats) {
@@ -166,24 +190,40 @@ export class ListenExtras {
   }
 
   /**
-   * The first event decides: an LLM chunk switches to the LLM view (--llm forces it, --no-llm
-   * forbids it; automatically only in pretty mode, so --json and --raw keep their format).
+   * Offers the event to the bounded choice: held while undecided; on an LLM chunk the LLM view
+   * takes over (held events replayed into it); otherwise the held events are released.
    */
-  #decide(event: StreamEvent): void {
+  #choose(event: StreamEvent, nowMs: number, shown: boolean, verdict: EventVerdict): void {
+    const step = this.#choice!.offer(event, nowMs, shown);
+    verdict.show = false;
+    if (step.kind === "hold") return;
     this.#decided = true;
-    const { llm, json, raw } = this.#options;
-    if (llm === false || raw) return;
-    if (llm === undefined && json) return;
-    if (recogniseLlmEvent(event) === undefined) {
-      if (llm === true) {
+    this.#choice = undefined;
+    if (step.kind === "not-llm") {
+      verdict.released = step.held.filter((item) => item.shown).map((item) => item.event);
+      // With --llm only the bound decides against (events of no known shape are held too).
+      if (this.#options.llm === true) {
+        this.#llmRefused = true;
         this.#io.stderr.write(
-          "sse-tool: --llm: the first event is not an LLM chunk; showing events as they are\n",
+          `sse-tool: --llm: no LLM chunk format recognised in the first ${llmChoiceMaxEvents} events (or ${llmChoiceMaxBytes / 1024} KiB); showing events as they are\n`,
         );
       }
       return;
     }
-    this.#assembler = new LlmStreamAssembler(this.#startedAtMs);
-    if (!json) {
+    const assembler = this.#startLlmView(step.format);
+    for (const held of step.held) {
+      this.#render(assembler.push(held.event, held.atMs), verdict);
+      if (assembler.ended) break;
+    }
+  }
+
+  #startLlmView(format: LlmFormat): LlmStreamAssembler {
+    const assembler = new LlmStreamAssembler(this.#startedAtMs, {
+      format,
+      stallThresholdMs: this.#options.llmStall,
+    });
+    this.#assembler = assembler;
+    if (!this.#options.json) {
       this.#view = new LlmStreamView({
         stderrChalk: chalkFor({
           colorFlag: this.#options.color,
@@ -193,6 +233,20 @@ export class ListenExtras {
         }),
         stdoutIsTerminal: this.#io.stdout.isTTY === true,
       });
+    }
+    return assembler;
+  }
+
+  /** Shows deltas: through the view, or (with --json) only the warnings, on stderr. */
+  #render(deltas: LlmDelta[], verdict: EventVerdict): void {
+    if (this.#view) {
+      const out = this.#view.render(deltas);
+      if (out.stderr) this.#io.stderr.write(out.stderr);
+      if (out.stdout) verdict.stdoutText = (verdict.stdoutText ?? "") + out.stdout;
+      return;
+    }
+    for (const delta of deltas) {
+      if (delta.kind === "warning") this.#io.stderr.write(`${formatLlmWarning(delta.message)}\n`);
     }
   }
 

@@ -27,8 +27,10 @@ export interface ListenCliOptions extends RequestCliOptions {
   maxEventSize: number;
   color: boolean;
   verbose?: boolean;
-  /** --llm (true), --no-llm (false), or chosen from the first event (undefined). */
+  /** --llm (true), --no-llm (false), or chosen from the first decisive event (undefined). */
   llm?: boolean;
+  /** --llm-stall: gaps between LLM chunks longer than this many ms count as stalls. */
+  llmStall?: number;
   /** --stats: counts, rate, bytes and gaps on stderr. */
   stats?: boolean;
   /** --expect-event (repeatable): each type must arrive, or exit 4. */

@@ -201,6 +201,9 @@ class ListenRun {
       this.#extras.close();
     } else {
       const extras = this.#extras.finish(end);
+      // Events still held while deciding whether this was an LLM stream: shown as they are.
+      for (const held of extras.released ?? [])
+        this.#io.stdout.write(this.#writer.format(held) ?? "");
       if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
       expectationFailure = extras.failure;
     }

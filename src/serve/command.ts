@@ -3,6 +3,7 @@
  * together, and the life cycle: wait for the first client, read, keep serving or exit on end,
  * and close cleanly on SIGINT/SIGTERM. (`serve --llm-fake` is src/serve/llm-fake/command.ts.)
  */
+import { SseToolError } from "../errors.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { isLoopbackHost } from "./access.js";
 import {
@@ -28,6 +29,13 @@ const highWaterBytesLimit = 64 * 1024;
 const stallMs = 1_000;
 
 export async function serve(file: string | undefined, options: ServeCliOptions): Promise<number> {
+  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall];
+  if (pace.some((value) => value !== undefined)) {
+    throw new SseToolError(
+      "usage",
+      "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
+    );
+  }
   const source = await checkServeSource(file, options);
   const { say, log } = serveLog(options);
   const { hub, server, streamPath, token } = createEndpoint(options, { say, log });

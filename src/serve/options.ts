@@ -1,5 +1,5 @@
 /** The options of `sse-tool serve` (declared in src/cli.ts), for both of its modes. */
-import type { LlmFakeProvider } from "./llm-fake/steps.js";
+import type { LlmFakeProvider, LlmFakeStall } from "./llm-fake/steps.js";
 
 export interface ServeCliOptions {
   format: "auto" | "lines" | "ndjson" | "sse";
@@ -27,4 +27,10 @@ export interface ServeCliOptions {
   quiet?: boolean;
   /** Answer the provider's chat request with the input text as a streamed reply. */
   llmFake?: LlmFakeProvider;
+  /** --llm-fake-ttft: ms before the first token. */
+  llmFakeTtft?: number;
+  /** --llm-fake-rate: tokens per second. */
+  llmFakeRate?: number;
+  /** --llm-fake-stall (repeatable): pauses at token positions. */
+  llmFakeStall?: LlmFakeStall[];
 }

@@ -26,6 +26,8 @@ export interface Route {
   method: string;
   /** Exact path, without query. */
   path: string;
+  /** Instead of the exact path: a test on the path (for paths with a parameter in them). */
+  matchPath?: (pathname: string) => boolean;
   handle: RouteHandler;
   /** Served without asking `authorize` (for example a page that then sends ?token=). */
   public?: boolean;
@@ -273,7 +275,9 @@ export class SseServer {
       return;
     }
     const { cors } = this.#options;
-    const routes = this.#routes.filter((route) => route.path === url.pathname);
+    const routes = this.#routes.filter((route) =>
+      route.matchPath ? route.matchPath(url.pathname) : route.path === url.pathname,
+    );
     const route = routes.find((candidate) => candidate.method === request.method);
     // An event stream being opened gets its CORS headers with the others, in one object that is
     // not copied per client (setHeader would give each response its own header map).

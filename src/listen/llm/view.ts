@@ -1,14 +1,18 @@
 /**
- * The `listen --llm` view: the assembled answer on stdout as it streams, reasoning and tool
- * calls apart on stderr (dimmed), and a footer with timings and usage on stderr. Pure: deltas
- * in, text for each stream out.
+ * The `listen --llm` view while the reply streams: the assembled answer on stdout, reasoning
+ * and tool calls apart on stderr (dimmed), a refusal, a block and warnings on stderr as they
+ * come. Pure: deltas in, text for each stream out. The footer is src/listen/llm/footer.ts.
  *
  * stdout carries only the answer text, so `listen --llm URL > answer.txt` saves exactly it.
  */
 import type { ChalkInstance } from "chalk";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
-import { formatMs } from "../../terminal/units.js";
-import { type LlmDelta, type LlmSummary, llmFormatNames } from "./assembler.js";
+import type { LlmDelta } from "./types.js";
+
+/** A warning line for stderr (the message names server-sent types and keys: escaped). */
+export function formatLlmWarning(message: string): string {
+  return `llm: warning: ${escapeForTerminalLine(message)}`;
+}
 
 export interface LlmViewOutput {
   stdout: string;
@@ -22,7 +26,7 @@ export interface LlmViewOptions {
   stdoutIsTerminal: boolean;
 }
 
-type Section = "none" | "text" | "reasoning" | "tool";
+type Section = "none" | "text" | "reasoning" | "refusal" | "tool";
 
 export class LlmStreamView {
   readonly #options: LlmViewOptions;
@@ -52,6 +56,24 @@ export class LlmStreamView {
           this.#atLineStart = delta.text.endsWith("\n");
           break;
         }
+        case "refusal": {
+          if (this.#enter("refusal", out))
+            out.stderr += this.#options.stderrChalk.yellow("refusal: ");
+          out.stderr += escapeForTerminal(delta.text);
+          this.#atLineStart = delta.text.endsWith("\n");
+          break;
+        }
+        case "blocked":
+          this.#line(
+            out,
+            this.#options.stderrChalk.yellow(
+              `llm: blocked by the provider: ${escapeForTerminalLine(delta.reason)}`,
+            ),
+          );
+          break;
+        case "warning":
+          this.#line(out, this.#options.stderrChalk.yellow(formatLlmWarning(delta.message)));
+          break;
         case "tool-start": {
           this.#enter("tool", out, true);
           this.#toolIndex = delta.index;
@@ -90,6 +112,14 @@ export class LlmStreamView {
     return out;
   }
 
+  /** A whole line on stderr, after closing whatever section was open. */
+  #line(out: LlmViewOutput, line: string): void {
+    if (!this.#atLineStart || this.#section !== "none") out.stderr += "\n";
+    out.stderr += `${line}\n`;
+    this.#section = "none";
+    this.#atLineStart = true;
+  }
+
   /**
    * Switches section; a line break (on stderr, so stdout stays the exact answer) separates
    * sections. Returns true when the section changed (or `always`), i.e. a label is due.
@@ -103,35 +133,4 @@ export class LlmStreamView {
     this.#atLineStart = true;
     return true;
   }
-}
-
-/** The footer lines (stderr) after an LLM stream. */
-export function formatLlmFooter(summary: LlmSummary): string[] {
-  const { timings } = summary;
-  const parts = [llmFormatNames[summary.format]];
-  if (timings.firstTokenMs !== undefined)
-    parts.push(`first token ${formatMs(timings.firstTokenMs)}`);
-  parts.push(`total ${formatMs(timings.totalMs)}`, `${timings.chunks} chunks`);
-  if (timings.chunksPerSecond !== undefined) {
-    parts.push(`${timings.chunksPerSecond.toFixed(1)} chunks/s`);
-  }
-  const lines = [`llm: ${parts.join(" · ")}`];
-  const usageParts: string[] = [];
-  const usage = summary.usage;
-  if (usage) {
-    if (usage.inputTokens !== undefined) usageParts.push(`${usage.inputTokens} in`);
-    if (usage.outputTokens !== undefined) usageParts.push(`${usage.outputTokens} out`);
-    if (usage.totalTokens !== undefined) usageParts.push(`${usage.totalTokens} total`);
-  }
-  const tail: string[] = [];
-  if (usageParts.length > 0) tail.push(`usage: ${usageParts.join(", ")} tokens`);
-  if (summary.stopReason !== undefined) {
-    tail.push(`stop: ${escapeForTerminalLine(summary.stopReason)}`);
-  }
-  if (summary.toolCalls.length > 0) tail.push(`${summary.toolCalls.length} tool call(s)`);
-  if (tail.length > 0) lines.push(`llm: ${tail.join(" · ")}`);
-  for (const error of summary.errors)
-    lines.push(`llm: provider error: ${escapeForTerminalLine(error)}`);
-  if (!summary.complete) lines.push("llm: the stream stopped before its end marker");
-  return lines;
 }

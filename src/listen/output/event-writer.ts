@@ -65,10 +65,15 @@ export class EventWriter {
   }
 
   event(event: StreamEvent): void {
-    if (this.#pretty) this.#sink.pushText(this.#pretty.formatEvent(event, this.#clockTime()));
-    else if (this.#json) {
-      this.#sink.pushText(formatJsonLine(event, this.#isoTime(), this.#sourceUrl));
-    }
+    const text = this.format(event);
+    if (text !== undefined) this.#sink.pushText(text);
+  }
+
+  /** An event as pretty or --json text; undefined with --raw (the bytes are the output). */
+  format(event: StreamEvent): string | undefined {
+    if (this.#pretty) return this.#pretty.formatEvent(event, this.#clockTime());
+    if (this.#json) return formatJsonLine(event, this.#isoTime(), this.#sourceUrl);
+    return undefined;
   }
 
   /** A comment line (only asked for with --comments). */

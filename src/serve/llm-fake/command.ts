@@ -15,7 +15,7 @@ import {
   serveStopSignals,
 } from "../endpoint.js";
 import type { ServeCliOptions } from "../options.js";
-import { createLlmFakeHandler, llmFakePaths } from "./route.js";
+import { llmFakePaths, llmFakeRoutes } from "./route.js";
 import type { LlmFakeProvider } from "./steps.js";
 
 export async function serveLlmFake(
@@ -34,17 +34,23 @@ export async function serveLlmFake(
       cause: error,
     });
   }
-  server.addRoute({
-    method: "POST",
-    path: llmFakePaths[provider],
-    handle: createLlmFakeHandler({
-      provider,
-      replyText,
-      ...(options.interval > 0 ? { tokenDelayMs: options.interval } : {}),
-      cors: options.cors,
-      log,
-    }),
-  });
+  const tokenDelayMs =
+    options.llmFakeRate !== undefined
+      ? 1000 / options.llmFakeRate
+      : options.interval > 0
+        ? options.interval
+        : undefined;
+  for (const route of llmFakeRoutes({
+    provider,
+    replyText,
+    tokenDelayMs,
+    firstTokenDelayMs: options.llmFakeTtft,
+    stalls: options.llmFakeStall,
+    cors: options.cors,
+    log,
+  })) {
+    server.addRoute(route);
+  }
   const url = await server.listen();
   say(`serving ${url}`);
   say(

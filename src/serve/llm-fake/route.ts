@@ -1,18 +1,26 @@
 /**
- * `serve --llm-fake openai|anthropic`: answers the provider's request shape on its path
- * (OpenAI `POST /v1/chat/completions`, Anthropic `POST /v1/messages`) by streaming a fixed
- * reply in that provider's chunk format at a token pace, so front ends can be built offline.
- * The chunks themselves come from the pure src/serve/llm-fake/steps.ts.
+ * `serve --llm-fake <provider>`: answers the provider's request on its path by streaming a fixed
+ * reply in that provider's format at a token pace, so front ends can be built offline:
+ * - openai            POST /v1/chat/completions
+ * - openai-responses  POST /v1/responses
+ * - anthropic         POST /v1/messages
+ * - gemini            POST /v1beta/models/<model>:streamGenerateContent (SSE with ?alt=sse, else
+ *                     a streamed JSON array, as Gemini does) and :generateContent
+ * - vercel-ai         POST /api/chat (what useChat posts to; always streams)
+ * The events come from the pure src/serve/llm-fake/steps.ts, the other bodies from replies.ts.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
+import type { Route } from "../server.js";
+import { completeReply, errorEnvelope, requestProblem } from "./replies.js";
 import {
   estimateTokens,
+  type FakeStreamStep,
   type LlmFakeOptions,
   type LlmFakeProvider,
+  type LlmFakeStall,
   llmFakeSteps,
-  tokenizeWordish,
 } from "./steps.js";
 
 export interface LlmFakeRouteOptions {
@@ -21,23 +29,170 @@ export interface LlmFakeRouteOptions {
   replyText: string;
   /** Pause between tokens; undefined keeps the realistic default. */
   tokenDelayMs?: number;
+  /** Pause before the first token; undefined keeps the default. */
+  firstTokenDelayMs?: number;
+  /** Pauses injected at token positions. */
+  stalls?: readonly LlmFakeStall[];
   /** Access-Control-Allow-Origin value, or false. */
   cors: string | false;
   log: (message: string) => void;
 }
 
-/** The path each provider's API streams on. */
+/** The path each provider's API streams on, as a client would call it (shown at start). */
 export const llmFakePaths: Record<LlmFakeProvider, string> = {
   openai: "/v1/chat/completions",
+  "openai-responses": "/v1/responses",
   anthropic: "/v1/messages",
+  gemini: "/v1beta/models/sse-tool-fake:streamGenerateContent?alt=sse",
+  "vercel-ai": "/api/chat",
 };
+
+/** Gemini's paths name the model: /v1beta/models/<model>:streamGenerateContent. */
+const geminiPath =
+  /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
 
 /** Upper bound on a request body: a prompt, not an upload. */
 const maxRequestBytes = 4 * 1024 ** 2;
 
 type Json = Record<string, unknown>;
 
-function readJsonBody(request: IncomingMessage): Promise<Json | string> {
+/** The routes to add to the server for the provider. */
+export function llmFakeRoutes(options: LlmFakeRouteOptions): Route[] {
+  const handle = createLlmFakeHandler(options);
+  const path = llmFakePaths[options.provider].split("?")[0]!;
+  if (options.provider !== "gemini") return [{ method: "POST", path, handle }];
+  return [{ method: "POST", path, matchPath: (pathname) => geminiPath.test(pathname), handle }];
+}
+
+/** How the request asks to be answered. */
+interface Ask {
+  stream: boolean;
+  /** Gemini without ?alt=sse: a streamed JSON array instead of SSE. */
+  jsonArray: boolean;
+  model: string;
+}
+
+function askOf(provider: LlmFakeProvider, body: Json, url: URL): Ask {
+  const bodyModel = typeof body.model === "string" ? body.model : "sse-tool-fake";
+  if (provider === "gemini") {
+    const match = geminiPath.exec(url.pathname);
+    const stream = match?.[2] === "streamGenerateContent";
+    return {
+      stream,
+      jsonArray: stream && url.searchParams.get("alt") !== "sse",
+      model: match?.[1] ?? bodyModel,
+    };
+  }
+  // useChat always streams and sends no `stream` flag.
+  return {
+    stream: provider === "vercel-ai" || body.stream === true,
+    jsonArray: false,
+    model: bodyModel,
+  };
+}
+
+export function createLlmFakeHandler(
+  options: LlmFakeRouteOptions,
+): (request: IncomingMessage, response: ServerResponse, url: URL) => void {
+  let requestCount = 0;
+  const corsHeaders: Record<string, string> =
+    options.cors === false ? {} : { "Access-Control-Allow-Origin": options.cors };
+  const sendJson = (response: ServerResponse, status: number, body: Json) => {
+    response
+      .writeHead(status, { "Content-Type": "application/json", ...corsHeaders })
+      .end(JSON.stringify(body));
+  };
+  return (request, response, url) => {
+    void (async () => {
+      const read = await readJsonBody(request);
+      if (typeof read === "string") {
+        sendJson(response, 400, errorEnvelope(options.provider, 400, read));
+        return;
+      }
+      const { body, bytes } = read;
+      const problem = requestProblem(options.provider, body);
+      if (problem !== undefined) {
+        sendJson(response, 400, errorEnvelope(options.provider, 400, problem));
+        return;
+      }
+      const ask = askOf(options.provider, body, url);
+      const promptTokens = estimateTokens(bytes);
+      const createdSeconds = Math.floor(Date.now() / 1000);
+      requestCount++;
+      const address = request.socket.remoteAddress ?? "?";
+      if (!ask.stream) {
+        options.log(`llm-fake: ${address} non-streaming request, model ${ask.model}`);
+        const reply = completeReply(options.provider, {
+          model: ask.model,
+          text: options.replyText,
+          promptTokens,
+          createdSeconds,
+        });
+        sendJson(response, 200, reply);
+        return;
+      }
+      const fakeOptions: LlmFakeOptions = {
+        model: ask.model,
+        promptTokens,
+        createdSeconds,
+        idSuffix: String(requestCount),
+        // OpenAI sends the usage chunk only when asked for it.
+        includeUsage: (body.stream_options as Json | undefined)?.include_usage === true,
+      };
+      if (options.tokenDelayMs !== undefined) fakeOptions.tokenDelayMs = options.tokenDelayMs;
+      if (options.firstTokenDelayMs !== undefined) {
+        fakeOptions.firstTokenDelayMs = options.firstTokenDelayMs;
+      }
+      if (options.stalls !== undefined) fakeOptions.stalls = options.stalls;
+      const steps = llmFakeSteps(options.replyText, options.provider, fakeOptions);
+      options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${ask.model}`);
+      await sendSteps(response, steps, ask.jsonArray, options.provider, corsHeaders);
+    })().catch(() => {
+      // The client went away mid-write, or an unexpected body: never take the server down.
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  };
+}
+
+async function sendSteps(
+  response: ServerResponse,
+  steps: FakeStreamStep[],
+  jsonArray: boolean,
+  provider: LlmFakeProvider,
+  corsHeaders: Record<string, string>,
+): Promise<void> {
+  response.writeHead(200, {
+    "Content-Type": jsonArray
+      ? "application/json; charset=utf-8"
+      : "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    Connection: "keep-alive",
+    "X-Accel-Buffering": "no",
+    ...(provider === "vercel-ai" ? { "x-vercel-ai-ui-message-stream": "v1" } : {}),
+    ...corsHeaders,
+  });
+  response.flushHeaders();
+  let closed = false;
+  response.on("close", () => {
+    closed = true;
+  });
+  // The pace is kept against a clock, so timer lateness does not add up over a long reply.
+  const origin = performance.now();
+  let dueMs = 0;
+  for (const [i, step] of steps.entries()) {
+    dueMs += step.delayMs;
+    const waitMs = dueMs - (performance.now() - origin);
+    if (waitMs > 0) await sleep(waitMs);
+    if (closed) return;
+    if (jsonArray) response.write(`${i === 0 ? "[" : ",\r\n"}${step.event.data ?? "{}"}`);
+    else response.write(encodeEvent(step.event));
+  }
+  if (jsonArray) response.write(steps.length === 0 ? "[]" : "]");
+  response.end();
+}
+
+function readJsonBody(request: IncomingMessage): Promise<{ body: Json; bytes: number } | string> {
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -57,129 +212,11 @@ function readJsonBody(request: IncomingMessage): Promise<Json | string> {
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
           resolve("request body must be a JSON object");
         } else {
-          resolve(value as Json);
+          resolve({ body: value as Json, bytes: size });
         }
       } catch {
         resolve("request body is not valid JSON");
       }
     });
   });
-}
-
-function sendError(
-  response: ServerResponse,
-  provider: LlmFakeProvider,
-  status: number,
-  message: string,
-  cors: string | false,
-): void {
-  // Each provider's error envelope, so client error handling can be exercised too.
-  const body =
-    provider === "openai"
-      ? { error: { message, type: "invalid_request_error", param: null, code: null } }
-      : { type: "error", error: { type: "invalid_request_error", message } };
-  response
-    .writeHead(status, {
-      "Content-Type": "application/json",
-      ...(cors === false ? {} : { "Access-Control-Allow-Origin": cors }),
-    })
-    .end(JSON.stringify(body));
-}
-
-function completeReply(
-  provider: LlmFakeProvider,
-  model: string,
-  text: string,
-  promptTokens: number,
-) {
-  const outputTokens = tokenizeWordish(text).length;
-  if (provider === "openai") {
-    return {
-      id: "chatcmpl-fake",
-      object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
-      usage: {
-        prompt_tokens: promptTokens,
-        completion_tokens: outputTokens,
-        total_tokens: promptTokens + outputTokens,
-      },
-    };
-  }
-  return {
-    id: "msg_fake",
-    type: "message",
-    role: "assistant",
-    model,
-    content: [{ type: "text", text }],
-    stop_reason: "end_turn",
-    stop_sequence: null,
-    usage: { input_tokens: promptTokens, output_tokens: outputTokens },
-  };
-}
-
-export function createLlmFakeHandler(
-  options: LlmFakeRouteOptions,
-): (request: IncomingMessage, response: ServerResponse) => void {
-  let requestCount = 0;
-  return (request, response) => {
-    void (async () => {
-      const body = await readJsonBody(request);
-      if (typeof body === "string") {
-        sendError(response, options.provider, 400, body, options.cors);
-        return;
-      }
-      if (!Array.isArray(body.messages)) {
-        sendError(response, options.provider, 400, "messages: an array is required", options.cors);
-        return;
-      }
-      const model = typeof body.model === "string" ? body.model : "sse-tool-fake";
-      const promptTokens = estimateTokens(JSON.stringify(body.messages));
-      requestCount++;
-      const address = request.socket.remoteAddress ?? "?";
-      if (body.stream !== true) {
-        options.log(`llm-fake: ${address} non-streaming request, model ${model}`);
-        response
-          .writeHead(200, {
-            "Content-Type": "application/json",
-            ...(options.cors === false ? {} : { "Access-Control-Allow-Origin": options.cors }),
-          })
-          .end(
-            JSON.stringify(completeReply(options.provider, model, options.replyText, promptTokens)),
-          );
-        return;
-      }
-      const streamOptions = body.stream_options as Json | undefined;
-      const fakeOptions: LlmFakeOptions = {
-        model,
-        promptTokens,
-        createdSeconds: Math.floor(Date.now() / 1000),
-        idSuffix: String(requestCount),
-        // OpenAI sends the usage chunk only when asked for it.
-        includeUsage: streamOptions?.include_usage === true,
-      };
-      if (options.tokenDelayMs !== undefined) fakeOptions.tokenDelayMs = options.tokenDelayMs;
-      const steps = llmFakeSteps(options.replyText, options.provider, fakeOptions);
-      options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${model}`);
-      response.writeHead(200, {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache",
-        Connection: "keep-alive",
-        "X-Accel-Buffering": "no",
-        ...(options.cors === false ? {} : { "Access-Control-Allow-Origin": options.cors }),
-      });
-      response.flushHeaders();
-      let closed = false;
-      response.on("close", () => {
-        closed = true;
-      });
-      for (const step of steps) {
-        if (step.delayMs > 0) await sleep(step.delayMs);
-        if (closed) return;
-        response.write(encodeEvent(step.event));
-      }
-      response.end();
-    })();
-  };
 }

@@ -35,6 +35,7 @@ beforeAll(async () => {
     "/responses": replay(fixture("openai-responses.sse")),
     "/anthropic": replay(fixture("anthropic-messages.sse")),
     "/plain": replay("event: tick\ndata: 1\n\nevent: tick\ndata: 2\n\n"),
+    "/plain-long": replay("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\ndata: 6\n\n"),
   });
 });
 
@@ -109,10 +110,31 @@ describe.concurrent("listen recognises LLM streams", () => {
     expect(result.stderr).not.toContain("llm:");
   });
 
+  it("--llm gives up after five events of no LLM shape, shows them all, and says so", async () => {
+    const result = await runCli([
+      "listen",
+      "--llm",
+      "--json",
+      "-n",
+      "6",
+      `${server.url}/plain-long`,
+    ]);
+    expect(result.code).toBe(0);
+    const data = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).data);
+    expect(data).toEqual(["1", "2", "3", "4", "5", "6"]);
+    expect(result.stderr).toContain(
+      "--llm: no LLM chunk format recognised in the first 5 events (or 64 KiB); showing events as they are",
+    );
+    expect(result.stderr.match(/no LLM chunk format recognised/g)).toHaveLength(1);
+  });
+
   it("a stream that is not an LLM stream is shown as usual, and --llm says so", async () => {
     const result = await runCli(["listen", "--llm", "-n", "2", `${server.url}/plain`]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("tick");
-    expect(result.stderr).toContain("--llm: the first event is not an LLM chunk");
+    expect(result.stderr).toContain("--llm: no LLM chunk format recognised in this stream");
   });
 });

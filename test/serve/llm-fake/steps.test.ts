@@ -38,23 +38,55 @@ function roundTrip(text: string, provider: LlmFakeProvider) {
 
 describe("llmFakeSteps", () => {
   const text = "The quick brown fox.\nIt jumps — “quoted” ünïcode, emoji 🦊 too.";
-  it.each(["openai", "anthropic"] as const)(
+  it.each([
+    ["openai", "openai-chat"],
+    ["openai-responses", "openai-responses"],
+    ["anthropic", "anthropic"],
+    ["gemini", "gemini"],
+    ["vercel-ai", "vercel-ai"],
+  ] as const)(
     "%s: the assembler recognises the stream and gets the text back exactly",
-    (provider) => {
+    (provider, format) => {
       const { summary } = roundTrip(text, provider);
-      expect(summary.format).toBe(provider === "openai" ? "openai-chat" : "anthropic");
+      expect(summary.format).toBe(format);
       expect(summary.text).toBe(text);
       expect(summary.complete).toBe(true);
+      expect(summary.warnings).toEqual([]);
       const tokens = tokenizeWordish(text).length;
-      expect(summary.usage).toMatchObject({ inputTokens: 7, outputTokens: tokens });
       expect(summary.timings.chunks).toBe(tokens);
+      // The UI message stream carries no usage of its own.
+      if (provider !== "vercel-ai") {
+        expect(summary.usage).toMatchObject({ inputTokens: 7, outputTokens: tokens });
+      }
     },
   );
 
-  it("paces tokens: a first-token delay, then the token delay", () => {
+  it("paces tokens: the opening at once, the first token after its delay, then the token delay", () => {
     const steps = llmFakeSteps("a b c", "openai", { firstTokenDelayMs: 300, tokenDelayMs: 25 });
-    expect(steps.map((step) => step.delayMs)).toEqual([300, 0, 25, 25, 25, 0, 0]);
+    expect(steps.map((step) => step.delayMs)).toEqual([0, 300, 25, 25, 0, 0, 0]);
     expect(steps.at(-1)?.event).toEqual({ data: "[DONE]" });
+  });
+
+  it("injects stalls before the given token, and after the last one before the closing events", () => {
+    const steps = llmFakeSteps("a b c", "anthropic", {
+      firstTokenDelayMs: 100,
+      tokenDelayMs: 10,
+      stalls: [
+        { afterTokens: 2, ms: 1000 },
+        { afterTokens: 0, ms: 50 },
+        { afterTokens: 3, ms: 700 },
+      ],
+    });
+    const tokenDelays = steps
+      .filter((step) => step.event.event === "content_block_delta")
+      .map((step) => step.delayMs);
+    expect(tokenDelays).toEqual([150, 10, 1010]);
+    expect(steps.find((step) => step.event.event === "content_block_stop")?.delayMs).toBe(700);
+  });
+
+  it("a reply without tokens still waits the first-token time", () => {
+    const steps = llmFakeSteps("", "gemini", { firstTokenDelayMs: 80 });
+    expect(steps.map((step) => step.delayMs)).toEqual([80]);
   });
 
   it("anthropic: named events, in the provider's order", () => {

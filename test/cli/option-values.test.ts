@@ -1,0 +1,47 @@
+/** The option parsers the LLM flags added: durations with units, rates, token stalls. */
+import { InvalidArgumentError } from "commander";
+import { describe, expect, it } from "vitest";
+import { duration, positiveNumber, tokenStall } from "../../src/cli/option-values.js";
+
+describe("duration", () => {
+  it.each([
+    ["250ms", 250],
+    ["1.5s", 1500],
+    ["2m", 120_000],
+    [" 0 ", 0],
+    ["0.25s", 250],
+  ])("%j is %d ms", (raw, ms) => {
+    expect(duration(raw)).toBe(ms);
+  });
+  it.each(["5", "fast", "1.5", "-1s", "1h", "s", "1e3ms", ""])("%j is refused", (raw) => {
+    expect(() => duration(raw)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("positiveNumber", () => {
+  it.each([
+    ["50", 50],
+    ["12.5", 12.5],
+  ])("%j is %d", (raw, value) => {
+    expect(positiveNumber(raw)).toBe(value);
+  });
+  it.each(["0", "0.0", "-3", "abc", "1e3", "Infinity", ""])("%j is refused", (raw) => {
+    expect(() => positiveNumber(raw)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("tokenStall", () => {
+  it("collects <tokens>:<duration> pairs", () => {
+    const first = tokenStall("20:2s", undefined);
+    expect(tokenStall("0:300ms", first)).toEqual([
+      { afterTokens: 20, ms: 2000 },
+      { afterTokens: 0, ms: 300 },
+    ]);
+  });
+  it.each(["20", ":2s", "x:2s", "20:", "20:2", "-1:2s", "99999999999999999999:1s"])(
+    "%j is refused",
+    (raw) => {
+      expect(() => tokenStall(raw, undefined)).toThrow(InvalidArgumentError);
+    },
+  );
+});
