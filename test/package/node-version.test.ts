@@ -24,8 +24,8 @@ describe("the Node.js running the suite", () => {
     const running = versionParts(process.version);
     const expectedMajor = process.env.SSE_TOOL_CI_NODE_MAJOR;
     if (expectedMajor) expect(running[0]).toBe(Number(expectedMajor));
-    const minimum = /^>=(\d+\.\d+\.\d+)$/.exec(packageJson.engines.node)?.[1];
-    expect(minimum, "engines.node has the form >=x.y.z").toBeDefined();
+    const minimum = /^>=(\d+\.\d+(?:\.\d+)?)$/.exec(packageJson.engines.node)?.[1];
+    expect(minimum, "engines.node has the form >=x.y or >=x.y.z").toBeDefined();
     expect(atLeast(running, versionParts(minimum!)), `${process.version} ${minimum}`).toBe(true);
   });
 });
