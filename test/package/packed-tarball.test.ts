@@ -118,7 +118,13 @@ describe("the packed package, installed as npx installs it", () => {
     const installed = (await readdir(join(installDir, "node_modules"))).filter(
       (name) => !name.startsWith("."),
     );
-    expect(installed.sort()).toEqual(["chalk", "commander", "sse-tool", "undici"]);
+    expect(installed.sort()).toEqual([
+      "chalk",
+      "commander",
+      "eventsource-parser",
+      "sse-tool",
+      "undici",
+    ]);
   });
 
   it("runs --version through the bin link and its shebang", async () => {
