@@ -106,10 +106,11 @@ afterAll(async () => {
 describe("the packed package, installed as npx installs it", () => {
   it("contains only what runs: bin, dist (without source maps), README, LICENSE", () => {
     expect(packedFiles).toContain("bin/sse-tool.js");
+    expect(packedFiles).toContain("bin/older-node.js");
     expect(packedFiles).toContain("dist/cli.js");
     for (const path of packedFiles) {
       expect(path).toMatch(
-        /^(bin\/sse-tool\.js|dist\/[\w-]+\.js|README\.md|LICENSE|package\.json)$/,
+        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|README\.md|LICENSE|package\.json)$/,
       );
     }
   });
