@@ -5,6 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium } from "playwright-core";
 
@@ -44,5 +45,5 @@ export async function launchChromium(): Promise<Browser> {
 /** Makes sure test/.tmp exists and returns the path of a file in it. */
 export async function testTmpFile(name: string): Promise<string> {
   await mkdir(testTmpDir, { recursive: true });
-  return `${testTmpDir}${name}`;
+  return join(testTmpDir, name);
 }
