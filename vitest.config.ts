@@ -1,15 +1,24 @@
 import { defineConfig } from "vitest/config";
 import { browserBundleVitePlugin } from "./scripts/browser-bundle.js";
 
+/**
+ * Tests that need programs from outside npm (Debian's Chromium, zsh, fish, a Node.js older than
+ * the floor) are named *.system.test.ts and run in the "system" project: `npm run test:system`,
+ * which .ci/run runs after installing those programs. `npm test` runs the "main" project.
+ */
+const systemTests = "test/**/*.system.test.ts";
+
 export default defineConfig({
   // `import script from "./viewer-script.ts?browser"`, as scripts/build.js bundles it.
   plugins: [browserBundleVitePlugin()],
   test: {
-    include: ["test/**/*.test.ts"],
     // End-to-end tests spawn the built binary and real servers; give them room on 2 cores.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
-    reporters: process.env.CI ? ["default"] : ["default"],
+    projects: [
+      { test: { name: "main", include: ["test/**/*.test.ts"], exclude: [systemTests] } },
+      { test: { name: "system", include: [systemTests] } },
+    ],
   },
 });

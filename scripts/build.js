@@ -2,11 +2,10 @@
 // subcommand, so `sse-tool --version` does not pay for undici or the server code.
 //
 // Start-up (issue 8, measured with `npm run bench`, "6 start-up"):
-// - commander is bundled into the entry: no node_modules lookup, no CommonJS loader and
-//   named-export lexer pass for it on every run. undici and chalk stay external; only the
-//   subcommands that need them load them.
-// - commander's `require`s of node builtins are served without `createRequire` and without
-//   loading `node:child_process` (see builtinsForBundledCommonJs).
+// - commander is bundled into the entry: no node_modules lookup and no package.json
+//   resolution for it on every run. undici and chalk stay external; only the subcommands that
+//   need them load them.
+// - commander's import of `node:child_process` is served lazily (see lazyChildProcess).
 // - `sse-tool --version` / `-V` alone is answered before commander is initialised.
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
@@ -23,26 +22,21 @@ const external = Object.keys(packageJson.dependencies ?? {}).filter(
 );
 
 /**
- * Bundled CommonJS (commander) `require`s node builtins; in an ESM bundle esbuild would turn
- * that into a `require` that does not exist. Each such builtin becomes a one-line module that
- * takes it from `process.getBuiltinModule` (Node >= 20.16; `createRequire` would load
- * `node:module` and a dozen internal modules with it). `node:child_process` is looked up on
- * first use: commander only spawns for executable subcommands, which sse-tool has none of.
+ * commander (ESM since 15) imports `node:child_process` only to spawn executable subcommands,
+ * which sse-tool has none of; loading it costs every run a dozen internal modules. Its default
+ * import becomes a stand-in that loads the real module on first use.
  * @type {import("esbuild").Plugin}
  */
-const builtinsForBundledCommonJs = {
-  name: "builtins-for-bundled-commonjs",
+const lazyChildProcess = {
+  name: "lazy-child-process",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => {
-      if (args.kind !== "require-call") return undefined;
-      const id = args.path.startsWith("node:") ? args.path : `node:${args.path}`;
-      return { path: id, namespace: "builtin" };
-    });
-    pluginBuild.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
-      contents:
-        args.path === "node:child_process"
-          ? `let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`
-          : `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+    pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: "node:child_process", namespace: "lazy-builtin" }
+        : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
+      contents: `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
       loader: "js",
     }));
   },
@@ -55,9 +49,9 @@ const result = await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   external,
-  plugins: [builtinsForBundledCommonJs, browserBundleEsbuildPlugin],
+  plugins: [lazyChildProcess, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,

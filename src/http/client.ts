@@ -1,5 +1,5 @@
 /**
- * The one HTTP client module (undici 7). Opens a request, follows redirects up to a bound,
+ * The one HTTP client module (undici 8). Opens a request, follows redirects up to a bound,
  * decodes a compressed body, and hands back the status, headers and body as a byte stream.
  * The dispatcher is a parameter so tests hand in real local servers and proxies.
  */

@@ -1,22 +1,22 @@
 /**
- * A WHATWG-exact event-stream decoder: bytes in, dispatched events out, no I/O.
+ * The event-stream decoder: bytes in, dispatched events out, no I/O.
  *
- * Implements HTML Standard §9.2.5 "Parsing an event stream" and §9.2.6 "Interpreting an event
- * stream". It is written here rather than on top of eventsource-parser because that parser
- * (v3) deviates in ways this tool must not: a block holding only `id:` is dropped instead of
- * setting the last event ID, and a CR at the end of a chunk is held back until more bytes come
- * (so an event ending in CR CR is shown late). See README "Why not eventsource-parser".
+ * eventsource-parser does HTML Standard §9.2.5 "Parsing an event stream" and §9.2.6
+ * "Interpreting an event stream" (lines, fields, dispatch). This adapter adds what a browser's
+ * EventSource does around that and this tool relies on: UTF-8 decoding with the one-BOM rule,
+ * the last event ID string kept across blocks and reconnections, the type "message", a bound
+ * on what is held, and recoverable problems in this tool's terms. See README "Why
+ * eventsource-parser".
  */
+import {
+  createParser,
+  type EventSourceMessage,
+  type EventSourceParser,
+  type ParseError,
+} from "eventsource-parser";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
-
-/** Where a field's value starts: after the colon and at most one space (§9.2.6). */
-function valueStart(text: string, afterColon: number): number {
-  return text.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon;
-}
 
 /** One dispatched event, as a browser's MessageEvent would carry it. */
 export interface StreamEvent {
@@ -32,9 +32,10 @@ export interface StreamEvent {
 export type DecodeProblem =
   /** `retry:` whose value is not only ASCII digits: ignored, as the spec says. */
   | { type: "invalid-retry"; value: string }
-  /** `id:` whose value contains NUL: ignored, as the spec says. */
-  | { type: "invalid-id"; value: string }
-  /** A field name the spec does not know: ignored. */
+  /**
+   * A complete line whose field name the spec does not know: ignored. (A line cut across chunks
+   * that can no longer become a known field is dropped by the parser without a report.)
+   */
   | { type: "unknown-field"; field: string }
   /** A line or event grew over `maxEventSize`; the decoder discards input until restarted. */
   | { type: "event-too-large"; limit: number };
@@ -56,24 +57,19 @@ export interface DecoderOptions {
 }
 
 export class EventStreamDecoder {
-  /** §9.2.6: the source's last event ID string, updated at every blank line. */
+  /** §9.2.6: the source's last event ID string, updated at every blank line that ends an id. */
   lastEventId: string;
 
   readonly #handlers: DecoderHandlers;
   readonly #maxEventSize: number;
+  readonly #parser: EventSourceParser;
   // The BOM is stripped here, not by TextDecoder: Node 24's streaming TextDecoder strips a second
   // BOM when the first one is split across chunks (a second U+FEFF is data, §9.2.5).
   #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
   /** No text decoded yet from this body: a leading U+FEFF is still to be stripped. */
   #atBodyStart = true;
-  /** The unfinished line carried over from the previous chunk. */
-  #pendingLine = "";
-  /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
-  #skipLeadingLf = false;
-  /** The data buffer without its trailing LF; `undefined` is the spec's empty buffer. */
-  #data: string | undefined = undefined;
-  #eventType = "";
-  #lastEventIdBuffer: string;
+  /** Code units after the last CR or LF fed: the unfinished line the parser may be holding. */
+  #lineLength = 0;
   /** Set after `event-too-large`: everything is discarded until `startStream()`. */
   #overflowed = false;
 
@@ -81,12 +77,39 @@ export class EventStreamDecoder {
     this.#handlers = handlers;
     this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY;
     this.lastEventId = options.lastEventId ?? "";
-    this.#lastEventIdBuffer = this.lastEventId;
+    const { onRetry, onComment } = handlers;
+    this.#parser = createParser({
+      // The parser bounds its unfinished line plus the data buffer, checked after every line.
+      maxBufferSize: Number.isFinite(this.#maxEventSize) ? this.#maxEventSize : undefined,
+      // Called at the blank line that ends a block with an `id:`, with or without data, and
+      // before that block's event: dispatch step 1 sets the last event ID string either way.
+      onId: (id) => {
+        if (!this.#overflowed) this.lastEventId = id;
+      },
+      onEvent: (message) => this.#dispatch(message),
+      onRetry:
+        onRetry &&
+        ((ms) => {
+          if (!this.#overflowed) onRetry(ms);
+        }),
+      // Only with a handler: without one the parser does not hold partial comment lines at all.
+      onComment:
+        onComment &&
+        ((text) => {
+          if (!this.#overflowed) onComment(text);
+        }),
+      onError: (error) => this.#onParseError(error),
+    });
+    this.#primeParser();
   }
 
-  /** Code units held for the unfinished line and event: never more than `maxEventSize`. */
+  /**
+   * Code units of the unfinished line, never more than `maxEventSize` after a feed. (The parser
+   * holds that line, or nothing when it already knows the line is no field, plus the data
+   * buffer of the current event; `maxBufferSize` bounds the two together.)
+   */
   get bufferedLength(): number {
-    return this.#pendingLine.length + (this.#data?.length ?? 0);
+    return this.#lineLength;
   }
 
   /**
@@ -97,12 +120,10 @@ export class EventStreamDecoder {
   startStream(): void {
     this.#utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
     this.#atBodyStart = true;
-    this.#pendingLine = "";
-    this.#skipLeadingLf = false;
-    this.#data = undefined;
-    this.#eventType = "";
-    this.#lastEventIdBuffer = this.lastEventId;
+    this.#lineLength = 0;
     this.#overflowed = false;
+    this.#parser.reset();
+    this.#primeParser();
   }
 
   /**
@@ -121,49 +142,20 @@ export class EventStreamDecoder {
 
   /** Feeds already decoded text (used by tests and by `serve --format sse`). */
   feedText(chunk: string): void {
+    if (this.#overflowed || chunk.length === 0) return;
+    this.#parser.feed(chunk);
     if (this.#overflowed) return;
-    const length = chunk.length;
-    let start = 0;
-    if (this.#skipLeadingLf && length > 0) {
-      this.#skipLeadingLf = false;
-      if (chunk.charCodeAt(0) === LF) start = 1;
+    // The unfinished line: what follows the last line break, found from the end (usually a few
+    // characters back). Any line counts, also one the parser drops as no field, as `--max-event-size`
+    // promises ("largest line or event").
+    let index = chunk.length - 1;
+    while (index >= 0) {
+      const code = chunk.charCodeAt(index);
+      if (code === LF || code === CR) break;
+      index--;
     }
-    // Next LF and CR positions, searched again only once passed (-1: none left in chunk).
-    let nextLf = -2;
-    let nextCr = -2;
-    while (start < length) {
-      if (nextLf !== -1 && nextLf < start) nextLf = chunk.indexOf("\n", start);
-      if (nextCr !== -1 && nextCr < start) nextCr = chunk.indexOf("\r", start);
-      let end: number;
-      if (nextLf === -1) {
-        if (nextCr === -1) break;
-        end = nextCr;
-      } else {
-        end = nextCr === -1 || nextLf < nextCr ? nextLf : nextCr;
-      }
-      if (this.#pendingLine === "") {
-        this.#processLine(chunk, start, end);
-      } else {
-        const line = this.#pendingLine + chunk.slice(start, end);
-        this.#pendingLine = "";
-        this.#processLine(line, 0, line.length);
-      }
-      if (this.#overflowed) return;
-      // §9.2.5: CRLF, lone CR and lone LF all end a line. A CR that ends the chunk ends the line
-      // now; an LF opening the next chunk is then the second half of that CRLF.
-      if (chunk.charCodeAt(end) === CR) {
-        if (end + 1 < length) {
-          if (chunk.charCodeAt(end + 1) === LF) end++;
-        } else {
-          this.#skipLeadingLf = true;
-        }
-      }
-      start = end + 1;
-    }
-    if (start < length) {
-      this.#pendingLine += start === 0 ? chunk : chunk.slice(start);
-      this.#checkSize();
-    }
+    this.#lineLength = index < 0 ? this.#lineLength + chunk.length : chunk.length - 1 - index;
+    if (this.#lineLength > this.#maxEventSize) this.#overflow();
   }
 
   /**
@@ -172,104 +164,55 @@ export class EventStreamDecoder {
    */
   endStream(): void {
     this.#utf8.decode();
-    this.#pendingLine = "";
-    this.#data = undefined;
-    this.#eventType = "";
+    this.#lineLength = 0;
+    this.#parser.reset();
+    this.#primeParser();
   }
 
-  #checkSize(): void {
-    if (this.bufferedLength <= this.#maxEventSize) return;
-    this.#overflowed = true;
-    this.#pendingLine = "";
-    this.#data = undefined;
-    this.#eventType = "";
-    this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
+  /**
+   * The parser strips a leading BOM itself, also one spelled as the three characters
+   * U+00EF U+00BB U+00BF (for input decoded as Latin-1). Text decoded as UTF-8 with that start
+   * is not a BOM (§9.2.5: the field name is then "ï»¿data", unknown), and the BOM of the bytes
+   * was already handled in `feed`. Feeding the parser one U+FEFF at the start of every stream
+   * uses up its BOM check, so it never strips anything itself.
+   */
+  #primeParser(): void {
+    this.#parser.feed("\uFEFF");
   }
 
-  /** Interprets the line `text[start, end)` (§9.2.6), slicing out only the value it keeps. */
-  #processLine(text: string, start: number, end: number): void {
-    if (start === end) {
-      this.#dispatch();
+  #dispatch(message: EventSourceMessage): void {
+    if (this.#overflowed) return;
+    // The parser bounds what it holds across feeds; an event complete within one chunk is
+    // checked here.
+    if (message.data.length > this.#maxEventSize) {
+      this.#overflow();
       return;
     }
-    const first = text.charCodeAt(start);
-    if (first === COLON) {
-      const textStart = text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1;
-      this.#handlers.onComment?.(text.slice(textStart, end));
-      return;
-    }
-    // Fast paths for the fields almost every stream consists of; same rules as below.
-    if (first === 0x64 && text.startsWith("data:", start)) {
-      this.#appendData(text.slice(valueStart(text, start + 5), end));
-      return;
-    }
-    if (
-      first === 0x69 &&
-      text.charCodeAt(start + 1) === 0x64 &&
-      text.charCodeAt(start + 2) === COLON
-    ) {
-      this.#setId(text.slice(valueStart(text, start + 3), end));
-      return;
-    }
-    if (first === 0x65 && text.startsWith("event:", start)) {
-      this.#eventType = text.slice(valueStart(text, start + 6), end);
-      return;
-    }
-    const line = text.slice(start, end);
-    const colon = line.indexOf(":");
-    let field: string;
-    let value: string;
-    if (colon === -1) {
-      // "If a line does not contain a colon": the whole line is the field name, value "".
-      field = line;
-      value = "";
-    } else {
-      field = line.slice(0, colon);
-      // Only one leading space is removed.
-      value = line.slice(valueStart(line, colon + 1));
-    }
-    switch (field) {
-      case "data":
-        this.#appendData(value);
-        return;
-      case "event":
-        this.#eventType = value;
-        return;
-      case "id":
-        this.#setId(value);
-        return;
-      case "retry":
-        if (/^[0-9]+$/.test(value)) this.#handlers.onRetry?.(Number.parseInt(value, 10));
-        else this.#handlers.onProblem?.({ type: "invalid-retry", value });
-        return;
-      default:
-        this.#handlers.onProblem?.({ type: "unknown-field", field });
-    }
-  }
-
-  #appendData(value: string): void {
-    this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
-    if (this.#data.length > this.#maxEventSize) this.#checkSize();
-  }
-
-  #setId(value: string): void {
-    if (value.includes("\0")) this.#handlers.onProblem?.({ type: "invalid-id", value });
-    else this.#lastEventIdBuffer = value;
-  }
-
-  #dispatch(): void {
-    // Step 1: the last event ID string is set even when nothing is dispatched.
-    this.lastEventId = this.#lastEventIdBuffer;
-    const data = this.#data;
-    const type = this.#eventType;
-    this.#data = undefined;
-    this.#eventType = "";
-    // Step 2: an empty data buffer dispatches nothing.
-    if (data === undefined) return;
     this.#handlers.onEvent({
-      type: type === "" ? "message" : type,
-      data,
+      type: message.event ?? "message",
+      data: message.data,
       lastEventId: this.lastEventId,
     });
+  }
+
+  #onParseError(error: ParseError): void {
+    if (this.#overflowed) return;
+    switch (error.type) {
+      case "max-buffer-size-exceeded":
+        this.#overflow();
+        return;
+      case "invalid-retry":
+        this.#handlers.onProblem?.({ type: "invalid-retry", value: error.value ?? "" });
+        return;
+      case "unknown-field":
+        this.#handlers.onProblem?.({ type: "unknown-field", field: error.field ?? "" });
+        return;
+    }
+  }
+
+  #overflow(): void {
+    this.#overflowed = true;
+    this.#lineLength = 0;
+    this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
   }
 }

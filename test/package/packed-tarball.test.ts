@@ -106,10 +106,11 @@ afterAll(async () => {
 describe("the packed package, installed as npx installs it", () => {
   it("contains only what runs: bin, dist (without source maps), README, LICENSE", () => {
     expect(packedFiles).toContain("bin/sse-tool.js");
+    expect(packedFiles).toContain("bin/older-node.js");
     expect(packedFiles).toContain("dist/cli.js");
     for (const path of packedFiles) {
       expect(path).toMatch(
-        /^(bin\/sse-tool\.js|dist\/[\w-]+\.js|README\.md|LICENSE|package\.json)$/,
+        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|README\.md|LICENSE|package\.json)$/,
       );
     }
   });
@@ -118,7 +119,13 @@ describe("the packed package, installed as npx installs it", () => {
     const installed = (await readdir(join(installDir, "node_modules"))).filter(
       (name) => !name.startsWith("."),
     );
-    expect(installed.sort()).toEqual(["chalk", "commander", "sse-tool", "undici"]);
+    expect(installed.sort()).toEqual([
+      "chalk",
+      "commander",
+      "eventsource-parser",
+      "sse-tool",
+      "undici",
+    ]);
   });
 
   it("runs --version through the bin link and its shebang", async () => {

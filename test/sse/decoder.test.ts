@@ -211,3 +211,56 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     expect(events).toEqual([ev("a", "message", "start"), ev("b", "message", "4")]);
   });
 });
+
+// Cases around the eventsource-parser adapter (issue 12): where the parser alone would differ.
+describe("EventStreamDecoder over eventsource-parser", () => {
+  it("text decoded as UTF-8 that starts with ï»¿ is no BOM: the field name is then unknown", () => {
+    // The bytes C3 AF C2 BB C2 BF are the characters U+00EF U+00BB U+00BF, not a BOM (§9.2.5);
+    // on its own the parser strips them as a BOM spelled in Latin-1 and dispatches "x".
+    const bytes = new TextEncoder().encode("\u00EF\u00BB\u00BFdata: x\n\ndata: y\n\n");
+    for (let split = 0; split < bytes.length; split++) {
+      const out = decode([bytes.subarray(0, split), bytes.subarray(split)]);
+      expect(out.events, `split at byte ${split}`).toEqual([ev("y")]);
+    }
+    expect(decode([bytes]).problems).toEqual([
+      { type: "unknown-field", field: "\u00EF\u00BB\u00BFdata" },
+    ]);
+  });
+
+  it("an event over maxEventSize is not dispatched when it arrives within one chunk", () => {
+    const out = decode([`data: ${"x".repeat(100)}\n\ndata: after\n\n`], { maxEventSize: 50 });
+    expect(out.events).toEqual([]);
+    expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("a line over maxEventSize counts even when it can be no field", () => {
+    const out = decode(["data: a\n\n", "x".repeat(30), "y".repeat(30), "\ndata: b\n\n"], {
+      maxEventSize: 50,
+    });
+    expect(out.events).toEqual([ev("a")]);
+    expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("events before an over-long line in the same chunk are dispatched", () => {
+    const out = decode([`data: a\n\ndata: ${"x".repeat(100)}`], { maxEventSize: 50 });
+    expect(out.events).toEqual([ev("a")]);
+    expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("a new stream after an overflow decodes again, keeping the last event ID", () => {
+    const events: StreamEvent[] = [];
+    const problems: DecodeProblem[] = [];
+    const decoder = new EventStreamDecoder(
+      { onEvent: (event) => events.push(event), onProblem: (problem) => problems.push(problem) },
+      { maxEventSize: 20 },
+    );
+    decoder.feedText("id: 3\n\ndata: ");
+    decoder.feedText("x".repeat(30));
+    decoder.feedText("\n\ndata: lost\n\n");
+    decoder.endStream();
+    decoder.startStream();
+    decoder.feed(Buffer.from("data: back\n\n"));
+    expect(problems).toEqual([{ type: "event-too-large", limit: 20 }]);
+    expect(events).toEqual([ev("back", "message", "3")]);
+  });
+});

@@ -209,11 +209,9 @@ function sseParser(options: InputParserOptions): InputParser {
       const message =
         problem.type === "invalid-retry"
           ? `bad retry ${JSON.stringify(problem.value)} ignored`
-          : problem.type === "invalid-id"
-            ? "id containing NUL ignored"
-            : problem.type === "unknown-field"
-              ? `unknown field ${JSON.stringify(problem.field)} ignored`
-              : `event larger than ${problem.limit} characters`;
+          : problem.type === "unknown-field"
+            ? `unknown field ${JSON.stringify(problem.field)} ignored`
+            : `event larger than ${problem.limit} characters`;
       items.push({ kind: "warning", line: currentLine, message });
     },
   });

@@ -61,7 +61,8 @@ function rows(page: Page): Promise<Row[]> {
       name: element.querySelector(".event-name")?.textContent ?? "",
       id: element.querySelector(".event-id")?.textContent ?? "",
       data: element.querySelector(".event-data")?.textContent ?? "",
-      hidden: (element as HTMLElement).hidden,
+      // The DOM types allow "until-found" too; any value but false hides the row.
+      hidden: (element as HTMLElement).hidden !== false,
     })),
   );
 }
