@@ -3,6 +3,7 @@
  * last id to test resumption, and records what it saw as a `DoctorObservation` for the pure
  * checks (src/doctor/checklist.ts).
  */
+import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
@@ -164,10 +165,13 @@ export function probeAlpn(
   timeoutMs: number,
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
+    // URL keeps IPv6 literals in brackets; TLS wants the bare address, and SNI only for names
+    // (RFC 6066 §3: no IP addresses; Node 26 refuses one, older lines warn with DEP0123).
+    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
     const socket = tlsConnect({
-      host: url.hostname,
+      host,
       port: Number(url.port || 443),
-      servername: url.hostname,
+      ...(isIP(host) === 0 ? { servername: host } : {}),
       ALPNProtocols: ["h2", "http/1.1"],
       rejectUnauthorized: !insecure,
     });

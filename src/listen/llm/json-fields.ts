@@ -125,14 +125,34 @@ function boundedValue(item: unknown, depth: number): unknown {
   return boundedCopy(item as Json, depth + 1);
 }
 
+/** Deepest nesting of a server value shown as JSON text; deeper is refused, not stringified. */
+export const jsonTextMaxDepth = 1000;
+
 /**
- * A server value (a tool call's arguments object) as JSON text, or undefined when it cannot
- * be written (nested too deeply for JSON.stringify's stack).
+ * A server value (a tool call's arguments object) as JSON text, or undefined when it nests
+ * deeper than `jsonTextMaxDepth`. The depth is measured without recursion first: whether
+ * JSON.stringify overflows its stack on deep input depends on the V8 version.
  */
 export function jsonText(value: unknown): string | undefined {
+  if (nestsDeeperThan(value, jsonTextMaxDepth)) return undefined;
   try {
     return JSON.stringify(value);
   } catch {
     return undefined;
   }
+}
+
+/** Whether objects and arrays in `value` nest deeper than `maxDepth` (iterative, linear). */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { item, depth } = next;
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child !== null && typeof child === "object")
+        pending.push({ item: child, depth: depth + 1 });
+    }
+  }
+  return false;
 }
