@@ -2,7 +2,7 @@
  * `sse-tool listen URL [URL...]`: one stream (src/listen/run.ts), or several followed at once
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
-import { keepHttpParserOnBaselineTier } from "../http/parser-tier.js";
+
 import {
   checkListenOptions,
   type ListenCliOptions,
@@ -10,11 +10,12 @@ import {
   listenDefaults,
 } from "./options.js";
 import { runListen } from "./run.js";
+import { applyListenRuntimeFlags } from "./runtime-flags.js";
 import { listenMany } from "./several-urls.js";
 
 /** `sse-tool listen` as the command line runs it: the process start-up step, then listen(). */
 export function listenCommand(urls: readonly string[], options: ListenCliOptions): Promise<number> {
-  keepHttpParserOnBaselineTier();
+  applyListenRuntimeFlags();
   return listen(urls, options);
 }
 
