@@ -81,3 +81,12 @@ export const exitCodeHelp = `Exit codes:
   3    --timeout or --idle-timeout elapsed
   4    an --expect-* assertion failed
   130  interrupted (Ctrl-C)`;
+
+/** `serve`'s own exit codes, shown at the end of `serve --help` (the same numbers as above). */
+export const serveExitCodeHelp = `Exit codes:
+  0    closed on Ctrl-C or SIGTERM after flushing every client, or the input ended
+       with --exit-on-end
+  1    cannot listen (port in use, permission), unreadable input or --token-file,
+       a bad input line with --strict
+  2    usage error
+  130  a second Ctrl-C while closing (143 for a second SIGTERM)`;
