@@ -87,10 +87,13 @@ export type ResumeOutcome =
   /** `--replay-history` and no Last-Event-ID: every kept event is sent. */
   | { kind: "replay-history"; missedEvents: number };
 
-/** Where a replaying client is in the history: the next event's seq, and bytes of it sent. */
+/**
+ * Where a replaying client is in the history: the seq of the next event to start, and what is
+ * left of one sent in part (held here, so the ring may let go of it meanwhile).
+ */
 interface ReplayCursor {
   seq: number;
-  offset: number;
+  rest: Buffer | undefined;
 }
 
 interface HistoryEntry {
@@ -231,7 +234,7 @@ export class BroadcastHub {
       client.sentSinceHeartbeat = true;
     }
     if (outcome.kind !== "live" && outcome.missedEvents > 0) {
-      this.#replaying.set(client, { seq: fromSeq, offset: 0 });
+      this.#replaying.set(client, { seq: fromSeq, rest: undefined });
       this.#continueReplay(client);
     }
     return outcome;
@@ -327,17 +330,17 @@ export class BroadcastHub {
   #nextReplayPiece(cursor: ReplayCursor): Buffer | undefined {
     const parts: Buffer[] = [];
     let bytes = 0;
-    while (cursor.seq <= this.#lastSeq && bytes < this.#replayPieceBytes) {
-      const entry = this.#entryAt(cursor.seq);
-      if (entry === undefined) break;
-      const take = Math.min(entry.bytes.length - cursor.offset, this.#replayPieceBytes - bytes);
-      parts.push(entry.bytes.subarray(cursor.offset, cursor.offset + take));
-      bytes += take;
-      cursor.offset += take;
-      if (cursor.offset === entry.bytes.length) {
+    while (bytes < this.#replayPieceBytes) {
+      if (cursor.rest === undefined) {
+        const entry = cursor.seq <= this.#lastSeq ? this.#entryAt(cursor.seq) : undefined;
+        if (entry === undefined) break;
+        cursor.rest = entry.bytes;
         cursor.seq++;
-        cursor.offset = 0;
       }
+      const take = Math.min(cursor.rest.length, this.#replayPieceBytes - bytes);
+      parts.push(cursor.rest.subarray(0, take));
+      bytes += take;
+      cursor.rest = take === cursor.rest.length ? undefined : cursor.rest.subarray(take);
     }
     if (parts.length === 0) return undefined;
     return parts.length === 1 ? parts[0] : Buffer.concat(parts, bytes);
