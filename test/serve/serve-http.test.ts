@@ -108,6 +108,19 @@ describe("serve: real clients", () => {
     expect(result.stderr).toMatch(/ended after 4 events/);
   });
 
+  it("curl --http1.0 (nginx's default upstream protocol) receives the exact bytes, no chunk-size lines", async () => {
+    const { url } = await serveWith(["--retry", "50", "--exit-on-end"], sample);
+    const curl = spawn("curl", ["-sN", "--http1.0", "-D", "-", url]);
+    const chunks: Buffer[] = [];
+    curl.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const [curlCode] = await once(curl, "close");
+    expect(curlCode).toBe(0);
+    const [head, body] = Buffer.concat(chunks).toString("utf8").split("\r\n\r\n");
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(head).toMatch(/\r\nConnection: close/i);
+    expect(body).toBe(sampleEncoded);
+  });
+
   it("a client reconnecting with Last-Event-ID gets exactly the missed events, then live ones", async () => {
     const { url, cli } = await serveWith(["--ids"]);
     const watcher = await connectSse(url);
