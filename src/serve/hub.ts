@@ -168,13 +168,13 @@ export class BroadcastHub {
         continue;
       }
       const seq = ++this.#lastSeq;
-      // Numbered by position, but never at or below a numeric id the stream already carried.
-      const withId =
-        this.#assignIds && event.id === undefined
-          ? { ...event, id: String(Math.max(seq, this.#largestNumericId + 1)) }
-          : event;
-      if (withId.id !== undefined && numericId.test(withId.id)) {
-        this.#largestNumericId = Math.max(this.#largestNumericId, Number(withId.id));
+      let withId = event;
+      if (this.#assignIds && event.id === undefined) {
+        // Numbered by position, but never at or below a numeric id the stream already carried.
+        this.#largestNumericId = Math.max(seq, this.#largestNumericId + 1);
+        withId = { ...event, id: String(this.#largestNumericId) };
+      } else if (event.id !== undefined && numericId.test(event.id)) {
+        this.#largestNumericId = Math.max(this.#largestNumericId, Number(event.id));
       }
       const text = encodeEvent(withId);
       blocks.push(text);
@@ -196,9 +196,13 @@ export class BroadcastHub {
       });
       offset += entry.length;
     }
-    this.#dropOvertakenReplays();
-    for (const client of this.#clients) {
-      if (!this.#replaying.has(client)) this.#sendTo(client, batch);
+    if (this.#replaying.size === 0) {
+      for (const client of this.#clients) this.#sendTo(client, batch);
+    } else {
+      this.#dropOvertakenReplays();
+      for (const client of this.#clients) {
+        if (!this.#replaying.has(client)) this.#sendTo(client, batch);
+      }
     }
     return result;
   }
