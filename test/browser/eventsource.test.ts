@@ -8,10 +8,9 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../helpers/browser.js";
-import type { CliProcess } from "../helpers/cli-process.js";
 import { type CuttingProxy, startCuttingProxy } from "../helpers/cutting-proxy.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
-import { connectSse, type RunningServe, startServe } from "../helpers/sse-client.js";
+import { connectSse, startServeFor } from "../helpers/sse-client.js";
 
 /** What the page records; lives on `window`. */
 interface PageState {
@@ -48,14 +47,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[]): Promise<RunningServe & { write(line: string): void }> {
-  const started = await startServe(args);
-  const cli: CliProcess = started.cli;
-  cleanups.push(async () => {
-    cli.kill();
-    await cli.exited;
-  });
-  return { ...started, write: (line) => cli.child.stdin?.write(`${line}\n`) };
+const serve = (args: string[]) => startServeFor(cleanups, args);
+
+/** serve with retry: 50, let in the page's origin; the page's EventSource through a proxy. */
+async function proxiedEventSource() {
+  const served = await serve(["--format", "ndjson", "--retry", "50", "--cors", pageOrigin]);
+  const proxy = await proxyTo(served.url);
+  const page = await openEventSource(`${proxy.url}/events`);
+  return { ...served, proxy, page };
 }
 
 async function proxyTo(streamUrl: string): Promise<CuttingProxy> {
@@ -155,16 +154,7 @@ describe("Chromium EventSource against serve", () => {
   });
 
   it("reconnects after the connection drops and gets exactly the missed events", async () => {
-    const { url, write } = await serve([
-      "--format",
-      "ndjson",
-      "--retry",
-      "50",
-      "--cors",
-      pageOrigin,
-    ]);
-    const proxy = await proxyTo(url);
-    const page = await openEventSource(`${proxy.url}/events`);
+    const { url, write, proxy, page } = await proxiedEventSource();
     await proxy.request(1);
     const watcher = await connectSse(url); // sees every event: tells when one is in history
     cleanups.push(async () => watcher.close());
@@ -197,16 +187,7 @@ describe("Chromium EventSource against serve", () => {
   });
 
   it("retry: sets how long the browser waits before reconnecting", async () => {
-    const { url, write } = await serve([
-      "--format",
-      "ndjson",
-      "--retry",
-      "50",
-      "--cors",
-      pageOrigin,
-    ]);
-    const proxy = await proxyTo(url);
-    const page = await openEventSource(`${proxy.url}/events`);
+    const { write, proxy, page } = await proxiedEventSource();
     write('{"data":"a","id":"1"}');
     await waitForState(page, receivedAtLeast, 1);
 

@@ -12,12 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
-import {
-  connectSse,
-  type RunningServe,
-  type SseConnection,
-  startServe,
-} from "../helpers/sse-client.js";
+import { connectSse, type SseConnection, startServeFor } from "../helpers/sse-client.js";
 
 interface ReadState {
   received: string[];
@@ -52,14 +47,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[]): Promise<RunningServe & { write(line: string): void }> {
-  const started = await startServe(args);
-  cleanups.push(async () => {
-    started.cli.kill();
-    await started.cli.exited;
-  });
-  return { ...started, write: (line) => started.cli.child.stdin?.write(`${line}\n`) };
-}
+const serve = (args: string[]) => startServeFor(cleanups, args);
 
 /** A fresh page at http://<host>:<pages port>/page. */
 async function pageOn(host: string): Promise<Page> {

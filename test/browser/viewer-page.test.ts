@@ -15,7 +15,7 @@ import { renderViewerPage } from "../../src/serve/viewer-page.js";
 import { launchChromium, testTmpFile } from "../helpers/browser.js";
 import { startCuttingProxy } from "../helpers/cutting-proxy.js";
 import { eventStreamHeaders, startTestServer } from "../helpers/http-test-server.js";
-import { type RunningServe, startServe } from "../helpers/sse-client.js";
+import { startServe, startServeFor } from "../helpers/sse-client.js";
 
 let browser: Browser;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -30,14 +30,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[]): Promise<RunningServe & { write(line: string): void }> {
-  const started = await startServe(args);
-  cleanups.push(async () => {
-    started.cli.kill();
-    await started.cli.exited;
-  });
-  return { ...started, write: (line) => started.cli.child.stdin?.write(`${line}\n`) };
-}
+const serve = (args: string[]) => startServeFor(cleanups, args);
 
 async function openViewer(url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });

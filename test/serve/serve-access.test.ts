@@ -10,23 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkServeAccess } from "../../src/serve/endpoint.js";
-import { type CliProcess, type CliRunOptions, runCli } from "../helpers/cli-process.js";
+import { type CliRunOptions, runCli } from "../helpers/cli-process.js";
 import { httpRequestText, type RawAnswer, rawRequest } from "../helpers/raw-http.js";
-import { connectSse, type RunningServe, startServe } from "../helpers/sse-client.js";
+import { connectSse, startServeFor } from "../helpers/sse-client.js";
 
-const running: CliProcess[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
-  for (const cli of running.splice(0)) {
-    cli.kill("SIGKILL");
-    await cli.exited;
-  }
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[], options: CliRunOptions = {}): Promise<RunningServe> {
-  const started = await startServe(args, options);
-  running.push(started.cli);
-  return started;
-}
+const serve = (args: string[], options?: CliRunOptions) => startServeFor(cleanups, args, options);
 
 /** One request; a 200 event stream is cut once its head arrived. */
 function send(
@@ -37,7 +30,7 @@ function send(
   body = "",
 ): Promise<RawAnswer> {
   return rawRequest(origin, httpRequestText(method, target, headers, body), (text) =>
-    /^HTTP\/1\.1 200[^]*text\/event-stream[^]*\r\n\r\n/.test(text),
+    /^HTTP\/1\.1 200[\s\S]*text\/event-stream[\s\S]*\r\n\r\n/.test(text),
   );
 }
 

@@ -4,28 +4,16 @@
  * client must still receive a new event. Then the log lines are checked for control sequences.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type CliProcess, type CliRunOptions, runCli } from "../helpers/cli-process.js";
+import { type CliRunOptions, runCli } from "../helpers/cli-process.js";
 import { rawConnect, rawRequest } from "../helpers/raw-http.js";
-import {
-  connectSse,
-  type RunningServe,
-  type SseConnection,
-  startServe,
-} from "../helpers/sse-client.js";
+import { connectSse, type SseConnection, startServeFor } from "../helpers/sse-client.js";
 
-const running: CliProcess[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
-  for (const cli of running.splice(0)) {
-    cli.kill("SIGKILL");
-    await cli.exited;
-  }
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[], options: CliRunOptions = {}): Promise<RunningServe> {
-  const started = await startServe(args, options);
-  running.push(started.cli);
-  return started;
-}
+const serve = (args: string[], options?: CliRunOptions) => startServeFor(cleanups, args, options);
 
 /** ~12 KB of JSON nested 6,000 deep: enough to overflow JSON.stringify's stack. */
 const deepArray = `${"[".repeat(6000)}${"]".repeat(6000)}`;
