@@ -84,9 +84,7 @@ export const exitCodeHelp = `Exit codes:
 
 /** `serve`'s own exit codes, shown at the end of `serve --help` (the same numbers as above). */
 export const serveExitCodeHelp = `Exit codes:
-  0    closed on Ctrl-C or SIGTERM after flushing every client, or the input ended
-       with --exit-on-end
-  1    cannot listen (port in use, permission), unreadable input or --token-file,
-       a bad input line with --strict
+  0    stopped by Ctrl-C, SIGTERM or --exit-on-end, every client flushed
+  1    cannot listen, unreadable input or --token-file, a bad line with --strict
   2    usage error
-  130  a second Ctrl-C while closing (143 for a second SIGTERM)`;
+  130  a second Ctrl-C while closing (143: a second SIGTERM)`;
