@@ -371,7 +371,7 @@ export class SseServer {
     corsOrigin: string | undefined,
   ): void {
     if (this.#closing) {
-      setCors(response, corsOrigin);
+      // #route gave it its CORS headers already: a closing server answers every route so.
       response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
       return;
     }
@@ -449,12 +449,17 @@ function peerLabel(request: IncomingMessage): string {
   return `${request.socket.remoteAddress}:${request.socket.remotePort}`;
 }
 
-/** Whether `origin` is the server's own (the page came from it): compared with the Host. */
+/**
+ * Whether `origin` is the server's own (the page came from it): its host is the request's
+ * (already checked) Host, over http or https (behind a TLS-terminating proxy).
+ */
 function isSameOrigin(origin: string, request: IncomingMessage): boolean {
   const host = request.headers.host;
   if (host === undefined) return false;
   try {
-    return new URL(`http://${host}`).origin === origin;
+    const page = new URL(origin);
+    const ownHost = new URL(`http://${host}`).host;
+    return (page.protocol === "http:" || page.protocol === "https:") && page.host === ownHost;
   } catch {
     return false;
   }

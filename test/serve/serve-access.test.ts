@@ -117,6 +117,15 @@ describe("Host check: DNS rebinding gets nothing", () => {
     expect(await status("other.example.test")).toBe(403);
     expect(await status("dev.example.test.evil.example")).toBe(403);
     expect(await status("evilcorp.test")).toBe(403);
+    // Behind a TLS-terminating proxy, the server's own page is https://<that name>.
+    const ownPage = await send(
+      origin,
+      "POST",
+      "/events",
+      { Host: "dev.example.test", Origin: "https://dev.example.test", ...json },
+      '{"data":"from its own page"}',
+    );
+    expect(ownPage.status).toBe(202);
     const bad = await runCli(["serve", "--port", "0", "--allowed-host", "http://x.test"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
