@@ -251,7 +251,9 @@ describe("serve --help", () => {
   it("lists serve's exit codes, not listen's", async () => {
     const help = await runCli(["serve", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/Exit codes:\n {2}0 {4}stopped by Ctrl-C, SIGTERM or --exit-on-end/);
+    expect(help.stdout).toMatch(
+      /Exit codes:\n {2}0 {4}stopped by Ctrl-C, SIGTERM or --exit-on-end/,
+    );
     expect(help.stdout).toMatch(/1 {4}cannot listen/);
     expect(help.stdout).not.toMatch(/--idle-timeout elapsed|--expect-\*|-n reached/);
   });
