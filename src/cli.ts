@@ -17,7 +17,7 @@ import {
 import { addRequestOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
-import { ExitCode, exitCodeHelp } from "./errors.js";
+import { ExitCode, exitCodeHelp, serveExitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/options.js";
 import { llmFakeProviders } from "./serve/llm-fake/providers.js";
 import type { ServeCliOptions } from "./serve/options.js";
@@ -153,12 +153,33 @@ program
       .default("none"),
   )
   .option("--loop", "replay the file again when it ends")
+  .option("--follow", "keep reading the file as it grows, as tail -f does")
+  .addOption(
+    new Option("--poll <duration>", "with --follow: how often to look for more")
+      .argParser(duration)
+      .default(250, "250ms"),
+  )
   .option("--host <host>", "address to bind", "127.0.0.1")
   .option("-p, --port <port>", "port to listen on (0 picks a free one)", wholeNumber, 8080)
   .option("--path <path>", "path of the event stream", "/events")
-  .option("--cors <origin>", "Access-Control-Allow-Origin value", "*")
-  .option("--no-cors", "send no CORS headers")
+  .option(
+    "--cors <origin>",
+    "also let pages on this origin read and publish (repeatable; '*' any page, warned); " +
+      "loopback origins always may",
+    collect,
+  )
+  .option("--no-cors", "no CORS headers: only pages served by serve itself")
+  .option(
+    "--allowed-host <name>",
+    "also answer requests for this Host name (repeatable; .example.com for a domain); " +
+      "loopback names and IP addresses always are",
+    collect,
+  )
   .option("--history <n>", "events kept for clients resuming with Last-Event-ID", wholeNumber, 1000)
+  .option(
+    "--replay-history",
+    "send the kept events to every new client (one may also ask: Last-Event-ID: earliest)",
+  )
   .addOption(
     new Option("--max-client-buffer <bytes>", "drop a client whose unsent backlog stays over this")
       .argParser(byteSize)
@@ -174,7 +195,11 @@ program
   .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
   .option("--no-ui", "do not serve the viewer page at /")
   .option("--no-publish", "do not accept POST to the stream path")
-  .option("--token <secret>", "require this bearer token (or ?token=); env SSE_TOOL_TOKEN")
+  .option(
+    "--token <secret>",
+    "require this bearer token (or ?token=); other users see it in ps: prefer the next two",
+  )
+  .option("--token-file <file>", "read the token from this file (not shown in ps)")
   .option("-q, --quiet", "do not log client connects and disconnects")
   .addOption(
     new Option(
@@ -204,16 +229,28 @@ Input formats (--format auto decides per line):
   lines   each non-empty line is one event's data
   ndjson  {"event","data","id","retry","comment"} per line; listen --json output works
   sse     raw event-stream text, e.g. a saved curl -N capture
+  auto    sse if it starts like one; else a JSON object whose keys are all event fields
+          (event, data, id, retry, comment, time, source) is an event; other lines are data
+
+Who can connect (README: Security model):
+  serve binds 127.0.0.1 and answers only Host names that are loopback, an IP address
+  or an --allowed-host (against DNS rebinding). Pages on loopback origins may read and
+  publish; a page elsewhere needs --cors <its origin>. Anyone on this machine can
+  reach the port: SSE_TOOL_TOKEN or --token-file sets a secret (--token puts it in ps).
+  A new client gets live events only; Last-Event-ID: earliest or --replay-history
+  sends the kept ones first (the viewer page asks for them).
 
 Examples:
   cat events.ndjson | sse-tool serve
   sse-tool serve --loop --interval 500 recorded.ndjson
+  sse-tool serve --follow --replay-history app-events.ndjson
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
-  curl -d '{"event":"x","data":"y"}' localhost:8080/events
+  curl --json '{"event":"x","data":"y"}' localhost:8080/events
+  sse-tool serve --cors https://app.example.com --token-file ~/.sse-token events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
   sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s reply.txt
 
-${exitCodeHelp}`,
+${serveExitCodeHelp}`,
   )
   .action(async (file: string | undefined, options: ServeCliOptions) => {
     // --llm-fake is a mode of its own: the fake API instead of the input pump.

@@ -81,3 +81,10 @@ export const exitCodeHelp = `Exit codes:
   3    --timeout or --idle-timeout elapsed
   4    an --expect-* assertion failed
   130  interrupted (Ctrl-C)`;
+
+/** `serve`'s own exit codes, shown at the end of `serve --help` (the same numbers as above). */
+export const serveExitCodeHelp = `Exit codes:
+  0    stopped by Ctrl-C, SIGTERM or --exit-on-end, every client flushed
+  1    cannot listen, unreadable input or --token-file, a bad line with --strict
+  2    usage error
+  130  a second Ctrl-C while closing (143: a second SIGTERM)`;

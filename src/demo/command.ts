@@ -25,7 +25,6 @@ export async function demo(options: { color: boolean }): Promise<number> {
     host: "127.0.0.1",
     port: 0,
     streamPath: "/events",
-    cors: "*",
     heartbeatMs: 0,
     log: () => {},
     warn: (message) => say(`sse-tool: ${message}`),

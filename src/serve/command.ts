@@ -5,8 +5,9 @@
  */
 import { SseToolError } from "../errors.js";
 import { onInterrupt } from "../terminal/interrupts.js";
-import { isLoopbackHost } from "./access.js";
 import {
+  announceEndpoint,
+  checkServeAccess,
   checkServeSource,
   closeFlushTimeoutMs,
   createEndpoint,
@@ -36,19 +37,16 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
       "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
     );
   }
-  const source = await checkServeSource(file, options);
-  const { say, log } = serveLog(options);
-  const { hub, server, streamPath, token } = createEndpoint(options, { say, log });
+  if (options.follow && options.exitOnEnd) {
+    throw new SseToolError("usage", "--follow and --exit-on-end: a followed file never ends");
+  }
+  const serveAccess = await checkServeAccess(options, process.env);
+  const logLines = serveLog(options);
+  const { say, log } = logLines;
+  const source = await checkServeSource(file, options, say);
+  const { hub, server, streamPath } = createEndpoint(options, serveAccess, logLines);
   const url = await server.listen();
-  say(`serving ${url}`);
-  if (options.ui && streamPath !== "/") {
-    log(`viewer page: ${new URL(url).origin}/${token === undefined ? "" : "?token=<token>"}`);
-  }
-  if (!isLoopbackHost(options.host) && token === undefined) {
-    say(
-      `warning: listening on ${options.host} without --token: anyone who can reach this machine can read and publish`,
-    );
-  }
+  announceEndpoint(url, options, serveAccess, streamPath, logLines);
 
   const pump = new EventPump({
     hub,

@@ -1,15 +1,25 @@
 /**
  * What both modes of `serve` (events from the input, src/serve/command.ts; a fake LLM API,
- * src/serve/llm-fake/command.ts) start from: the input source checked, the stderr log lines,
- * and the HTTP endpoint (hub, server, viewer page, publishing, --token) set up, not yet
- * listening.
+ * src/serve/llm-fake/command.ts) start from: who may connect (origins, hosts, the token),
+ * the input source checked, the stderr log lines, and the HTTP endpoint (hub, server, viewer
+ * page, publishing, --token) set up, then announced once it listens.
  */
 import { createReadStream } from "node:fs";
-import { access, constants } from "node:fs/promises";
+import { access, constants, readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { SseToolError } from "../errors.js";
-import { resolveAccessToken } from "./access.js";
+import { canonicalHost, isIpLiteral, isLoopbackHost } from "../http/loopback.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import {
+  allowedHostProblem,
+  chooseAccessToken,
+  corsValueProblem,
+  type OriginPolicy,
+  originPolicy,
+  type TokenChoice,
+} from "./access.js";
 import { BroadcastHub } from "./hub.js";
+import { followFile } from "./input/follow.js";
 import type { ServeCliOptions } from "./options.js";
 import { installServeRoutes } from "./routes.js";
 import { SseServer } from "./server.js";
@@ -28,14 +38,72 @@ export interface ServeSource {
   open(): Readable;
 }
 
-/** The file argument checked before anything listens: readable, and a file for --loop. */
+/** Who may use the endpoint, decided from the options before anything listens. */
+export interface ServeAccess {
+  origins: OriginPolicy;
+  /** `--allowed-host` names, and the `--host` name when it is one. */
+  allowedHosts: string[];
+  token: TokenChoice | undefined;
+}
+
+/**
+ * The access options checked and the token read (`--token`, `--token-file`, `SSE_TOOL_TOKEN`):
+ * a bad value is a usage error, an unreadable token file an input error.
+ */
+export async function checkServeAccess(
+  options: Pick<ServeCliOptions, "cors" | "allowedHost" | "host" | "token" | "tokenFile">,
+  environment: NodeJS.ProcessEnv,
+): Promise<ServeAccess> {
+  for (const value of Array.isArray(options.cors) ? options.cors : []) {
+    const problem = corsValueProblem(value);
+    if (problem !== undefined) throw new SseToolError("usage", problem);
+  }
+  const allowedHosts: string[] = [];
+  for (const value of options.allowedHost ?? []) {
+    const problem = allowedHostProblem(value);
+    if (problem !== undefined) throw new SseToolError("usage", problem);
+    allowedHosts.push(value.toLowerCase());
+  }
+  const boundHost = canonicalHost(options.host);
+  if (boundHost !== undefined && !isIpLiteral(boundHost)) allowedHosts.push(boundHost);
+  let file: { path: string; text: string } | undefined;
+  if (options.tokenFile !== undefined) {
+    try {
+      file = { path: options.tokenFile, text: await readFile(options.tokenFile, "utf8") };
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new SseToolError("input", `cannot read --token-file ${options.tokenFile}: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+  const token = chooseAccessToken({
+    option: options.token,
+    file,
+    environment: environment.SSE_TOOL_TOKEN,
+  });
+  if (typeof token === "string") throw new SseToolError("usage", token);
+  return { origins: originPolicy(options.cors), allowedHosts, token };
+}
+
+/**
+ * The file argument checked before anything listens: readable, a file for --loop and
+ * --follow; with --follow it is read as it grows.
+ */
 export async function checkServeSource(
   file: string | undefined,
-  options: Pick<ServeCliOptions, "loop">,
+  options: Pick<ServeCliOptions, "loop" | "follow" | "poll">,
+  warn: (message: string) => void = () => {},
 ): Promise<ServeSource> {
   const fromStdin = file === undefined || file === "-";
   if (options.loop && fromStdin) {
     throw new SseToolError("usage", "--loop needs a file to replay (stdin can be read only once)");
+  }
+  if (options.follow && fromStdin) {
+    throw new SseToolError("usage", "--follow needs a file (stdin is read as it comes anyway)");
+  }
+  if (options.follow && options.loop) {
+    throw new SseToolError("usage", "--follow and --loop: a followed file never ends to loop");
   }
   if (fromStdin) return { fromStdin, name: "<stdin>", open: () => process.stdin };
   try {
@@ -43,6 +111,11 @@ export async function checkServeSource(
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new SseToolError("input", `cannot read ${file}: ${reason}`, { cause: error });
+  }
+  if (options.follow) {
+    const pollMs = options.poll;
+    const onTruncated = () => warn(`${file} was truncated: reading it again from the start`);
+    return { fromStdin, name: file, open: () => followFile(file, { pollMs, onTruncated }) };
   }
   return {
     fromStdin,
@@ -62,8 +135,10 @@ export function serveLog(options: Pick<ServeCliOptions, "quiet">): ServeLog {
   // Logs must never take the server down: with stderr piped into a reader that went away
   // (`serve 2>&1 | head`), writes fail with EPIPE and are dropped.
   process.stderr.on("error", () => {});
+  // Every line may carry what a client or the input chose (a Last-Event-ID, a model name, a
+  // Host, V8's JSON error quoting a line): each goes through the one escaper, one line each.
   const say = (message: string) => {
-    process.stderr.write(`sse-tool: ${message}\n`);
+    process.stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
   };
   return { say, log: options.quiet ? () => {} : say };
 }
@@ -73,12 +148,14 @@ export interface Endpoint {
   server: SseServer;
   /** The stream path, with its leading slash. */
   streamPath: string;
-  /** The --token / SSE_TOOL_TOKEN secret, if any. */
-  token: string | undefined;
 }
 
 /** The hub and the HTTP server with the stream, viewer page, publishing and token routes. */
-export function createEndpoint(options: ServeCliOptions, { say, log }: ServeLog): Endpoint {
+export function createEndpoint(
+  options: ServeCliOptions,
+  serveAccess: ServeAccess,
+  { say, log }: ServeLog,
+): Endpoint {
   const streamPath = options.path.startsWith("/") ? options.path : `/${options.path}`;
   const hub = new BroadcastHub({
     historySize: options.history,
@@ -90,22 +167,64 @@ export function createEndpoint(options: ServeCliOptions, { say, log }: ServeLog)
     host: options.host,
     port: options.port,
     streamPath,
-    cors: options.cors,
+    origins: serveAccess.origins,
+    allowedHosts: serveAccess.allowedHosts,
+    replayHistory: options.replayHistory ?? false,
     ...(options.retry === undefined ? {} : { retryMs: options.retry }),
     heartbeatMs: options.heartbeat,
     log,
     warn: say,
   });
   // Viewer page at /, POST publishing, and the --token guard (src/serve/routes.ts).
-  const token = resolveAccessToken(options.token, process.env.SSE_TOOL_TOKEN);
   installServeRoutes(server, {
     hub,
     streamPath,
     ui: options.ui,
     publish: options.publish,
-    token,
+    token: serveAccess.token?.token,
     ...(options.event === undefined ? {} : { defaultEventType: options.event }),
     log,
   });
-  return { hub, server, streamPath, token };
+  return { hub, server, streamPath };
+}
+
+/**
+ * The lines both modes print once listening: the stream URL, the viewer page's URL (with the
+ * token filled in when it came from the command line, so the link works as printed; a token
+ * from a file or the environment is not printed), and what the options open up.
+ */
+export function announceEndpoint(
+  url: string,
+  options: Pick<ServeCliOptions, "ui" | "host" | "cors">,
+  serveAccess: ServeAccess,
+  streamPath: string,
+  { say, log }: ServeLog,
+): void {
+  say(`serving ${url}`);
+  const { token } = serveAccess;
+  if (options.ui && streamPath !== "/") {
+    const page = `${new URL(url).origin}/`;
+    if (token === undefined) log(`viewer page: ${page}`);
+    else if (token.source === "option") {
+      log(`viewer page: ${page}?token=${encodeURIComponent(token.token)}`);
+    } else {
+      const from = token.source === "file" ? "--token-file" : "SSE_TOOL_TOKEN";
+      log(`viewer page: ${page} (add ?token= with the token from ${from})`);
+    }
+  }
+  if (!isLoopbackHost(options.host) && token === undefined) {
+    say(
+      `warning: listening on ${options.host} without a token: anyone who can reach this machine can read and publish (--token-file or SSE_TOOL_TOKEN sets one)`,
+    );
+  }
+  const cors = Array.isArray(options.cors) ? options.cors : [];
+  if (cors.includes("*")) {
+    say(
+      "warning: --cors '*': any web page open in a browser on this machine can read this stream and publish to it",
+    );
+  } else if (cors.includes("null")) {
+    say(
+      "warning: --cors null: sandboxed and file:// pages, from any site, can read this stream and publish to it",
+    );
+  }
 }

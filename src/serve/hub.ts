@@ -7,6 +7,12 @@
  * that the very same object is written to every client (no per-client copies); a client holds
  * only a few fields; waiting for slow clients is one promise for all, woken as clients' writes
  * reach their sockets.
+ *
+ * A new client that asks for kept events (Last-Event-ID, `earliest`, --replay-history) is sent
+ * them from the history ring in pieces of at most `replayPieceBytes`, each piece only once the
+ * client took the previous ones, so what is queued for it stays within --max-client-buffer
+ * however large the history. Live events reach it through the same ring, after the replay, in
+ * order; a client so slow that the ring drops events it has not been sent is dropped.
  */
 import {
   encodeComment,
@@ -38,6 +44,19 @@ export interface BroadcastHubOptions {
   maxClientBufferBytes: number;
 }
 
+/** What a new client asks of the history. */
+export interface ClientJoin {
+  /** Its Last-Event-ID header: the kept events after it; `earliest`: every kept event. */
+  lastEventId?: string;
+  /** `--replay-history`: without a Last-Event-ID, every kept event too. */
+  replayHistory?: boolean;
+  /** Sent before anything else (for example `retry:`). */
+  prelude?: Buffer;
+}
+
+/** The Last-Event-ID that asks for the whole kept history (the convention Mercure uses). */
+export const earliestEventId = "earliest";
+
 /** One event as published: where it sits in the stream and the id it was sent with. */
 export interface PublishedEvent {
   /** Position in the stream, 1-based, counting every published event. */
@@ -52,17 +71,30 @@ export interface PublishResult {
   rejected: Array<{ index: number; reason: string }>;
 }
 
-/** How a new client's Last-Event-ID was matched against the history. */
+/** What a new client is sent from the history, and why. */
 export type ResumeOutcome =
-  /** No Last-Event-ID: live events only. */
-  | { kind: "live" }
-  /** Found: the events after it were sent. */
+  /** No Last-Event-ID: live events only; `keptEvents` were there and not sent. */
+  | { kind: "live"; keptEvents: number }
+  /** Found: the events after it are sent. */
   | { kind: "resumed"; missedEvents: number }
   /**
-   * Not in the history (too old, or from an earlier run): every kept event was sent, because
+   * Not in the history (too old, or from an earlier run): every kept event is sent, because
    * the client missed at least those; a few may be ones it already has.
    */
-  | { kind: "unknown-id"; missedEvents: number };
+  | { kind: "unknown-id"; missedEvents: number }
+  /** `Last-Event-ID: earliest`: every kept event is sent. */
+  | { kind: "earliest"; missedEvents: number }
+  /** `--replay-history` and no Last-Event-ID: every kept event is sent. */
+  | { kind: "replay-history"; missedEvents: number };
+
+/**
+ * Where a replaying client is in the history: the seq of the next event to start, and what is
+ * left of one sent in part (held here, so the ring may let go of it meanwhile).
+ */
+interface ReplayCursor {
+  seq: number;
+  rest: Buffer | undefined;
+}
 
 interface HistoryEntry {
   seq: number;
@@ -72,6 +104,9 @@ interface HistoryEntry {
 }
 
 const heartbeatBytes = Buffer.from(`${encodeComment("heartbeat")}\n`);
+
+/** Ids that --ids numbering continues after: digits only, a safe integer. */
+const numericId = /^[0-9]{1,15}$/;
 
 export class BroadcastHub {
   readonly #historySize: number;
@@ -83,7 +118,13 @@ export class BroadcastHub {
   /** id -> seq of the newest kept event that carried it. */
   readonly #seqById = new Map<string, number>();
   readonly #clients = new Set<HubClient>();
+  /** Clients still being sent kept events; live events reach them through the ring. */
+  readonly #replaying = new Map<HubClient, ReplayCursor>();
+  /** A replay piece's size; a replaying client is sent more while its backlog is below it. */
+  readonly #replayPieceBytes: number;
   #lastSeq = 0;
+  /** The largest numeric id published (given or assigned): --ids continues after it. */
+  #largestNumericId = 0;
   #drainWaiters: Array<() => void> = [];
   #drainHighWaterBytes = 0;
 
@@ -91,6 +132,11 @@ export class BroadcastHub {
     this.#historySize = Math.max(0, options.historySize);
     this.#assignIds = options.assignIds ?? false;
     this.#maxClientBufferBytes = options.maxClientBufferBytes;
+    // Backlog below one piece, plus one piece: never more than the bound queued by a replay.
+    this.#replayPieceBytes = Math.max(
+      1,
+      Math.min(64 * 1024, Math.floor(this.#maxClientBufferBytes / 2)),
+    );
   }
 
   get clientCount(): number {
@@ -122,8 +168,14 @@ export class BroadcastHub {
         continue;
       }
       const seq = ++this.#lastSeq;
-      const withId =
-        this.#assignIds && event.id === undefined ? { ...event, id: String(seq) } : event;
+      let withId = event;
+      if (this.#assignIds && event.id === undefined) {
+        // Numbered by position, but never at or below a numeric id the stream already carried.
+        this.#largestNumericId = Math.max(seq, this.#largestNumericId + 1);
+        withId = { ...event, id: String(this.#largestNumericId) };
+      } else if (event.id !== undefined && numericId.test(event.id)) {
+        this.#largestNumericId = Math.max(this.#largestNumericId, Number(event.id));
+      }
       const text = encodeEvent(withId);
       blocks.push(text);
       entries.push({ seq, id: withId.id, length: Buffer.byteLength(text) });
@@ -144,66 +196,67 @@ export class BroadcastHub {
       });
       offset += entry.length;
     }
-    for (const client of this.#clients) this.#sendTo(client, batch);
+    if (this.#replaying.size === 0) {
+      for (const client of this.#clients) this.#sendTo(client, batch);
+    } else {
+      this.#dropOvertakenReplays();
+      for (const client of this.#clients) {
+        if (!this.#replaying.has(client)) this.#sendTo(client, batch);
+      }
+    }
     return result;
   }
 
   /**
-   * Registers a client. `prelude` (for example `retry:`) is sent first, then the events it
-   * missed when `lastEventId` is given, all as one write.
+   * Registers a client. `prelude` (for example `retry:`) is sent first, then the kept events it
+   * asks for (see ClientJoin), piece by piece as it takes them, then live events.
    */
-  addClient(client: HubClient, lastEventId?: string, prelude?: Buffer): ResumeOutcome {
+  addClient(client: HubClient, join: ClientJoin = {}): ResumeOutcome {
     this.#clients.add(client);
-    let outcome: ResumeOutcome = { kind: "live" };
-    let missed: Buffer[] = [];
-    if (lastEventId !== undefined) {
-      const missedEntries = this.eventsSince(lastEventId);
-      missed = missedEntries.events.map((entry) => entry.bytes);
-      outcome = missedEntries.found
-        ? { kind: "resumed", missedEvents: missed.length }
-        : { kind: "unknown-id", missedEvents: missed.length };
+    const { lastEventId, prelude } = join;
+    const kept = this.#history.length;
+    const oldestSeq = this.#lastSeq - kept + 1;
+    let outcome: ResumeOutcome;
+    let fromSeq = oldestSeq;
+    if (lastEventId === earliestEventId) {
+      outcome = { kind: "earliest", missedEvents: kept };
+    } else if (lastEventId !== undefined) {
+      const seq = this.#seqById.get(lastEventId);
+      if (seq === undefined) {
+        outcome = { kind: "unknown-id", missedEvents: kept };
+      } else {
+        fromSeq = seq + 1;
+        outcome = { kind: "resumed", missedEvents: this.#lastSeq - seq };
+      }
+    } else if (join.replayHistory) {
+      outcome = { kind: "replay-history", missedEvents: kept };
+    } else {
+      outcome = { kind: "live", keptEvents: kept };
     }
-    const parts = prelude ? [prelude, ...missed] : missed;
-    if (parts.length > 0) {
-      const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-      // A resuming client starts empty, so even a full history is accepted in one write.
-      client.send(chunk);
+    if (prelude) {
+      client.send(prelude);
       client.sentSinceHeartbeat = true;
+    }
+    if (outcome.kind !== "live" && outcome.missedEvents > 0) {
+      this.#replaying.set(client, { seq: fromSeq, rest: undefined });
+      this.#continueReplay(client);
     }
     return outcome;
   }
 
   removeClient(client: HubClient): void {
+    this.#replaying.delete(client);
     if (this.#clients.delete(client)) this.#checkDrained();
-  }
-
-  /**
-   * The kept events after the newest one that carried `lastEventId`. When no kept event
-   * carried it, every kept event (`found: false`).
-   */
-  eventsSince(lastEventId: string): { found: boolean; events: HistoryEntry[] } {
-    const seq = this.#seqById.get(lastEventId);
-    const all = this.#orderedHistory();
-    if (seq === undefined) return { found: false, events: all };
-    return { found: true, events: all.filter((entry) => entry.seq > seq) };
   }
 
   /** Sends a heartbeat comment to every client that was sent nothing since the last tick. */
   heartbeat(): void {
     for (const client of this.#clients) {
+      if (this.#replaying.has(client)) continue;
       // A heartbeat does not count as traffic: an idle client gets one every tick.
       if (client.sentSinceHeartbeat) client.sentSinceHeartbeat = false;
       else this.#sendTo(client, heartbeatBytes, false);
     }
-  }
-
-  /** Writes raw bytes to every client (used for the final flush). */
-  sendToAll(chunk: Buffer): void {
-    for (const client of this.#clients) this.#sendTo(client, chunk);
-  }
-
-  get clients(): ReadonlySet<HubClient> {
-    return this.#clients;
   }
 
   /**
@@ -229,6 +282,7 @@ export class BroadcastHub {
   markCongestedStalled(): number {
     let marked = 0;
     for (const client of this.#clients) {
+      if (this.#replaying.has(client)) continue;
       if (!client.stalled && client.backlogBytes > this.#drainHighWaterBytes) {
         client.stalled = true;
         marked++;
@@ -241,14 +295,79 @@ export class BroadcastHub {
   /** The server calls this when a client's write reached the socket (it made progress). */
   clientDrained(client: HubClient): void {
     client.stalled = false;
+    if (this.#replaying.has(client)) this.#continueReplay(client);
     this.#checkDrained();
   }
 
+  /**
+   * Replaying clients do not hold the source back: they are behind by choice, catching up on
+   * the past while the ring keeps what they have not been sent.
+   */
   #isCongested(): boolean {
     for (const client of this.#clients) {
+      if (this.#replaying.has(client)) continue;
       if (!client.stalled && client.backlogBytes > this.#drainHighWaterBytes) return true;
     }
     return false;
+  }
+
+  /** Sends the next pieces of kept events while the client's backlog is below one piece. */
+  #continueReplay(client: HubClient): void {
+    const cursor = this.#replaying.get(client);
+    if (cursor === undefined) return;
+    while (client.backlogBytes < this.#replayPieceBytes) {
+      const piece = this.#nextReplayPiece(cursor);
+      if (piece === undefined) {
+        // Caught up: from here on the client gets live batches like everyone else.
+        this.#replaying.delete(client);
+        return;
+      }
+      client.send(piece);
+      client.sentSinceHeartbeat = true;
+    }
+  }
+
+  /**
+   * Up to one piece of history from the cursor, advancing it: a view into one large event, or
+   * several small ones copied together (a bounded copy, so not one write per event).
+   */
+  #nextReplayPiece(cursor: ReplayCursor): Buffer | undefined {
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    while (bytes < this.#replayPieceBytes) {
+      if (cursor.rest === undefined) {
+        const entry = cursor.seq <= this.#lastSeq ? this.#entryAt(cursor.seq) : undefined;
+        if (entry === undefined) break;
+        cursor.rest = entry.bytes;
+        cursor.seq++;
+      }
+      const take = Math.min(cursor.rest.length, this.#replayPieceBytes - bytes);
+      parts.push(cursor.rest.subarray(0, take));
+      bytes += take;
+      cursor.rest = take === cursor.rest.length ? undefined : cursor.rest.subarray(take);
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, bytes);
+  }
+
+  /** The kept event with this seq (the ring holds consecutive seqs), if still kept. */
+  #entryAt(seq: number): HistoryEntry | undefined {
+    const index = seq - (this.#lastSeq - this.#history.length + 1);
+    if (index < 0 || index >= this.#history.length) return undefined;
+    return this.#history[(this.#historyStart + index) % this.#history.length];
+  }
+
+  /** A replaying client whose next event already left the ring can no longer be given it. */
+  #dropOvertakenReplays(): void {
+    const oldestSeq = this.#lastSeq - this.#history.length + 1;
+    for (const [client, cursor] of this.#replaying) {
+      if (cursor.seq >= oldestSeq) continue;
+      this.#replaying.delete(client);
+      this.#clients.delete(client);
+      client.drop(
+        `too slow to catch up: events it had not been sent left the --history ring (${this.#historySize})`,
+      );
+    }
   }
 
   #checkDrained(): void {
@@ -289,12 +408,5 @@ export class BroadcastHub {
       this.#historyStart = (this.#historyStart + 1) % this.#historySize;
     }
     if (entry.id !== undefined) this.#seqById.set(entry.id, entry.seq);
-  }
-
-  #orderedHistory(): HistoryEntry[] {
-    return [
-      ...this.#history.slice(this.#historyStart),
-      ...this.#history.slice(0, this.#historyStart),
-    ];
   }
 }

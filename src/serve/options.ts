@@ -9,12 +9,20 @@ export interface ServeCliOptions {
   interval: number;
   timing: "none" | "original";
   loop?: boolean;
+  /** --follow: read the file as it grows (`tail -f`). */
+  follow?: boolean;
+  /** --poll: with --follow, ms between looks at the end of the file. */
+  poll: number;
   host: string;
   port: number;
   path: string;
-  /** The allowed origin, or false for --no-cors. */
-  cors: string | false;
+  /** `--cors` origins added to the loopback ones (repeatable; `*` for any), false for --no-cors. */
+  cors?: string[] | false;
+  /** `--allowed-host` names accepted in the Host header besides loopback names and IPs. */
+  allowedHost?: string[];
   history: number;
+  /** --replay-history: every new client without Last-Event-ID gets the kept events first. */
+  replayHistory?: boolean;
   maxClientBuffer: number;
   wait: boolean;
   /** Milliseconds between heartbeats; 0 is off. */
@@ -24,6 +32,8 @@ export interface ServeCliOptions {
   ui: boolean;
   publish: boolean;
   token?: string;
+  /** --token-file: a file holding the token (kept out of `ps` and /proc/<pid>/cmdline). */
+  tokenFile?: string;
   quiet?: boolean;
   /** Answer the provider's chat request with the input text as a streamed reply. */
   llmFake?: LlmFakeProvider;

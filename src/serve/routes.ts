@@ -7,7 +7,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkAccessToken, presentedAccessToken } from "./access.js";
 import type { BroadcastHub } from "./hub.js";
-import { maxPublishBodyBytes, parsePublishBody } from "./publish-body.js";
+import {
+  maxPublishBodyBytes,
+  parsePublishBody,
+  publishBodyKind,
+  unsupportedBodyMessage,
+} from "./publish-body.js";
+import { readRequestBody } from "./read-body.js";
 import type { SseServer } from "./server.js";
 import { renderViewerPage } from "./viewer-page.js";
 
@@ -69,64 +75,79 @@ export function installServeRoutes(server: SseServer, options: ServeRoutesOption
   }
 }
 
-function publishFromRequest(
+async function publishFromRequest(
   request: IncomingMessage,
   response: ServerResponse,
   options: ServeRoutesOptions,
-): void {
+): Promise<void> {
+  // Decided before a byte of the body is read: a form (what an HTML page can send anywhere
+  // without asking) or any other undocumented type is not an event.
+  const kind = publishBodyKind(request.headers["content-type"]);
+  if (kind === undefined) {
+    refuseBody(
+      request,
+      response,
+      415,
+      `this Content-Type is not accepted: ${unsupportedBodyMessage}`,
+    );
+    return;
+  }
   const declaredLength = Number(request.headers["content-length"] ?? "0");
   if (declaredLength > maxPublishBodyBytes) {
     tooLarge(request, response);
     return;
   }
-  const parts: Buffer[] = [];
-  let receivedBytes = 0;
-  let rejected = false;
-  request.on("data", (chunk: Buffer) => {
-    if (rejected) return;
-    receivedBytes += chunk.length;
-    if (receivedBytes > maxPublishBodyBytes) {
-      rejected = true;
-      tooLarge(request, response);
-      return;
-    }
-    parts.push(chunk);
-  });
-  request.on("end", () => {
-    if (rejected) return;
-    let bodyText: string;
-    try {
-      bodyText = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(parts));
-    } catch {
-      sendJson(response, 400, { error: "the body is not valid UTF-8" });
-      return;
-    }
-    const parsed = parsePublishBody(
-      request.headers["content-type"],
-      bodyText,
-      options.defaultEventType === undefined ? {} : { defaultEventType: options.defaultEventType },
-    );
-    if (!parsed.ok) {
-      const { message, line } = parsed.error;
-      sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
-      return;
-    }
-    const result = options.hub.publish(parsed.events);
-    const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-    options.log(`${result.published.length} published by ${label}`);
-    sendJson(response, 202, {
-      published: result.published.length,
-      ids: result.published.map((event) => event.id ?? null),
-    });
+  const body = await readRequestBody(request, maxPublishBodyBytes);
+  if (body === "aborted") return;
+  if (body === "too-large") {
+    tooLarge(request, response);
+    return;
+  }
+  let bodyText: string;
+  try {
+    bodyText = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    sendJson(response, 400, { error: "the body is not valid UTF-8" });
+    return;
+  }
+  const parsed = parsePublishBody(
+    kind,
+    bodyText,
+    options.defaultEventType === undefined ? {} : { defaultEventType: options.defaultEventType },
+  );
+  if (!parsed.ok) {
+    const { message, line } = parsed.error;
+    sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
+    return;
+  }
+  const result = options.hub.publish(parsed.events);
+  const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+  options.log(`${result.published.length} published by ${label}`);
+  sendJson(response, 202, {
+    published: result.published.length,
+    ids: result.published.map((event) => event.id ?? null),
   });
 }
 
 /** 413, then close the connection: reading on through a huge upload would be wasted work. */
 function tooLarge(request: IncomingMessage, response: ServerResponse): void {
+  refuseBody(
+    request,
+    response,
+    413,
+    `the body is over the ${maxPublishBodyBytes}-byte limit for publishing`,
+  );
+}
+
+/** An error answer without reading the body, then the connection is closed. */
+function refuseBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  error: string,
+): void {
   response.setHeader("Connection", "close");
-  sendJson(response, 413, {
-    error: `the body is over the ${maxPublishBodyBytes}-byte limit for publishing`,
-  });
+  sendJson(response, status, { error });
   response.on("finish", () => request.destroy());
 }
 

@@ -6,6 +6,12 @@
  * Extending it (viewer page, publishing, auth): `server.addRoute({ method, path, handle })`
  * adds a handler; `server.authorize = (request, url) => boolean` guards every route not marked
  * `public` (a false answer is a 401). OPTIONS preflight, 404 and 405 come from the route table.
+ *
+ * Every request passes the same gate first, in this order (src/serve/access.ts has the rules):
+ * a Host that is not a loopback name, an IP address or an allowed host is refused (403: DNS
+ * rebinding), then an `Origin` that is neither the server's own nor allowed (403, whatever the
+ * method: a cross-origin "simple" POST would otherwise publish without a preflight). A
+ * handler's error, thrown or rejected, is answered with a 500 and never reaches the process.
  */
 import {
   createServer,
@@ -17,9 +23,16 @@ import {
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../errors.js";
-import type { BroadcastHub, HubClient, ResumeOutcome } from "./hub.js";
+import { isAllowedHost, isAllowedOrigin, type OriginPolicy, originPolicy } from "./access.js";
+import type { BroadcastHub, ResumeOutcome } from "./hub.js";
+import { ChunkFramer, StreamClient } from "./stream-client.js";
 
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => void;
+/** Handles a request; a thrown error or a rejected promise is answered with a 500. */
+export type RouteHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) => void | Promise<void>;
 
 export interface Route {
   /** Upper-case HTTP method, e.g. "GET". */
@@ -39,8 +52,12 @@ export interface SseServerOptions {
   port: number;
   /** Path of the event stream, e.g. "/events". */
   streamPath: string;
-  /** Access-Control-Allow-Origin value, or false for no CORS headers. */
-  cors: string | false;
+  /** Which origins may read and publish (`--cors`); default: loopback origins only. */
+  origins?: OriginPolicy;
+  /** Host names accepted besides loopback names and IP addresses (`--allowed-host`). */
+  allowedHosts?: readonly string[];
+  /** `--replay-history`: a client without Last-Event-ID gets every kept event first. */
+  replayHistory?: boolean;
   /** Sent as `retry:` to every new client. */
   retryMs?: number;
   /** Milliseconds between heartbeat comments to idle clients; 0 is off. */
@@ -62,76 +79,8 @@ const streamHeaders: OutgoingHttpHeaders = {
 
 const defaultAllowedHeaders = "Last-Event-ID, Cache-Control, Authorization, Content-Type";
 
-/** The chunked-encoding end of a response: a zero-size chunk and no trailers (RFC 9112 7.1). */
-const lastChunk = Buffer.from("0\r\n\r\n");
-
-/**
- * `chunk` framed as one HTTP/1.1 chunk, the very bytes node:http would write for it. The hub
- * writes the same Buffer to every client, so the last framing is reused: one copy per batch.
- */
-let lastFramedSource: Buffer | undefined;
-let lastFramed: Buffer = lastChunk;
-function framedChunk(chunk: Buffer): Buffer {
-  if (chunk !== lastFramedSource) {
-    const sizeLine = `${chunk.length.toString(16)}\r\n`;
-    // Not Buffer.concat(): small results would come from Node's shared 8 KiB pool, and a slow
-    // client holding one in its socket queue would pin the whole slab.
-    const framed = Buffer.allocUnsafeSlow(sizeLine.length + chunk.length + 2);
-    framed.write(sizeLine, 0, "latin1");
-    chunk.copy(framed, sizeLine.length);
-    framed.write("\r\n", sizeLine.length + chunk.length, "latin1");
-    lastFramedSource = chunk;
-    lastFramed = framed;
-  }
-  return lastFramed;
-}
-
-/**
- * A connected event-stream client: the few fields the hub needs, and its socket.
- *
- * Memory (issue 8, 10,000 idle clients): after node:http has written the response head, the
- * body is written straight to the socket, already framed as chunks. Going through
- * ServerResponse.write costs a cork, three socket writes and a nextTick per client per write
- * (heartbeats reach every idle client each tick). With the shared header object below this took
- * `bench --only=serve-capacity` from 12.5 to 10.7 KB per client (medians of 3). The bytes on
- * the wire are the same as before (chunked, keep-alive headers).
- */
-class StreamClient implements HubClient {
-  sentSinceHeartbeat = false;
-  stalled = false;
-  /** Why the hub dropped this client, if it did. */
-  dropReason: string | undefined;
-  readonly socket: Socket;
-  readonly #onFlushed: () => void;
-
-  /** `onFlushed` runs each time a write reaches the socket: the client made progress. */
-  constructor(socket: Socket, onFlushed: () => void) {
-    this.socket = socket;
-    this.#onFlushed = onFlushed;
-  }
-
-  get backlogBytes(): number {
-    return this.socket.writableLength;
-  }
-
-  send(chunk: Buffer): void {
-    // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
-    // returned false, i.e. past the stream's own high-water mark (16 KiB on Node 20, 64 KiB on
-    // Node 22+), so a source waiting for a backlog below that mark would never be woken.
-    if (this.socket.writable) this.socket.write(framedChunk(chunk), this.#onFlushed);
-  }
-
-  /** Ends the response (the last chunk); `done` runs once it reached the socket or failed. */
-  end(done: () => void): void {
-    if (this.socket.writable) this.socket.write(lastChunk, () => done());
-    else done();
-  }
-
-  drop(reason: string): void {
-    this.dropReason = reason;
-    this.socket.destroy();
-  }
-}
+/** Distinct `Access-Control-Allow-Origin` header objects kept for reuse (loopback ports vary). */
+const maxCachedOriginHeaders = 16;
 
 export class SseServer {
   /** Guards every non-public route; return false to answer 401. */
@@ -141,10 +90,19 @@ export class SseServer {
   readonly #server: Server;
   readonly #routes: Route[] = [];
   readonly #clients = new Set<StreamClient>();
+  /** Responses of other routes not finished yet: closing waits for them (within its bound). */
+  readonly #inFlight = new Set<ServerResponse>();
+  readonly #framer = new ChunkFramer();
+  readonly #origins: OriginPolicy;
   readonly #retryPrelude: Buffer | undefined;
-  /** The stream's response headers, CORS included: one object for all (node:http's fast path). */
+  /**
+   * The stream's response headers, CORS included: one object per Allow-Origin value, shared by
+   * every client with it (node:http's fast path; setHeader would give each its own map).
+   */
   readonly #streamHeaders: OutgoingHttpHeaders;
+  readonly #streamHeadersByOrigin = new Map<string, OutgoingHttpHeaders>();
   readonly #streamRoute: Route;
+  readonly #closingController = new AbortController();
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #firstClient: () => void = () => {};
   /** Resolves when the first event-stream client connects. */
@@ -155,18 +113,15 @@ export class SseServer {
 
   constructor(options: SseServerOptions) {
     this.#options = options;
+    this.#origins = options.origins ?? originPolicy(undefined);
     if (options.retryMs !== undefined) {
       this.#retryPrelude = Buffer.from(`retry: ${options.retryMs}\n\n`);
     }
-    // Same order as #setCors then writeHead: the same bytes on the wire.
+    // Answers depend on the Origin unless every origin gets the same `*`.
     this.#streamHeaders =
-      options.cors === false
-        ? streamHeaders
-        : {
-            "Access-Control-Allow-Origin": options.cors,
-            ...(options.cors === "*" ? {} : { Vary: "Origin" }),
-            ...streamHeaders,
-          };
+      this.#origins.cors && !this.#origins.anyOrigin
+        ? { Vary: "Origin", ...streamHeaders }
+        : streamHeaders;
     this.#server = createServer(
       {
         // Slow-loris: a client must send its headers within 10 s (checked every 2 s).
@@ -192,7 +147,8 @@ export class SseServer {
     this.#streamRoute = {
       method: "GET",
       path: options.streamPath,
-      handle: (request, response) => this.#openStream(request, response),
+      // #route opens the stream itself: it hands over the CORS decision it made.
+      handle: () => {},
     };
     this.addRoute(this.#streamRoute);
   }
@@ -203,6 +159,11 @@ export class SseServer {
 
   get clientCount(): number {
     return this.#clients.size;
+  }
+
+  /** Aborted when closing starts: a handler streaming at its own pace finishes at once. */
+  get closingSignal(): AbortSignal {
+    return this.#closingController.signal;
   }
 
   /** Starts listening; resolves with the stream URL. Port in use is an SseToolError. */
@@ -245,6 +206,7 @@ export class SseServer {
   async close(flushTimeoutMs = 5_000): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    this.#closingController.abort();
     clearInterval(this.#heartbeatTimer);
     const serverClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     const streamsClosed = [...this.#clients].map(
@@ -255,10 +217,13 @@ export class SseServer {
           client.end(resolve);
         }),
     );
+    const responsesDone = [...this.#inFlight].map(
+      (response) => new Promise<void>((resolve) => response.once("close", () => resolve())),
+    );
     this.#server.closeIdleConnections();
     // Unreferenced: a flush timer that lost the race does not keep the process alive.
     await Promise.race([
-      Promise.all(streamsClosed),
+      Promise.all([...streamsClosed, ...responsesDone]),
       sleep(flushTimeoutMs, undefined, { ref: false }),
     ]);
     // Whatever is left (stalled streams, idle or half-sent requests) is cut off.
@@ -267,6 +232,18 @@ export class SseServer {
   }
 
   #route(request: IncomingMessage, response: ServerResponse): void {
+    const { log } = this.#options;
+    // Before anything else: a rebinding name gets no stream, no page and no publishing.
+    if (!isAllowedHost(request.headers.host, this.#options.allowedHosts ?? [])) {
+      log(
+        `403 for ${request.method} from ${peerLabel(request)}: Host ${quoted(request.headers.host ?? "")} is not allowed (--allowed-host adds a name)`,
+      );
+      refuse(
+        response,
+        "forbidden: this server answers requests for localhost, an IP address or an --allowed-host name only\n",
+      );
+      return;
+    }
     let url: URL;
     try {
       url = new URL(request.url ?? "/", "http://localhost");
@@ -274,28 +251,45 @@ export class SseServer {
       response.writeHead(400, { "Content-Type": "text/plain" }).end("bad request target\n");
       return;
     }
-    const { cors } = this.#options;
+    const origin = request.headers.origin;
+    const corsOrigin = this.#corsOrigin(origin);
+    const originAllowed =
+      origin === undefined ||
+      corsOrigin === "*" ||
+      corsOrigin === origin ||
+      isSameOrigin(origin, request);
+    if (!originAllowed) {
+      log(
+        `403 for ${request.method} from ${peerLabel(request)}: Origin ${quoted(origin)} is not allowed (--cors adds one)`,
+      );
+      refuse(response, "forbidden: pages on this origin may not use this server (see --cors)\n");
+      return;
+    }
     const routes = this.#routes.filter((route) =>
       route.matchPath ? route.matchPath(url.pathname) : route.path === url.pathname,
     );
     const route = routes.find((candidate) => candidate.method === request.method);
     // An event stream being opened gets its CORS headers with the others, in one object that is
     // not copied per client (setHeader would give each response its own header map).
-    if (route !== this.#streamRoute || this.#closing) this.#setCors(response);
+    if (route !== this.#streamRoute || this.#closing) setCors(response, corsOrigin);
     if (routes.length === 0) {
       response.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
       return;
     }
     const allowed = [...new Set([...routes.map((route) => route.method), "OPTIONS"])].join(", ");
     if (request.method === "OPTIONS") {
-      // CORS preflight. With --no-cors no Access-Control-* header is sent, so browsers refuse.
-      if (cors !== false) {
+      // CORS preflight, for an allowed origin only (without one, browsers refuse the request).
+      if (corsOrigin !== undefined) {
         response.setHeader("Access-Control-Allow-Methods", allowed);
         response.setHeader(
           "Access-Control-Allow-Headers",
           request.headers["access-control-request-headers"] ?? defaultAllowedHeaders,
         );
         response.setHeader("Access-Control-Max-Age", "600");
+        // Chromium asks before a public page reaches a private address (Private Network Access).
+        if (request.headers["access-control-request-private-network"] === "true") {
+          response.setHeader("Access-Control-Allow-Private-Network", "true");
+        }
       }
       response.writeHead(204, { Allow: allowed }).end();
       return;
@@ -306,47 +300,104 @@ export class SseServer {
         .end(`method ${request.method} not allowed; use ${allowed}\n`);
       return;
     }
+    if (this.#closing && route !== this.#streamRoute) {
+      response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
+      return;
+    }
     if (!route.public && this.authorize && !this.authorize(request, url)) {
-      if (route === this.#streamRoute) this.#setCors(response);
+      if (route === this.#streamRoute) setCors(response, corsOrigin);
       response
         .writeHead(401, { "Content-Type": "text/plain", "WWW-Authenticate": "Bearer" })
         .end("unauthorized: send Authorization: Bearer <token>, or add ?token=<token>\n");
       return;
     }
-    route.handle(request, response, url);
+    if (route === this.#streamRoute) this.#openStream(request, response, corsOrigin);
+    else this.#handle(route, request, response, url);
   }
 
-  #setCors(response: ServerResponse): void {
-    const { cors } = this.#options;
-    if (cors !== false && !response.hasHeader("Access-Control-Allow-Origin")) {
-      response.setHeader("Access-Control-Allow-Origin", cors);
-      if (cors !== "*") response.setHeader("Vary", "Origin");
+  /**
+   * The `Access-Control-Allow-Origin` value for a request from `origin`: `*` with `--cors '*'`,
+   * the origin itself when it is allowed, else undefined (no CORS headers).
+   */
+  #corsOrigin(origin: string | undefined): string | undefined {
+    if (!this.#origins.cors) return undefined;
+    if (this.#origins.anyOrigin) return "*";
+    if (origin === undefined || !isAllowedOrigin(this.#origins, origin)) return undefined;
+    return origin;
+  }
+
+  /** Runs a route's handler; whatever it throws or rejects with is answered, never rethrown. */
+  #handle(route: Route, request: IncomingMessage, response: ServerResponse, url: URL): void {
+    this.#inFlight.add(response);
+    response.once("close", () => this.#inFlight.delete(response));
+    const failed = (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.#options.warn(`${request.method} ${url.pathname} failed: ${reason}`);
+      if (!response.headersSent) {
+        response
+          .writeHead(500, { "Content-Type": "text/plain", Connection: "close" })
+          .end("internal error\n");
+      } else {
+        response.destroy();
+      }
+    };
+    try {
+      const result = route.handle(request, response, url);
+      if (result instanceof Promise) result.catch(failed);
+    } catch (error) {
+      failed(error);
     }
   }
 
-  #openStream(request: IncomingMessage, response: ServerResponse): void {
+  #headersFor(corsOrigin: string | undefined): OutgoingHttpHeaders {
+    if (corsOrigin === undefined) return this.#streamHeaders;
+    let headers = this.#streamHeadersByOrigin.get(corsOrigin);
+    if (headers === undefined) {
+      headers = {
+        "Access-Control-Allow-Origin": corsOrigin,
+        ...(corsOrigin === "*" ? {} : { "Access-Control-Allow-Credentials": "true" }),
+        ...this.#streamHeaders,
+      };
+      if (this.#streamHeadersByOrigin.size < maxCachedOriginHeaders) {
+        this.#streamHeadersByOrigin.set(corsOrigin, headers);
+      }
+    }
+    return headers;
+  }
+
+  #openStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    corsOrigin: string | undefined,
+  ): void {
     if (this.#closing) {
+      // #route gave it its CORS headers already: a closing server answers every route so.
       response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
       return;
     }
-    response.writeHead(200, this.#streamHeaders);
+    const headers = this.#headersFor(corsOrigin);
+    // HTTP/1.0: no `Connection: keep-alive`, so node:http says `close` and ends the body so.
+    const http10 = request.httpVersionMajor === 1 && request.httpVersionMinor === 0;
+    response.writeHead(200, http10 ? withoutConnection(headers) : headers);
     // The head goes out now, through node:http; the body is then written to the socket itself.
     response.flushHeaders();
     if (response.socket === null) {
       // A pipelined request waits behind the connection's earlier response: node:http writes
       // this head once the socket is handed over (right after 'socket'); start after it.
-      response.once("socket", () => process.nextTick(() => this.#startStream(request)));
+      response.once("socket", () => process.nextTick(() => this.#startStream(request, response)));
       return;
     }
-    this.#startStream(request);
+    this.#startStream(request, response);
   }
 
-  #startStream(request: IncomingMessage): void {
+  #startStream(request: IncomingMessage, response: ServerResponse): void {
     if (this.#closing) return;
     const { hub, log, warn } = this.#options;
     const socket = request.socket;
-    const client: StreamClient = new StreamClient(socket, () => hub.clientDrained(client));
-    const label = `${socket.remoteAddress}:${socket.remotePort}`;
+    // node:http decided with the head: chunked for HTTP/1.1, not for a plain HTTP/1.0 client.
+    const framer = response.chunkedEncoding ? this.#framer : undefined;
+    const client: StreamClient = new StreamClient(socket, framer, () => hub.clientDrained(client));
+    const label = peerLabel(request);
     const header = request.headers["last-event-id"];
     const lastEventId = typeof header === "string" ? header : undefined;
     this.#clients.add(client);
@@ -359,19 +410,75 @@ export class SseServer {
         log(`client ${label} disconnected`);
       }
     });
-    const outcome = hub.addClient(client, lastEventId, this.#retryPrelude);
-    log(`client ${label} connected${describeResume(lastEventId, outcome)}`);
+    const outcome = hub.addClient(client, {
+      ...(lastEventId === undefined ? {} : { lastEventId }),
+      replayHistory: this.#options.replayHistory ?? false,
+      ...(this.#retryPrelude === undefined ? {} : { prelude: this.#retryPrelude }),
+    });
+    log(`client ${label} connected${describeResume(lastEventId ?? "", outcome)}`);
     this.#firstClient();
   }
 }
 
-function describeResume(lastEventId: string | undefined, outcome: ResumeOutcome): string {
+/** Why a new client got what it got from the history, for the connect line. */
+function describeResume(lastEventId: string, outcome: ResumeOutcome): string {
+  const events = (count: number) => (count === 1 ? "1 kept event" : `${count} kept events`);
   switch (outcome.kind) {
     case "live":
-      return "";
+      return outcome.keptEvents === 0
+        ? ""
+        : ` (no Last-Event-ID: live events only, ${events(outcome.keptEvents)} not sent; ` +
+            "Last-Event-ID: earliest or --replay-history sends them)";
     case "resumed":
-      return ` (Last-Event-ID ${JSON.stringify(lastEventId)}: ${outcome.missedEvents} missed events sent)`;
+      return ` (Last-Event-ID ${quoted(lastEventId)}: ${outcome.missedEvents} missed events sent)`;
     case "unknown-id":
-      return ` (Last-Event-ID ${JSON.stringify(lastEventId)} not in history: all ${outcome.missedEvents} kept events sent)`;
+      return ` (Last-Event-ID ${quoted(lastEventId)} not in history: all ${events(outcome.missedEvents)} sent)`;
+    case "earliest":
+      return ` (Last-Event-ID "earliest": all ${events(outcome.missedEvents)} sent)`;
+    case "replay-history":
+      return ` (--replay-history: all ${events(outcome.missedEvents)} sent)`;
   }
+}
+
+/** A client-chosen string in a log line: quoted, and cut short when long. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
+function peerLabel(request: IncomingMessage): string {
+  return `${request.socket.remoteAddress}:${request.socket.remotePort}`;
+}
+
+/**
+ * Whether `origin` is the server's own (the page came from it): its host is the request's
+ * (already checked) Host, over http or https (behind a TLS-terminating proxy).
+ */
+function isSameOrigin(origin: string, request: IncomingMessage): boolean {
+  const host = request.headers.host;
+  if (host === undefined) return false;
+  try {
+    const page = new URL(origin);
+    const ownHost = new URL(`http://${host}`).host;
+    return (page.protocol === "http:" || page.protocol === "https:") && page.host === ownHost;
+  } catch {
+    return false;
+  }
+}
+
+function setCors(response: ServerResponse, corsOrigin: string | undefined): void {
+  if (corsOrigin === undefined || response.hasHeader("Access-Control-Allow-Origin")) return;
+  response.setHeader("Access-Control-Allow-Origin", corsOrigin);
+  if (corsOrigin !== "*") {
+    response.setHeader("Access-Control-Allow-Credentials", "true");
+    response.setHeader("Vary", "Origin");
+  }
+}
+
+function refuse(response: ServerResponse, text: string): void {
+  response.writeHead(403, { "Content-Type": "text/plain" }).end(text);
+}
+
+function withoutConnection(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const { Connection: _connection, ...rest } = headers;
+  return rest;
 }

@@ -2,7 +2,8 @@
  * The viewer page `serve` returns at `GET /`: one self-contained HTML document (inline CSS and
  * script, no external assets, so it works offline and under any CSP-free local setup) that
  * shows the stream live. Its script is src/serve/viewer-script.ts, bundled at build time with
- * the project's event-stream decoder (see there why it reads the stream with `fetch`). Pure.
+ * the project's event-stream decoder (see there why it reads the stream with `fetch`, and what
+ * the views, the search and the export do). Pure.
  */
 import viewerScript from "./viewer-script.ts?browser";
 
@@ -28,19 +29,31 @@ export function renderViewerPage(options: ViewerPageOptions): string {
   <code id="stream-url" class="stream-url"></code>
   <span id="state" class="state" data-state="connecting">connecting</span>
   <span class="spacer"></span>
+  <div class="views" role="tablist" aria-label="View">
+    <button type="button" role="tab" data-view="events" aria-selected="true">Events</button>
+    <button type="button" role="tab" data-view="raw" aria-selected="false">Raw</button>
+    <button type="button" role="tab" data-view="comments" aria-selected="false">Comments</button>
+  </div>
   <input id="filter" type="search" placeholder="Filter by name" list="event-names"
     autocomplete="off" aria-label="Filter by event name">
   <datalist id="event-names"></datalist>
+  <input id="search" type="search" placeholder="Search" autocomplete="off"
+    aria-label="Search event data and ids, raw lines, comments">
   <span id="count" class="count" aria-live="polite">0 events</span>
   <button id="pause" type="button">Pause</button>
   <button id="clear" type="button">Clear</button>
+  <button id="export" type="button" title="The events shown, as NDJSON (listen --json lines)">Export</button>
 </header>
 <main>
-  <div class="columns" aria-hidden="true">
-    <span>Received</span><span>Event</span><span>Last ID</span><span>Data</span>
-  </div>
-  <p id="empty" class="empty">Waiting for events…</p>
-  <ol id="events" class="events" reversed></ol>
+  <section id="events-view">
+    <div class="columns" aria-hidden="true">
+      <span>Received</span><span>Event</span><span>Last ID</span><span>Data</span>
+    </div>
+    <p id="empty" class="empty">Waiting for events…</p>
+    <ol id="events" class="events" reversed></ol>
+  </section>
+  <section id="raw-view" hidden><ol id="raw" class="lines" reversed></ol></section>
+  <section id="comments-view" hidden><ol id="comments" class="lines" reversed></ol></section>
 </main>
 <script>
 ${viewerScript}</script>
@@ -112,6 +125,19 @@ main { padding: 12px 16px 40px; }
   overflow-wrap: anywhere; }
 .event-data.json { color: var(--text); }
 .event-data.empty-data::before { content: "(empty)"; color: var(--muted); }
+.marker { margin: 4px 0 10px; padding: 4px 10px; font-size: 12px; color: var(--muted);
+  border-top: 1px dashed var(--accent); list-style: none; }
+.views { display: inline-flex; }
+.views button { border-radius: 0; margin-left: -1px; }
+.views button:first-child { border-radius: 6px 0 0 6px; }
+.views button:last-child { border-radius: 0 6px 6px 0; }
+.views button[aria-selected="true"] { background: var(--accent); border-color: var(--accent);
+  color: #fff; }
+.lines { list-style: none; margin: 0; padding: 0; font-family: var(--mono); font-size: 12.5px; }
+.line { display: grid; grid-template-columns: 6.5rem 1fr; gap: 12px; padding: 2px 10px; }
+.line[hidden] { display: none; }
+.line-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.line.marker { display: block; }
 @media (max-width: 720px) {
   header { gap: 8px; }
   .spacer { display: none; }

@@ -1,16 +1,16 @@
 /**
- * Chromium's own `EventSource` against the built `serve`: a page on another origin receives
- * named and unnamed events exactly, CORS lets it (and `--no-cors` stops it), the browser
- * reconnects with `Last-Event-ID` and gets exactly the events it missed, `retry:` sets its
- * reconnection delay, and `?token=` opens a `--token` stream. One browser for the whole file.
+ * Chromium's own `EventSource` against the built `serve`: a page on another origin, let in with
+ * `--cors <its origin>` (issue 14: other origins get nothing by default), receives named and
+ * unnamed events exactly (`--no-cors` stops it), the browser reconnects with `Last-Event-ID`
+ * and gets exactly the events it missed, `retry:` sets its reconnection delay, and `?token=`
+ * opens a `--token` stream. One browser for the whole file.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../helpers/browser.js";
-import type { CliProcess } from "../helpers/cli-process.js";
 import { type CuttingProxy, startCuttingProxy } from "../helpers/cutting-proxy.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
-import { connectSse, type RunningServe, startServe } from "../helpers/sse-client.js";
+import { connectSse, startServeFor } from "../helpers/sse-client.js";
 
 /** What the page records; lives on `window`. */
 interface PageState {
@@ -21,8 +21,10 @@ interface PageState {
 }
 
 let browser: Browser;
-/** Serves the page the EventSource runs in: a different origin (port) than `serve`. */
+/** Serves the page the EventSource runs in: a different origin (host and port) than `serve`. */
 let otherOrigin: TestServer;
+/** That page's origin as the browser sees it: `http://page.test:<port>` (a .test name). */
+let pageOrigin: string;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
@@ -33,6 +35,7 @@ beforeAll(async () => {
       response.end("<!doctype html><title>another origin</title><p>EventSource test page");
     },
   });
+  pageOrigin = `http://page.test:${new URL(otherOrigin.url).port}`;
 });
 
 afterAll(async () => {
@@ -44,14 +47,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[]): Promise<RunningServe & { write(line: string): void }> {
-  const started = await startServe(args);
-  const cli: CliProcess = started.cli;
-  cleanups.push(async () => {
-    cli.kill();
-    await cli.exited;
-  });
-  return { ...started, write: (line) => cli.child.stdin?.write(`${line}\n`) };
+const serve = (args: string[]) => startServeFor(cleanups, args);
+
+/** serve with retry: 50, let in the page's origin; the page's EventSource through a proxy. */
+async function proxiedEventSource() {
+  const served = await serve(["--format", "ndjson", "--retry", "50", "--cors", pageOrigin]);
+  const proxy = await proxyTo(served.url);
+  const page = await openEventSource(`${proxy.url}/events`);
+  return { ...served, proxy, page };
 }
 
 async function proxyTo(streamUrl: string): Promise<CuttingProxy> {
@@ -65,7 +68,7 @@ async function openEventSource(url: string, names: string[] = []): Promise<Page>
   const context = await browser.newContext();
   cleanups.push(() => context.close());
   const page = await context.newPage();
-  await page.goto(`${otherOrigin.url}/page`);
+  await page.goto(`${pageOrigin}/page`);
   await page.evaluate(
     ({ url, names }) => {
       const state: PageState = { received: [], opens: 0, errors: 0, readyStateAfterError: -1 };
@@ -121,9 +124,9 @@ describe("Chromium EventSource against serve", () => {
       { data: "  two leading spaces: kept", id: "5" },
       { data: "", id: "6" },
     ];
-    const { url, origin, write } = await serve(["--format", "ndjson"]);
+    const { url, origin, write } = await serve(["--format", "ndjson", "--cors", pageOrigin]);
     const page = await openEventSource(url, ["greeting", "log", "json"]);
-    expect(origin).not.toBe(otherOrigin.url);
+    expect(origin).not.toBe(pageOrigin);
     // serve waits for its first client (the browser) before reading stdin.
     for (const line of lines) write(JSON.stringify(line));
     const final = await waitForState(page, receivedAtLeast, 6);
@@ -151,9 +154,7 @@ describe("Chromium EventSource against serve", () => {
   });
 
   it("reconnects after the connection drops and gets exactly the missed events", async () => {
-    const { url, write } = await serve(["--format", "ndjson", "--retry", "50"]);
-    const proxy = await proxyTo(url);
-    const page = await openEventSource(`${proxy.url}/events`);
+    const { url, write, proxy, page } = await proxiedEventSource();
     await proxy.request(1);
     const watcher = await connectSse(url); // sees every event: tells when one is in history
     cleanups.push(async () => watcher.close());
@@ -186,9 +187,7 @@ describe("Chromium EventSource against serve", () => {
   });
 
   it("retry: sets how long the browser waits before reconnecting", async () => {
-    const { url, write } = await serve(["--format", "ndjson", "--retry", "50"]);
-    const proxy = await proxyTo(url);
-    const page = await openEventSource(`${proxy.url}/events`);
+    const { write, proxy, page } = await proxiedEventSource();
     write('{"data":"a","id":"1"}');
     await waitForState(page, receivedAtLeast, 1);
 
@@ -211,7 +210,14 @@ describe("Chromium EventSource against serve", () => {
   });
 
   it("--token: EventSource with ?token= receives, without it fails; the page can publish", async () => {
-    const { url, write } = await serve(["--format", "ndjson", "--token", "s3cret"]);
+    const { url, write } = await serve([
+      "--format",
+      "ndjson",
+      "--token",
+      "s3cret",
+      "--cors",
+      pageOrigin,
+    ]);
     write('{"event":"secret","data":"for token holders","id":"t1"}');
     const denied = await openEventSource(url, ["secret"]);
     const deniedState = await waitForState(denied, "state.errors >= arg", 1);

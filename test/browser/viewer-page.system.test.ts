@@ -1,15 +1,21 @@
 /**
  * The viewer page `serve` returns at `GET /`, in headless Chromium against the built binary:
  * events appear in the DOM (count, names, ids, JSON pretty-printed, server text never parsed
- * as HTML), pause and the event-name filter work, the connection state follows the server,
- * `?token=` is passed on, and `--no-ui` turns the page off. Saves a screenshot to test/.tmp/.
+ * as HTML, bidi overrides shown as escapes), pause, the event-name filter and the search (in
+ * data, raw lines and comments) work, the connection state follows the server and each
+ * reconnection is marked, the kept history is shown on load, `?token=` is passed on (and the
+ * URL printed for `--token` works), the export is NDJSON that `serve` reads back, and `--no-ui`
+ * turns the page off. Saves a screenshot to test/.tmp/.
  */
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createInputParser } from "../../src/serve/input/formats.js";
 import { renderViewerPage } from "../../src/serve/viewer-page.js";
 import { launchChromium, testTmpFile } from "../helpers/browser.js";
+import { startCuttingProxy } from "../helpers/cutting-proxy.js";
 import { eventStreamHeaders, startTestServer } from "../helpers/http-test-server.js";
-import { type RunningServe, startServe } from "../helpers/sse-client.js";
+import { startServe, startServeFor } from "../helpers/sse-client.js";
 
 let browser: Browser;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -24,14 +30,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(args: string[]): Promise<RunningServe & { write(line: string): void }> {
-  const started = await startServe(args);
-  cleanups.push(async () => {
-    started.cli.kill();
-    await started.cli.exited;
-  });
-  return { ...started, write: (line) => started.cli.child.stdin?.write(`${line}\n`) };
-}
+const serve = (args: string[]) => startServeFor(cleanups, args);
 
 async function openViewer(url: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
@@ -46,6 +45,13 @@ async function openViewer(url: string): Promise<Page> {
 
 async function waitForRows(page: Page, count: number): Promise<void> {
   await page.waitForFunction((n) => document.querySelectorAll(".event").length === n, count);
+}
+
+/** The text of the visible lines of the raw or comments view, newest first. */
+function shownLines(page: Page, list: "#raw" | "#comments"): Promise<string[]> {
+  return page.$$eval(`${list} li:not([hidden]) .line-text`, (items) =>
+    items.map((item) => item.textContent ?? ""),
+  );
 }
 
 interface Row {
@@ -248,5 +254,142 @@ describe("viewer page", () => {
     );
     const shown = (await rows(viewer)).reverse().map(({ name, id, data }) => ({ name, id, data }));
     expect(shown).toEqual(fromEventSource);
+  });
+
+  it("shows the kept history on load (Last-Event-ID: earliest), again after a reload", async () => {
+    const { origin, cli } = await startServe(["--format", "ndjson", "--no-wait", "--ids"], {
+      stdin: ["one", "two", "three"].map((data) => JSON.stringify({ data })).join("\n"),
+    });
+    cleanups.push(async () => {
+      cli.kill();
+      await cli.exited;
+    });
+    await cli.waitForStderr(/<stdin> ended after 3 events/);
+    const page = await openViewer(`${origin}/`);
+    await waitForRows(page, 3);
+    await cli.waitForStderr(/Last-Event-ID "earliest": all 3 kept events sent/);
+    await page.reload();
+    await waitForRows(page, 3);
+    expect((await rows(page)).map((row) => row.data)).toEqual(["three", "two", "one"]);
+    expect(await page.textContent("#count")).toBe("3 events");
+  });
+
+  it("bidi overrides and control characters are shown as visible escapes, as in the terminal", async () => {
+    const { origin, write } = await serve(["--format", "ndjson"]);
+    const page = await openViewer(`${origin}/`);
+    write(
+      JSON.stringify({
+        event: "invoice\u202egnp.exe",
+        id: "7\u2066",
+        data: "total \u202e001$\u202c \u001b[31mred",
+      }),
+    );
+    await waitForRows(page, 1);
+    expect(await rows(page)).toEqual([
+      {
+        name: "invoice\\u202egnp.exe",
+        id: "7\\u2066",
+        data: "total \\u202e001$\\u202c \\x1b[31mred",
+        hidden: false,
+      },
+    ]);
+  });
+
+  it("the viewer URL printed for --token opens a working page as printed", async () => {
+    const { write, cli } = await serve(["--format", "ndjson", "--token", "s3cr&t/+"]);
+    const printed = /viewer page: (\S+)\n/.exec(await cli.waitForStderr(/viewer page: \S+\n/))?.[1];
+    const page = await openViewer(printed ?? "");
+    await page.waitForFunction(() => document.querySelector("#state")?.textContent === "open");
+    write(JSON.stringify({ data: "for the token holder" }));
+    await waitForRows(page, 1);
+    expect((await rows(page))[0]?.data).toBe("for the token holder");
+  });
+
+  it("searches event data and ids, the raw lines and the comments", async () => {
+    const { origin, write } = await serve(["--format", "ndjson", "--heartbeat", "0.05"]);
+    const page = await openViewer(`${origin}/`);
+    write(JSON.stringify({ event: "a", data: "a needle in the data" }));
+    write(JSON.stringify({ event: "b", data: "only hay" }));
+    write(JSON.stringify({ event: "c", id: "needle-7", data: "x", comment: "a needle comment" }));
+    await waitForRows(page, 3);
+    await page.fill("#search", "NEEDLE");
+    expect((await rows(page)).filter((row) => !row.hidden).map((row) => row.name)).toEqual([
+      "c",
+      "a",
+    ]);
+    expect(await page.textContent("#count")).toBe("3 events (2 shown)");
+
+    await page.click('[data-view="raw"]');
+    expect(await page.isHidden("#events-view")).toBe(true);
+    expect((await shownLines(page, "#raw")).reverse()).toEqual([
+      "data: a needle in the data",
+      ": a needle comment",
+      "id: needle-7",
+    ]);
+
+    await page.click('[data-view="comments"]');
+    expect(await shownLines(page, "#comments")).toEqual(["a needle comment"]);
+    await page.fill("#search", "");
+    await page.waitForFunction(
+      () => document.querySelectorAll("#comments li:not([hidden])").length >= 3,
+    );
+    expect(await shownLines(page, "#comments")).toContain("heartbeat");
+  });
+
+  it("marks each reconnection where it happened, in the events and the raw lines", async () => {
+    const { url, write } = await serve(["--format", "ndjson", "--retry", "50"]);
+    const proxy = await startCuttingProxy(Number(new URL(url).port));
+    cleanups.push(() => proxy.close());
+    const page = await openViewer(`${proxy.url}/`);
+    write(JSON.stringify({ data: "before", id: "1" }));
+    await waitForRows(page, 1);
+    proxy.cut();
+    await page.waitForSelector("#events .marker");
+    write(JSON.stringify({ data: "after", id: "2" }));
+    await waitForRows(page, 2);
+    const list = await page.$$eval("#events > li", (items) =>
+      items.map((item) =>
+        item.classList.contains("marker")
+          ? `marker: ${item.textContent?.replace(/^[\d:.]+ · /, "")}`
+          : (item.querySelector(".event-data")?.textContent ?? ""),
+      ),
+    );
+    expect(list).toEqual(["after", "marker: reconnected with Last-Event-ID 1", "before"]);
+    expect((await proxy.request(2)).header("last-event-id")).toBe("1");
+    expect(await page.textContent("#count")).toBe("2 events");
+    await page.click('[data-view="raw"]');
+    expect(await shownLines(page, "#raw")).toContain("reconnected with Last-Event-ID 1");
+  });
+
+  it("exports the events shown as NDJSON, the shape serve reads back", async () => {
+    const { origin, write } = await serve(["--format", "ndjson"]);
+    const page = await openViewer(`${origin}/`);
+    const sent = [
+      { event: "price", id: "1", data: '{"usd":3}' },
+      { event: "news", id: "2", data: "line one\nline two" },
+      { event: "price", id: "3", data: '{"usd":4}' },
+    ];
+    for (const event of sent) write(JSON.stringify(event));
+    await waitForRows(page, 3);
+    await page.fill("#filter", "price");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    expect(download.suggestedFilename()).toMatch(/^sse-tool-events-.*\.ndjson$/);
+    const text = await readFile(await download.path(), "utf8");
+    const records = text
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(records.map(({ event, id, data }) => ({ event, id, data }))).toEqual([sent[0], sent[2]]);
+    expect(records.every((record) => !Number.isNaN(Date.parse(record.time)))).toBe(true);
+    // serve --format auto (or ndjson) reads the export back as the same events.
+    const parser = createInputParser("auto");
+    const back = text
+      .trimEnd()
+      .split("\n")
+      .flatMap((line, index) => parser.pushLine(line, index + 1));
+    expect(back.map((item) => (item.kind === "event" ? item.event : item))).toEqual([
+      { event: "price", id: "1", data: '{"usd":3}' },
+      { event: "price", id: "3", data: '{"usd":4}' },
+    ]);
   });
 });

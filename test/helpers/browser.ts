@@ -15,6 +15,13 @@ export const chromiumPath = process.env.SSE_TOOL_CHROMIUM ?? "/usr/bin/chromium"
 export const testTmpDir = fileURLToPath(new URL("../.tmp", import.meta.url));
 
 /**
+ * Host names under `.test` (RFC 2606) resolve to 127.0.0.1 in the browser: a page can be
+ * served from another origin (`http://page.test:<port>`) or through a DNS-rebinding name by a
+ * local test server, with no DNS and no network.
+ */
+export const testHostResolverRules = "--host-resolver-rules=MAP *.test 127.0.0.1";
+
+/**
  * Launches one browser; share it across a test file (`beforeAll`/`afterAll`) because a launch
  * costs about a second of CPU on a small machine.
  */
@@ -38,6 +45,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      testHostResolverRules,
     ],
   });
 }

@@ -139,3 +139,25 @@ export async function startServe(args: string[], options?: CliRunOptions): Promi
   const url = /serving (http:\/\/\S+)/.exec(stderr)?.[1] ?? "";
   return { cli, url, origin: new URL(url).origin };
 }
+
+export interface WritableServe extends RunningServe {
+  /** Writes one line to serve's stdin. */
+  write(line: string): void;
+}
+
+/**
+ * `startServe`, with the process's end added to `cleanups` (a test file runs them after each
+ * test), and a `write` for its stdin.
+ */
+export async function startServeFor(
+  cleanups: Array<() => Promise<unknown>>,
+  args: string[],
+  options?: CliRunOptions,
+): Promise<WritableServe> {
+  const started = await startServe(args, options);
+  cleanups.push(async () => {
+    started.cli.kill("SIGKILL");
+    await started.cli.exited;
+  });
+  return { ...started, write: (line) => started.cli.child.stdin?.write(`${line}\n`) };
+}

@@ -41,6 +41,31 @@ describe("BroadcastHub fan-out", () => {
     expect(result.published.map((event) => event.id)).toEqual(["1", "mine", "3"]);
   });
 
+  it("--ids numbering continues after the largest numeric id the stream carried", () => {
+    const hub = hubWith({ assignIds: true });
+    const ids = (events: Array<{ data: string; id?: string }>) =>
+      hub.publish(events).published.map((event) => event.id);
+    expect(ids([{ data: "a", id: "41" }, { data: "b" }, { data: "c" }])).toEqual([
+      "41",
+      "42",
+      "43",
+    ]);
+    // A smaller or non-numeric id does not pull the numbering back.
+    expect(ids([{ data: "d", id: "7" }, { data: "e", id: "x9" }, { data: "f" }])).toEqual([
+      "7",
+      "x9",
+      "44",
+    ]);
+    // Not a number --ids could collide with: too long to be a safe integer, or not digits.
+    expect(
+      ids([
+        { data: "g", id: "12345678901234567890" },
+        { data: "h", id: "1e9" },
+      ]),
+    ).toEqual(["12345678901234567890", "1e9"]);
+    expect(ids([{ data: "i" }])).toEqual(["45"]);
+  });
+
   it("rejects ids with CR, LF or NUL and keeps the rest", () => {
     const hub = hubWith();
     const client = new RecordingClient();
@@ -58,7 +83,7 @@ describe("BroadcastHub fan-out", () => {
     const hub = hubWith();
     hub.publish([{ data: "old", id: "1" }]);
     const client = new RecordingClient();
-    hub.addClient(client, "0", Buffer.from("retry: 50\n\n"));
+    hub.addClient(client, { lastEventId: "0", prelude: Buffer.from("retry: 50\n\n") });
     expect(client.text.startsWith("retry: 50\n\n")).toBe(true);
   });
 
@@ -146,10 +171,12 @@ describe("BroadcastHub history and Last-Event-ID", () => {
     it(testCase.name, () => {
       const hub = hubWith({ historySize: testCase.historySize, assignIds: true });
       hub.publish(["a", "b", "c", "d", "e"].map((data) => ({ data })));
-      const result = hub.eventsSince(testCase.lastEventId);
-      expect(result.found).toBe(testCase.found);
-      const data = result.events.map((entry) => /data: (.*)/.exec(entry.bytes.toString())?.[1]);
-      expect(data).toEqual(testCase.expectedData);
+      const client = new RecordingClient();
+      const outcome = hub.addClient(client, { lastEventId: testCase.lastEventId });
+      expect(outcome.kind).toBe(testCase.found ? "resumed" : "unknown-id");
+      expect(client.text.match(/data: .*/g)?.map((line) => line.slice(6)) ?? []).toEqual(
+        testCase.expectedData,
+      );
     });
   }
 
@@ -157,16 +184,122 @@ describe("BroadcastHub history and Last-Event-ID", () => {
     const hub = hubWith({ assignIds: true });
     hub.publish([{ data: "a" }, { data: "b" }, { data: "c" }]);
     const client = new RecordingClient();
-    expect(hub.addClient(client, "1")).toEqual({ kind: "resumed", missedEvents: 2 });
+    expect(hub.addClient(client, { lastEventId: "1" })).toEqual({
+      kind: "resumed",
+      missedEvents: 2,
+    });
     hub.publish([{ data: "d" }]);
     expect(client.text).toBe("id: 2\ndata: b\n\nid: 3\ndata: c\n\nid: 4\ndata: d\n\n");
+  });
+
+  it("Last-Event-ID: earliest and --replay-history send every kept event; otherwise live only", () => {
+    const hub = hubWith({ historySize: 3, assignIds: true });
+    hub.publish(["a", "b", "c", "d"].map((data) => ({ data })));
+    const earliest = new RecordingClient();
+    const replayed = new RecordingClient();
+    const live = new RecordingClient();
+    expect(hub.addClient(earliest, { lastEventId: "earliest" })).toEqual({
+      kind: "earliest",
+      missedEvents: 3,
+    });
+    expect(hub.addClient(replayed, { replayHistory: true })).toEqual({
+      kind: "replay-history",
+      missedEvents: 3,
+    });
+    expect(hub.addClient(live)).toEqual({ kind: "live", keptEvents: 3 });
+    hub.publish([{ data: "e" }]);
+    const kept = "id: 2\ndata: b\n\nid: 3\ndata: c\n\nid: 4\ndata: d\n\n";
+    expect(earliest.text).toBe(`${kept}id: 5\ndata: e\n\n`);
+    expect(replayed.text).toBe(`${kept}id: 5\ndata: e\n\n`);
+    expect(live.text).toBe("id: 5\ndata: e\n\n");
+    // A client's own Last-Event-ID wins over --replay-history.
+    const resumed = new RecordingClient();
+    hub.addClient(resumed, { lastEventId: "4", replayHistory: true });
+    expect(resumed.text).toBe("id: 5\ndata: e\n\n");
   });
 
   it("history 0 keeps nothing", () => {
     const hub = hubWith({ historySize: 0, assignIds: true });
     hub.publish([{ data: "a" }]);
     expect(hub.historyLength).toBe(0);
-    expect(hub.eventsSince("1")).toEqual({ found: false, events: [] });
+    const client = new RecordingClient();
+    expect(hub.addClient(client, { lastEventId: "earliest" })).toEqual({
+      kind: "earliest",
+      missedEvents: 0,
+    });
+    expect(client.chunks).toEqual([]);
+  });
+});
+
+/** A client whose socket takes bytes only when the test says so. */
+class SlowClient extends RecordingClient {
+  override send(chunk: Buffer): void {
+    super.send(chunk);
+    this.backlogBytes += chunk.length;
+  }
+  /** The peer took everything queued: the server reports each write as flushed. */
+  takeAll(hub: BroadcastHub): void {
+    this.backlogBytes = 0;
+    hub.clientDrained(this);
+  }
+}
+
+describe("BroadcastHub replay in bounded pieces", () => {
+  const bigEvents = (count: number, size: number) =>
+    Array.from({ length: count }, (_, i) => ({ data: `${i + 1}:`.padEnd(size, "x") }));
+
+  it("queues at most --max-client-buffer for a client that does not read, however large the history", () => {
+    const hub = hubWith({ historySize: 100, maxClientBufferBytes: 256 * 1024, assignIds: true });
+    hub.publish(bigEvents(100, 100_000)); // 10 MB kept
+    const stuck = new SlowClient();
+    hub.addClient(stuck, { lastEventId: "earliest" });
+    expect(stuck.backlogBytes).toBeLessThanOrEqual(256 * 1024);
+    // Pieces are views or bounded copies: none is larger than a piece.
+    expect(Math.max(...stuck.chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(128 * 1024);
+    // Live events for it wait in the ring, not in its queue.
+    hub.publish([{ data: "live" }]);
+    expect(stuck.backlogBytes).toBeLessThanOrEqual(256 * 1024);
+    expect(stuck.droppedFor).toBeUndefined();
+  });
+
+  it("a client that takes its bytes gets the whole history, then live events, in order, byte-exact", () => {
+    const hub = hubWith({ historySize: 50, maxClientBufferBytes: 64 * 1024, assignIds: true });
+    const events = bigEvents(50, 5_000);
+    hub.publish(events);
+    const reader = new SlowClient();
+    const watcher = new RecordingClient();
+    hub.addClient(watcher);
+    hub.addClient(reader, { lastEventId: "earliest" });
+    let rounds = 0;
+    while (reader.backlogBytes > 0 && rounds++ < 1000) {
+      if (rounds === 3) hub.publish([{ data: "during replay" }]);
+      reader.takeAll(hub);
+    }
+    hub.publish([{ data: "after" }]);
+    const expected = [...events, { data: "during replay" }, { data: "after" }]
+      .map((event, i) => `id: ${i + 1}\ndata: ${event.data}\n\n`)
+      .join("");
+    expect(reader.text).toBe(expected);
+    expect(watcher.text).toBe(expected.slice(expected.indexOf("id: 51\n")));
+  });
+
+  it("drops a replaying client once the ring lets go of events it has not been sent", () => {
+    const hub = hubWith({ historySize: 10, maxClientBufferBytes: 1024, assignIds: true });
+    hub.publish(bigEvents(10, 1_000));
+    const stuck = new SlowClient();
+    hub.addClient(stuck, { lastEventId: "earliest" });
+    hub.publish(bigEvents(5, 10));
+    expect(stuck.droppedFor).toMatch(/--history ring/);
+    expect(hub.clientCount).toBe(0);
+  });
+
+  it("a replaying client does not hold the source back", () => {
+    const hub = hubWith({ historySize: 100, maxClientBufferBytes: 1024 ** 2, assignIds: true });
+    hub.publish(bigEvents(100, 10_000));
+    const stuck = new SlowClient();
+    hub.addClient(stuck, { lastEventId: "earliest" });
+    expect(stuck.backlogBytes).toBeGreaterThan(1000);
+    expect(hub.isCongested(1000)).toBe(false);
   });
 });
 

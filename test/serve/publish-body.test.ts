@@ -1,5 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { parsePublishBody } from "../../src/serve/publish-body.js";
+import {
+  type PublishBodyKind,
+  parsePublishBody,
+  publishBodyKind,
+} from "../../src/serve/publish-body.js";
+
+/** The kind a Content-Type gets; these tests use accepted types only. */
+const kindOf = (type: string): PublishBodyKind => {
+  const kind = publishBodyKind(type);
+  if (kind === undefined) throw new Error(`${type} is not accepted`);
+  return kind;
+};
+
+describe("publishBodyKind", () => {
+  it.each([
+    ["application/json", "json"],
+    ["Application/JSON; charset=utf-8", "json"],
+    ["application/x-ndjson", "json"],
+    ["application/ndjson", "json"],
+    ["text/plain", "text"],
+    ["text/plain;charset=UTF-8", "text"],
+    // What an HTML form or a no-cors fetch can send anywhere: never an event.
+    ["application/x-www-form-urlencoded", undefined],
+    ["multipart/form-data; boundary=x", undefined],
+    ["text/html", undefined],
+    ["", undefined],
+    [undefined, undefined],
+  ])("%s is %s", (type, kind) => {
+    expect(publishBodyKind(type)).toBe(kind);
+  });
+});
 
 describe("parsePublishBody", () => {
   it.each([
@@ -10,14 +40,8 @@ describe("parsePublishBody", () => {
       events: [{ event: "x", data: "y", id: "7", retry: 500, comment: "c" }],
     },
     {
-      name: "curl's default form type still reads JSON",
-      type: "application/x-www-form-urlencoded",
-      body: '{"event":"x","data":"y"}',
-      events: [{ event: "x", data: "y" }],
-    },
-    {
-      name: "no content type",
-      type: undefined,
+      name: "application/ndjson",
+      type: "application/ndjson",
       body: '{"data":"y"}',
       events: [{ data: "y" }],
     },
@@ -59,16 +83,16 @@ describe("parsePublishBody", () => {
       events: [{ data: '{"event":"x"}' }],
     },
   ])("$name", ({ type, body, events }) => {
-    expect(parsePublishBody(type, body)).toEqual({ ok: true, events });
+    expect(parsePublishBody(kindOf(type), body)).toEqual({ ok: true, events });
   });
 
   it("applies --event to published events that carry no type", () => {
     const options = { defaultEventType: "note" };
-    expect(parsePublishBody("text/plain", "hi", options)).toEqual({
+    expect(parsePublishBody("text", "hi", options)).toEqual({
       ok: true,
       events: [{ event: "note", data: "hi" }],
     });
-    expect(parsePublishBody(undefined, '{"data":"a"}\n{"event":"x","data":"b"}', options)).toEqual({
+    expect(parsePublishBody("json", '{"data":"a"}\n{"event":"x","data":"b"}', options)).toEqual({
       ok: true,
       events: [
         { event: "note", data: "a" },
@@ -90,29 +114,55 @@ describe("parsePublishBody", () => {
     },
     {
       name: "event not a string",
-      type: undefined,
+      type: "application/json",
       body: '{"event":1,"data":"x"}',
       kind: "invalid-event",
       line: 1,
     },
     {
       name: "id with a newline",
-      type: undefined,
+      type: "application/json",
       body: '{"id":"a\\nb"}',
       kind: "invalid-event",
       line: 1,
     },
     {
       name: "negative retry",
-      type: undefined,
+      type: "application/json",
       body: '{"retry":-1}',
       kind: "invalid-event",
       line: 1,
     },
-    { name: "no known field", type: undefined, body: '{"foo":1}', kind: "invalid-event", line: 1 },
-    { name: "only a name", type: undefined, body: '{"event":"x"}', kind: "invalid-event", line: 1 },
+    {
+      name: "no known field",
+      type: "application/json",
+      body: '{"foo":1}',
+      kind: "invalid-event",
+      line: 1,
+    },
+    {
+      name: "only a name",
+      type: "application/json",
+      body: '{"event":"x"}',
+      kind: "invalid-event",
+      line: 1,
+    },
+    {
+      name: "JSON nested thousands deep (JSON.stringify would overflow the stack)",
+      type: "application/json",
+      body: `{"data":${"[".repeat(6000)}${"]".repeat(6000)}}`,
+      kind: "invalid-event",
+      line: 1,
+    },
+    {
+      name: "deep NDJSON line",
+      type: "application/x-ndjson",
+      body: `{"data":"ok"}\n${"[".repeat(6000)}${"]".repeat(6000)}`,
+      kind: "invalid-event",
+      line: 2,
+    },
   ])("rejects $name", ({ type, body, kind, line }) => {
-    const result = parsePublishBody(type, body);
+    const result = parsePublishBody(kindOf(type), body);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.type).toBe(kind);

@@ -46,9 +46,7 @@ describe("POST /events", () => {
     };
 
     await stdinEvent('{"event":"stdin","data":"s1"}', 1);
-    const single = await post(url, '{"event":"x","data":"y"}', {
-      "Content-Type": "application/x-www-form-urlencoded", // what `curl -d` sends
-    });
+    const single = await post(url, '{"event":"x","data":"y"}');
     expect(single.status).toBe(202);
     expect(single.headers.get("content-type")).toMatch(/^application\/json/);
     expect(JSON.parse(single.text)).toEqual({ published: 1, ids: ["2"] });
@@ -196,7 +194,7 @@ describe("--token", () => {
 
   it("warns on stderr when bound to a non-loopback host without a token", async () => {
     const open = await serve(["--host", "0.0.0.0", "--no-wait"]);
-    await open.cli.waitForStderr(/warning: listening on 0\.0\.0\.0 without --token/);
+    await open.cli.waitForStderr(/warning: listening on 0\.0\.0\.0 without a token/);
 
     const guarded = await serve(["--host", "0.0.0.0", "--no-wait", "--token", "t"]);
     const loopback = await serve(["--no-wait"]);

@@ -108,6 +108,19 @@ describe("serve: real clients", () => {
     expect(result.stderr).toMatch(/ended after 4 events/);
   });
 
+  it("curl --http1.0 (nginx's default upstream protocol) receives the exact bytes, no chunk-size lines", async () => {
+    const { url } = await serveWith(["--retry", "50", "--exit-on-end"], sample);
+    const curl = spawn("curl", ["-sN", "--http1.0", "-D", "-", url]);
+    const chunks: Buffer[] = [];
+    curl.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const [curlCode] = await once(curl, "close");
+    expect(curlCode).toBe(0);
+    const [head, body] = Buffer.concat(chunks).toString("utf8").split("\r\n\r\n");
+    expect(head).not.toMatch(/transfer-encoding/i);
+    expect(head).toMatch(/\r\nConnection: close/i);
+    expect(body).toBe(sampleEncoded);
+  });
+
   it("a client reconnecting with Last-Event-ID gets exactly the missed events, then live ones", async () => {
     const { url, cli } = await serveWith(["--ids"]);
     const watcher = await connectSse(url);
@@ -169,34 +182,74 @@ describe("serve: HTTP rules", () => {
     expect((await httpRequest(`${origin}/stream`, "GET")).status).toBe(200);
   });
 
-  it("CORS: any origin by default, preflight answered", async () => {
+  it("CORS: loopback origins by default, named with credentials; preflight answered", async () => {
     const { url } = await serveWith(["--no-wait"], "");
-    const get = await httpRequest(url, "GET", { Origin: "http://page.example" });
-    expect(get.headers["access-control-allow-origin"]).toBe("*");
+    const get = await httpRequest(url, "GET", { Origin: "http://localhost:5173" });
+    expect(get.status).toBe(200);
+    expect(get.headers["access-control-allow-origin"]).toBe("http://localhost:5173");
+    expect(get.headers["access-control-allow-credentials"]).toBe("true");
+    expect(get.headers.vary).toBe("Origin");
     const preflight = await httpRequest(url, "OPTIONS", {
-      Origin: "http://page.example",
+      Origin: "http://127.0.0.1:3000",
       "Access-Control-Request-Method": "GET",
       "Access-Control-Request-Headers": "last-event-id",
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers["access-control-allow-origin"]).toBe("*");
+    expect(preflight.headers["access-control-allow-origin"]).toBe("http://127.0.0.1:3000");
     expect(preflight.headers["access-control-allow-methods"]).toMatch(/GET/);
     expect(preflight.headers["access-control-allow-headers"]).toBe("last-event-id");
+    // No Origin (curl, a server-side client): no CORS header is needed, the stream is served.
+    const plain = await httpRequest(url, "GET");
+    expect(plain.status).toBe(200);
+    expect(plain.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
-  it("CORS: --cors <origin> names the origin, --no-cors sends no CORS header", async () => {
-    const named = await serveWith(["--no-wait", "--cors", "http://app.example"], "");
-    const namedGet = await httpRequest(named.url, "GET", { Origin: "http://app.example" });
-    expect(namedGet.headers["access-control-allow-origin"]).toBe("http://app.example");
-    const none = await serveWith(["--no-wait", "--no-cors"], "");
-    const noneGet = await httpRequest(none.url, "GET", { Origin: "http://page.example" });
-    expect(noneGet.status).toBe(200);
-    expect(noneGet.headers["access-control-allow-origin"]).toBeUndefined();
-    const preflight = await httpRequest(none.url, "OPTIONS", {
-      Origin: "http://page.example",
+  it("CORS: another origin is refused (403) unless --cors names it; '*' any; --no-cors none", async () => {
+    const byDefault = await serveWith(["--no-wait"], "");
+    const refused = await httpRequest(byDefault.url, "GET", { Origin: "https://page.example" });
+    expect(refused.status).toBe(403);
+    expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
+    const refusedPreflight = await httpRequest(byDefault.url, "OPTIONS", {
+      Origin: "https://page.example",
       "Access-Control-Request-Method": "GET",
     });
-    expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(refusedPreflight.status).toBe(403);
+
+    const named = await serveWith(
+      ["--no-wait", "--cors", "https://app.example", "--cors", "https://two.example"],
+      "",
+    );
+    for (const origin of ["https://app.example", "https://two.example"]) {
+      const namedGet = await httpRequest(named.url, "GET", { Origin: origin });
+      expect(namedGet.headers["access-control-allow-origin"]).toBe(origin);
+      expect(namedGet.headers["access-control-allow-credentials"]).toBe("true");
+    }
+    expect((await httpRequest(named.url, "GET", { Origin: "https://page.example" })).status).toBe(
+      403,
+    );
+
+    const any = await serveWith(["--no-wait", "--cors", "*"], "");
+    await any.cli.waitForStderr(/warning: --cors '\*': any web page/);
+    const anyGet = await httpRequest(any.url, "GET", { Origin: "https://page.example" });
+    expect(anyGet.headers["access-control-allow-origin"]).toBe("*");
+    expect(anyGet.headers["access-control-allow-credentials"]).toBeUndefined();
+
+    const none = await serveWith(["--no-wait", "--no-cors"], "");
+    const noneGet = await httpRequest(none.url, "GET", { Origin: "http://localhost:5173" });
+    expect(noneGet.status).toBe(403);
+    expect(noneGet.headers["access-control-allow-origin"]).toBeUndefined();
+    // The server's own pages (same origin) are always served.
+    const own = await httpRequest(none.url, "GET", { Origin: none.origin });
+    expect(own.status).toBe(200);
+    expect(own.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it("a --cors value that is not an origin is a usage error (exit 2)", async () => {
+    for (const value of ["https://app.example/", "app.example", "https://app.example/x"]) {
+      const result = await runCli(["serve", "--port", "0", "--cors", value], { stdin: "" });
+      expect(result.code, value).toBe(2);
+      expect(result.stderr).toMatch(/^sse-tool: --cors ".*": expected an origin/);
+    }
   });
 
   it("a port in use is a clear error, exit 1", async () => {

@@ -3,7 +3,7 @@
  * (binary, invalid UTF-8, a 50 MB line, CRLF, empty). The built binary is spawned; one raw
  * client receives what it serves with --exit-on-end.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -131,6 +131,49 @@ describe("serve: input formats end to end", () => {
     ]);
   });
 
+  it("auto: a log line with an id key stays a log line (all keys must be event fields); a mix gets one notice", async () => {
+    const input = [
+      '{"event":"created","data":"u-1","id":"1"}',
+      '{"level":"info","msg":"user created","id":"u-42"}',
+      '{"data":"after","time":"2024-01-01T00:00:00Z"}',
+      "plain text",
+      '{"level":"warn","id":"u-43"}',
+    ].join("\n");
+    const served = await serveToOneClient([], input);
+    expect(served.events).toEqual([
+      { type: "created", data: "u-1", lastEventId: "1" },
+      {
+        type: "message",
+        data: '{"level":"info","msg":"user created","id":"u-42"}',
+        lastEventId: "1",
+      },
+      // Before issue 15 the log line above set every later id to u-42.
+      { type: "message", data: "after", lastEventId: "1" },
+      { type: "message", data: "plain text", lastEventId: "1" },
+      { type: "message", data: '{"level":"warn","id":"u-43"}', lastEventId: "1" },
+    ]);
+    const notices = served.result.stderr.split("\n").filter((line) => line.includes("mixed input"));
+    expect(notices).toEqual([
+      "sse-tool: <stdin>:2: mixed input: line 1 was read as an event record, line 2 as plain data " +
+        "(a JSON object is an event only when all its keys are event fields: event, data, id, " +
+        "retry, comment, time, source); --format ndjson or --format lines reads every line one way",
+    ]);
+  });
+
+  it("--ids continues after the largest numeric id already in the input", async () => {
+    const served = await serveToOneClient(
+      ["--ids", "--format", "ndjson"],
+      '{"data":"a"}\n{"data":"b","id":"41"}\n{"data":"c"}\n{"data":"d","id":"7"}\n{"data":"e"}\n',
+    );
+    expect(served.events.map((event) => [event.data, event.lastEventId])).toEqual([
+      ["a", "1"],
+      ["b", "41"],
+      ["c", "42"],
+      ["d", "7"],
+      ["e", "43"],
+    ]);
+  });
+
   it("a file argument is read, --loop replays it, --ids numbers the events", async () => {
     const file = await tempFile("loop.txt", "a\nb\n");
     const serve = await startServe(["--loop", "--ids", file]);
@@ -157,6 +200,62 @@ describe("serve: input formats end to end", () => {
     const directory = await runCli(["serve", "--port", "0", "--no-wait", "--quiet", tmpdir()]);
     expect(directory.code).toBe(1);
     expect(directory.stderr).toMatch(/^sse-tool: serving .*\nsse-tool: cannot read .*: EISDIR\n$/);
+  });
+});
+
+describe("serve --follow", () => {
+  it("reads a growing file as tail -f does: appended lines, a line finished later, a truncated file from its start", async () => {
+    const file = await tempFile("follow.log", "a\nb\n");
+    const serve = await startServe(["--follow", "--poll", "20ms", file]);
+    running.push(serve.cli);
+    const client = await connectSse(serve.url);
+    expect((await client.waitForEvents(2)).map((event) => event.data)).toEqual(["a", "b"]);
+    await appendFile(file, "c\n");
+    await client.waitForEvents(3);
+    // Half a line is not an event yet.
+    await appendFile(file, "par");
+    await appendFile(file, "tial\n");
+    await client.waitForEvents(4);
+    await truncate(file, 0);
+    await serve.cli.waitForStderr(`${file} was truncated: reading it again from the start`);
+    await appendFile(file, "after truncation\n");
+    await client.waitForEvents(5);
+    expect(client.events.map((event) => event.data)).toEqual([
+      "a",
+      "b",
+      "c",
+      "partial",
+      "after truncation",
+    ]);
+    serve.cli.kill("SIGTERM");
+    await client.closed;
+    expect((await serve.cli.exited).code).toBe(0);
+  });
+
+  it("--follow needs a file, and neither --loop nor --exit-on-end goes with it (exit 2)", async () => {
+    const file = await tempFile("follow2.log", "a\n");
+    for (const [args, message] of [
+      [["--follow"], /--follow needs a file/],
+      [["--follow", "--loop", file], /--follow and --loop/],
+      [["--follow", "--exit-on-end", file], /--follow and --exit-on-end/],
+      [["--follow", "--poll", "soon", file], /--poll/],
+    ] as const) {
+      const result = await runCli(["serve", "--port", "0", ...args], { stdin: "" });
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+});
+
+describe("serve --help", () => {
+  it("lists serve's exit codes, not listen's", async () => {
+    const help = await runCli(["serve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(
+      /Exit codes:\n {2}0 {4}stopped by Ctrl-C, SIGTERM or --exit-on-end/,
+    );
+    expect(help.stdout).toMatch(/1 {4}cannot listen/);
+    expect(help.stdout).not.toMatch(/--idle-timeout elapsed|--expect-\*|-n reached/);
   });
 });
 

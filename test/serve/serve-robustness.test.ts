@@ -77,10 +77,10 @@ describe("serve: stalled and slow clients", () => {
     ]);
     const neverReads = await rawSocket(origin);
     neverReads.pause();
-    neverReads.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    neverReads.write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
     const stopsReading = await rawSocket(origin);
     stopsReading.once("data", () => stopsReading.pause());
-    stopsReading.write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    stopsReading.write("GET /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
     const healthy = await connectSse(url);
     const lineCount = 30_000;
     cli.child.stdin?.end(numberedLines(lineCount, 1000));
@@ -119,7 +119,7 @@ describe("serve: stalled and slow clients", () => {
     for (let index = 0; index < 100; index++) {
       const socket = await rawSocket(origin);
       socket.on("error", () => {});
-      if (index % 2 === 0) socket.write("GET /events HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+      if (index % 2 === 0) socket.write("GET /events HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
       loris.push(socket);
     }
     const drip = setInterval(() => {
@@ -147,21 +147,21 @@ describe("serve: malformed requests", () => {
     expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
     const huge = await rawExchange(
       origin,
-      `GET /events HTTP/1.1\r\nHost: x\r\nX-Big: ${"y".repeat(64 * 1024)}\r\n\r\n`,
+      `GET /events HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"y".repeat(64 * 1024)}\r\n\r\n`,
     );
     expect(huge).toMatch(/^HTTP\/1\.1 431 /);
-    const unknown = await rawExchange(origin, "BREW /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    const unknown = await rawExchange(origin, "BREW /events HTTP/1.1\r\nHost: localhost\r\n\r\n");
     expect(unknown).toMatch(/^HTTP\/1\.1 400 /);
     const notHttp = await rawExchange(origin, "hello\r\n\r\n");
     expect(notHttp).toMatch(/^HTTP\/1\.1 400 /);
     const badTarget = await rawExchange(
       origin,
-      "GET http://[bad/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "GET http://[bad/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     expect(badTarget).toMatch(/^HTTP\/1\.1 (400|404) /);
     const patch = await rawExchange(
       origin,
-      "PATCH /events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "PATCH /events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     );
     expect(patch).toMatch(/^HTTP\/1\.1 405 /);
     const client = await connectSse(url);

@@ -21,7 +21,7 @@ function rawGet(origin: string, target: string): Promise<string> {
     });
     socket.on("error", reject);
     socket.on("close", () => resolve(answer));
-    socket.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
   });
 }
 

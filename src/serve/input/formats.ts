@@ -9,10 +9,13 @@
  * - `sse`:    raw event-stream text, parsed by EventStreamDecoder (HTML §9.2.5-9.2.6) and
  *             re-emitted event by event.
  * - `auto`:   `sse` when the first non-empty line looks like an event-stream field or comment,
- *             otherwise per line: a JSON object with a known field is structured, else data.
+ *             otherwise per line: a JSON object whose keys are all event fields is an event
+ *             record, any other line is data (a log line with an `id` key stays a log line).
+ *             Input that mixes both gets one notice.
  */
 import { EventStreamDecoder } from "../../sse/decoder.js";
 import type { OutgoingEvent } from "../../sse/encoder.js";
+import { jsonNestsDeeperThan, maxJsonDepth } from "../json-depth.js";
 
 export type InputFormat = "auto" | "lines" | "ndjson" | "sse";
 
@@ -31,7 +34,14 @@ export interface InputWarning {
   message: string;
 }
 
-export type InputItem = InputEvent | InputWarning;
+/** Worth saying once, not a bad line (not fatal with --strict). */
+export interface InputNotice {
+  kind: "notice";
+  line: number;
+  message: string;
+}
+
+export type InputItem = InputEvent | InputWarning | InputNotice;
 
 export interface InputParserOptions {
   /** `--event`: the type for events that carry none. */
@@ -46,7 +56,11 @@ export interface InputParser {
   end(): InputItem[];
 }
 
-const structuredFields = ["event", "data", "id", "retry", "comment"] as const;
+/**
+ * The keys of an event record: the ndjson fields, and what `listen --json` adds (`time`, and
+ * `source` when it follows several streams), so its output reads back as events.
+ */
+const eventRecordKeys = new Set(["event", "data", "id", "retry", "comment", "time", "source"]);
 const eventStreamStart = /^(?::|(?:data|event|id|retry):)/;
 
 export function createInputParser(
@@ -57,7 +71,7 @@ export function createInputParser(
     case "lines":
       return perLine((text, line) => plainLine(text, line, options));
     case "ndjson":
-      return perLine(ndjsonLine(options, true));
+      return perLine(ndjsonLine(options));
     case "sse":
       return sseParser(options);
     case "auto":
@@ -77,39 +91,42 @@ function plainLine(text: string, line: number, options: InputParserOptions): Inp
 }
 
 /**
- * ndjson: `strict` is true for `--format ndjson` (a line that is not JSON is a warning) and
- * false for `auto` (such a line is plain data). Ids are re-emitted only when they change, so a
- * `listen --json` capture (which repeats the last event ID on every event) stays compact.
+ * ndjson: each line one JSON value; a line that is not JSON is a warning. Ids are re-emitted
+ * only when they change, so a `listen --json` capture (which repeats the last event ID on
+ * every event) stays compact.
  */
-function ndjsonLine(
-  options: InputParserOptions,
-  strict: boolean,
-): (text: string, line: number) => InputItem[] {
-  let lastId = "";
+function ndjsonLine(options: InputParserOptions): (text: string, line: number) => InputItem[] {
+  const fromRecord = recordReader(options);
   return (text, line) => {
     if (text.trim() === "") return [];
+    // The data of a record is re-serialised: a value nested thousands deep would overflow it.
+    if (jsonNestsDeeperThan(text)) {
+      return [warning(line, `JSON nested deeper than ${maxJsonDepth} levels`)];
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      if (!strict) return plainLine(text, line, options);
       const reason = error instanceof Error ? error.message : String(error);
-      return [{ kind: "warning", line, message: `invalid JSON (${reason}), line skipped` }];
+      return [warning(line, `invalid JSON (${reason})`)];
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      if (!strict) return plainLine(text, line, options);
       const event: OutgoingEvent = { data: typeof value === "string" ? value : text.trim() };
       if (options.defaultEventType !== undefined) event.event = options.defaultEventType;
       return [{ kind: "event", event, line }];
     }
-    const record = value as Record<string, unknown>;
-    if (!strict && !structuredFields.some((field) => field in record)) {
-      return plainLine(text, line, options);
-    }
+    return fromRecord(value as Record<string, unknown>, line);
+  };
+}
+
+/** Reads event records into events, sending an id only when it changed. */
+function recordReader(
+  options: InputParserOptions,
+): (record: Record<string, unknown>, line: number) => InputItem[] {
+  let lastId = "";
+  return (record, line) => {
     const built = recordToEvent(record, options);
-    if (typeof built === "string") {
-      return [{ kind: "warning", line, message: `${built}, line skipped` }];
-    }
+    if (typeof built === "string") return [warning(line, built)];
     if (built.event.id !== undefined) {
       if (built.event.id === lastId) delete built.event.id;
       else lastId = built.event.id;
@@ -118,6 +135,57 @@ function ndjsonLine(
     if (built.timeMs !== undefined) item.timeMs = built.timeMs;
     return [item];
   };
+}
+
+/**
+ * `auto`, line by line: a JSON object is an event record only when it has keys and every one
+ * is an event field; anything else (other JSON, plain text) is the data of one event, as is.
+ * The first line that makes the input a mix of both gets a notice.
+ */
+function autoLines(options: InputParserOptions): (text: string, line: number) => InputItem[] {
+  const fromRecord = recordReader(options);
+  let firstRecordLine: number | undefined;
+  let firstDataLine: number | undefined;
+  let noticed = false;
+  return (text, line) => {
+    if (text.trim() === "") return [];
+    const record = eventRecordOf(text);
+    const items = record === undefined ? plainLine(text, line, options) : fromRecord(record, line);
+    if (record === undefined) firstDataLine ??= line;
+    else firstRecordLine ??= line;
+    if (!noticed && firstRecordLine !== undefined && firstDataLine !== undefined) {
+      noticed = true;
+      items.push({
+        kind: "notice",
+        line,
+        message:
+          `mixed input: line ${firstRecordLine} was read as an event record, line ${firstDataLine} as plain data ` +
+          `(a JSON object is an event only when all its keys are event fields: ${[...eventRecordKeys].join(", ")}); ` +
+          "--format ndjson or --format lines reads every line one way",
+      });
+    }
+    return items;
+  };
+}
+
+/** The line as an event record, or undefined when it is not one (then it is data). */
+function eventRecordOf(text: string): Record<string, unknown> | undefined {
+  const start = text.trimStart();
+  if (!start.startsWith("{") || jsonNestsDeeperThan(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length === 0 || !keys.every((key) => eventRecordKeys.has(key))) return undefined;
+  return value as Record<string, unknown>;
+}
+
+function warning(line: number, reason: string): InputWarning {
+  return { kind: "warning", line, message: `${reason}, line skipped` };
 }
 
 /** One ndjson object as an event, or the reason it is not one. */
@@ -255,9 +323,7 @@ function autoParser(options: InputParserOptions): InputParser {
     pushLine(text, line) {
       if (chosen === undefined) {
         if (text.trim() === "") return [];
-        chosen = eventStreamStart.test(text)
-          ? sseParser(options)
-          : perLine(ndjsonLine(options, false));
+        chosen = eventStreamStart.test(text) ? sseParser(options) : perLine(autoLines(options));
       }
       return chosen.pushLine(text, line);
     },

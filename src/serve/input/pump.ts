@@ -10,6 +10,7 @@
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
 import type { BroadcastHub } from "../hub.js";
 import { createInputParser, type InputEvent, type InputFormat } from "./formats.js";
 import { readLineBatches } from "./lines.js";
@@ -45,6 +46,8 @@ export class EventPump {
   });
   #lastTimeMs: number | undefined;
   #sentAny = false;
+  /** A notice is given once per run, not once per --loop pass. */
+  #noticeGiven = false;
 
   constructor(options: EventPumpOptions) {
     this.#options = options;
@@ -109,6 +112,7 @@ export class EventPump {
           if (line.skipped) continue;
           for (const item of parser.pushLine(line.text, line.line)) {
             if (item.kind === "warning") this.#problem(item.line, item.message);
+            else if (item.kind === "notice") this.#notice(item.line, item.message);
             else events.push(item);
           }
         }
@@ -133,12 +137,20 @@ export class EventPump {
     }
   }
 
+  /** A bad line: a warning, or the end of the run with --strict. */
   #problem(line: number, message: string): void {
-    const text = `${this.#options.sourceName}:${line}: ${message}`;
+    // The message may quote the input (V8's JSON errors do): never raw on a terminal.
+    const text = escapeForTerminalLine(`${this.#options.sourceName}:${line}: ${message}`);
     if (this.#options.strict) {
       throw new SseToolError("input", `${text} (--strict)`);
     }
     this.#options.warn(text);
+  }
+
+  #notice(line: number, message: string): void {
+    if (this.#noticeGiven) return;
+    this.#noticeGiven = true;
+    this.#options.warn(escapeForTerminalLine(`${this.#options.sourceName}:${line}: ${message}`));
   }
 
   async #emit(events: InputEvent[]): Promise<void> {

@@ -8,6 +8,8 @@ import { text } from "node:stream/consumers";
 import { SseToolError } from "../../errors.js";
 import { onInterrupt } from "../../terminal/interrupts.js";
 import {
+  announceEndpoint,
+  checkServeAccess,
   checkServeSource,
   closeFlushTimeoutMs,
   createEndpoint,
@@ -23,9 +25,17 @@ export async function serveLlmFake(
   provider: LlmFakeProvider,
   options: ServeCliOptions,
 ): Promise<number> {
+  if (options.follow) {
+    throw new SseToolError(
+      "usage",
+      "--follow does not apply to --llm-fake (the reply is read once)",
+    );
+  }
+  const serveAccess = await checkServeAccess(options, process.env);
   const source = await checkServeSource(file, options);
-  const { say, log } = serveLog(options);
-  const { server } = createEndpoint(options, { say, log });
+  const logLines = serveLog(options);
+  const { say, log } = logLines;
+  const { server, streamPath } = createEndpoint(options, serveAccess, logLines);
   let replyText: string;
   try {
     replyText = await text(source.open());
@@ -46,13 +56,13 @@ export async function serveLlmFake(
     tokenDelayMs,
     firstTokenDelayMs: options.llmFakeTtft,
     stalls: options.llmFakeStall,
-    cors: options.cors,
+    finishNow: server.closingSignal,
     log,
   })) {
     server.addRoute(route);
   }
   const url = await server.listen();
-  say(`serving ${url}`);
+  announceEndpoint(url, options, serveAccess, streamPath, logLines);
   say(
     `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
       `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,

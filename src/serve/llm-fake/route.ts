@@ -8,10 +8,15 @@
  *                     a streamed JSON array, as Gemini does) and :generateContent
  * - vercel-ai         POST /api/chat (what useChat posts to; always streams)
  * The events come from the pure src/serve/llm-fake/steps.ts, the other bodies from replies.ts.
+ *
+ * When the server starts closing (SIGINT/SIGTERM), an answer being streamed skips its
+ * remaining pauses: the client gets the whole reply and the provider's end marker at once.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
+import { jsonNestsDeeperThan, maxJsonDepth } from "../json-depth.js";
+import { readRequestBody } from "../read-body.js";
 import type { Route } from "../server.js";
 import { completeReply, errorEnvelope, requestProblem } from "./replies.js";
 import {
@@ -33,8 +38,8 @@ export interface LlmFakeRouteOptions {
   firstTokenDelayMs?: number;
   /** Pauses injected at token positions. */
   stalls?: readonly LlmFakeStall[];
-  /** Access-Control-Allow-Origin value, or false. */
-  cors: string | false;
+  /** Aborted when the server closes: answers in progress are finished without pauses. */
+  finishNow: AbortSignal;
   log: (message: string) => void;
 }
 
@@ -93,65 +98,59 @@ function askOf(provider: LlmFakeProvider, body: Json, url: URL): Ask {
 
 export function createLlmFakeHandler(
   options: LlmFakeRouteOptions,
-): (request: IncomingMessage, response: ServerResponse, url: URL) => void {
+): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
   let requestCount = 0;
-  const corsHeaders: Record<string, string> =
-    options.cors === false ? {} : { "Access-Control-Allow-Origin": options.cors };
   const sendJson = (response: ServerResponse, status: number, body: Json) => {
-    response
-      .writeHead(status, { "Content-Type": "application/json", ...corsHeaders })
-      .end(JSON.stringify(body));
+    response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
   };
-  return (request, response, url) => {
-    void (async () => {
-      const read = await readJsonBody(request);
-      if (typeof read === "string") {
-        sendJson(response, 400, errorEnvelope(options.provider, 400, read));
-        return;
-      }
-      const { body, bytes } = read;
-      const problem = requestProblem(options.provider, body);
-      if (problem !== undefined) {
-        sendJson(response, 400, errorEnvelope(options.provider, 400, problem));
-        return;
-      }
-      const ask = askOf(options.provider, body, url);
-      const promptTokens = estimateTokens(bytes);
-      const createdSeconds = Math.floor(Date.now() / 1000);
-      requestCount++;
-      const address = request.socket.remoteAddress ?? "?";
-      if (!ask.stream) {
-        options.log(`llm-fake: ${address} non-streaming request, model ${ask.model}`);
-        const reply = completeReply(options.provider, {
-          model: ask.model,
-          text: options.replyText,
-          promptTokens,
-          createdSeconds,
-        });
-        sendJson(response, 200, reply);
-        return;
-      }
-      const fakeOptions: LlmFakeOptions = {
+  const badRequest = (response: ServerResponse, message: string) =>
+    sendJson(response, 400, errorEnvelope(options.provider, 400, message));
+  return async (request, response, url) => {
+    const read = await readJsonBody(request);
+    if (read === undefined) return;
+    if (typeof read === "string") {
+      if (read === tooLargeMessage) response.setHeader("Connection", "close");
+      badRequest(response, read);
+      return;
+    }
+    const { body, bytes } = read;
+    const problem = requestProblem(options.provider, body);
+    if (problem !== undefined) {
+      badRequest(response, problem);
+      return;
+    }
+    const ask = askOf(options.provider, body, url);
+    const promptTokens = estimateTokens(bytes);
+    const createdSeconds = Math.floor(Date.now() / 1000);
+    requestCount++;
+    const address = request.socket.remoteAddress ?? "?";
+    if (!ask.stream) {
+      options.log(`llm-fake: ${address} non-streaming request, model ${ask.model}`);
+      const reply = completeReply(options.provider, {
         model: ask.model,
+        text: options.replyText,
         promptTokens,
         createdSeconds,
-        idSuffix: String(requestCount),
-        // OpenAI sends the usage chunk only when asked for it.
-        includeUsage: (body.stream_options as Json | undefined)?.include_usage === true,
-      };
-      if (options.tokenDelayMs !== undefined) fakeOptions.tokenDelayMs = options.tokenDelayMs;
-      if (options.firstTokenDelayMs !== undefined) {
-        fakeOptions.firstTokenDelayMs = options.firstTokenDelayMs;
-      }
-      if (options.stalls !== undefined) fakeOptions.stalls = options.stalls;
-      const steps = llmFakeSteps(options.replyText, options.provider, fakeOptions);
-      options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${ask.model}`);
-      await sendSteps(response, steps, ask.jsonArray, options.provider, corsHeaders);
-    })().catch(() => {
-      // The client went away mid-write, or an unexpected body: never take the server down.
-      if (!response.headersSent) response.writeHead(500).end();
-      else response.destroy();
-    });
+      });
+      sendJson(response, 200, reply);
+      return;
+    }
+    const fakeOptions: LlmFakeOptions = {
+      model: ask.model,
+      promptTokens,
+      createdSeconds,
+      idSuffix: String(requestCount),
+      // OpenAI sends the usage chunk only when asked for it.
+      includeUsage: (body.stream_options as Json | undefined)?.include_usage === true,
+    };
+    if (options.tokenDelayMs !== undefined) fakeOptions.tokenDelayMs = options.tokenDelayMs;
+    if (options.firstTokenDelayMs !== undefined) {
+      fakeOptions.firstTokenDelayMs = options.firstTokenDelayMs;
+    }
+    if (options.stalls !== undefined) fakeOptions.stalls = options.stalls;
+    const steps = llmFakeSteps(options.replyText, options.provider, fakeOptions);
+    options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${ask.model}`);
+    await sendSteps(response, steps, ask.jsonArray, options.provider, options.finishNow);
   };
 }
 
@@ -160,7 +159,7 @@ async function sendSteps(
   steps: FakeStreamStep[],
   jsonArray: boolean,
   provider: LlmFakeProvider,
-  corsHeaders: Record<string, string>,
+  finishNow: AbortSignal,
 ): Promise<void> {
   response.writeHead(200, {
     "Content-Type": jsonArray
@@ -170,7 +169,6 @@ async function sendSteps(
     Connection: "keep-alive",
     "X-Accel-Buffering": "no",
     ...(provider === "vercel-ai" ? { "x-vercel-ai-ui-message-stream": "v1" } : {}),
-    ...corsHeaders,
   });
   response.flushHeaders();
   let closed = false;
@@ -183,7 +181,9 @@ async function sendSteps(
   for (const [i, step] of steps.entries()) {
     dueMs += step.delayMs;
     const waitMs = dueMs - (performance.now() - origin);
-    if (waitMs > 0) await sleep(waitMs);
+    if (waitMs > 0 && !finishNow.aborted) {
+      await sleep(waitMs, undefined, { signal: finishNow }).catch(() => {});
+    }
     if (closed) return;
     if (jsonArray) response.write(`${i === 0 ? "[" : ",\r\n"}${step.event.data ?? "{}"}`);
     else response.write(encodeEvent(step.event));
@@ -192,31 +192,28 @@ async function sendSteps(
   response.end();
 }
 
-function readJsonBody(request: IncomingMessage): Promise<{ body: Json; bytes: number } | string> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxRequestBytes) {
-        resolve("request body too large");
-        request.destroy();
-        return;
-      }
-      parts.push(chunk);
-    });
-    request.on("error", () => resolve("request body could not be read"));
-    request.on("end", () => {
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(parts).toString("utf8"));
-        if (value === null || typeof value !== "object" || Array.isArray(value)) {
-          resolve("request body must be a JSON object");
-        } else {
-          resolve({ body: value as Json, bytes: size });
-        }
-      } catch {
-        resolve("request body is not valid JSON");
-      }
-    });
-  });
+const tooLargeMessage = "request body too large";
+
+/**
+ * The request's JSON object, or the message for a 400, or undefined when the client went away.
+ * Nesting is checked before parsing: nothing later may recurse over what a client sent.
+ */
+async function readJsonBody(
+  request: IncomingMessage,
+): Promise<{ body: Json; bytes: number } | string | undefined> {
+  const read = await readRequestBody(request, maxRequestBytes);
+  if (read === "aborted") return undefined;
+  if (read === "too-large") return tooLargeMessage;
+  const text = read.toString("utf8");
+  if (jsonNestsDeeperThan(text)) return `request body nested deeper than ${maxJsonDepth} levels`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return "request body is not valid JSON";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return "request body must be a JSON object";
+  }
+  return { body: value as Json, bytes: read.length };
 }

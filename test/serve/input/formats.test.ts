@@ -115,6 +115,40 @@ describe("input formats", () => {
       ],
     },
     {
+      name: "auto: a JSON object is an event only when every key is an event field (issue 15)",
+      format: "auto",
+      input: [
+        '{"level":"info","msg":"user created","id":"u-42"}',
+        '{"event":"x","data":"y","time":"2024-01-01T00:00:00Z"}',
+        '{"time":"2024-01-01T00:00:00Z","source":"http://a","event":"message","id":"1","data":"z"}',
+        "{}",
+        '{"data":"a","extra":true}',
+        '{"event":"only-a-name"}',
+      ].join("\n"),
+      events: [
+        // Stays a log line: it does not set later events' id to u-42.
+        { data: '{"level":"info","msg":"user created","id":"u-42"}' },
+        { event: "x", data: "y" },
+        { id: "1", data: "z" },
+        { data: "{}" },
+        { data: '{"data":"a","extra":true}' },
+      ],
+      warnings: [/^6: no "data", "id", "retry" or "comment" field, line skipped$/],
+    },
+    {
+      name: "ndjson: a line nested deeper than 256 levels is skipped with a warning",
+      format: "ndjson",
+      input: `${"[".repeat(5000)}${"]".repeat(5000)}\n{"data":${"[".repeat(300)}${"]".repeat(300)}}\n{"data":"ok"}`,
+      events: [{ data: "ok" }],
+      warnings: [/^1: JSON nested deeper than 256 levels/, /^2: JSON nested deeper than 256/],
+    },
+    {
+      name: "auto: a line nested too deep is plain data, sent as it came",
+      format: "auto",
+      input: `{"data":${"[".repeat(300)}${"]".repeat(300)}}`,
+      events: [{ data: `{"data":${"[".repeat(300)}${"]".repeat(300)}}` }],
+    },
+    {
       name: "auto: input that starts like an event stream is read as sse",
       format: "auto",
       input: "\nevent: e\ndata: d\n\n",
@@ -132,6 +166,24 @@ describe("input formats", () => {
       }
     });
   }
+
+  it("auto: input mixing event records and data lines gets one notice, at the first mix", () => {
+    const notices = (input: string) =>
+      parse("auto", input).flatMap((item) =>
+        item.kind === "notice" ? [`${item.line}: ${item.message}`] : [],
+      );
+    const mixed = notices('{"data":"a"}\n{"data":"b"}\nplain\n{"msg":"x"}\n{"data":"c"}');
+    expect(mixed).toHaveLength(1);
+    expect(mixed[0]).toMatch(
+      /^3: mixed input: line 1 was read as an event record, line 3 as plain data .*event, data, id, retry, comment, time.*--format ndjson or --format lines/,
+    );
+    expect(notices('{"data":"a"}\n{"id":"2","data":"b"}')).toEqual([]);
+    expect(notices('plain\n{"msg":"log"}')).toEqual([]);
+    // Not in ndjson: there every line is read as JSON, and a bad one is a warning.
+    expect(
+      parse("ndjson", '{"data":"a"}\n{"msg":"x"}').some((item) => item.kind === "notice"),
+    ).toBe(false);
+  });
 
   it("ndjson keeps the recorded time for --timing original", () => {
     const items = parse(

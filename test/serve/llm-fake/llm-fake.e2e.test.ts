@@ -298,6 +298,37 @@ describe("in process: the decoder and the assembler read every fake", () => {
     expect(assembler.summary()).toMatchObject({ text: replyText, complete: true });
   });
 
+  it.each(Object.keys(providers) as Provider[])(
+    "%s: SIGTERM in the middle of an answer finishes it at once, end marker included, then exits 0",
+    async (provider) => {
+      // 40 tokens at 4 per second: 10 s of answer, far more than the 5 s close bound.
+      const fake = await startFake(
+        provider,
+        ["--llm-fake-rate", "4", "--llm-fake-ttft", "0"],
+        pacedText,
+      );
+      const response = await post(fake.url, providers[provider].body);
+      const assembler = new LlmStreamAssembler(Date.now());
+      const decoder = new EventStreamDecoder({
+        onEvent: (event) => assembler.push(event, Date.now()),
+      });
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      decoder.feed(first.value ?? new Uint8Array());
+      const signalledAt = performance.now();
+      fake.process.kill("SIGTERM");
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        decoder.feed(chunk.value);
+      }
+      decoder.endStream();
+      expect(performance.now() - signalledAt).toBeLessThan(4_000);
+      expect(assembler.summary()).toMatchObject({ text: pacedText, complete: true });
+      expect((await fake.process.exited).code).toBe(0);
+    },
+  );
+
   it("Ctrl-C closes it (exit 0); the event stream and viewer page are served beside the fake API", async () => {
     const cli = startCli(["serve", "--llm-fake", "openai", "--port", "0", "--quiet"], {
       stdin: "hi\n",
