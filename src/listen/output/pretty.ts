@@ -127,22 +127,14 @@ export class PrettyEventFormatter {
     }
     const data = event.data;
     if (data === "") return `${header} ${dim("(empty)")}\n`;
-    let tokens: string[] | undefined;
-    // Most JSON data has nothing to escape: the scan that checks it costs nothing extra.
-    let escapeText = false;
-    if (data.length <= maxJsonLayoutLength) {
-      tokens = jsonContainerTokens(data, true);
-      if (!tokens) {
-        tokens = jsonContainerTokens(data);
-        escapeText = true;
-      }
-    }
-    if (tokens) {
+    // The scan also says whether any string needs escaping: most JSON data has nothing to escape.
+    const scan = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
+    if (scan) {
       const lines = layoutJsonTokens(
-        tokens,
+        scan.tokens,
         this.#palette,
         this.#width - dataIndent.length,
-        escapeText,
+        scan.needsEscaping,
       );
       if (lines.length === 1) return `${header} ${lines[0]}\n`;
       return `${header}\n${dataIndent}${lines.join(`\n${dataIndent}`)}\n`;

@@ -1,0 +1,68 @@
+/**
+ * Issue 13: `listen` never hangs, crashes or lies on a hostile or broken stream. Each test runs
+ * the built binary against a real local server that sends what a broken or hostile backend
+ * sends: a small event that made the pretty view backtrack for ever, JSON nested 10,000 levels
+ * deep, terminal escapes in every field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli-process.js";
+import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
+
+/** 55 bytes on the wire: an unterminated JSON string in an event's data. */
+const backtrackingEvent = `data: {"a":"${"x".repeat(41)}\n\n`;
+const depth = 10_000;
+const deepArray = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+const deepObject = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+/** An OpenAI chat chunk whose delta carries a 10,000-level value. */
+const deepLlmChunk = `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi","x":${deepArray}}}]}`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({
+    "/backtrack": sendChunks([`data: before\n\n${backtrackingEvent}data: after\n\n`]),
+    "/deep": sendChunks([
+      `data: first\n\ndata: ${deepArray}\n\ndata: ${deepObject}\n\ndata: last\n\n`,
+    ]),
+    "/deep-llm": sendChunks([`data: ${deepLlmChunk}\n\ndata: ${deepArray}\n\ndata: [DONE]\n\n`]),
+  });
+});
+afterAll(() => server.close());
+
+describe.concurrent("listen on a hostile stream", () => {
+  it("a 55-byte event with an unterminated JSON string does not hang the pretty view", async () => {
+    expect(Buffer.byteLength(backtrackingEvent)).toBe(55);
+    const result = await runCli(["listen", "--no-reconnect", `${server.url}/backtrack`], {
+      killAfterMs: 15_000,
+    });
+    expect(result.signal, "killed: the pretty view hung").toBeNull();
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/ message before$/);
+    // Not JSON: shown as the text it is.
+    expect(lines[1]).toMatch(/ message \{"a":"x{41}$/);
+    expect(lines[2]).toMatch(/ message after$/);
+  });
+
+  it("JSON 10,000 levels deep is shown flat, with the events around it, in pretty and --json", async () => {
+    for (const view of [[], ["--json"], ["--stats"]]) {
+      const result = await runCli(["listen", "--no-reconnect", ...view, `${server.url}/deep`]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).not.toMatch(/call stack|RangeError|unexpected error/i);
+      expect(result.stdout).toContain(deepArray);
+      expect(result.stdout).toContain(
+        view[0] === "--json" ? JSON.stringify(deepObject) : deepObject,
+      );
+      expect(result.stdout).toMatch(/first[\s\S]*last/);
+    }
+  });
+
+  it("the --llm view reads a chunk carrying 10,000 levels of nesting, auto and forced", async () => {
+    for (const view of [[], ["--llm"], ["--llm", "--json"]]) {
+      const result = await runCli(["listen", "--no-reconnect", ...view, `${server.url}/deep-llm`]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).not.toMatch(/call stack|RangeError|unexpected error/i);
+      if (view.includes("--json")) expect(JSON.parse(result.stdout).text).toBe("hi");
+      else expect(result.stdout).toMatch(/^hi\n?$/);
+    }
+  });
+});
