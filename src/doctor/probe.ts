@@ -3,20 +3,17 @@
  * last id to test resumption, and records what it saw as a `DoctorObservation` for the pure
  * checks (src/doctor/checklist.ts).
  */
+import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
-import { describeNetworkError } from "../http/network-error.js";
+import { describeNetworkError, isHeadersTimeout } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
-import {
-  type DoctorObservation,
-  eventsWithNewIds,
-  type ObservedEvent,
-  type ResumeObservation,
-} from "./observation.js";
+import type { DoctorObservation, ResumeObservation } from "./observation.js";
+import { StreamTally } from "./stream-tally.js";
 
 export interface DoctorProbeRequest {
   url: string;
@@ -43,11 +40,11 @@ const maxEventSize = 16 * 1024 ** 2;
 const maxRedirects = 10;
 
 const utf8 = new TextEncoder();
+/** Node's timers hold at most 2^31-1 ms (24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
 
 interface Watch {
-  events: ObservedEvent[];
-  commentTimesMs: number[];
-  chunkTimesMs: number[];
+  tally: StreamTally;
   retryMs?: number;
   bodyBytes: number;
   endedAtMs?: number;
@@ -57,19 +54,19 @@ interface Watch {
 }
 
 /**
- * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so.
- * Times are relative to the response headers.
+ * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so, into
+ * `tally`: a summary of bounded size, however long the stream. Times are relative to the
+ * response headers.
  */
 async function watchBody(
   response: HttpResponse,
   headersAtMs: number,
   limitMs: number,
-  enough: (watch: Watch) => boolean = () => false,
+  tally: StreamTally,
+  enough: () => boolean = () => false,
 ): Promise<Watch> {
   const watch: Watch = {
-    events: [],
-    commentTimesMs: [],
-    chunkTimesMs: [],
+    tally,
     bodyBytes: 0,
     lineEndings: new LineEndingScan(),
     lastEventId: "",
@@ -77,16 +74,13 @@ async function watchBody(
   let nowMs = 0;
   const decoder = new EventStreamDecoder(
     {
-      onEvent: (event) =>
-        watch.events.push({
-          atMs: nowMs,
-          type: event.type,
-          lastEventId: event.lastEventId,
-          dataBytes: utf8.encode(event.data).length,
-        }),
-      onComment: () => watch.commentTimesMs.push(nowMs),
+      onEvent: (event) => tally.event(nowMs, event.lastEventId, utf8.encode(event.data).length),
+      onComment: () => tally.comment(nowMs),
       onRetry: (ms) => {
         watch.retryMs = ms;
+      },
+      onProblem: (problem) => {
+        if (problem.type === "event-too-large") tally.oversizedEvent();
       },
     },
     { maxEventSize },
@@ -101,11 +95,11 @@ async function watchBody(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       nowMs = Date.now() - headersAtMs;
-      watch.chunkTimesMs.push(nowMs);
+      tally.chunk(nowMs);
       watch.bodyBytes += chunk.length;
       watch.lineEndings.feed(chunk);
       decoder.feed(chunk);
-      if (enough(watch)) {
+      if (enough()) {
         // Seen enough; the server did not end the stream.
         stoppedByUs = true;
         break;
@@ -135,10 +129,15 @@ function flattenHeaders(headers: HttpResponse["headers"]): Record<string, string
   return flat;
 }
 
+type Opened =
+  | { response: HttpResponse; headersAtMs: number }
+  | { error: string; noHeadersWithinMs?: number };
+
 async function open(
   request: DoctorProbeRequest,
   extraHeaders: Record<string, string>,
-): Promise<{ response: HttpResponse; headersAtMs: number } | { error: string }> {
+  headersTimeoutMs: number,
+): Promise<Opened> {
   try {
     const response = await openRequest({
       url: request.url,
@@ -146,15 +145,23 @@ async function open(
       headers: { ...request.headers, ...extraHeaders },
       body: request.body,
       dispatcher: request.dispatcher,
-      signal: AbortSignal.timeout(request.durationMs + request.connectTimeoutMs),
-      headersTimeoutMs: request.connectTimeoutMs,
+      signal: AbortSignal.timeout(Math.min(request.durationMs + headersTimeoutMs, maxTimerMs)),
+      headersTimeoutMs,
       maxRedirects,
     });
     return { response, headersAtMs: Date.now() };
   } catch (error) {
     if (error instanceof SseToolError) return { error: error.message };
-    return { error: describeNetworkError(error, request.connectTimeoutMs) };
+    const reason = describeNetworkError(error, headersTimeoutMs);
+    return isHeadersTimeout(error)
+      ? { error: reason, noHeadersWithinMs: headersTimeoutMs }
+      : { error: reason };
   }
+}
+
+/** The host of a URL without the brackets of an IPv6 literal. */
+function bareHost(hostname: string): string {
+  return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
 }
 
 /** Which protocol a TLS server picks when offered h2 and http/1.1; undefined if unknown. */
@@ -165,9 +172,10 @@ export function probeAlpn(
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = tlsConnect({
-      host: url.hostname,
+      host: bareHost(url.hostname),
       port: Number(url.port || 443),
-      servername: url.hostname,
+      // An IP address is no TLS server name (RFC 6066); Node warns (DEP0123) when given one.
+      ...(isIP(bareHost(url.hostname)) ? {} : { servername: url.hostname }),
       ALPNProtocols: ["h2", "http/1.1"],
       rejectUnauthorized: !insecure,
     });
@@ -191,11 +199,10 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     origin: request.origin,
     durationMs: request.durationMs,
     headers: {},
-    chunkTimesMs: [],
-    events: [],
-    commentTimesMs: [],
+    stream: new StreamTally().summary(0),
     lineEndings: { lf: 0, crlf: 0, cr: 0, longestLineBytes: 0 },
     bodyBytes: 0,
+    maxEventBytes: maxEventSize,
     resume: { ran: false, reason: "no stream" },
   };
   const target = new URL(request.url);
@@ -205,17 +212,24 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
       : Promise.resolve(undefined);
 
   request.onProgress?.("connecting");
-  const first = await open(request, originHeader);
+  // Headers later than the watch itself would be: doctor keeps to --duration, and says why.
+  const first = await open(
+    request,
+    originHeader,
+    Math.min(request.connectTimeoutMs, request.durationMs),
+  );
   observation.alpnProtocol = await alpn;
   if ("error" in first) {
     observation.connectError = first.error;
+    if (first.noHeadersWithinMs !== undefined) {
+      observation.noHeadersWithinMs = first.noHeadersWithinMs;
+    }
     return observation;
   }
   const { response } = first;
   observation.url = response.url;
   observation.status = response.status;
-  // undici's Agent speaks HTTP/1.1 (HTTP/2 support is probed separately via ALPN).
-  observation.httpVersion = "1.1";
+  observation.httpVersion = response.httpVersion ?? "1.1";
   observation.headers = flattenHeaders(response.headers);
   // The body arrives decoded; the header still says it was compressed.
   if (
@@ -231,16 +245,15 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   }
 
   request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
-  const watch = await watchBody(response, first.headersAtMs, request.durationMs);
-  observation.events = watch.events;
-  observation.commentTimesMs = watch.commentTimesMs;
-  observation.chunkTimesMs = watch.chunkTimesMs;
+  const firstTally = new StreamTally();
+  const watch = await watchBody(response, first.headersAtMs, request.durationMs, firstTally);
   observation.retryMs = watch.retryMs;
   observation.bodyBytes = watch.bodyBytes;
   observation.lineEndings = watch.lineEndings.counts;
   if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
+  observation.stream = firstTally.summary(watch.endedAtMs ?? request.durationMs);
 
-  observation.resume = await resumeTest(request, originHeader, watch);
+  observation.resume = await resumeTest(request, originHeader, watch, observation);
   return observation;
 }
 
@@ -249,8 +262,9 @@ async function resumeTest(
   request: DoctorProbeRequest,
   originHeader: Record<string, string>,
   firstWatch: Watch,
+  observation: DoctorObservation,
 ): Promise<ResumeObservation> {
-  if (eventsWithNewIds(firstWatch.events).length === 0) {
+  if (observation.stream.eventsWithNewIds === 0) {
     return { ran: false, reason: "no event carried an id, nothing to resume from" };
   }
   const lastEventIdSent = firstWatch.lastEventId;
@@ -259,26 +273,45 @@ async function resumeTest(
   }
   request.onProgress?.(`reconnecting with Last-Event-ID: ${lastEventIdSent}`);
   const windowMs = Math.max(1000, Math.min(request.durationMs, 5000));
-  const resumed = await open(request, { ...originHeader, "last-event-id": lastEventIdSent });
+  const resumedTally = new StreamTally((id) => firstWatch.tally.knows(id));
+  const resumed = await open(
+    request,
+    { ...originHeader, "last-event-id": lastEventIdSent },
+    Math.min(request.connectTimeoutMs, windowMs),
+  );
   if ("error" in resumed) {
-    return { ran: true, lastEventIdSent, error: resumed.error, events: [], watchedMs: 0 };
+    return {
+      ran: true,
+      lastEventIdSent,
+      error: resumed.error,
+      stream: resumedTally.summary(0),
+      watchedMs: 0,
+    };
   }
   const { response } = resumed;
   if (response.status !== 200) {
     await readBodyStart(response.body, 0);
-    return { ran: true, lastEventIdSent, status: response.status, events: [], watchedMs: 0 };
+    return {
+      ran: true,
+      lastEventIdSent,
+      status: response.status,
+      stream: resumedTally.summary(0),
+      watchedMs: 0,
+    };
   }
   const watch = await watchBody(
     response,
     resumed.headersAtMs,
     windowMs,
-    (w) => eventsWithNewIds(w.events).length >= resumeEnoughEvents,
+    resumedTally,
+    () => resumedTally.newIdCount >= resumeEnoughEvents,
   );
+  const watchedMs = watch.endedAtMs ?? windowMs;
   return {
     ran: true,
     lastEventIdSent,
     status: response.status,
-    events: watch.events,
-    watchedMs: watch.endedAtMs ?? windowMs,
+    stream: resumedTally.summary(watchedMs),
+    watchedMs,
   };
 }

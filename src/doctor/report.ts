@@ -26,7 +26,7 @@ export function buildDoctorReport(
     url: observation.url,
     ok: counts.fail === 0,
     durationMs: observation.durationMs,
-    events: observation.events.length,
+    events: observation.stream.events,
     counts,
     checks,
   };
@@ -46,7 +46,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
     fail: chalk.red.bold,
     skip: chalk.dim,
   };
-  const width = Math.max(...report.checks.map((check) => check.id.length));
+  let width = 0;
+  for (const check of report.checks) width = Math.max(width, check.id.length);
   const lines = [
     `${chalk.bold("sse-tool doctor")} ${escapeForTerminalLine(report.url)} ` +
       chalk.dim(`(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} events)`),

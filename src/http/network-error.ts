@@ -21,7 +21,7 @@ function errorCodes(error: unknown): string[] {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string") codes.push(code);
     const errors = (current as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) pending.push(...errors);
+    if (Array.isArray(errors)) for (const member of errors.slice(0, 10)) pending.push(member);
     pending.push((current as { cause?: unknown }).cause);
   }
   return codes;
@@ -31,6 +31,11 @@ function errorCodes(error: unknown): string[] {
 function errorCode(error: unknown): string | undefined {
   const codes = errorCodes(error);
   return codes.find((code) => !code.startsWith("UND_ERR_SOCKET")) ?? codes[0];
+}
+
+/** Whether the request was sent (so the connection was up) and no response headers came in time. */
+export function isHeadersTimeout(error: unknown): boolean {
+  return errorCode(error) === "UND_ERR_HEADERS_TIMEOUT";
 }
 
 /** A short reason: "connection refused", "header timeout after 30 s", ... */

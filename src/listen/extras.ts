@@ -256,7 +256,7 @@ export class ListenExtras {
    */
   #drawLiveStats(): void {
     if (!this.#stats) return;
-    const line = `sse-tool: ${formatStatsLine(this.#stats.summary(Date.now()))}`;
+    const line = `sse-tool: ${formatStatsLine(this.#stats.totals(Date.now()))}`;
     if (this.#io.stdout.isTTY) {
       if (++this.#liveTicks % sharedTerminalEveryTicks === 0) this.#io.stderr.write(`${line}\n`);
     } else {

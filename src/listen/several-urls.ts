@@ -61,7 +61,8 @@ export async function listenMany(
   const stdinBody =
     options.data === "@-" ? await readRequestBody("@-", io.stdin ?? process.stdin) : undefined;
   const labels = sourceLabels(urls);
-  const labelWidth = Math.max(...labels.map((label) => label.length));
+  let labelWidth = 0;
+  for (const label of labels) labelWidth = Math.max(labelWidth, label.length);
   // Ctrl-C stops every stream; so does -n reached over all of them.
   const interruptAll = new AbortController();
   const allShown = new AbortController();

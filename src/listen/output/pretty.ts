@@ -5,12 +5,15 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../../sse/decoder.js";
+import { detachedCopy } from "../../sse/detached-copy.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
 import { type JsonPalette, jsonContainerTokens, layoutJsonTokens } from "./json-layout.js";
 
 /** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
 const maxJsonLayoutLength = 256 * 1024;
 const dataIndent = "  ";
+/** Longer event names are painted each time instead of cached. */
+const maxCachedNameLength = 256;
 
 export interface PrettyFormatOptions {
   chalk: ChalkInstance;
@@ -108,7 +111,8 @@ export class PrettyEventFormatter {
       const color = this.#nameColors[hashName(type) % this.#nameColors.length]!;
       painted = this.#chalk.bold(color(escapeForTerminalLine(type)));
       if (this.#paintedNames.size > 1000) this.#paintedNames.clear();
-      this.#paintedNames.set(type, painted);
+      // A copy: the type is a slice of its chunk, which a cached key would keep alive.
+      if (type.length <= maxCachedNameLength) this.#paintedNames.set(detachedCopy(type), painted);
     }
     return painted;
   }
