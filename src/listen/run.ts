@@ -207,6 +207,8 @@ class ListenRun {
       if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
       expectationFailure = extras.failure;
     }
+    const problems = decoding.problems.summaryLine();
+    if (problems !== undefined) this.#say(problems);
     const closing = closeRun({
       end,
       summary,
@@ -214,6 +216,7 @@ class ListenRun {
       expectationsGiven: this.#extras.expectationsActive,
       expectationFailure,
       writeFailure: this.#writer.failure,
+      skippedEvents: decoding.problems.skippedEvents,
       options: this.#options,
     });
     if (closing.stderrLine !== undefined) this.#io.stderr.write(`${closing.stderrLine}\n`);

@@ -28,15 +28,21 @@ export interface StreamEvent {
   lastEventId: string;
 }
 
-/** A recoverable oddity in the stream. Only `event-too-large` stops the decoder. */
+/** A recoverable oddity in the stream. None of them stops the decoder. */
 export type DecodeProblem =
+  /** Bytes that are not UTF-8: each maximal invalid sequence became one U+FFFD (§9.2.5). */
+  | { type: "invalid-utf8"; count: number }
   /** `retry:` whose value is not only ASCII digits: ignored, as the spec says. */
   | { type: "invalid-retry"; value: string }
   /** `id:` whose value contains NUL: ignored, as the spec says. */
   | { type: "invalid-id"; value: string }
   /** A field name the spec does not know: ignored. */
   | { type: "unknown-field"; field: string }
-  /** A line or event grew over `maxEventSize`; the decoder discards input until restarted. */
+  /**
+   * A line or event grew over `maxEventSize`: that event is skipped (its data discarded as it
+   * streams past, memory bounded) and decoding goes on with the next one. Its `id:` and
+   * `retry:` lines still count, as the spec's dispatch step 1 sets the last event ID anyway.
+   */
   | { type: "event-too-large"; limit: number };
 
 export interface DecoderHandlers {
@@ -74,8 +80,12 @@ export class EventStreamDecoder {
   #data: string | undefined = undefined;
   #eventType = "";
   #lastEventIdBuffer: string;
-  /** Set after `event-too-large`: everything is discarded until `startStream()`. */
-  #overflowed = false;
+  /** After `event-too-large` inside a line: the rest of that line is discarded. */
+  #discardingLine = false;
+  /** After `event-too-large`: the event's data lines are discarded until its blank line. */
+  #skippingEvent = false;
+  /** The last two bytes of the previous chunk, to count a U+FFFD split across chunks. */
+  #tail: number[] = [];
 
   constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
     this.#handlers = handlers;
@@ -102,7 +112,9 @@ export class EventStreamDecoder {
     this.#data = undefined;
     this.#eventType = "";
     this.#lastEventIdBuffer = this.lastEventId;
-    this.#overflowed = false;
+    this.#discardingLine = false;
+    this.#skippingEvent = false;
+    this.#tail = [];
   }
 
   /**
@@ -111,6 +123,10 @@ export class EventStreamDecoder {
    */
   feed(bytes: Uint8Array): void {
     let text = this.#utf8.decode(bytes, { stream: true });
+    // A text without U+FFFD (the usual case; a one-byte string cannot even hold one) had no
+    // invalid byte. Otherwise the replacements are the U+FFFDs that were not sent as such.
+    if (text.includes("\uFFFD")) this.#countInvalidUtf8(text, bytes);
+    else this.#keepTail(bytes);
     // A chunk holding only part of the BOM decodes to "": keep waiting for the first character.
     if (this.#atBodyStart && text.length > 0) {
       this.#atBodyStart = false;
@@ -121,12 +137,17 @@ export class EventStreamDecoder {
 
   /** Feeds already decoded text (used by tests and by `serve --format sse`). */
   feedText(chunk: string): void {
-    if (this.#overflowed) return;
     const length = chunk.length;
     let start = 0;
     if (this.#skipLeadingLf && length > 0) {
       this.#skipLeadingLf = false;
       if (chunk.charCodeAt(0) === LF) start = 1;
+    }
+    if (this.#discardingLine) {
+      // The rest of an oversized line streams past: nothing of it is kept.
+      start = this.#endOfLine(chunk, start);
+      if (start === -1) return;
+      this.#discardingLine = false;
     }
     // Next LF and CR positions, searched again only once passed (-1: none left in chunk).
     let nextLf = -2;
@@ -148,7 +169,6 @@ export class EventStreamDecoder {
         this.#pendingLine = "";
         this.#processLine(line, 0, line.length);
       }
-      if (this.#overflowed) return;
       // §9.2.5: CRLF, lone CR and lone LF all end a line. A CR that ends the chunk ends the line
       // now; an LF opening the next chunk is then the second half of that CRLF.
       if (chunk.charCodeAt(end) === CR) {
@@ -162,8 +182,49 @@ export class EventStreamDecoder {
     }
     if (start < length) {
       this.#pendingLine += start === 0 ? chunk : chunk.slice(start);
-      this.#checkSize();
+      if (this.bufferedLength > this.#maxEventSize) {
+        this.#tooLarge();
+        this.#discardingLine = true;
+      }
     }
+  }
+
+  /** After the line terminator at or after `from` (CR LF counted whole), or -1: none yet. */
+  #endOfLine(chunk: string, from: number): number {
+    const lf = chunk.indexOf("\n", from);
+    const cr = chunk.indexOf("\r", from);
+    const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(lf, cr);
+    if (end === -1) return -1;
+    if (chunk.charCodeAt(end) === CR) {
+      if (end + 1 < chunk.length) return chunk.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+      this.#skipLeadingLf = true;
+    }
+    return end + 1;
+  }
+
+  /** Counts the U+FFFDs of `text` that were not EF BF BD in `bytes` (with the last tail). */
+  #countInvalidUtf8(text: string, bytes: Uint8Array): void {
+    let replacements = 0;
+    for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) {
+      replacements++;
+    }
+    const tail = this.#tail;
+    const at = (i: number) => (i < tail.length ? tail[i]! : bytes[i - tail.length]!);
+    const total = tail.length + bytes.length;
+    let sent = 0;
+    for (let i = 0; i + 2 < total; i++) {
+      if (at(i) === 0xef && at(i + 1) === 0xbf && at(i + 2) === 0xbd) sent++;
+    }
+    this.#keepTail(bytes);
+    if (replacements > sent) {
+      this.#handlers.onProblem?.({ type: "invalid-utf8", count: replacements - sent });
+    }
+  }
+
+  #keepTail(bytes: Uint8Array): void {
+    const length = bytes.length;
+    if (length >= 2) this.#tail = [bytes[length - 2]!, bytes[length - 1]!];
+    else if (length === 1) this.#tail = [...this.#tail.slice(-1), bytes[0]!];
   }
 
   /**
@@ -177,12 +238,13 @@ export class EventStreamDecoder {
     this.#eventType = "";
   }
 
-  #checkSize(): void {
-    if (this.bufferedLength <= this.#maxEventSize) return;
-    this.#overflowed = true;
+  /** The event being read grew over the limit: it is dropped, and its next data lines too. */
+  #tooLarge(): void {
     this.#pendingLine = "";
     this.#data = undefined;
     this.#eventType = "";
+    if (this.#skippingEvent) return;
+    this.#skippingEvent = true;
     this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
   }
 
@@ -248,8 +310,9 @@ export class EventStreamDecoder {
   }
 
   #appendData(value: string): void {
+    if (this.#skippingEvent) return;
     this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
-    if (this.#data.length > this.#maxEventSize) this.#checkSize();
+    if (this.#data.length > this.#maxEventSize) this.#tooLarge();
   }
 
   #setId(value: string): void {
@@ -260,6 +323,7 @@ export class EventStreamDecoder {
   #dispatch(): void {
     // Step 1: the last event ID string is set even when nothing is dispatched.
     this.lastEventId = this.#lastEventIdBuffer;
+    this.#skippingEvent = false;
     const data = this.#data;
     const type = this.#eventType;
     this.#data = undefined;

@@ -24,6 +24,15 @@ beforeAll(async () => {
       `data: first\n\ndata: ${deepArray}\n\ndata: ${deepObject}\n\ndata: last\n\n`,
     ]),
     "/deep-llm": sendChunks([`data: ${deepLlmChunk}\n\ndata: ${deepArray}\n\ndata: [DONE]\n\n`]),
+    "/broken-utf8": sendChunks([
+      Buffer.concat([
+        Buffer.from("date: monday\ndata: caf"),
+        Buffer.from([0xc3]),
+        Buffer.from("\n\ndata: b"),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from("d\nrandom: x\n\ndata: ok \uFFFD\n\n"),
+      ]),
+    ]),
   });
 });
 afterAll(() => server.close());
@@ -64,5 +73,30 @@ describe.concurrent("listen on a hostile stream", () => {
       if (view.includes("--json")) expect(JSON.parse(result.stdout).text).toBe("hi");
       else expect(result.stdout).toMatch(/^hi\n?$/);
     }
+  });
+
+  it("invalid UTF-8 and unknown fields are shown, counted and told once; -v tells each", async () => {
+    const quiet = await runCli(["listen", "--no-reconnect", `${server.url}/broken-utf8`]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toMatch(
+      / message caf\uFFFD\n.* message b\uFFFD\uFFFDd\n.* message ok \uFFFD\n$/,
+    );
+    const warnings = quiet.stderr.split("\n").filter((line) => line.includes("warning"));
+    expect(warnings).toEqual([
+      "sse-tool: warning: the stream holds invalid UTF-8, shown as U+FFFD (-v shows each)",
+      'sse-tool: warning: unknown field "date" ignored (-v shows each)',
+    ]);
+    // The U+FFFD the server sent as such is not counted.
+    expect(quiet.stderr).toContain(
+      'sse-tool: decode problems: 3 invalid UTF-8 sequences, 2 unknown fields ("date", ...)\n',
+    );
+
+    const verbose = await runCli(["listen", "-v", "--no-reconnect", `${server.url}/broken-utf8`]);
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stderr).toContain('* unknown field "date" ignored\n');
+    expect(verbose.stderr).toContain('* unknown field "random" ignored\n');
+    expect(verbose.stderr).toMatch(
+      /\* invalid UTF-8 near byte \d+: 3 sequences shown as U\+FFFD\n/,
+    );
   });
 });

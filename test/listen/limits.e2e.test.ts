@@ -1,5 +1,6 @@
 /**
- * --max-event-size against a 50 MB line: a clean error, and memory that stays bounded. Memory is
+ * --max-event-size against a 50 MB line: the event is skipped with a warning, the stream goes on,
+ * the run exits 1 at its end, and memory stays bounded while the line streams past. Memory is
  * the child's peak RSS as measured by GNU time (`/usr/bin/time -f %M`), not a self-report.
  */
 import { spawn } from "node:child_process";
@@ -14,7 +15,7 @@ import {
 
 const lineBytes = 50 * 1024 * 1024;
 
-/** Sends one event, then a single 50 MB data line, honouring back-pressure. */
+/** Sends one event, a single 50 MB data line, then one more event, honouring back-pressure. */
 function hugeLine(_request: unknown, response: ServerResponse): void {
   response.writeHead(200, eventStreamHeaders);
   response.write("data: small\n\ndata: ");
@@ -25,7 +26,7 @@ function hugeLine(_request: unknown, response: ServerResponse): void {
       sent += chunk.length;
       if (!response.write(chunk)) return void response.once("drain", pump);
     }
-    if (!response.destroyed) response.end("\n\n");
+    if (!response.destroyed) response.end("\n\ndata: after\n\n");
   };
   pump();
 }
@@ -78,18 +79,26 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("listen --max-event-size", () => {
-  it("a 50 MB line over the limit is a clean error (exit 1) with bounded memory", async () => {
+  it("a 50 MB event over the limit is skipped with a warning; the stream goes on; exit 1", async () => {
     const result = await runMeasured([
       "listen",
       "--json",
+      "--no-reconnect",
       "--max-event-size",
       "1MiB",
       `${server.url}/huge-line`,
     ]);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout).data).toBe("small");
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).data);
+    expect(events).toEqual(["small", "after"]);
     expect(result.stderr).toMatch(
-      /sse-tool: an event or line is larger than --max-event-size \(1\.0 MiB\)\n$/,
+      /sse-tool: warning: skipped an event larger than --max-event-size \(1\.0 MiB\) near byte \d+\n/,
+    );
+    expect(result.stderr).toMatch(
+      /sse-tool: decode problems: 1 event over --max-event-size skipped\n[\s\S]*sse-tool: 1 event over --max-event-size \(1\.0 MiB\) skipped\n$/,
     );
     // Measured: ~105 MiB peak here (Node itself ~60 MiB); reading the whole 50 MB line into
     // memory instead peaks above 350 MiB.

@@ -211,3 +211,61 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     expect(events).toEqual([ev("a", "message", "start"), ev("b", "message", "4")]);
   });
 });
+
+describe("decode problems are reported, never fatal", () => {
+  const decode = (chunks: Uint8Array[], maxEventSize?: number) => {
+    const seen: string[] = [];
+    const decoder = new EventStreamDecoder(
+      {
+        onEvent: (event) => seen.push(`event ${JSON.stringify(event.data)}`),
+        onProblem: (problem) =>
+          seen.push(
+            problem.type === "invalid-utf8" ? `invalid-utf8 ${problem.count}` : problem.type,
+          ),
+      },
+      { maxEventSize },
+    );
+    for (const chunk of chunks) decoder.feed(chunk);
+    return seen;
+  };
+  const bytes = (...parts: Array<string | number[]>) =>
+    Buffer.concat(
+      parts.map((part) => (typeof part === "string" ? Buffer.from(part) : Buffer.from(part))),
+    );
+
+  it("counts invalid UTF-8 sequences, not the U+FFFD a server sent on purpose", () => {
+    const seen = decode([bytes("data: a", [0xff], "b", [0xef, 0xbf, 0xbd], "c", [0xc3], "\n\n")]);
+    expect(seen).toEqual(["invalid-utf8 2", 'event "a\uFFFDb\uFFFDc\uFFFD"']);
+  });
+
+  it("a real U+FFFD split across chunks is not counted; a cut sequence is", () => {
+    expect(decode([bytes("data: x", [0xef]), bytes([0xbf, 0xbd], "\n\n")])).toEqual([
+      'event "x\uFFFD"',
+    ]);
+    expect(decode([bytes("data: x", [0xef, 0xbf]), bytes("y\n\n")])).toEqual([
+      "invalid-utf8 1",
+      'event "x\uFFFDy"',
+    ]);
+  });
+
+  it("a 10 MB event over the limit streams past in bounded memory; the stream goes on", () => {
+    const seen: string[] = [];
+    let largestBuffer = 0;
+    const decoder = new EventStreamDecoder(
+      {
+        onEvent: (event) => seen.push(event.data),
+        onProblem: (problem) => seen.push(problem.type),
+      },
+      { maxEventSize: 1024 },
+    );
+    decoder.feed(Buffer.from("data: before\n\ndata: "));
+    const block = Buffer.alloc(64 * 1024, 0x61);
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += block.length) {
+      decoder.feed(block);
+      largestBuffer = Math.max(largestBuffer, decoder.bufferedLength);
+    }
+    decoder.feed(Buffer.from("\ndata: still the big one\n\ndata: after\n\n"));
+    expect(seen).toEqual(["before", "event-too-large", "after"]);
+    expect(largestBuffer).toBeLessThanOrEqual(1024);
+  });
+});
