@@ -248,11 +248,12 @@ describe("ReconnectPolicy", () => {
       const decision = policy.next();
       return decision.reconnect ? decision.delayMs : -1;
     });
+    // 50 ms is under the 100 ms floor: the first wait is the floor.
     expect(delays).toEqual([
-      50, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
+      100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
     ]);
     policy.eventReceived();
-    expect(policy.next()).toEqual({ reconnect: true, delayMs: 50, attemptsWithoutEvent: 1 });
+    expect(policy.next()).toEqual({ reconnect: true, delayMs: 100, attemptsWithoutEvent: 1 });
   });
 
   it("caps a huge server retry: and backs off from retry: 0", () => {
@@ -260,8 +261,18 @@ describe("ReconnectPolicy", () => {
     expect(policy.setServerRetry(999_999_999_999)).toBe(60_000);
     expect(policy.setServerRetry(0)).toBe(0);
     expect([policy.next(), policy.next()].map((d) => (d.reconnect ? d.delayMs : -1))).toEqual([
-      0, 200,
+      100, 200,
     ]);
+  });
+
+  it("never reconnects sooner than 100 ms, even when every connection brings an event", () => {
+    const policy = new ReconnectPolicy({ reconnectionTimeMs: 3000 });
+    policy.setServerRetry(0);
+    for (let connection = 0; connection < 50; connection++) {
+      policy.eventReceived();
+      const decision = policy.next();
+      expect(decision.reconnect && decision.delayMs).toBe(100);
+    }
   });
 
   it("a --retry above the cap raises the cap; --max-retries gives up", () => {

@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
-import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
+import {
+  eventStreamHeaders,
+  sendChunks,
+  startTestServer,
+  type TestServer,
+} from "../helpers/http-test-server.js";
 
 /** 55 bytes on the wire: an unterminated JSON string in an event's data. */
 const backtrackingEvent = `data: {"a":"${"x".repeat(41)}\n\n`;
@@ -16,6 +21,7 @@ const deepObject = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 /** An OpenAI chat chunk whose delta carries a 10,000-level value. */
 const deepLlmChunk = `{"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hi","x":${deepArray}}}]}`;
 
+let retryZeroConnections = 0;
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
@@ -24,6 +30,11 @@ beforeAll(async () => {
       `data: first\n\ndata: ${deepArray}\n\ndata: ${deepObject}\n\ndata: last\n\n`,
     ]),
     "/deep-llm": sendChunks([`data: ${deepLlmChunk}\n\ndata: ${deepArray}\n\ndata: [DONE]\n\n`]),
+    "/retry-zero": (_request, response) => {
+      retryZeroConnections++;
+      response.writeHead(200, eventStreamHeaders);
+      response.end(`retry: 0\ndata: ${retryZeroConnections}\n\n`);
+    },
     "/broken-utf8": sendChunks([
       Buffer.concat([
         Buffer.from("date: monday\ndata: caf"),
@@ -98,5 +109,38 @@ describe.concurrent("listen on a hostile stream", () => {
     expect(verbose.stderr).toMatch(
       /\* invalid UTF-8 near byte \d+: 3 sequences shown as U\+FFFD\n/,
     );
+  });
+
+  it("retry: 0 with one event per connection reconnects at most every 100 ms", async () => {
+    const started = performance.now();
+    const result = await runCli(["listen", "--timeout", "1", `${server.url}/retry-zero`]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.code, result.stderr).toBe(3);
+    // About 10 a second (1 s, plus process start-up); without the floor it was ~400 a second.
+    expect(retryZeroConnections).toBeGreaterThanOrEqual(3);
+    expect(retryZeroConnections).toBeLessThanOrEqual(Math.ceil(seconds * 10) + 2);
+  });
+});
+
+describe.concurrent("every duration option is bounded by what a timer can wait", () => {
+  const tooLong: Array<[string[], string]> = [
+    [["listen", "--timeout", "2200000"], "--timeout"],
+    [["listen", "--idle-timeout", "9999999"], "--idle-timeout"],
+    [["listen", "--connect-timeout", "9999999"], "--connect-timeout"],
+    [["listen", "--retry", "99999999999"], "--retry"],
+    [["listen", "--llm-stall", "40000m"], "--llm-stall"],
+    [["doctor", "--duration", "2200000"], "--duration"],
+    [["serve", "--heartbeat", "9999999"], "--heartbeat"],
+    [["serve", "--interval", "99999999999"], "--interval"],
+    [["serve", "--retry", "99999999999"], "--retry"],
+    [["serve", "--llm-fake", "openai", "--llm-fake-ttft", "40000m"], "--llm-fake-ttft"],
+    [["serve", "--llm-fake", "openai", "--llm-fake-stall", "1:40000m"], "--llm-fake-stall"],
+  ];
+  it.each(tooLong)("%j is a usage error (exit 2)", async (args, flag) => {
+    const url = args[0] === "serve" ? ["--port", "0"] : ["http://127.0.0.1:9/events"];
+    const result = await runCli([...args, ...url]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(flag);
+    expect(result.stderr).toContain("at most 2147483647 ms");
   });
 });
