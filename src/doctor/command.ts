@@ -3,7 +3,7 @@
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
 import { ExitCode, SseToolError } from "../errors.js";
-import { createDispatcher, environmentNamesProxy } from "../http/client.js";
+import { createDispatcher } from "../http/dispatcher.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
@@ -33,13 +33,15 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   // Ask for compression as a browser does, so a compressing server or proxy shows itself.
   headers["accept-encoding"] ??= "gzip, deflate, br";
 
-  const usesProxy = options.proxy !== undefined || environmentNamesProxy(process.env);
+  // Nothing waits longer than the watch itself: doctor keeps to --duration.
+  const boundedConnectMs = Math.min(connectTimeoutMs, options.duration);
   const dispatcher = createDispatcher({
     insecure: options.insecure,
     proxy: options.proxy,
     env: process.env,
-    connectTimeoutMs,
+    connectTimeoutMs: boundedConnectMs,
   });
+  const usesProxy = dispatcher.proxyFor(target) !== undefined;
   const progress = process.stderr.isTTY
     ? (stage: string) =>
         process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
@@ -51,6 +53,8 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
       method: request.method,
       headers,
       body: request.body,
+      userHeaderNames: request.userHeaderNames,
+      locationTrusted: options.locationTrusted === true,
       dispatcher,
       durationMs: options.duration,
       origin: options.origin,
@@ -61,7 +65,7 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     });
   } finally {
     if (progress) process.stderr.write("\r\x1b[2K");
-    await dispatcher.destroy().catch(() => {});
+    await dispatcher.destroy();
   }
 
   const checks = runDoctorChecks(observation);

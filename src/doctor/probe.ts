@@ -5,9 +5,9 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
+import type { HttpDispatcher } from "../http/dispatcher.js";
 import { describeNetworkError, isHeadersTimeout } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
@@ -21,7 +21,11 @@ export interface DoctorProbeRequest {
   /** Request headers without Last-Event-ID (the probe adds it for the resume test). */
   headers: Record<string, string>;
   body?: Uint8Array;
-  dispatcher: Dispatcher;
+  /** Lower-case names of the -H headers: not sent to another origin on redirect. */
+  userHeaderNames: ReadonlySet<string>;
+  /** --location-trusted: send them anyway. */
+  locationTrusted: boolean;
+  dispatcher: HttpDispatcher;
   /** How long to watch the first connection. */
   durationMs: number;
   /** Page origin to check CORS for (also sent as the Origin header). */
@@ -145,6 +149,8 @@ async function open(
       headers: { ...request.headers, ...extraHeaders },
       body: request.body,
       dispatcher: request.dispatcher,
+      userHeaderNames: request.userHeaderNames,
+      locationTrusted: request.locationTrusted,
       signal: AbortSignal.timeout(Math.min(request.durationMs + headersTimeoutMs, maxTimerMs)),
       headersTimeoutMs,
       maxRedirects,

@@ -17,7 +17,10 @@ import type { EventWriter } from "./output/event-writer.js";
 import type { StopSwitch } from "./stop-switch.js";
 
 /** How a body read ended. */
-export type BodyEnd = { kind: "ended" } | { kind: "stopped" } | { kind: "dropped"; reason: string };
+export type BodyEnd =
+  | { kind: "ended" }
+  | { kind: "stopped" }
+  | { kind: "dropped"; reason: string; peer?: string; connected?: boolean };
 
 export interface DecodingParts {
   writer: EventWriter;
