@@ -71,7 +71,7 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   const checks = runDoctorChecks(observation);
   const report = buildDoctorReport(observation, checks);
   if (options.json) {
-    process.stdout.write(formatDoctorJson(report));
+    process.stdout.write(formatDoctorJson(report, process.stdout.isTTY === true));
   } else {
     const chalk = chalkFor({
       colorFlag: options.color,

@@ -3,7 +3,7 @@
  * scripts. Pure; colour is decided by the caller and handed in as a chalk instance.
  */
 import type { ChalkInstance } from "chalk";
-import { escapeForTerminalLine } from "../terminal/escape.js";
+import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
 import type { CheckResult, CheckStatus } from "./checks/result.js";
 import type { DoctorObservation } from "./observation.js";
 
@@ -59,7 +59,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
       `  ${paint[check.status](labels[check.status])}  ${check.id.padEnd(width)}  ${reason}`,
     );
     if (check.fix !== undefined && check.status !== "pass") {
-      lines.push(`  ${" ".repeat(4)}  ${" ".repeat(width)}  ${chalk.dim(`fix: ${check.fix}`)}`);
+      const fix = escapeForTerminalLine(check.fix);
+      lines.push(`  ${" ".repeat(4)}  ${" ".repeat(width)}  ${chalk.dim(`fix: ${fix}`)}`);
     }
   }
   const { pass, warn, fail, skip } = report.counts;
@@ -71,6 +72,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
   return `${lines.join("\n")}\n`;
 }
 
-export function formatDoctorJson(report: DoctorReport): string {
-  return `${JSON.stringify(report)}\n`;
+/** The report as one JSON line; `forTerminal` escapes what a terminal would act on (still JSON). */
+export function formatDoctorJson(report: DoctorReport, forTerminal = false): string {
+  const json = JSON.stringify(report);
+  return `${forTerminal ? escapeJsonForTerminal(json) : json}\n`;
 }

@@ -232,7 +232,9 @@ class ListenRun {
       skippedEvents: decoding.problems.skippedEvents,
       options: this.#options,
     });
-    if (closing.stderrLine !== undefined) this.#io.stderr.write(`${closing.stderrLine}\n`);
+    if (closing.stderrLine !== undefined) {
+      this.#io.stderr.write(`${escapeForTerminalLine(closing.stderrLine)}\n`);
+    }
     if ("error" in closing) throw closing.error;
     return closing.exitCode;
   }
@@ -269,9 +271,12 @@ class ListenRun {
     };
   }
 
-  /** A status line on stderr; nothing once the stdout reader went away. */
+  /**
+   * A status line on stderr; nothing once the stdout reader went away. Escaped here, whatever
+   * its parts were (escaping escaped text changes nothing): no line reaches the terminal raw.
+   */
   readonly #say = (line: string): void => {
     if (this.#stop.reason === "stdout-closed") return;
-    this.#io.stderr.write(`${line}\n`);
+    this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
   };
 }
