@@ -4,6 +4,7 @@
  */
 import { ExitCode, SseToolError } from "../errors.js";
 import { createDispatcher } from "../http/dispatcher.js";
+import { keepHttpParserOnBaselineTier } from "../http/parser-tier.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
@@ -23,8 +24,12 @@ export interface DoctorCliOptions extends RequestCliOptions {
 const connectTimeoutMs = 15_000;
 
 export async function doctor(url: string, options: DoctorCliOptions): Promise<number> {
+  // As listen: llhttp stays on V8's baseline tier (less peak memory over a long watch).
+  keepHttpParserOnBaselineTier();
   const target = parseTargetUrl(url);
-  if (options.origin !== undefined && !/^https?:\/\/[^/\s]+$/.test(options.origin)) {
+  // An origin is a scheme and a host in printable ASCII (IDNs in punycode): no control
+  // character can reach the request or the report through it.
+  if (options.origin !== undefined && !/^https?:\/\/[\x21-\x2e\x30-\x7e]+$/.test(options.origin)) {
     throw new SseToolError("usage", `--origin must look like https://app.example.com`);
   }
   if (options.duration <= 0) throw new SseToolError("usage", "--duration must be above 0");

@@ -43,7 +43,6 @@ const resumeEnoughEvents = 3;
 const maxEventSize = 16 * 1024 ** 2;
 const maxRedirects = 10;
 
-const utf8 = new TextEncoder();
 /** Node's timers hold at most 2^31-1 ms (24.8 days). */
 const maxTimerMs = 2 ** 31 - 1;
 
@@ -78,7 +77,8 @@ async function watchBody(
   let nowMs = 0;
   const decoder = new EventStreamDecoder(
     {
-      onEvent: (event) => tally.event(nowMs, event.lastEventId, utf8.encode(event.data).length),
+      onEvent: (event) =>
+        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8")),
       onComment: () => tally.comment(nowMs),
       onRetry: (ms) => {
         watch.retryMs = ms;

@@ -32,8 +32,11 @@ export interface StreamStatsTotals {
 export interface StreamStatsSummary extends StreamStatsTotals {
   /** Event counts per type, most frequent first (ties by name), at most `maxListedTypes`. */
   eventsByType: Array<{ type: string; count: number }>;
-  /** Events of types not listed (beyond the listed or the tracked ones), and how many types. */
-  otherTypes?: { events: number; types: number | "many" };
+  /**
+   * Events of the types not listed, and how many types those are (`atLeast`: more types came
+   * than were tracked by name, so the count is a lower bound).
+   */
+  otherTypes?: { events: number; types: number; atLeast: boolean };
   /** Median gap between consecutive events; absent with fewer than two events. */
   interArrivalP50Ms?: number;
   /** 99th percentile gap between consecutive events; absent with fewer than two events. */
@@ -109,10 +112,8 @@ export class StreamStats {
     if (unlisted.length > 0 || this.#untrackedEvents > 0) {
       let events = this.#untrackedEvents;
       for (const entry of unlisted) events += entry.count;
-      summary.otherTypes = {
-        events,
-        types: this.#untrackedEvents > 0 ? "many" : unlisted.length,
-      };
+      const atLeast = this.#untrackedEvents > 0;
+      summary.otherTypes = { events, types: unlisted.length + (atLeast ? 1 : 0), atLeast };
     }
     if (this.#gaps.count > 0) {
       summary.interArrivalP50Ms = roundMs(this.#gaps.quantile(0.5));
@@ -149,8 +150,7 @@ export function formatStatsBlock(summary: StreamStatsSummary): string[] {
   });
   const other = summary.otherTypes;
   if (other) {
-    const types = other.types === "many" ? "more" : `${other.types} more`;
-    lines.push(`  (${types} types)  ${other.events}`);
+    lines.push(`  (${other.types}${other.atLeast ? "+" : ""} more types)  ${other.events}`);
   }
   return lines;
 }
