@@ -8,7 +8,7 @@ import { connect as tlsConnect } from "node:tls";
 import { SseToolError } from "../errors.js";
 import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
 import type { HttpDispatcher } from "../http/dispatcher.js";
-import { describeNetworkError, isHeadersTimeout } from "../http/network-error.js";
+import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
@@ -158,7 +158,10 @@ async function open(
     return { response, headersAtMs: Date.now() };
   } catch (error) {
     if (error instanceof SseToolError) return { error: error.message };
-    const reason = describeNetworkError(error, headersTimeoutMs);
+    // Through a proxy, every failure to connect is the proxy's: name it.
+    const host = new URL(request.url).host;
+    const peer = unreachablePeer(error, host);
+    const reason = `${peer === host ? "" : `${peer}: `}${describeNetworkError(error, headersTimeoutMs)}`;
     return isHeadersTimeout(error)
       ? { error: reason, noHeadersWithinMs: headersTimeoutMs }
       : { error: reason };

@@ -138,6 +138,20 @@ describe.concurrent("doctor behind a buffering proxy on a low-rate stream", () =
     expect(connect?.fix).toMatch(/X-Accel-Buffering: no/);
   });
 
+  it("a proxy that is down is named, not the target", async () => {
+    const result = await runCli([
+      "doctor",
+      "--json",
+      "--proxy",
+      "http://127.0.0.1:9",
+      `${server.url}/evil`,
+    ]);
+    const report = JSON.parse(result.stdout) as { checks: CheckResult[] };
+    expect(report.checks[0]?.reason).toBe(
+      `could not connect: proxy http://127.0.0.1:9 (for ${new URL(server.url).host}): connection refused`,
+    );
+  });
+
   it("listen's header timeout says the same", async () => {
     const result = await runCli([
       "listen",
