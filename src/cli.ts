@@ -96,7 +96,10 @@ addRequestOptions(
     wholeNumber,
   )
   .addOption(
-    new Option("--max-event-size <bytes>", "largest line or event accepted, e.g. 64KiB")
+    new Option(
+      "--max-event-size <bytes>",
+      "largest line or event, e.g. 64KiB; a larger one is skipped with a warning (exit 1 at the end)",
+    )
       .argParser(byteSize)
       .default(16 * 1024 ** 2, "16MiB"),
   )
