@@ -358,7 +358,16 @@ describe("describeNetworkError", () => {
     ],
     [
       Object.assign(new Error("x"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
-      "no response headers within 2 s",
+      "no response headers within 2 s (a buffering proxy, such as nginx by default, holds a " +
+        "slow stream's headers until its buffer fills)",
+    ],
+    [
+      Object.assign(new Error("bad response"), { code: "UND_ERR_SOCKET" }),
+      "the server sent a response that is not HTTP/1.1 as expected (an unasked-for 100 Continue?)",
+    ],
+    [
+      new Error("Proxy response (403) !== 200 when HTTP Tunneling"),
+      "the proxy refused the tunnel (HTTP 403)",
     ],
     [
       Object.assign(new Error("x"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
