@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { doctorFailed, runDoctorChecks } from "../../src/doctor/checklist.js";
 import type { CheckId } from "../../src/doctor/checks/result.js";
-import type { DoctorObservation } from "../../src/doctor/observation.js";
+import type { DoctorObservation, ResumeObservation } from "../../src/doctor/observation.js";
 import { StreamTally } from "../../src/doctor/stream-tally.js";
 
 /** One dispatched event as the probe sees it (times in ms since the headers). */
@@ -24,15 +24,8 @@ const event = (atMs: number, id: string, type = "message", dataBytes = 10): Obse
  * through the probe's StreamTally, as the probe does, into the observation the checks read.
  */
 type RawResume =
-  | { ran: false; reason: string }
-  | {
-      ran: true;
-      lastEventIdSent: string;
-      status?: number;
-      error?: string;
-      events: ObservedEvent[];
-      watchedMs: number;
-    };
+  | Extract<ResumeObservation, { ran: false }>
+  | (Omit<Extract<ResumeObservation, { ran: true }>, "stream"> & { events: ObservedEvent[] });
 type RawWatch = Omit<DoctorObservation, "stream" | "resume" | "maxEventBytes"> & {
   events: ObservedEvent[];
   chunkTimesMs: number[];

@@ -3,15 +3,15 @@
  * the run exits 1 at its end, and memory stays bounded while the line streams past. Memory is
  * the child's peak RSS as measured by GNU time (`/usr/bin/time -f %M`), not a self-report.
  */
-import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binPath } from "../helpers/cli-process.js";
+
 import {
   eventStreamHeaders,
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
+import { runMeasured } from "../helpers/measured-run.js";
 
 const lineBytes = 50 * 1024 * 1024;
 
@@ -29,47 +29,6 @@ function hugeLine(_request: unknown, response: ServerResponse): void {
     if (!response.destroyed) response.end("\n\ndata: after\n\n");
   };
   pump();
-}
-
-interface MeasuredRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  peakRssKiB: number;
-}
-
-function runMeasured(args: string[]): Promise<MeasuredRun> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      "/usr/bin/time",
-      ["-f", "peak-rss-kib %M", process.execPath, binPath, ...args],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("close", () => {
-      const match = /peak-rss-kib (\d+)\n$/.exec(stderr);
-      const ownStderr = stderr.replace(
-        /(Command exited with non-zero status \d+\n)?peak-rss-kib \d+\n$/,
-        "",
-      );
-      const status = /Command exited with non-zero status (\d+)/.exec(stderr);
-      resolve({
-        code: status ? Number(status[1]) : 0,
-        stdout,
-        stderr: ownStderr,
-        peakRssKiB: Number(match?.[1] ?? Number.NaN),
-      });
-    });
-  });
 }
 
 let server: TestServer;
