@@ -116,6 +116,9 @@ export function describeNetworkError(error: unknown, headersTimeoutMs?: number):
     case "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL":
       // The server's TLS refused every protocol offered (ALPN): an HTTP/2-only server.
       return "the server speaks only HTTP/2 (TLS refused HTTP/1.1); listen --http2 reads it";
+    case "UND_ERR_PRX_CONN":
+      // undici 8: the proxy's socket failed while the CONNECT tunnel was being set up.
+      return "the proxy closed the connection while opening the tunnel";
     case "UND_ERR_INVALID_ARG":
       return error instanceof Error ? error.message : "invalid request";
     default:

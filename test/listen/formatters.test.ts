@@ -370,6 +370,13 @@ describe("describeNetworkError", () => {
       "the proxy refused the tunnel (HTTP 403)",
     ],
     [
+      Object.assign(new Error("Proxy Connection failed"), {
+        code: "UND_ERR_PRX_CONN",
+        cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+      }),
+      "the proxy closed the connection while opening the tunnel",
+    ],
+    [
       Object.assign(new Error("x"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
       "TLS certificate not trusted (DEPTH_ZERO_SELF_SIGNED_CERT); --insecure accepts it",
     ],
