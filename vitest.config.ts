@@ -2,9 +2,10 @@ import { defineConfig } from "vitest/config";
 import { browserBundleVitePlugin } from "./scripts/browser-bundle.js";
 
 /**
- * Tests that need programs from outside npm (Debian's Chromium, zsh, fish, a Node.js older than
- * the floor) are named *.system.test.ts and run in the "system" project: `npm run test:system`,
- * which .ci/run runs after installing those programs. `npm test` runs the "main" project.
+ * Tests that need programs from outside npm (Debian's Chromium, zsh, fish, GNU time, a Node.js
+ * older than the floor) are named *.system.test.ts and run in the "system" project: `npm run
+ * test:system`, which .ci/run runs after installing those programs. `npm test` runs the "main"
+ * project.
  */
 const systemTests = "test/**/*.system.test.ts";
 

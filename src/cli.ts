@@ -9,6 +9,7 @@ import {
   byteSize,
   collect,
   duration,
+  milliseconds,
   positiveNumber,
   secondsToMs,
   tokenStall,
@@ -80,7 +81,12 @@ addRequestOptions(
     "seconds allowed to connect and to receive response headers (default 30)",
     secondsToMs,
   )
-  .option("--retry <ms>", "reconnection time until the server sends retry:", wholeNumber, 3000)
+  .option(
+    "--retry <ms>",
+    "reconnection time until the server sends retry: (at least 100 ms is waited)",
+    milliseconds,
+    3000,
+  )
   .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
   .option("--no-reconnect", "do not reconnect when the stream ends or fails")
   .option("--reconnect-post", "also reconnect a POST (or -X) request, re-sending its body")
@@ -90,7 +96,10 @@ addRequestOptions(
     wholeNumber,
   )
   .addOption(
-    new Option("--max-event-size <bytes>", "largest line or event accepted, e.g. 64KiB")
+    new Option(
+      "--max-event-size <bytes>",
+      "largest line or event, e.g. 64KiB; a larger one is skipped with a warning (exit 1 at the end)",
+    )
       .argParser(byteSize)
       .default(16 * 1024 ** 2, "16MiB"),
   )
@@ -146,7 +155,7 @@ program
   .option("--strict", "bad input lines are fatal (exit 1) instead of skipped with a warning")
   .option("--event <type>", "event type for input that carries none")
   .option("--ids", "number events that carry no id, so clients can resume")
-  .option("--interval <ms>", "pause between events", wholeNumber, 0)
+  .option("--interval <ms>", "pause between events", milliseconds, 0)
   .addOption(
     new Option("--timing <mode>", "pacing: none, or the recorded `time` gaps")
       .choices(["none", "original"])
@@ -191,7 +200,7 @@ program
       .argParser(secondsToMs)
       .default(15_000, "15"),
   )
-  .option("--retry <ms>", "send retry: <ms> to each new client", wholeNumber)
+  .option("--retry <ms>", "send retry: <ms> to each new client", milliseconds)
   .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
   .option("--no-ui", "do not serve the viewer page at /")
   .option("--no-publish", "do not accept POST to the stream path")

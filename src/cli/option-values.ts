@@ -12,12 +12,37 @@ export function wholeNumber(raw: string): number {
   return value;
 }
 
+/**
+ * The longest delay a Node.js timer holds: 2^31-1 ms, about 24.8 days. A longer one fires at
+ * once (with a TimeoutOverflowWarning): `--timeout 2200000` would end a run immediately and a
+ * huge `--retry` would reconnect in a tight loop.
+ */
+export const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * Every duration option passes through here, whatever unit it was given in: within what a
+ * timer can wait, or a usage error (exit 2).
+ */
+export function checkTimerRange(ms: number): number {
+  if (!(ms <= maxTimerMs)) {
+    throw new InvalidArgumentError(
+      "too long: at most 2147483647 ms (about 24.8 days), the longest a timer can wait.",
+    );
+  }
+  return ms;
+}
+
 /** Seconds, fractions allowed (`--timeout 2.5`). Returned in milliseconds. */
 export function secondsToMs(raw: string): number {
   if (!/^[0-9]+(\.[0-9]+)?$/.test(raw.trim())) {
     throw new InvalidArgumentError("expected seconds, for example 30 or 0.5.");
   }
-  return Math.round(Number(raw) * 1000);
+  return checkTimerRange(Math.round(Number(raw) * 1000));
+}
+
+/** Whole milliseconds (`--retry 3000`, `--interval 500`). */
+export function milliseconds(raw: string): number {
+  return checkTimerRange(wholeNumber(raw));
 }
 
 const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
@@ -28,7 +53,7 @@ export function duration(raw: string): number {
   if (text === "0") return 0;
   const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/.exec(text);
   if (!match) throw new InvalidArgumentError("expected a duration such as 250ms, 1.5s or 2m.");
-  return Math.round(Number(match[1]) * durationUnits[match[2]!]!);
+  return checkTimerRange(Math.round(Number(match[1]) * durationUnits[match[2]!]!));
 }
 
 /** A number greater than 0, fractions allowed (`--llm-fake-rate 12.5`). */

@@ -14,7 +14,11 @@ export function addRequestOptions(command: Command, tlsOptions: readonly Option[
     .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
     .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
     .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
-    .option("--insecure", "accept any TLS certificate");
+    .option("--insecure", "accept any TLS certificate")
+    .option(
+      "--location-trusted",
+      "send -H headers (and Authorization, Cookie) to another origin on redirect too",
+    );
   for (const option of tlsOptions) command.addOption(option);
   return command.option(
     "--proxy <url>",

@@ -5,6 +5,7 @@
  */
 
 import { ExitCode, exitCodeFor, isSseToolError } from "../errors.js";
+import { escapeForTerminal, escapeForTerminalLine } from "../terminal/escape.js";
 
 /** A command's work: resolves to an exit code (default 0) or throws an SseToolError. */
 export type CommandAction = () => Promise<number | undefined>;
@@ -15,11 +16,16 @@ export async function runCommand(action: CommandAction): Promise<void> {
   } catch (error) {
     const verbose = process.argv.includes("-v") || process.argv.includes("--verbose");
     if (isSseToolError(error)) {
-      process.stderr.write(`sse-tool: ${error.message}\n`);
-      if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
+      // Messages quote URLs, headers and bodies from the user and the server: escaped here.
+      process.stderr.write(`sse-tool: ${escapeForTerminalLine(error.message)}\n`);
+      if (verbose && error.cause) {
+        process.stderr.write(`${escapeForTerminal(describeCause(error.cause))}\n`);
+      }
       process.exitCode = exitCodeFor(error.code);
     } else {
-      process.stderr.write(`sse-tool: unexpected error: ${describeCause(error, verbose)}\n`);
+      process.stderr.write(
+        `sse-tool: unexpected error: ${escapeForTerminal(describeCause(error, verbose))}\n`,
+      );
       process.exitCode = ExitCode.failure;
     }
   }

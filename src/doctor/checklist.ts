@@ -14,13 +14,25 @@ import {
   checkProxyBuffering,
   checkStatus,
 } from "./checks/response.js";
-import { type CheckId, type CheckResult, fail, skip } from "./checks/result.js";
+import { type CheckId, type CheckResult, fail, seconds, skip } from "./checks/result.js";
 import { checkIds, checkResume, checkRetry } from "./checks/resume.js";
 import { checkBursts, checkEvents, checkHeartbeat } from "./checks/timing.js";
 import type { DoctorObservation } from "./observation.js";
 
 /** Runs every check, in report order. */
 export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
+  if (observation.noHeadersWithinMs !== undefined) {
+    return [
+      fail(
+        "connect",
+        `connected, but no response headers within ${seconds(observation.noHeadersWithinMs)}: ` +
+          "likely a buffering proxy (nginx buffers proxied responses by default), which holds " +
+          "a slow stream's headers until its buffer fills",
+        "turn off response buffering for the stream (X-Accel-Buffering: no, or proxy_buffering " +
+          "off), or send an event or a comment as soon as the stream opens",
+      ),
+    ];
+  }
   if (observation.connectError !== undefined) {
     return [
       fail(

@@ -3,16 +3,7 @@
  * judged by the checks (src/doctor/checklist.ts). Pure.
  */
 import type { LineEndingCounts } from "./line-ending-scan.js";
-
-/** One dispatched event as doctor saw it. Times are ms since the response headers arrived. */
-export interface ObservedEvent {
-  atMs: number;
-  type: string;
-  /** The last event ID in effect (event.lastEventId). */
-  lastEventId: string;
-  /** UTF-8 size of the data. */
-  dataBytes: number;
-}
+import type { StreamSummary } from "./stream-tally.js";
 
 /** The live resume test: reconnect with Last-Event-ID = the last id seen. */
 export type ResumeObservation =
@@ -23,8 +14,8 @@ export type ResumeObservation =
       /** Undefined when the reconnect failed before a response. */
       status?: number;
       error?: string;
-      /** Events of the resumed connection; its decoder started with an empty last event ID. */
-      events: ObservedEvent[];
+      /** The resumed connection; its decoder started with an empty last event ID. */
+      stream: StreamSummary;
       /** How long the resumed connection was watched. */
       watchedMs: number;
     };
@@ -37,6 +28,8 @@ export interface DoctorObservation {
   durationMs: number;
   /** The request failed before any response (DNS, refused, TLS, timeout). */
   connectError?: string;
+  /** Connected, but no response headers came within this many ms (a buffering proxy?). */
+  noHeadersWithinMs?: number;
   status?: number;
   /** The start of a body that is not an event stream (an error page), whitespace collapsed. */
   bodyStart?: string;
@@ -46,26 +39,15 @@ export interface DoctorObservation {
   httpVersion?: string;
   /** For https: the protocol the server chose when offered h2 and http/1.1 (ALPN). */
   alpnProtocol?: string;
-  /** Arrival times of body chunks (after decompression), ms since the headers. */
-  chunkTimesMs: number[];
-  events: ObservedEvent[];
-  /** Arrival times of comment lines (heartbeats). */
-  commentTimesMs: number[];
+  /** The watched stream, summarised (times in ms since the headers). */
+  stream: StreamSummary;
   /** The last valid `retry:` value seen. */
   retryMs?: number;
   lineEndings: LineEndingCounts;
   bodyBytes: number;
+  /** The decoder's limit on one event; larger ones were skipped (counted in the summary). */
+  maxEventBytes: number;
   /** When the server closed the stream within the watch, ms since the headers. */
   endedAtMs?: number;
   resume: ResumeObservation;
-}
-
-/** Events that set an id: their last event ID differs from the event before them. */
-export function eventsWithNewIds(events: readonly ObservedEvent[]): ObservedEvent[] {
-  let previous = "";
-  return events.filter((event) => {
-    const changed = event.lastEventId !== "" && event.lastEventId !== previous;
-    previous = event.lastEventId;
-    return changed;
-  });
 }

@@ -5,19 +5,15 @@
  */
 import { isIP } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
-import { describeNetworkError } from "../http/network-error.js";
+import type { HttpDispatcher } from "../http/dispatcher.js";
+import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
-import {
-  type DoctorObservation,
-  eventsWithNewIds,
-  type ObservedEvent,
-  type ResumeObservation,
-} from "./observation.js";
+import type { DoctorObservation, ResumeObservation } from "./observation.js";
+import { StreamTally } from "./stream-tally.js";
 
 export interface DoctorProbeRequest {
   url: string;
@@ -25,7 +21,11 @@ export interface DoctorProbeRequest {
   /** Request headers without Last-Event-ID (the probe adds it for the resume test). */
   headers: Record<string, string>;
   body?: Uint8Array;
-  dispatcher: Dispatcher;
+  /** Lower-case names of the -H headers: not sent to another origin on redirect. */
+  userHeaderNames: ReadonlySet<string>;
+  /** --location-trusted: send them anyway. */
+  locationTrusted: boolean;
+  dispatcher: HttpDispatcher;
   /** How long to watch the first connection. */
   durationMs: number;
   /** Page origin to check CORS for (also sent as the Origin header). */
@@ -43,12 +43,11 @@ const resumeEnoughEvents = 3;
 const maxEventSize = 16 * 1024 ** 2;
 const maxRedirects = 10;
 
-const utf8 = new TextEncoder();
+/** Node's timers hold at most 2^31-1 ms (24.8 days). */
+const maxTimerMs = 2 ** 31 - 1;
 
 interface Watch {
-  events: ObservedEvent[];
-  commentTimesMs: number[];
-  chunkTimesMs: number[];
+  tally: StreamTally;
   retryMs?: number;
   bodyBytes: number;
   endedAtMs?: number;
@@ -58,19 +57,19 @@ interface Watch {
 }
 
 /**
- * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so.
- * Times are relative to the response headers.
+ * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so, into
+ * `tally`: a summary of bounded size, however long the stream. Times are relative to the
+ * response headers.
  */
 async function watchBody(
   response: HttpResponse,
   headersAtMs: number,
   limitMs: number,
-  enough: (watch: Watch) => boolean = () => false,
+  tally: StreamTally,
+  enough: () => boolean = () => false,
 ): Promise<Watch> {
   const watch: Watch = {
-    events: [],
-    commentTimesMs: [],
-    chunkTimesMs: [],
+    tally,
     bodyBytes: 0,
     lineEndings: new LineEndingScan(),
     lastEventId: "",
@@ -79,15 +78,13 @@ async function watchBody(
   const decoder = new EventStreamDecoder(
     {
       onEvent: (event) =>
-        watch.events.push({
-          atMs: nowMs,
-          type: event.type,
-          lastEventId: event.lastEventId,
-          dataBytes: utf8.encode(event.data).length,
-        }),
-      onComment: () => watch.commentTimesMs.push(nowMs),
+        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8")),
+      onComment: () => tally.comment(nowMs),
       onRetry: (ms) => {
         watch.retryMs = ms;
+      },
+      onProblem: (problem) => {
+        if (problem.type === "event-too-large") tally.oversizedEvent();
       },
     },
     { maxEventSize },
@@ -102,11 +99,11 @@ async function watchBody(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       nowMs = Date.now() - headersAtMs;
-      watch.chunkTimesMs.push(nowMs);
+      tally.chunk(nowMs);
       watch.bodyBytes += chunk.length;
       watch.lineEndings.feed(chunk);
       decoder.feed(chunk);
-      if (enough(watch)) {
+      if (enough()) {
         // Seen enough; the server did not end the stream.
         stoppedByUs = true;
         break;
@@ -136,10 +133,15 @@ function flattenHeaders(headers: HttpResponse["headers"]): Record<string, string
   return flat;
 }
 
+type Opened =
+  | { response: HttpResponse; headersAtMs: number }
+  | { error: string; noHeadersWithinMs?: number };
+
 async function open(
   request: DoctorProbeRequest,
   extraHeaders: Record<string, string>,
-): Promise<{ response: HttpResponse; headersAtMs: number } | { error: string }> {
+  headersTimeoutMs: number,
+): Promise<Opened> {
   try {
     const response = await openRequest({
       url: request.url,
@@ -147,15 +149,28 @@ async function open(
       headers: { ...request.headers, ...extraHeaders },
       body: request.body,
       dispatcher: request.dispatcher,
-      signal: AbortSignal.timeout(request.durationMs + request.connectTimeoutMs),
-      headersTimeoutMs: request.connectTimeoutMs,
+      userHeaderNames: request.userHeaderNames,
+      locationTrusted: request.locationTrusted,
+      signal: AbortSignal.timeout(Math.min(request.durationMs + headersTimeoutMs, maxTimerMs)),
+      headersTimeoutMs,
       maxRedirects,
     });
     return { response, headersAtMs: Date.now() };
   } catch (error) {
     if (error instanceof SseToolError) return { error: error.message };
-    return { error: describeNetworkError(error, request.connectTimeoutMs) };
+    // Through a proxy, every failure to connect is the proxy's: name it.
+    const host = new URL(request.url).host;
+    const peer = unreachablePeer(error, host);
+    const reason = `${peer === host ? "" : `${peer}: `}${describeNetworkError(error, headersTimeoutMs)}`;
+    return isHeadersTimeout(error)
+      ? { error: reason, noHeadersWithinMs: headersTimeoutMs }
+      : { error: reason };
   }
+}
+
+/** The host of a URL without the brackets of an IPv6 literal. */
+function bareHost(hostname: string): string {
+  return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
 }
 
 /** Which protocol a TLS server picks when offered h2 and http/1.1; undefined if unknown. */
@@ -165,9 +180,9 @@ export function probeAlpn(
   timeoutMs: number,
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
-    // URL keeps IPv6 literals in brackets; TLS wants the bare address, and SNI only for names
-    // (RFC 6066 §3: no IP addresses; Node 26 refuses one, older lines warn with DEP0123).
-    const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    // TLS wants the bare address, and SNI only for names (RFC 6066 §3: no IP addresses; Node 26
+    // refuses one, older lines warn with DEP0123).
+    const host = bareHost(url.hostname);
     const socket = tlsConnect({
       host,
       port: Number(url.port || 443),
@@ -195,11 +210,10 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     origin: request.origin,
     durationMs: request.durationMs,
     headers: {},
-    chunkTimesMs: [],
-    events: [],
-    commentTimesMs: [],
+    stream: new StreamTally().summary(0),
     lineEndings: { lf: 0, crlf: 0, cr: 0, longestLineBytes: 0 },
     bodyBytes: 0,
+    maxEventBytes: maxEventSize,
     resume: { ran: false, reason: "no stream" },
   };
   const target = new URL(request.url);
@@ -209,17 +223,24 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
       : Promise.resolve(undefined);
 
   request.onProgress?.("connecting");
-  const first = await open(request, originHeader);
+  // Headers later than the watch itself would be: doctor keeps to --duration, and says why.
+  const first = await open(
+    request,
+    originHeader,
+    Math.min(request.connectTimeoutMs, request.durationMs),
+  );
   observation.alpnProtocol = await alpn;
   if ("error" in first) {
     observation.connectError = first.error;
+    if (first.noHeadersWithinMs !== undefined) {
+      observation.noHeadersWithinMs = first.noHeadersWithinMs;
+    }
     return observation;
   }
   const { response } = first;
   observation.url = response.url;
   observation.status = response.status;
-  // undici's Agent speaks HTTP/1.1 (HTTP/2 support is probed separately via ALPN).
-  observation.httpVersion = "1.1";
+  observation.httpVersion = response.httpVersion ?? "1.1";
   observation.headers = flattenHeaders(response.headers);
   // The body arrives decoded; the header still says it was compressed.
   if (
@@ -235,16 +256,15 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   }
 
   request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
-  const watch = await watchBody(response, first.headersAtMs, request.durationMs);
-  observation.events = watch.events;
-  observation.commentTimesMs = watch.commentTimesMs;
-  observation.chunkTimesMs = watch.chunkTimesMs;
+  const firstTally = new StreamTally();
+  const watch = await watchBody(response, first.headersAtMs, request.durationMs, firstTally);
   observation.retryMs = watch.retryMs;
   observation.bodyBytes = watch.bodyBytes;
   observation.lineEndings = watch.lineEndings.counts;
   if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
+  observation.stream = firstTally.summary(watch.endedAtMs ?? request.durationMs);
 
-  observation.resume = await resumeTest(request, originHeader, watch);
+  observation.resume = await resumeTest(request, originHeader, watch, observation);
   return observation;
 }
 
@@ -253,8 +273,9 @@ async function resumeTest(
   request: DoctorProbeRequest,
   originHeader: Record<string, string>,
   firstWatch: Watch,
+  observation: DoctorObservation,
 ): Promise<ResumeObservation> {
-  if (eventsWithNewIds(firstWatch.events).length === 0) {
+  if (observation.stream.eventsWithNewIds === 0) {
     return { ran: false, reason: "no event carried an id, nothing to resume from" };
   }
   const lastEventIdSent = firstWatch.lastEventId;
@@ -263,26 +284,45 @@ async function resumeTest(
   }
   request.onProgress?.(`reconnecting with Last-Event-ID: ${lastEventIdSent}`);
   const windowMs = Math.max(1000, Math.min(request.durationMs, 5000));
-  const resumed = await open(request, { ...originHeader, "last-event-id": lastEventIdSent });
+  const resumedTally = new StreamTally((id) => firstWatch.tally.knows(id));
+  const resumed = await open(
+    request,
+    { ...originHeader, "last-event-id": lastEventIdSent },
+    Math.min(request.connectTimeoutMs, windowMs),
+  );
   if ("error" in resumed) {
-    return { ran: true, lastEventIdSent, error: resumed.error, events: [], watchedMs: 0 };
+    return {
+      ran: true,
+      lastEventIdSent,
+      error: resumed.error,
+      stream: resumedTally.summary(0),
+      watchedMs: 0,
+    };
   }
   const { response } = resumed;
   if (response.status !== 200) {
     await readBodyStart(response.body, 0);
-    return { ran: true, lastEventIdSent, status: response.status, events: [], watchedMs: 0 };
+    return {
+      ran: true,
+      lastEventIdSent,
+      status: response.status,
+      stream: resumedTally.summary(0),
+      watchedMs: 0,
+    };
   }
   const watch = await watchBody(
     response,
     resumed.headersAtMs,
     windowMs,
-    (w) => eventsWithNewIds(w.events).length >= resumeEnoughEvents,
+    resumedTally,
+    () => resumedTally.newIdCount >= resumeEnoughEvents,
   );
+  const watchedMs = watch.endedAtMs ?? windowMs;
   return {
     ran: true,
     lastEventIdSent,
     status: response.status,
-    events: watch.events,
-    watchedMs: watch.endedAtMs ?? windowMs,
+    stream: resumedTally.summary(watchedMs),
+    watchedMs,
   };
 }

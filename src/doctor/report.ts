@@ -3,7 +3,7 @@
  * scripts. Pure; colour is decided by the caller and handed in as a chalk instance.
  */
 import type { ChalkInstance } from "chalk";
-import { escapeForTerminalLine } from "../terminal/escape.js";
+import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
 import type { CheckResult, CheckStatus } from "./checks/result.js";
 import type { DoctorObservation } from "./observation.js";
 
@@ -26,7 +26,7 @@ export function buildDoctorReport(
     url: observation.url,
     ok: counts.fail === 0,
     durationMs: observation.durationMs,
-    events: observation.events.length,
+    events: observation.stream.events,
     counts,
     checks,
   };
@@ -46,7 +46,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
     fail: chalk.red.bold,
     skip: chalk.dim,
   };
-  const width = Math.max(...report.checks.map((check) => check.id.length));
+  let width = 0;
+  for (const check of report.checks) width = Math.max(width, check.id.length);
   const lines = [
     `${chalk.bold("sse-tool doctor")} ${escapeForTerminalLine(report.url)} ` +
       chalk.dim(`(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} events)`),
@@ -58,7 +59,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
       `  ${paint[check.status](labels[check.status])}  ${check.id.padEnd(width)}  ${reason}`,
     );
     if (check.fix !== undefined && check.status !== "pass") {
-      lines.push(`  ${" ".repeat(4)}  ${" ".repeat(width)}  ${chalk.dim(`fix: ${check.fix}`)}`);
+      const fix = escapeForTerminalLine(check.fix);
+      lines.push(`  ${" ".repeat(4)}  ${" ".repeat(width)}  ${chalk.dim(`fix: ${fix}`)}`);
     }
   }
   const { pass, warn, fail, skip } = report.counts;
@@ -70,6 +72,8 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
   return `${lines.join("\n")}\n`;
 }
 
-export function formatDoctorJson(report: DoctorReport): string {
-  return `${JSON.stringify(report)}\n`;
+/** The report as one JSON line; `forTerminal` escapes what a terminal would act on (still JSON). */
+export function formatDoctorJson(report: DoctorReport, forTerminal = false): string {
+  const json = JSON.stringify(report);
+  return `${forTerminal ? escapeJsonForTerminal(json) : json}\n`;
 }

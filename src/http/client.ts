@@ -1,135 +1,39 @@
 /**
  * The one HTTP client module (undici 8). Opens a request, follows redirects up to a bound,
  * decodes a compressed body, and hands back the status, headers and body as a byte stream.
- * The dispatcher is a parameter so tests hand in real local servers and proxies.
+ * The dispatcher (src/http/dispatcher.ts) is a parameter so tests hand in real local servers
+ * and proxies.
+ *
+ * Every wait is bounded: undici's header timeout starts again at each interim (1xx) response,
+ * so a server sending `102 Processing` for ever would hold a request for ever; here the final
+ * headers must come within the header timeout of the first interim response's request.
  */
 import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
-import { rootCertificates } from "node:tls";
 import zlib from "node:zlib";
-import {
-  Agent,
-  buildConnector,
-  type Dispatcher,
-  EnvHttpProxyAgent,
-  ProxyAgent,
-  request,
-} from "undici";
+import { type Dispatcher, request } from "undici";
 import { SseToolError } from "../errors.js";
-
-export interface DispatcherOptions {
-  /** Accept any TLS certificate (`--insecure`). */
-  insecure?: boolean;
-  /** Explicit proxy URL (`--proxy`); otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env`. */
-  proxy?: string;
-  env: Record<string, string | undefined>;
-  /** Upper bound for the TCP and TLS handshake. */
-  connectTimeoutMs: number;
-  /** Offer HTTP/2 in the TLS handshake (`--http2`, undici's `allowH2`); the server chooses. */
-  http2?: boolean;
-  /** PEM certificates trusted in addition to the system's roots (`--cacert`). */
-  extraCaPem?: string;
-}
-
-const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
-
-/** Whether `env` names a proxy (HTTPS_PROXY / HTTP_PROXY, either case) for createDispatcher. */
-export function environmentNamesProxy(env: Record<string, string | undefined>): boolean {
-  return proxyVariables.some((name) => env[name]);
-}
-
-/**
- * The protocol each connection of a dispatcher negotiated, by origin ("https://host:port" ->
- * "h2" or "http/1.1"), so `-v` can say which HTTP version answered. Only known for direct
- * connections (a proxy tunnel's TLS is set up inside undici).
- */
-const negotiatedProtocols = new WeakMap<Dispatcher, Map<string, string>>();
-
-/** A dispatcher for every request of one `listen` run. Close it when done. */
-export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const tls = {
-    ...(options.insecure ? { rejectUnauthorized: false } : {}),
-    // Node's `ca` replaces the default roots; a private CA is added to them instead, so a
-    // redirect to a public host still verifies (as NODE_EXTRA_CA_CERTS does).
-    ...(options.extraCaPem === undefined ? {} : { ca: [...rootCertificates, options.extraCaPem] }),
-  };
-  const allowH2 = options.http2 === true;
-  const agentOptions = {
-    connect: { timeout: options.connectTimeoutMs, ...tls },
-    // An event stream may be quiet for minutes; idleness is --idle-timeout's business.
-    bodyTimeout: 0,
-    allowH2,
-  };
-  if (options.proxy !== undefined) {
-    return new ProxyAgent({
-      ...agentOptions,
-      uri: options.proxy,
-      requestTls: { ...tls, allowH2 },
-      proxyTls: tls,
-    });
-  }
-  if (environmentNamesProxy(options.env)) {
-    const env = options.env;
-    return new EnvHttpProxyAgent({
-      ...agentOptions,
-      requestTls: { ...tls, allowH2 },
-      proxyTls: tls,
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY,
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
-      noProxy: env.no_proxy ?? env.NO_PROXY,
-    });
-  }
-  const protocols = new Map<string, string>();
-  const connector = buildConnector({ ...agentOptions.connect, allowH2 });
-  const agent = new Agent({
-    ...agentOptions,
-    connect: (connectOptions, callback) =>
-      connector(connectOptions, (error, socket) => {
-        if (socket) {
-          const alpn = (socket as { alpnProtocol?: string | false }).alpnProtocol;
-          protocols.set(
-            originKey(connectOptions.protocol, connectOptions.hostname, connectOptions.port),
-            typeof alpn === "string" ? alpn : "http/1.1",
-          );
-        }
-        // undici's callback types want either an error or a socket.
-        (callback as (error: Error | null, socket: unknown) => void)(error, socket);
-      }),
-  });
-  negotiatedProtocols.set(agent, protocols);
-  return agent;
-}
-
-function originKey(protocol: string, hostname: string, port: string | number): string {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  const effectivePort =
-    port === "" || port === undefined ? (protocol === "https:" ? 443 : 80) : port;
-  return `${protocol}//${host}:${effectivePort}`;
-}
-
-/** "2" or "1.1" for a URL last fetched through `dispatcher`; undefined when not known. */
-function httpVersionFor(dispatcher: Dispatcher, url: string): "2" | "1.1" | undefined {
-  const target = new URL(url);
-  const alpn = negotiatedProtocols
-    .get(dispatcher)
-    ?.get(originKey(target.protocol, target.hostname, target.port));
-  if (alpn === undefined) return undefined;
-  return alpn === "h2" ? "2" : "1.1";
-}
+import type { HttpDispatcher, HttpVersion } from "./dispatcher.js";
+import { RequestFailure } from "./network-error.js";
+import { headersForRedirect } from "./redirect.js";
 
 export interface HttpRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
   body?: Uint8Array;
-  dispatcher: Dispatcher;
+  dispatcher: HttpDispatcher;
   signal: AbortSignal;
   /** Time allowed for the response headers after the request was sent. */
   headersTimeoutMs: number;
   /** Redirects followed before giving up with a "redirect" error. */
   maxRedirects: number;
-  /** Told about each redirect followed (for `-v`). */
-  onRedirect?: (status: number, location: string) => void;
+  /** Told about each redirect followed (for `-v`), with the user headers it dropped. */
+  onRedirect?: (status: number, location: string, droppedHeaders: string[]) => void;
+  /** Names (lower case) of the headers the user gave with -H: not sent to another origin. */
+  userHeaderNames?: ReadonlySet<string>;
+  /** `--location-trusted`: send the user's headers to another origin on redirect too. */
+  locationTrusted?: boolean;
 }
 
 export interface HttpResponse {
@@ -137,8 +41,8 @@ export interface HttpResponse {
   url: string;
   status: number;
   statusText: string;
-  /** "2" or "1.1" as negotiated, when the dispatcher knows it (see createDispatcher). */
-  httpVersion: "2" | "1.1" | undefined;
+  /** The HTTP version the response came in (its status line, or h2), when known. */
+  httpVersion: HttpVersion | undefined;
   headers: Record<string, string | string[] | undefined>;
   /** The Content-Encoding the body was decoded from, or undefined when it was not encoded. */
   contentEncoding: string | undefined;
@@ -161,23 +65,21 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
   let url = input.url;
   let method = input.method;
   let body = input.body;
-  const headers = { ...input.headers };
+  let headers = { ...input.headers };
   for (let redirects = 0; ; redirects++) {
-    const response = await request(url, {
-      dispatcher: input.dispatcher,
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal: input.signal,
-      headersTimeout: input.headersTimeoutMs,
-      bodyTimeout: 0,
-    });
+    const target = new URL(url);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await requestWithDeadline(input, target, method, headers, body);
+    } catch (error) {
+      throw new RequestFailure(error, input.dispatcher.proxyFor(target), target);
+    }
     const location = headerValue(response.headers, "location");
     if (!redirectStatuses.has(response.statusCode) || location === undefined) {
       return {
         url,
         status: response.statusCode,
-        httpVersion: httpVersionFor(input.dispatcher, url),
+        httpVersion: input.dispatcher.responseVersion(target),
         statusText: response.statusText || STATUS_CODES[response.statusCode] || "",
         headers: response.headers,
         ...decodeBody(response.body, headerValue(response.headers, "content-encoding")),
@@ -208,14 +110,81 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       body = undefined;
       delete headers["content-type"];
     }
-    // Credentials are not handed to another origin (fetch strips Authorization the same way).
-    if (next.origin !== new URL(url).origin) {
-      delete headers.authorization;
-      delete headers.cookie;
-      delete headers["proxy-authorization"];
-    }
-    input.onRedirect?.(response.statusCode, next.href);
+    const kept = headersForRedirect(headers, {
+      from: target,
+      to: next,
+      userHeaderNames: input.userHeaderNames ?? new Set(),
+      locationTrusted: input.locationTrusted === true,
+      bodyResent: body !== undefined,
+    });
+    headers = kept.headers;
+    input.onRedirect?.(response.statusCode, next.href, kept.dropped);
     url = next.href;
+  }
+}
+
+/** The deadline error: interim (1xx) responses came, the final headers did not. */
+export class InterimResponsesTimeout extends Error {
+  readonly code = "SSE_TOOL_INTERIM_TIMEOUT";
+  constructor(
+    readonly interimResponses: number,
+    readonly timeoutMs: number,
+  ) {
+    super(`only interim responses (${interimResponses} x 1xx) within ${timeoutMs / 1000} s`);
+  }
+}
+
+/**
+ * One request. undici bounds the connect and the wait for headers, but restarts the header
+ * timer at each 1xx; from the first 1xx on, a timer of our own ends the request when the final
+ * headers are not there `headersTimeoutMs` after it was sent.
+ */
+async function requestWithDeadline(
+  input: HttpRequest,
+  target: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Uint8Array | undefined,
+): Promise<Dispatcher.ResponseData> {
+  const sentAtMs = Date.now();
+  const controller = new AbortController();
+  const abort = () => controller.abort(input.signal.reason);
+  if (input.signal.aborted) abort();
+  else input.signal.addEventListener("abort", abort, { once: true });
+  let interimResponses = 0;
+  let deadline: NodeJS.Timeout | undefined;
+  const onInfo = () => {
+    interimResponses++;
+    if (deadline !== undefined) return;
+    const leftMs = Math.max(0, input.headersTimeoutMs - (Date.now() - sentAtMs));
+    deadline = setTimeout(
+      () => controller.abort(new InterimResponsesTimeout(interimResponses, input.headersTimeoutMs)),
+      leftMs,
+    );
+  };
+  input.dispatcher.startResponse();
+  try {
+    const response = await request(target, {
+      dispatcher: input.dispatcher.for(target),
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body,
+      signal: controller.signal,
+      headersTimeout: input.headersTimeoutMs,
+      bodyTimeout: 0,
+      onInfo,
+    });
+    // The caller's signal still ends the body (through undici's handling of `signal`).
+    response.body.once("close", () => input.signal.removeEventListener("abort", abort));
+    return response;
+  } catch (error) {
+    input.signal.removeEventListener("abort", abort);
+    if (controller.signal.reason instanceof InterimResponsesTimeout && !input.signal.aborted) {
+      throw controller.signal.reason;
+    }
+    throw error;
+  } finally {
+    clearTimeout(deadline);
   }
 }
 

@@ -13,12 +13,16 @@ export interface RequestCliOptions {
   data?: string;
   insecure?: boolean;
   proxy?: string;
+  /** --location-trusted: send the -H headers to another origin on redirect too. */
+  locationTrusted?: boolean;
 }
 
 export interface PreparedRequest {
   url: string;
   method: string;
   body: Buffer | undefined;
+  /** Lower-case names of the -H headers (not sent to another origin on redirect). */
+  userHeaderNames: ReadonlySet<string>;
   /** The headers of one request: EventSource defaults, -H, Content-Type, Last-Event-ID. */
   headersFor(lastEventId: string): Record<string, string>;
 }
@@ -43,6 +47,7 @@ export async function prepareRequest(
     url: target.href,
     method: options.method?.toUpperCase() ?? (hasBody ? "POST" : "GET"),
     body,
+    userHeaderNames: new Set(userHeaders.map(([name]) => name)),
     headersFor: (lastEventId) =>
       buildRequestHeaders({ userHeaders, lastEventId, hasBody, bodyIsJson }),
   };

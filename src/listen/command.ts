@@ -3,6 +3,7 @@
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
 
+import { applyStreamingRuntimeFlags } from "../http/runtime-flags.js";
 import {
   checkListenOptions,
   type ListenCliOptions,
@@ -10,12 +11,11 @@ import {
   listenDefaults,
 } from "./options.js";
 import { runListen } from "./run.js";
-import { applyListenRuntimeFlags } from "./runtime-flags.js";
 import { listenMany } from "./several-urls.js";
 
 /** `sse-tool listen` as the command line runs it: the process start-up step, then listen(). */
 export function listenCommand(urls: readonly string[], options: ListenCliOptions): Promise<number> {
-  applyListenRuntimeFlags();
+  applyStreamingRuntimeFlags();
   return listen(urls, options);
 }
 

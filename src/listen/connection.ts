@@ -13,7 +13,7 @@ import {
   openRequest,
   readBodyStart,
 } from "../http/client.js";
-import { describeNetworkError } from "../http/network-error.js";
+import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { judgeResponse } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
@@ -27,7 +27,7 @@ const errorBodyPreviewBytes = 1024;
 
 export type ConnectionRequest = Pick<
   HttpRequest,
-  "url" | "method" | "headers" | "body" | "dispatcher"
+  "url" | "method" | "headers" | "body" | "dispatcher" | "userHeaderNames" | "locationTrusted"
 >;
 
 export interface ConnectionContext {
@@ -46,8 +46,11 @@ export type ConnectionResult =
   | { kind: "server-stop" }
   /** The run stopped while the request was pending. */
   | { kind: "stopped" }
-  /** No response, or one that a reconnect may retry: the reason, for the stderr line. */
-  | { kind: "dropped"; reason: string };
+  /**
+   * No response, or one that a reconnect may retry: the reason, for the stderr line, and who
+   * could not be reached when that was a proxy.
+   */
+  | { kind: "dropped"; reason: string; peer?: string; connected?: boolean };
 
 export async function openConnection(
   request: ConnectionRequest,
@@ -67,17 +70,33 @@ export async function openConnection(
       headersTimeoutMs: connectTimeoutMs,
       maxRedirects,
       onRedirect: verbose
-        ? (status, location) => say(`* ${status} redirect to ${location}`)
+        ? (status, location, dropped) => {
+            say(`* ${status} redirect to ${location}`);
+            if (dropped.length > 0) {
+              say(
+                `* not sent to the other origin: ${dropped.join(", ")} (--location-trusted sends them)`,
+              );
+            }
+          }
         : undefined,
     });
   } catch (error) {
     if (signal.aborted) return { kind: "stopped" };
     if (error instanceof SseToolError) throw error;
-    return { kind: "dropped", reason: describeNetworkError(error, connectTimeoutMs) };
+    const host = new URL(request.url).host;
+    const peer = unreachablePeer(error, host);
+    return {
+      kind: "dropped",
+      reason: describeNetworkError(error, connectTimeoutMs),
+      ...(peer === host ? {} : { peer }),
+      // Connected and sent, but no response head came.
+      ...(isHeadersTimeout(error) ? { connected: true } : {}),
+    };
   }
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
   if (verbose) {
+    // What the server said in its status line (HTTP/1.0, 1.1), or h2 from the TLS handshake.
     const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
     say(`< HTTP${version} ${statusLine}`);
     for (const [name, value] of Object.entries(response.headers)) {

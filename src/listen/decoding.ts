@@ -1,22 +1,26 @@
 /**
  * Reads one response body of a `listen` run: the bytes go to the raw output and the WHATWG
  * decoder (src/sse/decoder.ts); each event passes the -e filter, the extras (LLM view, --stats,
- * --expect-*) and the output. `-n`, the extras and an event over --max-event-size end the run.
- * The decoder (and its last event ID) lives as long as the run: reconnections resume it.
+ * --expect-*) and the output. `-n` and the extras end the run. Decode problems (an event over
+ * --max-event-size, invalid UTF-8, unknown fields) are told on stderr and the stream goes on
+ * (decode-problems.ts). The decoder (and its last event ID) lives as long as the run:
+ * reconnections resume it.
  */
-import { SseToolError } from "../errors.js";
 import { discardBody, type HttpResponse } from "../http/client.js";
 import { describeNetworkError } from "../http/network-error.js";
 import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
 import type { ReconnectPolicy } from "../sse/reconnect-policy.js";
-import { formatBytes } from "../terminal/units.js";
+import { DecodeProblemTally } from "./decode-problems.js";
 import type { ListenExtras } from "./extras.js";
 import type { ListenCliOptions, StreamSource } from "./options.js";
 import type { EventWriter } from "./output/event-writer.js";
 import type { StopSwitch } from "./stop-switch.js";
 
 /** How a body read ended. */
-export type BodyEnd = { kind: "ended" } | { kind: "stopped" } | { kind: "dropped"; reason: string };
+export type BodyEnd =
+  | { kind: "ended" }
+  | { kind: "stopped" }
+  | { kind: "dropped"; reason: string; peer?: string; connected?: boolean };
 
 export interface DecodingParts {
   writer: EventWriter;
@@ -45,7 +49,8 @@ export class StreamDecoding {
   readonly #say: (line: string) => void;
   readonly #decoder: EventStreamDecoder;
   readonly #eventFilter: Set<string> | undefined;
-  #tooLarge = false;
+  /** Decode problems, told on stderr as they come and tallied for the end of the run. */
+  readonly problems: DecodeProblemTally;
 
   constructor(options: ListenCliOptions, parts: DecodingParts) {
     this.#options = options;
@@ -57,13 +62,15 @@ export class StreamDecoding {
     this.#source = parts.source;
     this.#say = parts.say;
     this.#eventFilter = options.event ? new Set(options.event) : undefined;
+    this.problems = new DecodeProblemTally(options.verbose === true);
     this.#decoder = new EventStreamDecoder(
       {
         onEvent: this.#onEvent,
         onRetry: this.#onRetry,
         onComment: options.comments && !options.raw ? this.#onComment : undefined,
         onProblem: (problem) => {
-          if (problem.type === "event-too-large") this.#tooLarge = true;
+          const line = this.problems.record(problem, this.bytes);
+          if (line !== undefined) this.#say(line);
         },
       },
       { maxEventSize: options.maxEventSize, lastEventId: options.lastEventId ?? "" },
@@ -94,7 +101,7 @@ export class StreamDecoding {
         if (raw) writer.bytes(chunk);
         decoder.feed(chunk);
         if (writer.hasPending) await writer.flush(stop.signal);
-        if (stop.reason || this.#tooLarge) break;
+        if (stop.reason) break;
       }
     } catch (error) {
       if (stop.reason) return { kind: "stopped" };
@@ -104,13 +111,6 @@ export class StreamDecoding {
     } finally {
       stop.signal.removeEventListener("abort", destroyOnStop);
       discardBody(response.body);
-    }
-    if (this.#tooLarge) {
-      await writer.flush(stop.signal);
-      throw new SseToolError(
-        "too-large",
-        `an event or line is larger than --max-event-size (${formatBytes(this.#options.maxEventSize)})`,
-      );
     }
     if (stop.reason) return { kind: "stopped" };
     decoder.endStream();

@@ -2,8 +2,12 @@
  * Assertions for CI: `--expect-event` (repeatable), `--expect-count`, `--until-event`.
  * Pure: the caller reports each event and, at the end, asks whether the expectations held.
  */
+import { detachedCopy } from "../sse/detached-copy.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import type { StopReason } from "./outcome.js";
+
+/** Event types counted by name for the failure message (a hostile stream sends endless new ones). */
+const maxTrackedTypes = 1000;
 
 export interface ExpectationOptions {
   /** Each of these event types must arrive at least once. */
@@ -36,12 +40,18 @@ function quoted(name: string): string {
 
 export class ExpectationTracker {
   readonly #options: ExpectationOptions;
+  /** Counts of the first `maxTrackedTypes` types seen, for the failure message. */
   readonly #seenCounts = new Map<string, number>();
+  /** The --expect-event types seen (always known, however many other types came). */
+  readonly #expectedSeen = new Set<string>();
+  readonly #expected: ReadonlySet<string>;
+  #total = 0;
   #counted = 0;
   #untilSeen = false;
 
   constructor(options: ExpectationOptions) {
     this.#options = options;
+    this.#expected = new Set(options.expectEvents ?? []);
   }
 
   /** True when any expectation was asked for (then exit codes follow the verdict). */
@@ -56,7 +66,11 @@ export class ExpectationTracker {
    * can end now: the --until-event arrived, or, without --until-event, every expectation holds.
    */
   observe(type: string, counted = true): "continue" | "stop" {
-    this.#seenCounts.set(type, (this.#seenCounts.get(type) ?? 0) + 1);
+    this.#total++;
+    const count = this.#seenCounts.get(type);
+    if (count !== undefined) this.#seenCounts.set(type, count + 1);
+    else if (this.#seenCounts.size < maxTrackedTypes) this.#seenCounts.set(detachedCopy(type), 1);
+    if (this.#expected.has(type)) this.#expectedSeen.add(type);
     if (counted) this.#counted++;
     const { untilEvent } = this.#options;
     if (untilEvent !== undefined) {
@@ -75,7 +89,7 @@ export class ExpectationTracker {
       .slice(0, 8)
       .map(([type, count]) => `${escapeForTerminalLine(type)} ×${count}`)
       .join(", ");
-    const total = [...this.#seenCounts.values()].reduce((sum, n) => sum + n, 0);
+    const total = this.#total;
     const message =
       `expectation failed: ${failures.join("; ")} ` +
       `(${total} event${total === 1 ? "" : "s"} seen${seen ? `: ${seen}` : ""})`;
@@ -86,7 +100,7 @@ export class ExpectationTracker {
     const failures: string[] = [];
     const { expectEvents, expectCount, untilEvent } = this.#options;
     for (const type of new Set(expectEvents ?? [])) {
-      if (!this.#seenCounts.has(type)) failures.push(`--expect-event ${quoted(type)} not seen`);
+      if (!this.#expectedSeen.has(type)) failures.push(`--expect-event ${quoted(type)} not seen`);
     }
     if (expectCount !== undefined && this.#counted < expectCount) {
       failures.push(`--expect-count ${expectCount}: only ${this.#counted} event(s)`);

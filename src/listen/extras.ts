@@ -10,6 +10,7 @@ import type { Writable } from "node:stream";
 import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
 import { chalkFor } from "../terminal/chalk.js";
+import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
 import { ExpectationTracker } from "./expectations.js";
 import { LlmStreamAssembler } from "./llm/assembler.js";
 import { LlmAutoChoice, llmChoiceMaxBytes, llmChoiceMaxEvents } from "./llm/auto-choice.js";
@@ -172,14 +173,15 @@ export class ListenExtras {
         if (out.stderr) this.#io.stderr.write(out.stderr);
         for (const line of formatLlmFooter(summary)) this.#io.stderr.write(`${line}\n`);
       } else {
-        result.stdoutText = `${JSON.stringify(summary)}\n`;
+        const json = JSON.stringify(summary);
+        result.stdoutText = `${this.#io.stdout.isTTY ? escapeJsonForTerminal(json) : json}\n`;
       }
     } else if (this.#options.llm === true && !this.#llmRefused) {
       this.#io.stderr.write("sse-tool: --llm: no LLM chunk format recognised in this stream\n");
     }
     if (this.#stats) {
       for (const line of formatStatsBlock(this.#stats.summary(nowMs))) {
-        this.#io.stderr.write(`${line}\n`);
+        this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
       }
     }
     if (this.#expectations.active && end.kind === "stopped" && end.reason !== "interrupted") {
@@ -256,7 +258,7 @@ export class ListenExtras {
    */
   #drawLiveStats(): void {
     if (!this.#stats) return;
-    const line = `sse-tool: ${formatStatsLine(this.#stats.summary(Date.now()))}`;
+    const line = `sse-tool: ${formatStatsLine(this.#stats.totals(Date.now()))}`;
     if (this.#io.stdout.isTTY) {
       if (++this.#liveTicks % sharedTerminalEveryTicks === 0) this.#io.stderr.write(`${line}\n`);
     } else {

@@ -6,6 +6,7 @@
  */
 import { ExitCode, SseToolError } from "../errors.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
+import { formatBytes } from "../terminal/units.js";
 import type { ListenCliOptions } from "./options.js";
 
 export type StopReason =
@@ -54,7 +55,12 @@ export interface ClosingFacts {
   expectationFailure?: SseToolError;
   /** stdout failed with something other than EPIPE. */
   writeFailure?: Error;
-  options: Pick<ListenCliOptions, "timeout" | "idleTimeout" | "maxEvents" | "untilEvent">;
+  /** Events over --max-event-size that were skipped: a run that would exit 0 exits 1. */
+  skippedEvents?: number;
+  options: Pick<
+    ListenCliOptions,
+    "timeout" | "idleTimeout" | "maxEvents" | "untilEvent" | "maxEventSize"
+  >;
 }
 
 export type Closing =
@@ -62,6 +68,23 @@ export type Closing =
   | { stderrLine?: string; error: unknown };
 
 export function closeRun(facts: ClosingFacts): Closing {
+  const closing = closingFor(facts);
+  const skipped = facts.skippedEvents ?? 0;
+  // Skipped events were told as they came; scripts see them in the exit code, unless the run
+  // already ends with another failure or was interrupted.
+  if (skipped > 0 && "exitCode" in closing && closing.exitCode === ExitCode.ok) {
+    if (facts.end.kind === "stopped" && facts.end.reason === "stdout-closed") return closing;
+    const limit = formatBytes(facts.options.maxEventSize);
+    const events = skipped === 1 ? "1 event" : `${skipped} events`;
+    return {
+      stderrLine: closing.stderrLine,
+      error: new SseToolError("too-large", `${events} over --max-event-size (${limit}) skipped`),
+    };
+  }
+  return closing;
+}
+
+function closingFor(facts: ClosingFacts): Closing {
   const { end, summary, options } = facts;
   const line = (text: string) => `sse-tool: ${text}`;
   if (end.kind === "failed") {

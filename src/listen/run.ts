@@ -6,10 +6,10 @@
  * (decoding.ts), stdout (output/event-writer.ts), the extras (extras.ts), and the stop switch
  * with the run's timers (stop-switch.ts).
  */
-import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
-import { createDispatcher, discardBody } from "../http/client.js";
+import { discardBody } from "../http/client.js";
+import { createDispatcher, type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
 import { type PreparedRequest, prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
@@ -75,7 +75,9 @@ class ListenRun {
   async run(): Promise<number> {
     const target = parseTargetUrl(this.#url);
     const request = await prepareRequest(target, this.#options, this.#io.stdin);
-    const dispatcher = this.#io.dispatcher ?? (await this.#createDispatcher());
+    const dispatcher = this.#io.dispatcher
+      ? singleDispatcher(this.#io.dispatcher)
+      : await this.#createDispatcher();
     const removeStopHooks = this.#hookStops();
     let failure: { error: unknown } | undefined;
     try {
@@ -86,13 +88,13 @@ class ListenRun {
       this.#stop.dispose();
       removeStopHooks();
       this.#writer.detach();
-      if (!this.#io.dispatcher) await dispatcher.destroy().catch(() => {});
+      await dispatcher.destroy();
     }
     return this.#close(runEnd(this.#stop.reason, failure));
   }
 
   /** Connects, reads and reconnects as a browser would, until the run stops (or throws). */
-  async #follow(target: URL, request: PreparedRequest, dispatcher: Dispatcher): Promise<void> {
+  async #follow(target: URL, request: PreparedRequest, dispatcher: HttpDispatcher): Promise<void> {
     const options = this.#options;
     // Reconnecting re-sends the request. For a POST to an LLM API that is a second, billed
     // generation, not a resume: only GET is re-sent unless --reconnect-post says so.
@@ -106,7 +108,10 @@ class ListenRun {
       if (!this.#connectedOnce) {
         // A dead port or a typo in the host: say so at once rather than retrying in silence.
         // Once a stream has been read, failures are retried as a browser would.
-        throw new SseToolError("connect", `cannot connect to ${target.host}: ${reason}`);
+        const peer = end.kind === "dropped" ? (end.peer ?? target.host) : target.host;
+        const failed =
+          end.kind === "dropped" && end.connected ? "no response from" : "cannot connect to";
+        throw new SseToolError("connect", `${failed} ${peer}: ${reason}`);
       }
       if (!resend) {
         const refusal = options.reconnect
@@ -140,7 +145,7 @@ class ListenRun {
   /** One connection: the request, then its body read through the decoder. */
   async #connectAndRead(
     request: PreparedRequest,
-    dispatcher: Dispatcher,
+    dispatcher: HttpDispatcher,
     isReconnect: boolean,
   ): Promise<BodyEnd> {
     const options = this.#options;
@@ -154,7 +159,15 @@ class ListenRun {
     }
     this.#stop.armIdleTimer();
     const connection = await openConnection(
-      { url: request.url, method: request.method, headers, body: request.body, dispatcher },
+      {
+        url: request.url,
+        method: request.method,
+        headers,
+        body: request.body,
+        dispatcher,
+        userHeaderNames: request.userHeaderNames,
+        locationTrusted: options.locationTrusted === true,
+      },
       {
         signal: this.#stop.signal,
         connectTimeoutMs: this.#connectTimeoutMs,
@@ -207,6 +220,8 @@ class ListenRun {
       if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
       expectationFailure = extras.failure;
     }
+    const problems = decoding.problems.summaryLine();
+    if (problems !== undefined) this.#say(problems);
     const closing = closeRun({
       end,
       summary,
@@ -214,14 +229,17 @@ class ListenRun {
       expectationsGiven: this.#extras.expectationsActive,
       expectationFailure,
       writeFailure: this.#writer.failure,
+      skippedEvents: decoding.problems.skippedEvents,
       options: this.#options,
     });
-    if (closing.stderrLine !== undefined) this.#io.stderr.write(`${closing.stderrLine}\n`);
+    if (closing.stderrLine !== undefined) {
+      this.#io.stderr.write(`${escapeForTerminalLine(closing.stderrLine)}\n`);
+    }
     if ("error" in closing) throw closing.error;
     return closing.exitCode;
   }
 
-  async #createDispatcher(): Promise<Dispatcher> {
+  async #createDispatcher(): Promise<HttpDispatcher> {
     const options = this.#options;
     return createDispatcher({
       insecure: options.insecure,
@@ -253,9 +271,12 @@ class ListenRun {
     };
   }
 
-  /** A status line on stderr; nothing once the stdout reader went away. */
+  /**
+   * A status line on stderr; nothing once the stdout reader went away. Escaped here, whatever
+   * its parts were (escaping escaped text changes nothing): no line reaches the terminal raw.
+   */
   readonly #say = (line: string): void => {
     if (this.#stop.reason === "stdout-closed") return;
-    this.#io.stderr.write(`${line}\n`);
+    this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
   };
 }

@@ -15,6 +15,7 @@ import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { parseHeaderOptions } from "../sse/request-headers.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { LinePrefixStream } from "./line-prefix-stream.js";
 import type { ListenCliOptions, ListenIo } from "./options.js";
@@ -61,7 +62,8 @@ export async function listenMany(
   const stdinBody =
     options.data === "@-" ? await readRequestBody("@-", io.stdin ?? process.stdin) : undefined;
   const labels = sourceLabels(urls);
-  const labelWidth = Math.max(...labels.map((label) => label.length));
+  let labelWidth = 0;
+  for (const label of labels) labelWidth = Math.max(labelWidth, label.length);
   // Ctrl-C stops every stream; so does -n reached over all of them.
   const interruptAll = new AbortController();
   const allShown = new AbortController();
@@ -95,12 +97,11 @@ export async function listenMany(
         } catch (error) {
           // One stream's failure is reported under its label; the others go on.
           if (isSseToolError(error)) {
-            stderr.write(`sse-tool: ${error.message}\n`);
+            stderr.write(`sse-tool: ${escapeForTerminalLine(error.message)}\n`);
             return exitCodeFor(error.code);
           }
-          stderr.write(
-            `sse-tool: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
+          const message = error instanceof Error ? error.message : String(error);
+          stderr.write(`sse-tool: unexpected error: ${escapeForTerminalLine(message)}\n`);
           return ExitCode.failure;
         }
       }),

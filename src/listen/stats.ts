@@ -1,25 +1,46 @@
 /**
  * Statistics over a stream for `listen --stats`: counts per event type, rate, bytes,
  * inter-arrival percentiles, reconnects. Pure: the caller passes every timestamp.
+ *
+ * Memory stays bounded however long the stream runs: gaps go into a fixed log-scale histogram
+ * (src/listen/llm/timing.ts: p50/p99 within 1 %, exact for whole-millisecond gaps under 100 ms),
+ * at most `maxTrackedTypes` event types are counted by name (copied, so a kept name does not pin
+ * the chunk it came in; later new types are counted together), and the live line reads totals
+ * only: nothing is sorted until the final block.
  */
+import { detachedCopy } from "../sse/detached-copy.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { formatBytes, formatMs } from "../terminal/units.js";
+import { GapHistogram } from "./llm/timing.js";
 
-export interface StreamStatsSummary {
-  /** Time from start to the summary, in milliseconds. */
+/** Event types counted by name; events of further types are counted as "other types". */
+export const maxTrackedTypes = 1000;
+/** Event types listed in the final block, most frequent first. */
+export const maxListedTypes = 20;
+
+export interface StreamStatsTotals {
+  /** Time from start to now, in milliseconds. */
   durationMs: number;
   events: number;
-  /** Event counts per type, most frequent first (ties by name). */
-  eventsByType: Array<{ type: string; count: number }>;
   /** Events per second over the whole duration (0 for a zero duration). */
   eventsPerSecond: number;
   /** Response body bytes received, over every connection. */
   bytes: number;
+  reconnects: number;
+}
+
+export interface StreamStatsSummary extends StreamStatsTotals {
+  /** Event counts per type, most frequent first (ties by name), at most `maxListedTypes`. */
+  eventsByType: Array<{ type: string; count: number }>;
+  /**
+   * Events of the types not listed, and how many types those are (`atLeast`: more types came
+   * than were tracked by name, so the count is a lower bound).
+   */
+  otherTypes?: { events: number; types: number; atLeast: boolean };
   /** Median gap between consecutive events; absent with fewer than two events. */
   interArrivalP50Ms?: number;
   /** 99th percentile gap between consecutive events; absent with fewer than two events. */
   interArrivalP99Ms?: number;
-  reconnects: number;
 }
 
 /**
@@ -35,7 +56,9 @@ export function percentile(sortedValues: readonly number[], p: number): number |
 export class StreamStats {
   readonly #startedAtMs: number;
   readonly #countsByType = new Map<string, number>();
-  readonly #gapsMs: number[] = [];
+  /** Events whose type was first seen after `maxTrackedTypes` types were tracked. */
+  #untrackedEvents = 0;
+  readonly #gaps = new GapHistogram();
   #lastEventAtMs: number | undefined;
   #events = 0;
   #bytes = 0;
@@ -47,8 +70,12 @@ export class StreamStats {
 
   recordEvent(type: string, atMs: number): void {
     this.#events++;
-    this.#countsByType.set(type, (this.#countsByType.get(type) ?? 0) + 1);
-    if (this.#lastEventAtMs !== undefined) this.#gapsMs.push(atMs - this.#lastEventAtMs);
+    const count = this.#countsByType.get(type);
+    if (count !== undefined) this.#countsByType.set(type, count + 1);
+    else if (this.#countsByType.size < maxTrackedTypes)
+      this.#countsByType.set(detachedCopy(type), 1);
+    else this.#untrackedEvents++;
+    if (this.#lastEventAtMs !== undefined) this.#gaps.add(atMs - this.#lastEventAtMs);
     this.#lastEventAtMs = atMs;
   }
 
@@ -60,29 +87,48 @@ export class StreamStats {
     this.#reconnects++;
   }
 
-  summary(nowMs: number): StreamStatsSummary {
+  /** The running totals: cheap, for the live line. */
+  totals(nowMs: number): StreamStatsTotals {
     const durationMs = Math.max(0, nowMs - this.#startedAtMs);
-    const gaps = [...this.#gapsMs].sort((a, b) => a - b);
-    const eventsByType = [...this.#countsByType]
-      .map(([type, count]) => ({ type, count }))
-      .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-    const summary: StreamStatsSummary = {
+    return {
       durationMs,
       events: this.#events,
-      eventsByType,
       eventsPerSecond: durationMs > 0 ? (this.#events * 1000) / durationMs : 0,
       bytes: this.#bytes,
       reconnects: this.#reconnects,
     };
-    const p50 = percentile(gaps, 50);
-    const p99 = percentile(gaps, 99);
-    if (p50 !== undefined) summary.interArrivalP50Ms = p50;
-    if (p99 !== undefined) summary.interArrivalP99Ms = p99;
+  }
+
+  /** Everything, for the final block: types sorted (at most `maxTrackedTypes` of them). */
+  summary(nowMs: number): StreamStatsSummary {
+    const sorted = [...this.#countsByType]
+      .map(([type, count]) => ({ type, count }))
+      .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+    const summary: StreamStatsSummary = {
+      ...this.totals(nowMs),
+      eventsByType: sorted.slice(0, maxListedTypes),
+    };
+    const unlisted = sorted.slice(maxListedTypes);
+    if (unlisted.length > 0 || this.#untrackedEvents > 0) {
+      let events = this.#untrackedEvents;
+      for (const entry of unlisted) events += entry.count;
+      const atLeast = this.#untrackedEvents > 0;
+      summary.otherTypes = { events, types: unlisted.length + (atLeast ? 1 : 0), atLeast };
+    }
+    if (this.#gaps.count > 0) {
+      summary.interArrivalP50Ms = roundMs(this.#gaps.quantile(0.5));
+      summary.interArrivalP99Ms = roundMs(this.#gaps.quantile(0.99));
+    }
     return summary;
   }
 }
 
-/** The stats block as printed on stderr: plain lines, no colour. */
+/** To 0.01 ms: the histogram is 1 % wide. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** The stats block as printed on stderr: plain lines, no colour, server text escaped. */
 export function formatStatsBlock(summary: StreamStatsSummary): string[] {
   const lines = [
     `stats: ${summary.events} events in ${formatMs(summary.durationMs)} ` +
@@ -97,17 +143,22 @@ export function formatStatsBlock(summary: StreamStatsSummary): string[] {
   }
   // Event names come from the server: shown escaped, never raw.
   const names = summary.eventsByType.map((entry) => escapeForTerminalLine(entry.type));
-  const width = Math.max(0, ...names.map((name) => name.length));
+  let width = 0;
+  for (const name of names) width = Math.max(width, name.length);
   summary.eventsByType.forEach(({ count }, i) => {
     lines.push(`  ${(names[i] ?? "").padEnd(width)}  ${count}`);
   });
+  const other = summary.otherTypes;
+  if (other) {
+    lines.push(`  (${other.types}${other.atLeast ? "+" : ""} more types)  ${other.events}`);
+  }
   return lines;
 }
 
 /** One short line for the live view on a TTY (rewritten in place by the caller). */
-export function formatStatsLine(summary: StreamStatsSummary): string {
+export function formatStatsLine(totals: StreamStatsTotals): string {
   return (
-    `${summary.events} events · ${summary.eventsPerSecond.toFixed(1)}/s · ` +
-    `${formatBytes(summary.bytes)} · ${summary.reconnects} reconnects`
+    `${totals.events} events · ${totals.eventsPerSecond.toFixed(1)}/s · ` +
+    `${formatBytes(totals.bytes)} · ${totals.reconnects} reconnects`
   );
 }

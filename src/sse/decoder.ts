@@ -4,9 +4,15 @@
  * eventsource-parser does HTML Standard §9.2.5 "Parsing an event stream" and §9.2.6
  * "Interpreting an event stream" (lines, fields, dispatch). This adapter adds what a browser's
  * EventSource does around that and this tool relies on: UTF-8 decoding with the one-BOM rule,
- * the last event ID string kept across blocks and reconnections, the type "message", a bound
- * on what is held, and recoverable problems in this tool's terms. See README "Why
+ * the last event ID string kept across blocks and reconnections, the type "message", a bound on
+ * what is held, and recoverable problems in this tool's terms. See README "Why
  * eventsource-parser".
+ *
+ * The bound: the parser is only ever fed whole lines. The adapter holds the unfinished line
+ * itself, so it can measure it and let an oversized one stream past unkept, and it counts the
+ * data lines of the block the parser holds, so it can make the parser drop that data. An event
+ * over the bound is skipped and decoding goes on with the next one; the parser is never
+ * stopped (its own `maxBufferSize` would stop it for good).
  */
 import {
   createParser,
@@ -17,6 +23,8 @@ import {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
 
 /** One dispatched event, as a browser's MessageEvent would carry it. */
 export interface StreamEvent {
@@ -28,16 +36,19 @@ export interface StreamEvent {
   lastEventId: string;
 }
 
-/** A recoverable oddity in the stream. Only `event-too-large` stops the decoder. */
+/** A recoverable oddity in the stream. None of them stops the decoder. */
 export type DecodeProblem =
+  /** Bytes that are not UTF-8: each maximal invalid sequence became one U+FFFD (§9.2.5). */
+  | { type: "invalid-utf8"; count: number }
   /** `retry:` whose value is not only ASCII digits: ignored, as the spec says. */
   | { type: "invalid-retry"; value: string }
-  /**
-   * A complete line whose field name the spec does not know: ignored. (A line cut across chunks
-   * that can no longer become a known field is dropped by the parser without a report.)
-   */
+  /** A line whose field name the spec does not know: ignored. */
   | { type: "unknown-field"; field: string }
-  /** A line or event grew over `maxEventSize`; the decoder discards input until restarted. */
+  /**
+   * A line or event grew over `maxEventSize`: that event is skipped (its data discarded as it
+   * streams past, memory bounded) and decoding goes on with the next one. Its `id:` and
+   * `retry:` lines still count, as the spec's dispatch step 1 sets the last event ID anyway.
+   */
   | { type: "event-too-large"; limit: number };
 
 export interface DecoderHandlers {
@@ -68,10 +79,29 @@ export class EventStreamDecoder {
   #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
   /** No text decoded yet from this body: a leading U+FEFF is still to be stripped. */
   #atBodyStart = true;
-  /** Code units after the last CR or LF fed: the unfinished line the parser may be holding. */
+  /** The last two bytes before this chunk (-1: none), to tell a U+FFFD sent split across chunks. */
+  #beforeLastByte = -1;
+  #lastByte = -1;
+  /** The unfinished line, in the pieces it came in (joined once, when its end arrives). */
+  #lineParts: string[] = [];
+  /** Code units in `#lineParts`. */
   #lineLength = 0;
-  /** Set after `event-too-large`: everything is discarded until `startStream()`. */
-  #overflowed = false;
+  /** After an oversized line: the rest of it is discarded up to its line break. */
+  #discardingLine = false;
+  /** An LF at the start of the next text ends a CRLF whose CR the parser did not see last. */
+  #skipLeadingLf = false;
+  /** The parser's last text ended in CR: it takes a leading LF of the next one as its pair. */
+  #parserAwaitsLf = false;
+  /** Data lines of the block the parser holds, and their code units joined as the data buffer. */
+  #dataLines = 0;
+  #dataLength = 0;
+  /** The block the parser holds grew over the bound: its dispatch is dropped. */
+  #skippingEvent = false;
+  /** The parser is being made to drop its block: its id is kept, its event dropped. */
+  #flushing = false;
+  #flushedId: string | undefined;
+  /** `Error.stackTraceLimit` outside the parser, while the parser runs (see `#parse`). */
+  #stackTraceLimit = 10;
 
   constructor(handlers: DecoderHandlers, options: DecoderOptions = {}) {
     this.#handlers = handlers;
@@ -79,37 +109,26 @@ export class EventStreamDecoder {
     this.lastEventId = options.lastEventId ?? "";
     const { onRetry, onComment } = handlers;
     this.#parser = createParser({
-      // The parser bounds its unfinished line plus the data buffer, checked after every line.
-      maxBufferSize: Number.isFinite(this.#maxEventSize) ? this.#maxEventSize : undefined,
       // Called at the blank line that ends a block with an `id:`, with or without data, and
       // before that block's event: dispatch step 1 sets the last event ID string either way.
       onId: (id) => {
-        if (!this.#overflowed) this.lastEventId = id;
+        if (this.#flushing) this.#flushedId = id;
+        else this.lastEventId = id;
       },
-      onEvent: (message) => this.#dispatch(message),
-      onRetry:
-        onRetry &&
-        ((ms) => {
-          if (!this.#overflowed) onRetry(ms);
-        }),
-      // Only with a handler: without one the parser does not hold partial comment lines at all.
-      onComment:
-        onComment &&
-        ((text) => {
-          if (!this.#overflowed) onComment(text);
-        }),
-      onError: (error) => this.#onParseError(error),
+      onEvent: this.#withStackTraces((message) => this.#dispatch(message)),
+      onRetry: onRetry && this.#withStackTraces(onRetry),
+      onComment: onComment && this.#withStackTraces(onComment),
+      onError: this.#withStackTraces((error) => this.#onParseError(error)),
     });
     this.#primeParser();
   }
 
   /**
-   * Code units of the unfinished line, never more than `maxEventSize` after a feed. (The parser
-   * holds that line, or nothing when it already knows the line is no field, plus the data
-   * buffer of the current event; `maxBufferSize` bounds the two together.)
+   * Code units held for the unfinished line and the pending data buffer: never more than
+   * `maxEventSize` after a feed.
    */
   get bufferedLength(): number {
-    return this.#lineLength;
+    return this.#lineLength + this.#dataLength;
   }
 
   /**
@@ -120,42 +139,72 @@ export class EventStreamDecoder {
   startStream(): void {
     this.#utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
     this.#atBodyStart = true;
-    this.#lineLength = 0;
-    this.#overflowed = false;
-    this.#parser.reset();
-    this.#primeParser();
+    this.#beforeLastByte = -1;
+    this.#lastByte = -1;
+    this.#clear();
   }
 
   /**
    * Feeds raw body bytes. §9.2.5: decoded as UTF-8 whatever the Content-Type says; invalid
-   * sequences become U+FFFD; one leading BOM is stripped.
+   * sequences become U+FFFD (counted as a problem); one leading BOM is stripped.
    */
   feed(bytes: Uint8Array): void {
+    // Whole lines and the unfinished one are decoded apart (CR and LF are never part of a UTF-8
+    // sequence), so each is a string of its own rather than a slice of one: the parser reads a
+    // flat string fastest.
+    const lastBreak = lastLineBreakByte(bytes);
+    if (lastBreak === -1 || lastBreak === bytes.length - 1) {
+      this.feedText(this.#decode(bytes));
+      return;
+    }
+    this.feedText(this.#decode(bytes.subarray(0, lastBreak + 1)));
+    this.feedText(this.#decode(bytes.subarray(lastBreak + 1)));
+  }
+
+  #decode(bytes: Uint8Array): string {
     let text = this.#utf8.decode(bytes, { stream: true });
+    // A text without U+FFFD (the usual case; a one-byte string cannot even hold one) had no
+    // invalid byte. Otherwise the replacements are the U+FFFDs that were not sent as such.
+    if (text.includes("\uFFFD")) this.#countInvalidUtf8(text, bytes);
+    else this.#keepTail(bytes);
     // A chunk holding only part of the BOM decodes to "": keep waiting for the first character.
     if (this.#atBodyStart && text.length > 0) {
       this.#atBodyStart = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
-    this.feedText(text);
+    return text;
   }
 
   /** Feeds already decoded text (used by tests and by `serve --format sse`). */
   feedText(chunk: string): void {
-    if (this.#overflowed || chunk.length === 0) return;
-    this.#parser.feed(chunk);
-    if (this.#overflowed) return;
-    // The unfinished line: what follows the last line break, found from the end (usually a few
-    // characters back). Any line counts, also one the parser drops as no field, as `--max-event-size`
-    // promises ("largest line or event").
-    let index = chunk.length - 1;
-    while (index >= 0) {
-      const code = chunk.charCodeAt(index);
-      if (code === LF || code === CR) break;
-      index--;
+    const length = chunk.length;
+    if (length === 0) return;
+    let start = 0;
+    if (this.#skipLeadingLf) {
+      this.#skipLeadingLf = false;
+      if (chunk.charCodeAt(0) === LF) start = 1;
     }
-    this.#lineLength = index < 0 ? this.#lineLength + chunk.length : chunk.length - 1 - index;
-    if (this.#lineLength > this.#maxEventSize) this.#overflow();
+    if (this.#discardingLine) {
+      // The rest of an oversized line streams past: nothing of it is kept.
+      start = this.#afterLineEnd(chunk, start);
+      if (start === -1) return;
+      this.#discardingLine = false;
+    }
+    const lastBreak = lastLineBreak(chunk);
+    if (lastBreak < start) {
+      if (start < length) this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
+      return;
+    }
+    let lines = start === 0 && lastBreak === length - 1 ? chunk : chunk.slice(start, lastBreak + 1);
+    if (this.#lineLength > 0) {
+      // One join makes one flat string (a concatenation would be read through its parts).
+      this.#lineParts.push(lines);
+      lines = this.#lineParts.join("");
+      this.#lineParts = [];
+      this.#lineLength = 0;
+    }
+    this.#feedLines(lines);
+    if (lastBreak + 1 < length) this.#holdLinePart(chunk.slice(lastBreak + 1));
   }
 
   /**
@@ -164,7 +213,18 @@ export class EventStreamDecoder {
    */
   endStream(): void {
     this.#utf8.decode();
+    this.#clear();
+  }
+
+  #clear(): void {
+    this.#lineParts = [];
     this.#lineLength = 0;
+    this.#discardingLine = false;
+    this.#skipLeadingLf = false;
+    this.#parserAwaitsLf = false;
+    this.#dataLines = 0;
+    this.#dataLength = 0;
+    this.#skippingEvent = false;
     this.#parser.reset();
     this.#primeParser();
   }
@@ -177,15 +237,177 @@ export class EventStreamDecoder {
    * uses up its BOM check, so it never strips anything itself.
    */
   #primeParser(): void {
-    this.#parser.feed("\uFEFF");
+    this.#parse("\uFEFF");
+  }
+
+  /**
+   * Runs the parser on `text`. It makes a ParseError, an Error with a stack trace, for each
+   * unknown field or bad `retry:`, and a hostile stream can hold one on every line: the stack
+   * traces would cost several times the decoding itself. So the parser runs with stack traces
+   * off, and the handlers it calls run with the caller's setting (`#withStackTraces`).
+   */
+  #parse(text: string): void {
+    const stackTraceLimit = Error.stackTraceLimit;
+    this.#stackTraceLimit = stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      this.#parser.feed(text);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+  }
+
+  /** `handler` as a parser callback: run with the caller's stack traces (see `#parse`). */
+  #withStackTraces<T>(handler: (value: T) => void): (value: T) => void {
+    return (value) => {
+      Error.stackTraceLimit = this.#stackTraceLimit;
+      handler(value);
+      Error.stackTraceLimit = 0;
+    };
+  }
+
+  /** Whole lines (ending in CR or LF) to the parser, then the bound on what it now holds. */
+  #feedLines(lines: string): void {
+    const lfEndsCrlf = this.#parserAwaitsLf && lines.charCodeAt(0) === LF;
+    this.#parse(lines);
+    this.#parserAwaitsLf = lines.charCodeAt(lines.length - 1) === CR;
+    this.#countHeldData(lines, lfEndsCrlf);
+    if (this.#dataLength > this.#maxEventSize) this.#eventTooLarge();
+  }
+
+  /** Keeps a piece of the unfinished line, or lets the line go when it cannot fit. */
+  #holdLinePart(part: string): void {
+    // A character other than a line break came: no LF can now pair with the last CR.
+    this.#parserAwaitsLf = false;
+    this.#skipLeadingLf = false;
+    if (this.#lineLength + part.length + this.#dataLength <= this.#maxEventSize) {
+      this.#lineParts.push(part);
+      this.#lineLength += part.length;
+      return;
+    }
+    this.#lineParts = [];
+    this.#lineLength = 0;
+    this.#discardingLine = true;
+    this.#eventTooLarge();
+  }
+
+  /**
+   * Counts the data lines of the last block in `lines` (after its last blank line, else added
+   * to what the parser already held): the parser's data buffer, without asking the parser.
+   */
+  #countHeldData(lines: string, lfEndsCrlf: boolean): void {
+    const blockStart = lastBlockStart(lines, lfEndsCrlf);
+    if (blockStart === lines.length) {
+      this.#dataLines = 0;
+      this.#dataLength = 0;
+      return;
+    }
+    let from = 0;
+    if (blockStart !== -1) {
+      this.#dataLines = 0;
+      this.#dataLength = 0;
+      from = blockStart;
+    }
+    const length = lines.length;
+    let nextLf = -2;
+    let nextCr = lines.indexOf("\r", from) === -1 ? -1 : -2;
+    while (from < length) {
+      if (nextLf !== -1 && nextLf < from) nextLf = lines.indexOf("\n", from);
+      if (nextCr !== -1 && nextCr < from) nextCr = lines.indexOf("\r", from);
+      const end = nextCr === -1 || (nextLf !== -1 && nextLf < nextCr) ? nextLf : nextCr;
+      // §9.2.6: a `data` field is the name "data" followed by a colon or by the line's end.
+      if (
+        lines.startsWith("data", from) &&
+        (from + 4 === end || lines.charCodeAt(from + 4) === COLON)
+      ) {
+        let valueStart = Math.min(from + 5, end);
+        if (lines.charCodeAt(valueStart) === SPACE && valueStart < end) valueStart++;
+        this.#dataLength += (this.#dataLines > 0 ? 1 : 0) + (end - valueStart);
+        this.#dataLines++;
+      }
+      from = end + 1;
+    }
+  }
+
+  /** The event the parser holds is over the bound: told once, skipped, its data dropped. */
+  #eventTooLarge(): void {
+    if (!this.#skippingEvent) {
+      this.#skippingEvent = true;
+      this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
+    }
+    // A blank line makes the parser give up the block: its id comes to `onId` (kept, not yet
+    // the last event ID), its data to `onEvent` (dropped). CR LF is one blank line whether or
+    // not the parser was waiting for the LF of a CRLF.
+    this.#flushing = true;
+    this.#flushedId = undefined;
+    this.#parse("\r\n");
+    this.#flushing = false;
+    // The block goes on: its id is handed back, and an empty data line makes its real end
+    // reach `onEvent`, which ends the skip. An LF pairing with the last CR is now ours to skip.
+    const id = this.#flushedId === undefined ? "" : `id:${this.#flushedId}\n`;
+    this.#flushedId = undefined;
+    this.#parse(`${id}data\n`);
+    this.#skipLeadingLf = this.#parserAwaitsLf;
+    this.#parserAwaitsLf = false;
+    this.#dataLines = 1;
+    this.#dataLength = 0;
+  }
+
+  /** After the line break at or after `from` (CR LF counted whole), or -1: none yet. */
+  #afterLineEnd(chunk: string, from: number): number {
+    const lf = chunk.indexOf("\n", from);
+    const cr = chunk.indexOf("\r", from);
+    const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(lf, cr);
+    if (end === -1) return -1;
+    if (chunk.charCodeAt(end) === CR) {
+      if (end + 1 < chunk.length) return chunk.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
+      this.#skipLeadingLf = true;
+    }
+    return end + 1;
+  }
+
+  /** Counts the U+FFFDs of `text` that were not EF BF BD in `bytes` (with the last tail). */
+  #countInvalidUtf8(text: string, bytes: Uint8Array): void {
+    let replacements = 0;
+    for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) {
+      replacements++;
+    }
+    // The bytes with the two before them in front (-1 matches no byte).
+    const before = this.#beforeLastByte;
+    const last = this.#lastByte;
+    const at = (i: number) => (i === 0 ? before : i === 1 ? last : bytes[i - 2]!);
+    const total = bytes.length + 2;
+    let sent = 0;
+    for (let i = 0; i + 2 < total; i++) {
+      if (at(i) === 0xef && at(i + 1) === 0xbf && at(i + 2) === 0xbd) sent++;
+    }
+    this.#keepTail(bytes);
+    if (replacements > sent) {
+      this.#handlers.onProblem?.({ type: "invalid-utf8", count: replacements - sent });
+    }
+  }
+
+  #keepTail(bytes: Uint8Array): void {
+    const length = bytes.length;
+    if (length >= 2) {
+      this.#beforeLastByte = bytes[length - 2]!;
+      this.#lastByte = bytes[length - 1]!;
+    } else if (length === 1) {
+      this.#beforeLastByte = this.#lastByte;
+      this.#lastByte = bytes[0]!;
+    }
   }
 
   #dispatch(message: EventSourceMessage): void {
-    if (this.#overflowed) return;
-    // The parser bounds what it holds across feeds; an event complete within one chunk is
-    // checked here.
+    if (this.#flushing) return;
+    if (this.#skippingEvent) {
+      // The real end of a skipped block: what it still brought is dropped too.
+      this.#skippingEvent = false;
+      return;
+    }
+    // A block that came whole within one feed is measured here.
     if (message.data.length > this.#maxEventSize) {
-      this.#overflow();
+      this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
       return;
     }
     this.#handlers.onEvent({
@@ -196,11 +418,7 @@ export class EventStreamDecoder {
   }
 
   #onParseError(error: ParseError): void {
-    if (this.#overflowed) return;
     switch (error.type) {
-      case "max-buffer-size-exceeded":
-        this.#overflow();
-        return;
       case "invalid-retry":
         this.#handlers.onProblem?.({ type: "invalid-retry", value: error.value ?? "" });
         return;
@@ -209,10 +427,59 @@ export class EventStreamDecoder {
         return;
     }
   }
+}
 
-  #overflow(): void {
-    this.#overflowed = true;
-    this.#lineLength = 0;
-    this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
+/** Where the last line break of `text` is (CR or LF), or -1. */
+function lastLineBreak(text: string): number {
+  const last = text.length - 1;
+  const code = text.charCodeAt(last);
+  if (code === LF || code === CR) return last;
+  const lf = text.lastIndexOf("\n");
+  // A CR after the last LF is searched for in the short rest only.
+  if (lf !== -1 && text.indexOf("\r", lf + 1) === -1) return lf;
+  return Math.max(lf, text.lastIndexOf("\r"));
+}
+
+/** Where the last CR or LF byte of `bytes` is, or -1. */
+function lastLineBreakByte(bytes: Uint8Array): number {
+  const last = bytes.length - 1;
+  const byte = bytes[last];
+  if (byte === LF || byte === CR) return last;
+  const lf = bytes.lastIndexOf(LF);
+  if (lf !== -1 && bytes.indexOf(CR, lf + 1) === -1) return lf;
+  return Math.max(lf, bytes.lastIndexOf(CR));
+}
+
+/**
+ * Where the last block of `lines` (whole lines) starts: after its last blank line, an empty
+ * line whose break (CR, LF or CR LF) comes right after another break. `lines.length` when it
+ * ends with a blank line, -1 when it holds none. Searched from the end: usually a few characters
+ * back. `lfEndsCrlf`: its first character is the LF of a CRLF begun before it.
+ */
+function lastBlockStart(lines: string, lfEndsCrlf: boolean): number {
+  const nearStart = Math.max(0, lines.length - 256);
+  for (let i = lines.length - 1; i >= nearStart; i--) {
+    const code = lines.charCodeAt(i);
+    if (code !== LF && code !== CR) continue;
+    // The break ending at i starts at `at` (the CR of a CR LF).
+    const at = code === LF && i > 0 && lines.charCodeAt(i - 1) === CR ? i - 1 : i;
+    if (at === 0) {
+      // The first line: empty, unless this LF only ends a CRLF begun before `lines`.
+      return at < i || code === CR || !lfEndsCrlf ? i + 1 : -1;
+    }
+    const before = lines.charCodeAt(at - 1);
+    if (before === LF || before === CR) return i + 1;
+    i = at;
   }
+  if (nearStart === 0) return -1;
+  // Further back (a block longer than a few lines): every blank line holds one of these pairs.
+  const before = nearStart - 2;
+  const pair = Math.max(
+    lines.lastIndexOf("\n\n", before),
+    lines.lastIndexOf("\r\r", before),
+    lines.lastIndexOf("\n\r", before),
+  );
+  if (pair !== -1) return pair + 2;
+  const first = lines.charCodeAt(0);
+  return (first === LF && !lfEndsCrlf) || first === CR ? 1 : -1;
 }

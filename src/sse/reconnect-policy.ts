@@ -5,7 +5,10 @@
  * - the server's `retry:` is capped (a hostile or buggy `retry: 99999999999` must not park the
  *   tool for days), and
  * - reconnects in a row that bring no event back off exponentially (a server that answers and
- *   hangs up at once, or says `retry: 0`, must not be hammered in a tight loop).
+ *   hangs up at once, or says `retry: 0`, must not be hammered in a tight loop), and
+ * - no reconnect comes sooner than `minReconnectDelayMs` (100 ms), even when every connection
+ *   brings an event: `retry: 0` with one event per connection would otherwise reconnect
+ *   hundreds of times a second.
  */
 
 export interface ReconnectPolicyOptions {
@@ -15,6 +18,8 @@ export interface ReconnectPolicyOptions {
   maxDelayMs?: number;
   /** Smallest base for the exponential backoff, so `retry: 0` still backs off. */
   minBackoffMs?: number;
+  /** Shortest wait before any reconnect. Default 100 ms. */
+  minReconnectDelayMs?: number;
   /** Reconnects in a row without an event before giving up; undefined: never give up. */
   maxRetries?: number;
 }
@@ -25,12 +30,14 @@ export type ReconnectDecision =
 
 export const defaultMaxReconnectDelayMs = 60_000;
 export const defaultMinBackoffMs = 100;
+export const defaultMinReconnectDelayMs = 100;
 
 export class ReconnectPolicy {
   /** The current reconnection time: `--retry`, then the server's last valid `retry:`. */
   reconnectionTimeMs: number;
   readonly maxDelayMs: number;
   readonly #minBackoffMs: number;
+  readonly #minReconnectDelayMs: number;
   readonly #maxRetries: number | undefined;
   #attemptsWithoutEvent = 0;
 
@@ -41,6 +48,7 @@ export class ReconnectPolicy {
     );
     this.reconnectionTimeMs = options.reconnectionTimeMs;
     this.#minBackoffMs = options.minBackoffMs ?? defaultMinBackoffMs;
+    this.#minReconnectDelayMs = options.minReconnectDelayMs ?? defaultMinReconnectDelayMs;
     this.#maxRetries = options.maxRetries;
   }
 
@@ -62,8 +70,9 @@ export class ReconnectPolicy {
       return { reconnect: false, attemptsWithoutEvent: this.#attemptsWithoutEvent };
     }
     this.#attemptsWithoutEvent = attempt;
-    // The first reconnect waits exactly the reconnection time, as a browser does; each further
-    // one in a row without an event doubles it (from at least minBackoffMs), up to the cap.
+    // The first reconnect waits the reconnection time, as a browser does (but never less than
+    // the floor); each further one in a row without an event doubles it (from at least
+    // minBackoffMs), up to the cap.
     const delayMs =
       attempt === 1
         ? this.reconnectionTimeMs
@@ -71,6 +80,10 @@ export class ReconnectPolicy {
             this.maxDelayMs,
             Math.max(this.reconnectionTimeMs, this.#minBackoffMs) * 2 ** Math.min(attempt - 1, 30),
           );
-    return { reconnect: true, delayMs, attemptsWithoutEvent: attempt };
+    return {
+      reconnect: true,
+      delayMs: Math.max(delayMs, this.#minReconnectDelayMs),
+      attemptsWithoutEvent: attempt,
+    };
   }
 }

@@ -1,7 +1,15 @@
 /** The option parsers the LLM flags added: durations with units, rates, token stalls. */
 import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { duration, positiveNumber, tokenStall } from "../../src/cli/option-values.js";
+import {
+  checkTimerRange,
+  duration,
+  maxTimerMs,
+  milliseconds,
+  positiveNumber,
+  secondsToMs,
+  tokenStall,
+} from "../../src/cli/option-values.js";
 
 describe("duration", () => {
   it.each([
@@ -44,4 +52,23 @@ describe("tokenStall", () => {
       expect(() => tokenStall(raw, undefined)).toThrow(InvalidArgumentError);
     },
   );
+});
+
+describe("every duration option is within what a timer can wait (2^31-1 ms)", () => {
+  it.each([
+    ["secondsToMs", () => secondsToMs("2200000")],
+    ["secondsToMs, just over", () => secondsToMs("2147483.648")],
+    ["milliseconds", () => milliseconds("2147483648")],
+    ["duration", () => duration("35792m")],
+    ["tokenStall", () => tokenStall("3:2147484s", undefined)],
+  ])("%s refuses a longer one", (_name, parse) => {
+    expect(parse).toThrow(/at most 2147483647 ms/);
+  });
+
+  it("accepts the longest", () => {
+    expect(secondsToMs("2147483.647")).toBe(maxTimerMs);
+    expect(milliseconds("2147483647")).toBe(maxTimerMs);
+    expect(duration("35791m")).toBe(2_147_460_000);
+    expect(checkTimerRange(0)).toBe(0);
+  });
 });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { doctorFailed, runDoctorChecks } from "../../src/doctor/checklist.js";
 import type { CheckId } from "../../src/doctor/checks/result.js";
-import { findBursts } from "../../src/doctor/checks/timing.js";
-import type { DoctorObservation, ObservedEvent } from "../../src/doctor/observation.js";
+import type { DoctorObservation, ResumeObservation } from "../../src/doctor/observation.js";
+import { StreamTally } from "../../src/doctor/stream-tally.js";
+
+/** One dispatched event as the probe sees it (times in ms since the headers). */
+interface ObservedEvent {
+  atMs: number;
+  type: string;
+  lastEventId: string;
+  dataBytes: number;
+}
 
 const event = (atMs: number, id: string, type = "message", dataBytes = 10): ObservedEvent => ({
   atMs,
@@ -11,8 +19,65 @@ const event = (atMs: number, id: string, type = "message", dataBytes = 10): Obse
   dataBytes,
 });
 
+/**
+ * A watch as the tests describe it: every event, chunk and comment time. `observed` feeds them
+ * through the probe's StreamTally, as the probe does, into the observation the checks read.
+ */
+type RawResume =
+  | Extract<ResumeObservation, { ran: false }>
+  | (Omit<Extract<ResumeObservation, { ran: true }>, "stream"> & { events: ObservedEvent[] });
+type RawWatch = Omit<DoctorObservation, "stream" | "resume" | "maxEventBytes"> & {
+  events: ObservedEvent[];
+  chunkTimesMs: number[];
+  commentTimesMs: number[];
+  resume: RawResume;
+};
+
+function tallied(
+  events: ObservedEvent[],
+  chunkTimesMs: number[],
+  commentTimesMs: number[],
+  endMs: number,
+  seenBefore?: (id: string) => boolean,
+): { tally: StreamTally; summary: DoctorObservation["stream"] } {
+  const tally = new StreamTally(seenBefore);
+  const happenings: Array<[number, () => void]> = [
+    ...chunkTimesMs.map((t): [number, () => void] => [t, () => tally.chunk(t)]),
+    ...commentTimesMs.map((t): [number, () => void] => [t, () => tally.comment(t)]),
+    ...events.map((e): [number, () => void] => [
+      e.atMs,
+      () => tally.event(e.atMs, e.lastEventId, e.dataBytes),
+    ]),
+  ];
+  happenings.sort((a, b) => a[0] - b[0]);
+  for (const [, happen] of happenings) happen();
+  return { tally, summary: tally.summary(endMs) };
+}
+
+function observed(raw: RawWatch): DoctorObservation {
+  const { events, chunkTimesMs, commentTimesMs, resume, ...rest } = raw;
+  const first = tallied(events, chunkTimesMs, commentTimesMs, raw.endedAtMs ?? raw.durationMs);
+  const observation: DoctorObservation = {
+    ...rest,
+    stream: first.summary,
+    maxEventBytes: 16 * 1024 ** 2,
+    resume: { ran: false, reason: "" },
+  };
+  if (!resume.ran) {
+    observation.resume = resume;
+  } else {
+    const { events: resumedEvents, ...resumeRest } = resume;
+    const times = resumedEvents.map((e) => e.atMs);
+    const again = tallied(resumedEvents, times, [], resume.watchedMs, (id) =>
+      first.tally.knows(id),
+    );
+    observation.resume = { ...resumeRest, stream: again.summary };
+  }
+  return observation;
+}
+
 /** What a well-behaved endpoint looks like after a 2 s watch. */
-function good(): DoctorObservation {
+function good(): RawWatch {
   const events = Array.from({ length: 10 }, (_, i) => event(10 + i * 150, String(i + 1)));
   return {
     url: "http://127.0.0.1:1/events",
@@ -42,17 +107,13 @@ function good(): DoctorObservation {
   };
 }
 
-function problems(observation: DoctorObservation): Array<[CheckId, string]> {
-  return runDoctorChecks(observation)
+function problems(raw: RawWatch): Array<[CheckId, string]> {
+  return runDoctorChecks(observed(raw))
     .filter((result) => result.status === "warn" || result.status === "fail")
     .map((result) => [result.id, result.status]);
 }
 
-type Fault = [
-  name: string,
-  change: (o: DoctorObservation) => void,
-  expected: Array<[CheckId, string]>,
-];
+type Fault = [name: string, change: (o: RawWatch) => void, expected: Array<[CheckId, string]>];
 
 const faults: Fault[] = [
   [
@@ -145,7 +206,7 @@ const faults: Fault[] = [
         status: 200,
         events: [event(1, "7")],
         watchedMs: 10,
-      } as DoctorObservation["resume"];
+      } as RawResume;
     },
     [["bursts", "warn"]],
   ],
@@ -277,18 +338,20 @@ const faults: Fault[] = [
 describe("runDoctorChecks", () => {
   it("a good endpoint passes every check", () => {
     expect(problems(good())).toEqual([]);
-    expect(doctorFailed(runDoctorChecks(good()))).toBe(false);
+    expect(doctorFailed(runDoctorChecks(observed(good())))).toBe(false);
   });
 
   it.each(faults)("%s: names exactly that fault", (_name, change, expected) => {
     const observation = good();
     change(observation);
     expect(problems(observation)).toEqual(expected);
-    expect(doctorFailed(runDoctorChecks(observation))).toBe(expected.some(([, s]) => s === "fail"));
+    expect(doctorFailed(runDoctorChecks(observed(observation)))).toBe(
+      expected.some(([, s]) => s === "fail"),
+    );
   });
 
   it("a failed connection reports only that", () => {
-    const results = runDoctorChecks({ ...good(), connectError: "ECONNREFUSED" });
+    const results = runDoctorChecks({ ...observed(good()), connectError: "ECONNREFUSED" });
     expect(results.map((r) => [r.id, r.status])).toEqual([["connect", "fail"]]);
   });
 
@@ -296,7 +359,7 @@ describe("runDoctorChecks", () => {
     for (const [, change] of faults) {
       const observation = good();
       change(observation);
-      for (const result of runDoctorChecks(observation)) {
+      for (const result of runDoctorChecks(observed(observation))) {
         if (result.status === "warn" || result.status === "fail") expect(result.fix).toBeTruthy();
       }
     }
@@ -311,7 +374,7 @@ describe("runDoctorChecks", () => {
   });
 });
 
-describe("findBursts", () => {
+describe("bursts (StreamTally, one group at a time)", () => {
   const cases: Array<[string, number[], number]> = [
     ["steady", [0, 150, 300, 450, 600], 0],
     ["backlog at connect is not a burst", [1, 1, 2, 2, 150, 300], 0],
@@ -319,6 +382,8 @@ describe("findBursts", () => {
     ["two at once is not enough", [500, 500, 1000, 1000], 0],
   ];
   it.each(cases)("%s", (_name, times, count) => {
-    expect(findBursts(times)).toHaveLength(count);
+    const tally = new StreamTally();
+    for (const atMs of times) tally.event(atMs, "", 1);
+    expect(tally.summary(2000).bursts).toBe(count);
   });
 });

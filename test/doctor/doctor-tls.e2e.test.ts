@@ -49,4 +49,11 @@ describe.concurrent("doctor over TLS", () => {
     expect(check).toMatchObject({ status: "pass" });
     expect(check?.reason).toContain("ALPN h2");
   });
+
+  it("an IP address as host gives no DEP0123 warning (no IP as TLS server name)", async () => {
+    const result = await runCli(["doctor", "--insecure", "--duration", "0.5", h1Url]);
+    expect(new URL(h1Url).hostname).toBe("127.0.0.1");
+    expect(result.stdout).toContain("http-version");
+    expect(result.stderr).not.toMatch(/DEP0123|DeprecationWarning/);
+  });
 });

@@ -248,11 +248,12 @@ describe("ReconnectPolicy", () => {
       const decision = policy.next();
       return decision.reconnect ? decision.delayMs : -1;
     });
+    // 50 ms is under the 100 ms floor: the first wait is the floor.
     expect(delays).toEqual([
-      50, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
+      100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 60000, 60000,
     ]);
     policy.eventReceived();
-    expect(policy.next()).toEqual({ reconnect: true, delayMs: 50, attemptsWithoutEvent: 1 });
+    expect(policy.next()).toEqual({ reconnect: true, delayMs: 100, attemptsWithoutEvent: 1 });
   });
 
   it("caps a huge server retry: and backs off from retry: 0", () => {
@@ -260,8 +261,18 @@ describe("ReconnectPolicy", () => {
     expect(policy.setServerRetry(999_999_999_999)).toBe(60_000);
     expect(policy.setServerRetry(0)).toBe(0);
     expect([policy.next(), policy.next()].map((d) => (d.reconnect ? d.delayMs : -1))).toEqual([
-      0, 200,
+      100, 200,
     ]);
+  });
+
+  it("never reconnects sooner than 100 ms, even when every connection brings an event", () => {
+    const policy = new ReconnectPolicy({ reconnectionTimeMs: 3000 });
+    policy.setServerRetry(0);
+    for (let connection = 0; connection < 50; connection++) {
+      policy.eventReceived();
+      const decision = policy.next();
+      expect(decision.reconnect && decision.delayMs).toBe(100);
+    }
   });
 
   it("a --retry above the cap raises the cap; --max-retries gives up", () => {
@@ -347,7 +358,23 @@ describe("describeNetworkError", () => {
     ],
     [
       Object.assign(new Error("x"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
-      "no response headers within 2 s",
+      "no response headers within 2 s (a buffering proxy, such as nginx by default, holds a " +
+        "slow stream's headers until its buffer fills)",
+    ],
+    [
+      Object.assign(new Error("bad response"), { code: "UND_ERR_SOCKET" }),
+      "the server sent a response that is not HTTP/1.1 as expected (an unasked-for 100 Continue?)",
+    ],
+    [
+      new Error("Proxy response (403) !== 200 when HTTP Tunneling"),
+      "the proxy refused the tunnel (HTTP 403)",
+    ],
+    [
+      Object.assign(new Error("Proxy Connection failed"), {
+        code: "UND_ERR_PRX_CONN",
+        cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+      }),
+      "the proxy closed the connection while opening the tunnel",
     ],
     [
       Object.assign(new Error("x"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" }),

@@ -11,7 +11,13 @@ function facts(reason: StopReason, extra: Partial<ClosingFacts> = {}): ClosingFa
     summary,
     connectedOnce: true,
     expectationsGiven: false,
-    options: { timeout: 2000, idleTimeout: 1500, maxEvents: 3, untilEvent: "do\u001bne" },
+    options: {
+      timeout: 2000,
+      idleTimeout: 1500,
+      maxEvents: 3,
+      untilEvent: "do\u001bne",
+      maxEventSize: 1024,
+    },
     ...extra,
   };
 }
@@ -94,5 +100,23 @@ describe("runEnd", () => {
   });
   it("no reason and no failure: the stream ended", () => {
     expect(runEnd(undefined)).toEqual({ kind: "stopped", reason: "ended" });
+  });
+});
+
+describe("closeRun: events skipped over --max-event-size", () => {
+  it("turn an exit 0 into a too-large error (exit 1), keeping the closing line", () => {
+    const closing = closeRun(facts("ended", { skippedEvents: 2 }));
+    expect(closing.stderrLine).toBe(`sse-tool: stream ended: ${summary}`);
+    expect("error" in closing && closing.error).toMatchObject({
+      code: "too-large",
+      message: "2 events over --max-event-size (1.0 KiB) skipped",
+    });
+  });
+
+  it("leave other exit codes and a reader that went away alone", () => {
+    expect(closeRun(facts("interrupted", { skippedEvents: 1 }))).toMatchObject({ exitCode: 130 });
+    expect(closeRun(facts("stdout-closed", { skippedEvents: 1 }))).toEqual({ exitCode: 0 });
+    const timeout = closeRun(facts("timeout", { skippedEvents: 1 }));
+    expect("error" in timeout && timeout.error).toMatchObject({ code: "timeout" });
   });
 });

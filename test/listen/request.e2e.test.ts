@@ -1,16 +1,11 @@
 /**
  * What `listen` sends: EventSource's default headers, -H, -X, -d from text, a file and stdin,
- * redirects (and their bound), proxies from --proxy and the environment, and --insecure.
+ * redirects (and their bound), and --insecure. Proxies: test/listen/proxies.e2e.test.ts.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import {
-  createServer as createHttpServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-} from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,92 +187,6 @@ describe.concurrent("listen request", () => {
     expect(result.stderr).toContain(`* 302 redirect to ${server.url}/echo?after=redirect\n`);
     expect(result.stderr).toContain("< HTTP/1.1 200 OK\n");
     expect(result.stderr).toContain("< content-type: text/event-stream\n");
-  });
-});
-
-describe("listen through a proxy", () => {
-  let proxy: Server;
-  let proxyUrl: string;
-  /** Hosts asked for in absolute-form requests (how an http:// URL goes through a proxy). */
-  const forwarded: string[] = [];
-  /** Hosts asked for with CONNECT (how an https:// URL goes through a proxy). */
-  const tunnels: string[] = [];
-  const proxySockets = new Set<Socket>();
-  beforeAll(async () => {
-    // A forward proxy as curl and browsers use one: plain requests carry the absolute URL
-    // (RFC 9112 §3.2.2) and are forwarded; CONNECT opens a tunnel.
-    proxy = createHttpServer((request, response) => {
-      let target: URL;
-      try {
-        target = new URL(request.url ?? "");
-      } catch {
-        response.writeHead(400).end();
-        return;
-      }
-      forwarded.push(target.host);
-      const upstream = httpRequest(
-        target,
-        { method: request.method, headers: request.headers },
-        (upstreamResponse) => {
-          response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-          upstreamResponse.pipe(response);
-        },
-      );
-      upstream.on("error", () => response.destroy());
-      request.pipe(upstream);
-    });
-    proxy.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(request.url ?? "");
-      const [host, port] = (request.url ?? "").split(":");
-      const upstream = connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      proxySockets.add(client).add(upstream);
-      upstream.on("error", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-    });
-    proxy.on("connection", (socket: Socket) => proxySockets.add(socket));
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    for (const socket of proxySockets) socket.destroy();
-    await new Promise((resolve) => proxy.close(resolve));
-  });
-
-  it("--proxy sends an http:// request through the proxy in absolute form", async () => {
-    forwarded.length = 0;
-    tunnels.length = 0;
-    const result = await runCli([
-      "listen",
-      "--json",
-      "--no-reconnect",
-      "--proxy",
-      proxyUrl,
-      `${server.url}/events`,
-    ]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).data).toBe("ok");
-    expect(forwarded).toEqual([new URL(server.url).host]);
-    expect(tunnels).toEqual([]);
-  });
-
-  it("HTTP_PROXY is used, and NO_PROXY exempts a host", async () => {
-    forwarded.length = 0;
-    const viaEnv = await runCli(["listen", "--json", "--no-reconnect", `${server.url}/events`], {
-      env: { HTTP_PROXY: proxyUrl, NO_PROXY: "" },
-    });
-    expect(viaEnv.code, viaEnv.stderr).toBe(0);
-    expect(forwarded).toEqual([new URL(server.url).host]);
-    const exempt = await runCli(["listen", "--json", "--no-reconnect", `${server.url}/events`], {
-      env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" },
-    });
-    expect(exempt.code, exempt.stderr).toBe(0);
-    expect(JSON.parse(exempt.stdout).data).toBe("ok");
-    expect(forwarded).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { formatStatsBlock, percentile, StreamStats } from "../../src/listen/stats.js";
+import {
+  formatStatsBlock,
+  formatStatsLine,
+  percentile,
+  StreamStats,
+} from "../../src/listen/stats.js";
 
 describe("percentile (nearest rank)", () => {
   const cases: Array<[number[], number, number | undefined]> = [
@@ -79,5 +84,39 @@ describe("formatStatsBlock: what a server names reaches the terminal escaped", (
     const stats = new StreamStats(0);
     stats.recordBytes(3 * 1024 ** 3);
     expect(formatStatsBlock(stats.summary(1000))[0]).toContain("3.00 GiB");
+  });
+});
+
+describe("StreamStats stays bounded", () => {
+  it("counts at most 1000 types by name, lists 20, and counts the rest together", () => {
+    const stats = new StreamStats(0);
+    for (let i = 0; i < 3000; i++) stats.recordEvent(`type-${i}`, i);
+    for (let i = 0; i < 5; i++) stats.recordEvent("type-7", 3000 + i);
+    const summary = stats.summary(4000);
+    expect(summary.events).toBe(3005);
+    expect(summary.eventsByType).toHaveLength(20);
+    expect(summary.eventsByType[0]).toEqual({ type: "type-7", count: 6 });
+    expect(summary.otherTypes).toEqual({ events: 2980, types: 981, atLeast: true });
+    expect(formatStatsBlock(summary).at(-1)).toBe("  (981+ more types)  2980");
+  });
+
+  it("keeps gaps in a fixed histogram: p50/p99 within 1 %, however many events", () => {
+    const stats = new StreamStats(0);
+    let at = 0;
+    for (let i = 0; i < 200_000; i++) {
+      at += i % 100 === 0 ? 1234 : 10;
+      stats.recordEvent("tick", at);
+    }
+    const summary = stats.summary(at);
+    expect(summary.interArrivalP50Ms).toBe(10);
+    expect(summary.interArrivalP99Ms).toBe(10);
+    expect(Math.abs(stats.summary(at).interArrivalP99Ms! - 10)).toBeLessThan(0.1);
+  });
+
+  it("the live line reads totals, without the per-type summary", () => {
+    const stats = new StreamStats(0);
+    stats.recordEvent("a", 10);
+    stats.recordBytes(100);
+    expect(formatStatsLine(stats.totals(1000))).toBe("1 events · 1.0/s · 100 B · 0 reconnects");
   });
 });

@@ -30,6 +30,10 @@ const probes: Record<string, string> = {
   "src/serve/viewer-script.ts": effectImports,
   "src/doctor/checks/timing.ts": effectImports,
   "src/doctor/report.ts": effectImports,
+  "src/doctor/stream-tally.ts": effectImports,
+  "src/listen/decode-problems.ts": effectImports,
+  "src/http/proxy-choice.ts": effectImports,
+  "src/http/redirect.ts": effectImports,
   "src/serve/publish-body.ts": "export const home = process.env.HOME;\nconsole.log(home);\n",
   "src/serve/access.ts":
     'import { timingSafeEqual } from "node:crypto";\nimport { readFile } from "node:fs";\nexport const used = [timingSafeEqual, readFile];\n',
@@ -78,6 +82,10 @@ describe("purity rule (biome.json overrides)", () => {
     "src/serve/viewer-script.ts",
     "src/doctor/checks/timing.ts",
     "src/doctor/report.ts",
+    "src/doctor/stream-tally.ts",
+    "src/listen/decode-problems.ts",
+    "src/http/proxy-choice.ts",
+    "src/http/redirect.ts",
   ])("%s: importing node:* or undici fails lint", (path) => {
     expect(reported(path)).toEqual(["1:noRestrictedImports", "2:noRestrictedImports"]);
   });

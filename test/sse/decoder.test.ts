@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { type DecodeProblem, EventStreamDecoder, type StreamEvent } from "../../src/sse/decoder.js";
 
@@ -227,9 +229,9 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     ]);
   });
 
-  it("an event over maxEventSize is not dispatched when it arrives within one chunk", () => {
+  it("an event over maxEventSize is skipped when it arrives within one chunk; the next is not", () => {
     const out = decode([`data: ${"x".repeat(100)}\n\ndata: after\n\n`], { maxEventSize: 50 });
-    expect(out.events).toEqual([]);
+    expect(out.events).toEqual([ev("after")]);
     expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
   });
 
@@ -247,7 +249,7 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
   });
 
-  it("a new stream after an overflow decodes again, keeping the last event ID", () => {
+  it("after a skipped event the stream goes on; a new stream keeps the last event ID", () => {
     const events: StreamEvent[] = [];
     const problems: DecodeProblem[] = [];
     const decoder = new EventStreamDecoder(
@@ -261,6 +263,228 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     decoder.startStream();
     decoder.feed(Buffer.from("data: back\n\n"));
     expect(problems).toEqual([{ type: "event-too-large", limit: 20 }]);
-    expect(events).toEqual([ev("back", "message", "3")]);
+    expect(events).toEqual([ev("lost", "message", "3"), ev("back", "message", "3")]);
+  });
+});
+
+describe("decode problems are reported, never fatal", () => {
+  const decode = (chunks: Uint8Array[], maxEventSize?: number) => {
+    const seen: string[] = [];
+    const decoder = new EventStreamDecoder(
+      {
+        onEvent: (event) => seen.push(`event ${JSON.stringify(event.data)}`),
+        onProblem: (problem) =>
+          seen.push(
+            problem.type === "invalid-utf8" ? `invalid-utf8 ${problem.count}` : problem.type,
+          ),
+      },
+      { maxEventSize },
+    );
+    for (const chunk of chunks) decoder.feed(chunk);
+    return seen;
+  };
+  const bytes = (...parts: Array<string | number[]>) =>
+    Buffer.concat(
+      parts.map((part) => (typeof part === "string" ? Buffer.from(part) : Buffer.from(part))),
+    );
+
+  it("counts invalid UTF-8 sequences, not the U+FFFD a server sent on purpose", () => {
+    const seen = decode([bytes("data: a", [0xff], "b", [0xef, 0xbf, 0xbd], "c", [0xc3], "\n\n")]);
+    expect(seen).toEqual(["invalid-utf8 2", 'event "a\uFFFDb\uFFFDc\uFFFD"']);
+  });
+
+  it("a real U+FFFD split across chunks is not counted; a cut sequence is", () => {
+    expect(decode([bytes("data: x", [0xef]), bytes([0xbf, 0xbd], "\n\n")])).toEqual([
+      'event "x\uFFFD"',
+    ]);
+    expect(decode([bytes("data: x", [0xef, 0xbf]), bytes("y\n\n")])).toEqual([
+      "invalid-utf8 1",
+      'event "x\uFFFDy"',
+    ]);
+  });
+
+  it("a 10 MB event over the limit streams past in bounded memory; the stream goes on", () => {
+    const seen: string[] = [];
+    let largestBuffer = 0;
+    const decoder = new EventStreamDecoder(
+      {
+        onEvent: (event) => seen.push(event.data),
+        onProblem: (problem) => seen.push(problem.type),
+      },
+      { maxEventSize: 1024 },
+    );
+    decoder.feed(Buffer.from("data: before\n\ndata: "));
+    const block = Buffer.alloc(64 * 1024, 0x61);
+    for (let sent = 0; sent < 10 * 1024 * 1024; sent += block.length) {
+      decoder.feed(block);
+      largestBuffer = Math.max(largestBuffer, decoder.bufferedLength);
+    }
+    decoder.feed(Buffer.from("\ndata: still the big one\n\ndata: after\n\n"));
+    expect(seen).toEqual(["before", "event-too-large", "after"]);
+    expect(largestBuffer).toBeLessThanOrEqual(1024);
+  });
+});
+
+// The adapter holds the unfinished line and counts the data lines the parser holds, so that
+// an oversized event is skipped and decoding goes on: the same outcome wherever chunks split.
+describe("decode problems at every split point", () => {
+  const limit = 40;
+  const stream = [
+    "id: 1\ndata: a\n\n",
+    // Over the limit on one line; the id after it still counts (dispatch step 1), the data not.
+    `id: 2\nretry: 500\ndata: ${"x".repeat(60)}\r\ndata: more\r\nid: 3\r\n\r\n`,
+    "foo: bar\ndata: b\n\n",
+    // Over the limit by its data lines together, none too long alone.
+    `data: ${"y".repeat(30)}\ndata: ${"z".repeat(30)}\n\n`,
+    "date: monday\nretry: soon\ndata: c\r\r",
+    // A lone CR after an oversized line, then more of the same block.
+    `data: ${"w".repeat(50)}\rda\n\ndata: d\n\n`,
+  ].join("");
+  const expected = {
+    events: [
+      ev("a", "message", "1"),
+      ev("b", "message", "3"),
+      ev("c", "message", "3"),
+      ev("d", "message", "3"),
+    ],
+    retries: [500],
+    problems: [
+      { type: "event-too-large", limit },
+      { type: "unknown-field", field: "foo" },
+      { type: "event-too-large", limit },
+      { type: "unknown-field", field: "date" },
+      { type: "invalid-retry", value: "soon" },
+      { type: "event-too-large", limit },
+      { type: "unknown-field", field: "da" },
+    ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    lastEventId: "3",
+  };
+
+  function decodeBounded(chunks: Uint8Array[]) {
+    const out: Decoded = { events: [], retries: [], comments: [], problems: [], lastEventId: "" };
+    let largestBuffer = 0;
+    const decoder = new EventStreamDecoder(
+      {
+        onEvent: (event) => out.events.push(event),
+        onRetry: (ms) => out.retries.push(ms),
+        onProblem: (problem) => out.problems.push(problem),
+      },
+      { maxEventSize: limit },
+    );
+    for (const chunk of chunks) {
+      decoder.feed(chunk);
+      largestBuffer = Math.max(largestBuffer, decoder.bufferedLength);
+    }
+    out.lastEventId = decoder.lastEventId;
+    const { comments: _comments, ...seen } = out;
+    // Within one block the order of problems may differ: an event over the limit that came
+    // within one chunk is told at its end, one that grew over several chunks as it grew.
+    seen.problems.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return { seen, largestBuffer };
+  }
+
+  it("split in two at every byte", () => {
+    const bytes = new TextEncoder().encode(stream);
+    for (let split = 0; split <= bytes.length; split++) {
+      const { seen, largestBuffer } = decodeBounded([
+        bytes.subarray(0, split),
+        bytes.subarray(split),
+      ]);
+      expect(seen, `split at byte ${split}`).toEqual(expected);
+      expect(largestBuffer).toBeLessThanOrEqual(limit);
+    }
+  });
+
+  it("one byte at a time, holding at most the limit", () => {
+    const bytes = new TextEncoder().encode(stream);
+    const { seen, largestBuffer } = decodeBounded(
+      Array.from(bytes, (_byte, index) => bytes.subarray(index, index + 1)),
+    );
+    expect(seen).toEqual(expected);
+    expect(largestBuffer).toBeLessThanOrEqual(limit);
+  });
+
+  it("invalid UTF-8 is counted the same at every split (a U+FFFD sent is not counted)", () => {
+    const bytes = Buffer.concat([
+      Buffer.from("data: a"),
+      Buffer.from([0xff]),
+      Buffer.from("b"),
+      Buffer.from([0xef, 0xbf, 0xbd]),
+      Buffer.from("c"),
+      Buffer.from([0xc3]),
+      Buffer.from("\n\n"),
+    ]);
+    const counted = (chunks: Uint8Array[]) =>
+      decode(chunks).problems.reduce(
+        (sum, problem) => sum + (problem.type === "invalid-utf8" ? problem.count : 0),
+        0,
+      );
+    for (let split = 0; split <= bytes.length; split++) {
+      expect(counted([bytes.subarray(0, split), bytes.subarray(split)]), `split ${split}`).toBe(2);
+    }
+    expect(counted(Array.from(bytes, (_byte, index) => bytes.subarray(index, index + 1)))).toBe(2);
+  });
+});
+
+describe("what the parser holds is bounded too", () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+
+  /** Heap growth (MB) while 20 MB of data lines of one block arrive, one line per chunk. */
+  function heldMb(
+    maxEventSize: number,
+    line = `data: ${"a".repeat(1000)}\n`,
+  ): { mb: number; problems: number; events: string[] } {
+    let problems = 0;
+    const events: string[] = [];
+    const decoder = new EventStreamDecoder(
+      { onEvent: (event) => events.push(event.data), onProblem: () => problems++ },
+      { maxEventSize },
+    );
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // Each line a new string (as from the network), so held data cannot share one.
+    const bytes = Buffer.from(line);
+    for (let i = 0; i < 20_000; i++) decoder.feed(bytes);
+    gc();
+    const mb = (process.memoryUsage().heapUsed - before) / 1e6;
+    decoder.feedText("\ndata: after\n\n");
+    return { mb, problems, events: events.map((data) => data.slice(0, 10)) };
+  }
+
+  it("an event of many data lines over the limit is dropped as it grows, not at its end", () => {
+    // The control: without a bound the parser holds all 20 MB, so the test can fail.
+    expect(heldMb(Number.POSITIVE_INFINITY).mb).toBeGreaterThan(15);
+    const bounded = heldMb(64 * 1024);
+    expect(bounded.mb).toBeLessThan(5);
+    expect(bounded.problems).toBe(1);
+    expect(bounded.events).toEqual(["after"]);
+    // CRLF cut in two at every chunk: the LF opening a chunk is no blank line.
+    const crlf = heldMb(64 * 1024, `\ndata: ${"a".repeat(1000)}\r`);
+    expect(crlf.mb).toBeLessThan(5);
+    expect(crlf.problems).toBe(1);
+  });
+});
+
+describe("the parser's errors cost no stack traces; the caller's are kept", () => {
+  it("handlers see the caller's Error.stackTraceLimit, restored after a handler throws", () => {
+    const before = Error.stackTraceLimit;
+    const problems: DecodeProblem[] = [];
+    const decoder = new EventStreamDecoder({
+      onEvent: () => {
+        throw new Error("from a handler");
+      },
+      onProblem: (problem) => problems.push(problem),
+    });
+    let thrown: unknown;
+    try {
+      decoder.feedText("foo: bar\ndata: a\n\n");
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).message).toBe("from a handler");
+    expect((thrown as Error).stack?.split("\n").length).toBeGreaterThan(1);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(problems).toEqual([{ type: "unknown-field", field: "foo" }]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { formatBytes } from "../../terminal/units.js";
 import type { DoctorObservation } from "../observation.js";
-import { type CheckResult, pass, skip, warn } from "./result.js";
+import { type CheckResult, fail, pass, skip, warn } from "./result.js";
 
 /** Lines longer than this break clients with a default line limit (Go's bufio.Scanner). */
 export const longLineLimitBytes = 64 * 1024;
@@ -37,11 +37,19 @@ export function checkLineEndings(o: DoctorObservation): CheckResult {
 }
 
 export function checkEventSize(o: DoctorObservation): CheckResult {
-  if (o.events.length === 0 && o.lineEndings.longestLineBytes === 0) {
+  const { events, largestEventBytes: largest, oversizedEvents } = o.stream;
+  if (events === 0 && oversizedEvents === 0 && o.lineEndings.longestLineBytes === 0) {
     return skip("event-size", "no events");
   }
-  const largest = Math.max(0, ...o.events.map((event) => event.dataBytes));
   const longestLine = o.lineEndings.longestLineBytes;
+  if (oversizedEvents > 0) {
+    return fail(
+      "event-size",
+      `${oversizedEvents} event${oversizedEvents === 1 ? "" : "s"} over ${formatBytes(o.maxEventBytes)} ` +
+        "(skipped here): clients buffer each event whole, and many give up far below that",
+      "keep events small: send a reference (a URL or id) instead of a large payload",
+    );
+  }
   if (longestLine > longLineLimitBytes) {
     return warn(
       "event-size",

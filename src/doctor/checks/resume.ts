@@ -2,12 +2,12 @@
  * Doctor checks of what a reconnecting client relies on: ids on events, the server resuming
  * after Last-Event-ID (the live resume test), and the retry: field. Pure.
  */
-import { type DoctorObservation, eventsWithNewIds } from "../observation.js";
+import type { DoctorObservation } from "../observation.js";
 import { type CheckResult, fail, pass, seconds, skip, warn } from "./result.js";
 
 export function checkIds(o: DoctorObservation): CheckResult {
-  if (o.events.length === 0) return skip("ids", "no events");
-  const withIds = eventsWithNewIds(o.events).length;
+  const { events, eventsWithNewIds: withIds } = o.stream;
+  if (events === 0) return skip("ids", "no events");
   if (withIds === 0) {
     return warn(
       "ids",
@@ -15,14 +15,14 @@ export function checkIds(o: DoctorObservation): CheckResult {
       "send id: <n> with each event and honour Last-Event-ID on reconnect",
     );
   }
-  if (withIds < o.events.length) {
+  if (withIds < events) {
     return warn(
       "ids",
-      `only ${withIds} of ${o.events.length} events set a new id`,
+      `only ${withIds} of ${events} events set a new id`,
       "send a new id: with every event, so a client can resume after any of them",
     );
   }
-  return pass("ids", `every event has an id (last: ${o.events.at(-1)?.lastEventId})`);
+  return pass("ids", `every event has an id (last: ${o.stream.lastEventId})`);
 }
 
 const integer = /^(0|[1-9][0-9]{0,14})$/;
@@ -48,22 +48,17 @@ export function checkResume(o: DoctorObservation): CheckResult {
       "answer reconnects with Last-Event-ID like the first request",
     );
   }
-  const firstIds = new Set(eventsWithNewIds(o.events).map((event) => event.lastEventId));
-  const resumed = eventsWithNewIds(resume.events);
-  const repeated = resumed.filter((event) => firstIds.has(event.lastEventId));
-  if (repeated.length > 0) {
-    const shown = repeated
-      .slice(0, 5)
-      .map((event) => event.lastEventId)
-      .join(", ");
+  const resumed = resume.stream;
+  if (resumed.repeatedIds > 0) {
+    const shown = resumed.firstRepeatedIds.slice(0, 5).join(", ");
     return fail(
       "resume",
       `after Last-Event-ID: ${sent} the server repeated id ${shown}` +
-        (repeated.length > 5 ? ` and ${repeated.length - 5} more` : ""),
+        (resumed.repeatedIds > 5 ? ` and ${resumed.repeatedIds - 5} more` : ""),
       "on reconnect send only the events after the Last-Event-ID header's id",
     );
   }
-  const first = resumed[0];
+  const first = resumed.firstNewIds[0];
   if (first === undefined) {
     if (o.endedAtMs !== undefined) {
       return pass("resume", `nothing repeated after Last-Event-ID: ${sent} (stream had ended)`);
@@ -76,26 +71,19 @@ export function checkResume(o: DoctorObservation): CheckResult {
     );
   }
   // With consecutive integer ids, a jump shows that events sent meanwhile were lost.
-  const ids = [...firstIds];
-  const consecutive =
-    ids.length >= 2 &&
-    ids.every(integer.test.bind(integer)) &&
-    ids.every((id, i) => i === 0 || Number(id) === Number(ids[i - 1]) + 1);
-  if (consecutive && integer.test(sent) && integer.test(first.lastEventId)) {
+  const consecutive = o.stream.eventsWithNewIds >= 2 && o.stream.consecutiveIntegerIds;
+  if (consecutive && integer.test(sent) && integer.test(first)) {
     const expected = Number(sent) + 1;
-    if (Number(first.lastEventId) > expected) {
+    if (Number(first) > expected) {
       return warn(
         "resume",
-        `resumed at id ${first.lastEventId} after Last-Event-ID: ${sent}: ids ${expected}..` +
-          `${Number(first.lastEventId) - 1} were lost`,
+        `resumed at id ${first} after Last-Event-ID: ${sent}: ids ${expected}..` +
+          `${Number(first) - 1} were lost`,
         "keep recent events and replay those after Last-Event-ID on reconnect",
       );
     }
   }
-  return pass(
-    "resume",
-    `resumed after Last-Event-ID: ${sent} with id ${first.lastEventId}, no repeats`,
-  );
+  return pass("resume", `resumed after Last-Event-ID: ${sent} with id ${first}, no repeats`);
 }
 
 export function checkRetry(o: DoctorObservation): CheckResult {

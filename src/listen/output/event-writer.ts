@@ -5,6 +5,7 @@
  */
 import type { StreamEvent } from "../../sse/decoder.js";
 import { chalkFor } from "../../terminal/chalk.js";
+import { escapeJsonForTerminal } from "../../terminal/escape.js";
 import type { ListenCliOptions, ListenIo } from "../options.js";
 import { formatJsonComment, formatJsonLine } from "./json-lines.js";
 import { formatClockTime, PrettyEventFormatter } from "./pretty.js";
@@ -15,6 +16,8 @@ export class EventWriter {
   /** The pretty view; undefined with --json or --raw. */
   readonly #pretty: PrettyEventFormatter | undefined;
   readonly #json: boolean;
+  /** --json on a terminal: what JSON leaves raw but a terminal acts on is written \uXXXX. */
+  readonly #jsonForTerminal: boolean;
   /** The stream's URL on --json lines when several streams are followed. */
   readonly #sourceUrl: string | undefined;
   /** Receive time of the chunk being decoded, formatted once per chunk. */
@@ -28,6 +31,7 @@ export class EventWriter {
   ) {
     this.#sink = new StdoutSink(io.stdout, onClosed);
     this.#json = options.json === true && options.raw !== true;
+    this.#jsonForTerminal = this.#json && io.stdout.isTTY === true;
     this.#sourceUrl = io.source?.url;
     if (!options.raw && !options.json) {
       const columns = (io.stdout as { columns?: number }).columns;
@@ -72,14 +76,18 @@ export class EventWriter {
   /** An event as pretty or --json text; undefined with --raw (the bytes are the output). */
   format(event: StreamEvent): string | undefined {
     if (this.#pretty) return this.#pretty.formatEvent(event, this.#clockTime());
-    if (this.#json) return formatJsonLine(event, this.#isoTime(), this.#sourceUrl);
-    return undefined;
+    if (!this.#json) return undefined;
+    const line = formatJsonLine(event, this.#isoTime(), this.#sourceUrl);
+    return this.#jsonForTerminal ? escapeJsonForTerminal(line) : line;
   }
 
   /** A comment line (only asked for with --comments). */
   comment(text: string): void {
     if (this.#pretty) this.#sink.pushText(this.#pretty.formatComment(text, this.#clockTime()));
-    else this.#sink.pushText(formatJsonComment(text, this.#isoTime(), this.#sourceUrl));
+    else {
+      const line = formatJsonComment(text, this.#isoTime(), this.#sourceUrl);
+      this.#sink.pushText(this.#jsonForTerminal ? escapeJsonForTerminal(line) : line);
+    }
   }
 
   /** Text from the extras (the LLM view's answer). */

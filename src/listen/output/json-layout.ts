@@ -4,7 +4,7 @@
  * printing `JSON.parse` output, so numbers beyond double precision and string escapes are shown
  * exactly as received. One pass both tokenizes and validates, so non-JSON data costs little.
  */
-import { escapeForTerminalLine, needsTerminalEscaping } from "../../terminal/escape.js";
+import { escapeForTerminalLine, isTerminalUnsafeCodeUnit } from "../../terminal/escape.js";
 
 /** How each kind of token is painted; identity functions give plain text. */
 export interface JsonPalette {
@@ -21,18 +21,19 @@ type JsonNode =
   | { kind: "object"; entries: Array<{ key: string; value: JsonNode }>; width: number };
 
 /**
- * RFC 8259 tokens, each after optional whitespace: string, number, literal, punctuation. Global:
- * one `String.prototype.match` call collects every token natively (a sticky `exec` per token
- * allocated a match object each and cost about twice as much; issue 8).
+ * Containers nested deeper than this are not laid out: the data is shown as text, on one line
+ * (escaped). Laying out walks the nesting recursively; the bound keeps that walk short whatever
+ * a server sends (JSON 10,000 levels deep is 20 KB).
  */
-const tokenPattern =
-  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/g;
-/**
- * The same tokens with strings limited to characters `escapeForTerminalLine` leaves alone (keep
- * in step with src/terminal/escape.ts): data that scans with it needs no escaping pass.
- */
-const terminalSafeTokenPattern =
-  /[ \t\n\r]*(?:"(?:[^"\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|[{}[\]:,])/g;
+export const maxLayoutDepth = 100;
+
+/** The tokens of a JSON container, and whether any string needs terminal escaping. */
+export interface JsonScan {
+  /** Strings (with their quotes), numbers, literals and the punctuation `{}[]:,`, in order. */
+  tokens: string[];
+  /** A string holds something `escapeForTerminalLine` would change. */
+  needsEscaping: boolean;
+}
 
 // Parser states for the validating tokenizer.
 const expectValue = 0;
@@ -43,45 +44,113 @@ const expectColon = 4;
 const expectCommaOrClose = 5;
 const done = 6;
 
+function isJsonWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
 /**
- * The tokens of `data` when it is a JSON object or array (RFC 8259), else undefined. Only data
- * starting with `{` or `[` is scanned: plain text events pay one character comparison. With
- * `terminalSafeStrings`, data whose strings hold anything `escapeForTerminalLine` would change
- * also gives undefined (the caller then scans again without it and escapes).
+ * Where the JSON string starting at `data[start]` (a quote) ends (the index after its closing
+ * quote), or -1 when it is not a valid string. Sets `scan.needsEscaping` when a character in it
+ * needs terminal escaping. One forward pass: time linear in the string's length.
  */
-export function jsonContainerTokens(
-  data: string,
-  terminalSafeStrings = false,
-): string[] | undefined {
+function stringEnd(data: string, start: number, scan: JsonScan): number {
+  const length = data.length;
+  let i = start + 1;
+  while (i < length) {
+    const c = data.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c === 0x5c) {
+      const next = data.charCodeAt(i + 1);
+      if (
+        next === 0x22 ||
+        next === 0x5c ||
+        next === 0x2f ||
+        next === 0x62 ||
+        next === 0x66 ||
+        next === 0x6e ||
+        next === 0x72 ||
+        next === 0x74
+      ) {
+        i += 2;
+        continue;
+      }
+      if (next !== 0x75) return -1;
+      for (let k = i + 2; k < i + 6; k++) {
+        const h = data.charCodeAt(k);
+        if (!(isDigit(h) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return -1;
+      }
+      i += 6;
+      continue;
+    }
+    if (c < 0x20) return -1;
+    if (c >= 0x7f && !scan.needsEscaping && isTerminalUnsafeCodeUnit(c)) scan.needsEscaping = true;
+    i++;
+  }
+  return -1;
+}
+
+/** Where the JSON number starting at `data[start]` ends, or -1 when it is not one. */
+function numberEnd(data: string, start: number): number {
+  let i = start;
+  if (data.charCodeAt(i) === 0x2d) i++;
+  const first = data.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) while (isDigit(data.charCodeAt(++i)));
+  else return -1;
+  if (data.charCodeAt(i) === 0x2e) {
+    if (!isDigit(data.charCodeAt(++i))) return -1;
+    while (isDigit(data.charCodeAt(++i)));
+  }
+  const e = data.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    const sign = data.charCodeAt(++i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    if (!isDigit(data.charCodeAt(i))) return -1;
+    while (isDigit(data.charCodeAt(++i)));
+  }
+  return i;
+}
+
+/**
+ * The tokens of `data` when it is a JSON object or array (RFC 8259) nested at most
+ * `maxLayoutDepth` deep, else undefined. Only data starting with `{` or `[` is scanned: plain
+ * text events pay one character comparison. A hand-written scanner, one pass that stops at the
+ * first error: time linear in the data whatever it holds (a regular expression with a quantified
+ * group inside a quantifier backtracks exponentially on an unterminated string).
+ */
+export function jsonContainerTokens(data: string): JsonScan | undefined {
   const first = data.charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
-  const tokens = data.match(terminalSafeStrings ? terminalSafeTokenPattern : tokenPattern);
-  if (tokens === null) return undefined;
-  // Matches never overlap and come in order, so they cover `data` without a gap exactly when
-  // their lengths add up to it (less the whitespace after the value).
-  let end = data.length;
-  for (let c = data.charCodeAt(end - 1); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; ) {
-    c = data.charCodeAt(--end - 1);
-  }
-  let covered = 0;
+  const scan: JsonScan = { tokens: [], needsEscaping: false };
+  const tokens = scan.tokens;
+  const length = data.length;
   const stack: number[] = []; // 0x7b for objects, 0x5b for arrays
   let state = expectValue;
-  for (let i = 0; i < tokens.length; i++) {
-    if (state === done) return undefined;
-    let token = tokens[i]!;
-    covered += token.length;
-    const lead = token.charCodeAt(0);
-    if (lead === 0x20 || lead === 0x09 || lead === 0x0a || lead === 0x0d) {
-      token = token.trimStart();
-      tokens[i] = token;
+  let i = 0;
+  while (i < length) {
+    const c = data.charCodeAt(i);
+    if (isJsonWhitespace(c)) {
+      i++;
+      continue;
     }
-    const c = token.charCodeAt(0);
+    if (state === done) return undefined;
     switch (state) {
       case expectKeyOrClose:
       case expectKey:
-        if (c === 0x22) state = expectColon;
-        else if (c === 0x7d && state === expectKeyOrClose) state = close(stack, 0x7b);
-        else return undefined;
+        if (c === 0x22) {
+          const end = stringEnd(data, i, scan);
+          if (end === -1) return undefined;
+          tokens.push(data.slice(i, end));
+          i = end;
+          state = expectColon;
+          continue;
+        }
+        if (c !== 0x7d || state !== expectKeyOrClose) return undefined;
+        state = close(stack, 0x7b);
         break;
       case expectColon:
         if (c !== 0x3a) return undefined;
@@ -92,25 +161,38 @@ export function jsonContainerTokens(
         else if (c === 0x7d || c === 0x5d) state = close(stack, c === 0x7d ? 0x7b : 0x5b);
         else return undefined;
         break;
-      default:
+      default: {
         // expectValue or expectValueOrClose
-        if (c === 0x7b) {
-          stack.push(0x7b);
-          state = expectKeyOrClose;
-        } else if (c === 0x5b) {
-          stack.push(0x5b);
-          state = expectValueOrClose;
-        } else if (c === 0x5d && state === expectValueOrClose) {
-          state = close(stack, 0x5b);
-        } else if (c === 0x7d || c === 0x5d || c === 0x3a || c === 0x2c) {
-          return undefined;
-        } else {
-          state = stack.length === 0 ? done : expectCommaOrClose;
+        if (c === 0x7b || c === 0x5b) {
+          if (stack.length >= maxLayoutDepth) return undefined;
+          stack.push(c);
+          state = c === 0x7b ? expectKeyOrClose : expectValueOrClose;
+          break;
         }
+        if (c === 0x5d && state === expectValueOrClose) {
+          state = close(stack, 0x5b);
+          break;
+        }
+        let end: number;
+        if (c === 0x22) end = stringEnd(data, i, scan);
+        else if (c === 0x2d || isDigit(c)) end = numberEnd(data, i);
+        else if (c === 0x74 && data.startsWith("true", i)) end = i + 4;
+        else if (c === 0x66 && data.startsWith("false", i)) end = i + 5;
+        else if (c === 0x6e && data.startsWith("null", i)) end = i + 4;
+        else return undefined;
+        if (end === -1) return undefined;
+        tokens.push(data.slice(i, end));
+        i = end;
+        state = stack.length === 0 ? done : expectCommaOrClose;
+        continue;
+      }
     }
     if (state === -1) return undefined;
+    // V8 keeps one string per single character code: no allocation per `{`, `,`, ...
+    tokens.push(String.fromCharCode(c));
+    i++;
   }
-  return state === done && covered === end ? tokens : undefined;
+  return state === done ? scan : undefined;
 }
 
 /** Pops the container `opener`; the next state, `done` at the top level, or -1 on mismatch. */
@@ -147,9 +229,9 @@ export function layoutJsonTokens(
 
 /** Convenience for tests: tokens and layout of `json` (which must be an object or array). */
 export function layoutJson(json: string, palette: JsonPalette, maxWidth: number): string[] {
-  const tokens = jsonContainerTokens(json);
-  if (!tokens) throw new Error("not a JSON object or array");
-  return layoutJsonTokens(tokens, palette, maxWidth, needsTerminalEscaping(json));
+  const scan = jsonContainerTokens(json);
+  if (!scan) throw new Error("not a JSON object or array");
+  return layoutJsonTokens(scan.tokens, palette, maxWidth, scan.needsEscaping);
 }
 
 function inlineTokens(

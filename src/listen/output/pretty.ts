@@ -5,12 +5,15 @@
  */
 import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../../sse/decoder.js";
+import { detachedCopy } from "../../sse/detached-copy.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
 import { type JsonPalette, jsonContainerTokens, layoutJsonTokens } from "./json-layout.js";
 
 /** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
 const maxJsonLayoutLength = 256 * 1024;
 const dataIndent = "  ";
+/** Longer event names are painted each time instead of cached. */
+const maxCachedNameLength = 256;
 
 export interface PrettyFormatOptions {
   chalk: ChalkInstance;
@@ -108,7 +111,8 @@ export class PrettyEventFormatter {
       const color = this.#nameColors[hashName(type) % this.#nameColors.length]!;
       painted = this.#chalk.bold(color(escapeForTerminalLine(type)));
       if (this.#paintedNames.size > 1000) this.#paintedNames.clear();
-      this.#paintedNames.set(type, painted);
+      // A copy: the type is a slice of its chunk, which a cached key would keep alive.
+      if (type.length <= maxCachedNameLength) this.#paintedNames.set(detachedCopy(type), painted);
     }
     return painted;
   }
@@ -127,22 +131,14 @@ export class PrettyEventFormatter {
     }
     const data = event.data;
     if (data === "") return `${header} ${dim("(empty)")}\n`;
-    let tokens: string[] | undefined;
-    // Most JSON data has nothing to escape: the scan that checks it costs nothing extra.
-    let escapeText = false;
-    if (data.length <= maxJsonLayoutLength) {
-      tokens = jsonContainerTokens(data, true);
-      if (!tokens) {
-        tokens = jsonContainerTokens(data);
-        escapeText = true;
-      }
-    }
-    if (tokens) {
+    // The scan also says whether any string needs escaping: most JSON data has nothing to escape.
+    const scan = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
+    if (scan) {
       const lines = layoutJsonTokens(
-        tokens,
+        scan.tokens,
         this.#palette,
         this.#width - dataIndent.length,
-        escapeText,
+        scan.needsEscaping,
       );
       if (lines.length === 1) return `${header} ${lines[0]}\n`;
       return `${header}\n${dataIndent}${lines.join(`\n${dataIndent}`)}\n`;

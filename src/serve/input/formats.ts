@@ -279,7 +279,9 @@ function sseParser(options: InputParserOptions): InputParser {
           ? `bad retry ${JSON.stringify(problem.value)} ignored`
           : problem.type === "unknown-field"
             ? `unknown field ${JSON.stringify(problem.field)} ignored`
-            : `event larger than ${problem.limit} characters`;
+            : problem.type === "invalid-utf8"
+              ? "invalid UTF-8 replaced with U+FFFD"
+              : `event larger than ${problem.limit} characters skipped`;
       items.push({ kind: "warning", line: currentLine, message });
     },
   });

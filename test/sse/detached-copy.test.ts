@@ -1,0 +1,42 @@
+/**
+ * detachedCopy really lets go of the chunk a string was cut from (issue 13: kept ids pinned
+ * their 64 KiB chunks). Measured with the heap: the control (a plain slice) must show the pin,
+ * so the test can fail.
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { detachedCopy } from "../../src/sse/detached-copy.js";
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+/** Heap growth (MB) from keeping `keep(slice)` of 100 decoded 1 MiB chunks. */
+function retainedMb(keep: (slice: string) => string): { mb: number; kept: string[] } {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept: string[] = [];
+  const utf8 = new TextDecoder();
+  for (let i = 0; i < 100; i++) {
+    const chunk = utf8.decode(Buffer.alloc(1024 * 1024, 0x61 + (i % 26)));
+    kept.push(keep(chunk.slice(100, 140)));
+  }
+  gc();
+  return { mb: (process.memoryUsage().heapUsed - before) / 1e6, kept };
+}
+
+describe("detachedCopy", () => {
+  it("keeps 40 characters, not the 1 MiB chunk they came from", () => {
+    const pinned = retainedMb((slice) => slice);
+    const copied = retainedMb(detachedCopy);
+    expect(pinned.mb).toBeGreaterThan(50);
+    expect(copied.mb).toBeLessThan(5);
+    expect(copied.kept[0]).toBe("a".repeat(40));
+  });
+
+  it("returns the same text, short strings as they are", () => {
+    for (const text of ["", "id-1", "x".repeat(13), "é😀\ud800 mixed \u202e"]) {
+      expect(detachedCopy(text)).toBe(text);
+    }
+  });
+});
