@@ -20,6 +20,7 @@ import {
   type EventSourceParser,
   type ParseError,
 } from "eventsource-parser";
+import { Utf8Body } from "./utf8-body.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -74,14 +75,8 @@ export class EventStreamDecoder {
   readonly #handlers: DecoderHandlers;
   readonly #maxEventSize: number;
   readonly #parser: EventSourceParser;
-  // The BOM is stripped here, not by TextDecoder: Node 24's streaming TextDecoder strips a second
-  // BOM when the first one is split across chunks (a second U+FEFF is data, §9.2.5).
-  #utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-  /** No text decoded yet from this body: a leading U+FEFF is still to be stripped. */
-  #atBodyStart = true;
-  /** The last two bytes before this chunk (-1: none), to tell a U+FFFD sent split across chunks. */
-  #beforeLastByte = -1;
-  #lastByte = -1;
+  /** The body's bytes as text: the one-BOM rule, invalid sequences counted. */
+  #utf8 = new Utf8Body();
   /** The unfinished line, in the pieces it came in (joined once, when its end arrives). */
   #lineParts: string[] = [];
   /** Code units in `#lineParts`. */
@@ -137,10 +132,7 @@ export class EventStreamDecoder {
    * BOM of the new body is stripped again.
    */
   startStream(): void {
-    this.#utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-    this.#atBodyStart = true;
-    this.#beforeLastByte = -1;
-    this.#lastByte = -1;
+    this.#utf8 = new Utf8Body();
     this.#clear();
   }
 
@@ -162,16 +154,9 @@ export class EventStreamDecoder {
   }
 
   #decode(bytes: Uint8Array): string {
-    let text = this.#utf8.decode(bytes, { stream: true });
-    // A text without U+FFFD (the usual case; a one-byte string cannot even hold one) had no
-    // invalid byte. Otherwise the replacements are the U+FFFDs that were not sent as such.
-    if (text.includes("\uFFFD")) this.#countInvalidUtf8(text, bytes);
-    else this.#keepTail(bytes);
-    // A chunk holding only part of the BOM decodes to "": keep waiting for the first character.
-    if (this.#atBodyStart && text.length > 0) {
-      this.#atBodyStart = false;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
+    const text = this.#utf8.decode(bytes);
+    const count = this.#utf8.invalidSequences;
+    if (count > 0) this.#handlers.onProblem?.({ type: "invalid-utf8", count });
     return text;
   }
 
@@ -212,7 +197,7 @@ export class EventStreamDecoder {
    * discarded" — an unfinished block is not dispatched.
    */
   endStream(): void {
-    this.#utf8.decode();
+    this.#utf8.end();
     this.#clear();
   }
 
@@ -364,38 +349,6 @@ export class EventStreamDecoder {
       this.#skipLeadingLf = true;
     }
     return end + 1;
-  }
-
-  /** Counts the U+FFFDs of `text` that were not EF BF BD in `bytes` (with the last tail). */
-  #countInvalidUtf8(text: string, bytes: Uint8Array): void {
-    let replacements = 0;
-    for (let i = text.indexOf("\uFFFD"); i !== -1; i = text.indexOf("\uFFFD", i + 1)) {
-      replacements++;
-    }
-    // The bytes with the two before them in front (-1 matches no byte).
-    const before = this.#beforeLastByte;
-    const last = this.#lastByte;
-    const at = (i: number) => (i === 0 ? before : i === 1 ? last : bytes[i - 2]!);
-    const total = bytes.length + 2;
-    let sent = 0;
-    for (let i = 0; i + 2 < total; i++) {
-      if (at(i) === 0xef && at(i + 1) === 0xbf && at(i + 2) === 0xbd) sent++;
-    }
-    this.#keepTail(bytes);
-    if (replacements > sent) {
-      this.#handlers.onProblem?.({ type: "invalid-utf8", count: replacements - sent });
-    }
-  }
-
-  #keepTail(bytes: Uint8Array): void {
-    const length = bytes.length;
-    if (length >= 2) {
-      this.#beforeLastByte = bytes[length - 2]!;
-      this.#lastByte = bytes[length - 1]!;
-    } else if (length === 1) {
-      this.#beforeLastByte = this.#lastByte;
-      this.#lastByte = bytes[0]!;
-    }
   }
 
   #dispatch(message: EventSourceMessage): void {
