@@ -38,6 +38,8 @@ export interface ConnectionContext {
   isReconnect: boolean;
   /** A status line on stderr. */
   say: (line: string) => void;
+  /** Told each final response head, whatever its status (the run's tap: --record). */
+  onResponse?: (response: HttpResponse) => void;
 }
 
 export type ConnectionResult =
@@ -51,7 +53,7 @@ export type ConnectionResult =
 
 export async function openConnection(
   request: ConnectionRequest,
-  { signal, connectTimeoutMs, verbose, isReconnect, say }: ConnectionContext,
+  { signal, connectTimeoutMs, verbose, isReconnect, say, onResponse }: ConnectionContext,
 ): Promise<ConnectionResult> {
   if (verbose) {
     say(`> ${request.method} ${request.url}`);
@@ -75,6 +77,7 @@ export async function openConnection(
     if (error instanceof SseToolError) throw error;
     return { kind: "dropped", reason: describeNetworkError(error, connectTimeoutMs) };
   }
+  onResponse?.(response);
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
   if (verbose) {

@@ -35,6 +35,23 @@ export class ChunkFramer {
 }
 
 /**
+ * What a feed (the hub, or a replay) writes one stream to: the client's connection itself, or
+ * the faults put in front of it (src/serve/faults.ts).
+ */
+export interface StreamSink extends HubClient {
+  readonly socket: Socket;
+  /** Why the hub dropped this client, if it did. */
+  readonly dropReason: string | undefined;
+  /** Ends the response cleanly; `done` runs once that reached the socket or failed. */
+  end(done: () => void): void;
+  /**
+   * Ends the connection without ending the response (no last chunk), after what was written:
+   * to the client the stream broke.
+   */
+  cut(): void;
+}
+
+/**
  * A connected event-stream client: the few fields the hub needs, and its socket.
  *
  * Memory (issue 8, 10,000 idle clients): after node:http has written the response head, the
@@ -48,7 +65,7 @@ export class ChunkFramer {
  * an HTTP/1.0 client (nginx's default upstream protocol) gets the bare stream, ended by
  * closing the connection.
  */
-export class StreamClient implements HubClient {
+export class StreamClient implements StreamSink {
   sentSinceHeartbeat = false;
   stalled = false;
   /** Why the hub dropped this client, if it did. */
@@ -85,6 +102,11 @@ export class StreamClient implements HubClient {
     if (!this.socket.writable) done();
     else if (this.#framer) this.socket.write(lastChunk, () => done());
     else this.socket.end(() => done());
+  }
+
+  cut(): void {
+    // end() sends what is queued, then FIN: the body stops short of its last chunk.
+    this.socket.end();
   }
 
   drop(reason: string): void {
