@@ -66,7 +66,7 @@ export function requestLine(
   t: number,
   request: { method: string; url: string; headers: Record<string, string> },
 ): string {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(request.headers)) {
     headers[name] = isSecretName(name) ? redactedValue : value;
   }
@@ -88,7 +88,7 @@ export function responseLine(
     headers: Record<string, string | string[] | undefined>;
   },
 ): string {
-  const headers: ResponseHeaders = {};
+  const headers: ResponseHeaders = Object.create(null);
   for (const [name, value] of Object.entries(response.headers)) {
     if (value === undefined) continue;
     headers[name] = isSecretName(name)
@@ -253,7 +253,8 @@ function parseDisconnect(
 
 function stringRecord(value: unknown): Record<string, string> | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const result: Record<string, string> = {};
+  // No prototype: a header named __proto__ stays a header.
+  const result: Record<string, string> = Object.create(null);
   for (const [name, item] of Object.entries(value)) {
     if (typeof item !== "string") return undefined;
     result[name] = item;
@@ -263,7 +264,7 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 
 function headerRecord(value: unknown): ResponseHeaders | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const result: ResponseHeaders = {};
+  const result: ResponseHeaders = Object.create(null);
   for (const [name, item] of Object.entries(value)) {
     if (typeof item === "string") result[name] = item;
     else if (Array.isArray(item) && item.every((part) => typeof part === "string")) {

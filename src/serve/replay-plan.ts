@@ -64,6 +64,9 @@ const leftOutHeaders = new Set([
   "set-cookie",
 ]);
 
+const CR = 0x0d;
+const LF = 0x0a;
+
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What node:http accepts in a header value or a status text. */
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -216,12 +219,14 @@ function indexIds(segments: readonly ReplaySegment[]): Map<string, ReplayPositio
     segment.chunks.forEach((chunk, chunkIndex) => {
       for (const end of finder.feed(chunk.bytes)) {
         if (resumeAt.has(end.lastEventId) || end.lastEventId === "") continue;
-        resumeAt.set(
-          end.lastEventId,
-          end.offset < chunk.bytes.length
-            ? { segment: segmentIndex, chunk: chunkIndex, offset: end.offset }
-            : { segment: segmentIndex, chunk: chunkIndex + 1, offset: 0 },
-        );
+        let position = { segment: segmentIndex, chunk: chunkIndex, offset: end.offset };
+        if (end.offset === chunk.bytes.length) {
+          // A blank line's CR ends this chunk and its LF starts the next: skip that LF too.
+          const next = segment.chunks[chunkIndex + 1]?.bytes;
+          const lfFollows = chunk.bytes[end.offset - 1] === CR && next?.[0] === LF;
+          position = { segment: segmentIndex, chunk: chunkIndex + 1, offset: lfFollows ? 1 : 0 };
+        }
+        resumeAt.set(end.lastEventId, position);
       }
     });
   });

@@ -224,7 +224,7 @@ class ReplayPlayer {
       if (waitMs > 0) await sleep(waitMs, undefined, { signal });
       if (signal.aborted) return;
       const bytes = position.offset === 0 ? chunk.bytes : chunk.bytes.subarray(position.offset);
-      this.#client.send(bytes);
+      if (bytes.length > 0) this.#client.send(bytes);
       position = { segment: position.segment, chunk: position.chunk + 1, offset: 0 };
       if (this.#client.backlogBytes > highWaterBytes) {
         // A slow client: wait for it, and keep the recorded gaps from here on.

@@ -90,7 +90,8 @@ export class StreamClient implements StreamSink {
     // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
     // returned false, i.e. past the stream's own high-water mark (16 KiB on Node 20, 64 KiB on
     // Node 22+), so a source waiting for a backlog below that mark would never be woken.
-    if (!this.socket.writable) return;
+    // An empty chunk would be framed as the last chunk: the end of the response.
+    if (!this.socket.writable || chunk.length === 0) return;
     this.socket.write(this.#framer ? this.#framer.frame(chunk) : chunk, this.#onFlushed);
   }
 
