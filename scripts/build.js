@@ -116,7 +116,13 @@ async function emitDeclarations() {
   const scratch = await mkdtemp(join(tmpdir(), "sse-tool-types-"));
   try {
     const tsc = join("node_modules", "typescript", "bin", "tsc");
-    await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.types.json", "--outDir", scratch]);
+    await promisify(execFile)(process.execPath, [
+      tsc,
+      "-p",
+      "tsconfig.types.json",
+      "--outDir",
+      scratch,
+    ]);
     const reached = [];
     const pending = ["index.d.ts"];
     while (pending.length > 0) {

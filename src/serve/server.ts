@@ -478,7 +478,7 @@ export class SseServer {
     // node:http decided with the head: chunked for HTTP/1.1, not for a plain HTTP/1.0 client.
     const framer = response.chunkedEncoding ? this.#framer : undefined;
     let client: StreamSink | undefined;
-    const connection = new StreamClient(socket, framer, () => {
+    const connection = new StreamClient(response, socket, framer, () => {
       if (client !== undefined) feed.drained(client);
     });
     client = faults === undefined ? connection : faults.wrap(connection, label);

@@ -3,11 +3,9 @@
  * its bytes get. The server (src/serve/server.ts) creates one per stream after node:http wrote
  * the response head.
  */
+import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { HubClient } from "./hub.js";
-
-/** The chunked-encoding end of a response: a zero-size chunk and no trailers (RFC 9112 7.1). */
-const lastChunk = Buffer.from("0\r\n\r\n");
 
 /**
  * Frames chunks as HTTP/1.1 chunks, the very bytes node:http would write. The hub writes the
@@ -16,10 +14,10 @@ const lastChunk = Buffer.from("0\r\n\r\n");
  */
 export class ChunkFramer {
   #lastSource: Buffer | undefined;
-  #lastFramed: Buffer = lastChunk;
+  #lastFramed: Buffer | undefined;
 
   frame(chunk: Buffer): Buffer {
-    if (chunk !== this.#lastSource) {
+    if (chunk !== this.#lastSource || this.#lastFramed === undefined) {
       const sizeLine = `${chunk.length.toString(16)}\r\n`;
       // Not Buffer.concat(): small results would come from Node's shared 8 KiB pool, and a slow
       // client holding one in its socket queue would pin the whole slab.
@@ -29,6 +27,7 @@ export class ChunkFramer {
       framed.write("\r\n", sizeLine.length + chunk.length, "latin1");
       this.#lastSource = chunk;
       this.#lastFramed = framed;
+      return framed;
     }
     return this.#lastFramed;
   }
@@ -71,12 +70,19 @@ export class StreamClient implements StreamSink {
   /** Why the hub dropped this client, if it did. */
   dropReason: string | undefined;
   readonly socket: Socket;
+  readonly #response: ServerResponse;
   readonly #onFlushed: () => void;
   /** Undefined when the response is not chunked: bytes go out as they are. */
   readonly #framer: ChunkFramer | undefined;
 
   /** `onFlushed` runs each time a write reaches the socket: the client made progress. */
-  constructor(socket: Socket, framer: ChunkFramer | undefined, onFlushed: () => void) {
+  constructor(
+    response: ServerResponse,
+    socket: Socket,
+    framer: ChunkFramer | undefined,
+    onFlushed: () => void,
+  ) {
+    this.#response = response;
     this.socket = socket;
     this.#framer = framer;
     this.#onFlushed = onFlushed;
@@ -96,13 +102,14 @@ export class StreamClient implements StreamSink {
   }
 
   /**
-   * Ends the response (the last chunk, or closing the connection when the body is not chunked);
-   * `done` runs once that reached the socket or failed.
+   * Ends the response through node:http (the last chunk, or closing the connection when the
+   * body is not chunked or the client asked for `Connection: close`), so a keep-alive
+   * connection is free for the client's next request; `done` runs once that reached the socket
+   * or failed.
    */
   end(done: () => void): void {
-    if (!this.socket.writable) done();
-    else if (this.#framer) this.socket.write(lastChunk, () => done());
-    else this.socket.end(() => done());
+    if (!this.socket.writable || this.#response.writableEnded) done();
+    else this.#response.end(() => done());
   }
 
   cut(): void {

@@ -117,7 +117,11 @@ describe("recording lines", () => {
       reason: "dropped",
       detail: "other side closed",
     });
-    expect(parse(disconnectLine(901, "ended"))).toEqual({ type: "disconnect", t: 901, reason: "ended" });
+    expect(parse(disconnectLine(901, "ended"))).toEqual({
+      type: "disconnect",
+      t: 901,
+      reason: "ended",
+    });
   });
 });
 
@@ -126,7 +130,11 @@ describe("reading a recording someone else wrote", () => {
     ["{", true, "not a JSON line"],
     ["[1]", true, "not a JSON object"],
     ['{"type":"chunk","t":1,"text":"x"}', true, "not an sse-tool recording"],
-    ['{"type":"recording","version":2}', true, "recording format version 2; this sse-tool reads version 1"],
+    [
+      '{"type":"recording","version":2}',
+      true,
+      "recording format version 2; this sse-tool reads version 1",
+    ],
     ['{"type":"chunk","t":-1,"text":"x"}', false, '"t" must be a number'],
     ['{"type":"chunk","t":"1","text":"x"}', false, '"t" must be a number'],
     ['{"type":"chunk","t":1}', false, 'a chunk needs "text" or "base64"'],
@@ -134,7 +142,11 @@ describe("reading a recording someone else wrote", () => {
     ['{"type":"response","t":1,"status":99,"headers":{}}', false, '"status" from 100 to 999'],
     ['{"type":"response","t":1,"status":200,"headers":{"a":1}}', false, '"headers" must map'],
     ['{"type":"response","t":1,"status":200,"headers":[]}', false, '"headers" must map'],
-    ['{"type":"request","t":1,"method":"GET","url":"u","headers":{"a":["x"]}}', false, '"headers" must map'],
+    [
+      '{"type":"request","t":1,"method":"GET","url":"u","headers":{"a":["x"]}}',
+      false,
+      '"headers" must map',
+    ],
     ['{"type":"disconnect","t":1,"reason":"gone"}', false, '"reason" is "ended"'],
     ['{"type":"party","t":1}', false, "unknown line type"],
   ])("%s is refused: %s", (line, isFirst, problem) => {
@@ -150,6 +162,8 @@ describe("reading a recording someone else wrote", () => {
       "__proto__",
       "content-type",
     ]);
-    expect(entry.type === "response" && Array.isArray(Object.getPrototypeOf(entry.headers))).toBe(false);
+    expect(entry.type === "response" && Array.isArray(Object.getPrototypeOf(entry.headers))).toBe(
+      false,
+    );
   });
 });

@@ -69,7 +69,13 @@ describe("buildReplayPlan", () => {
         end: "dropped",
       },
       { requestT: 700, headT: 704, status: 503, chunks: [], end: "dropped" },
-      { requestT: 900, headT: 903, status: 200, chunks: [[904, "id: 2\ndata: c\n\n"]], end: undefined },
+      {
+        requestT: 900,
+        headT: 903,
+        status: 200,
+        chunks: [[904, "id: 2\ndata: c\n\n"]],
+        end: undefined,
+      },
     ]);
   });
 

@@ -23,7 +23,9 @@ describe("EventEndFinder", () => {
   it("finds the end of each event, past its blank line, with the last event ID there", () => {
     const stream = "id: 1\ndata: a\n\n: comment\n\ndata: b\r\n\r\nid: 7\n\ndata: c\rdata: d\r\r";
     const ends = endsOf([bytes(stream)]);
-    expect(ends.map(({ at, lastEventId, dispatched }) => ({ at, lastEventId, dispatched }))).toEqual([
+    expect(
+      ends.map(({ at, lastEventId, dispatched }) => ({ at, lastEventId, dispatched })),
+    ).toEqual([
       { at: stream.indexOf("\n\n") + 2, lastEventId: "1", dispatched: true },
       // "data: b" ends with CRLF CRLF: the end is after the second LF.
       { at: stream.indexOf("\r\n\r\n") + 4, lastEventId: "1", dispatched: true },
@@ -44,9 +46,10 @@ describe("EventEndFinder", () => {
       const expected = whole.map(([at, id]) =>
         at === cut + 1 && stream[cut - 1] === 0x0d && stream[cut] === 0x0a ? [cut, id] : [at, id],
       );
-      expect(split.map(({ at, lastEventId }) => [at, lastEventId]), `cut at ${cut}`).toEqual(
-        expected,
-      );
+      expect(
+        split.map(({ at, lastEventId }) => [at, lastEventId]),
+        `cut at ${cut}`,
+      ).toEqual(expected);
     }
   });
 
