@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runCli } from "../helpers/cli-process.js";
 import { eventSourceEvents } from "../helpers/eventsource-client.js";
+import { readmeCommands } from "../helpers/readme-examples.js";
 import { connectSse, startServeFor } from "../helpers/sse-client.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -256,6 +257,42 @@ describe("--latency", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(idsAndData(result)).toEqual(expected);
     expect(run.events.map((event) => [event.lastEventId, event.data])).toEqual(expected);
+  });
+});
+
+describe("the README's faults example", () => {
+  it("each command serves events that listen sees exactly once", async () => {
+    const commands = readmeCommands("faults");
+    expect(commands).toHaveLength(3);
+    // The second one replays a recording: made here from the events file, served with ids.
+    const source = await serveWith([]);
+    const recording = join(dir, "stream.jsonl");
+    const recorded = await runCli([
+      "listen",
+      "-n",
+      String(count),
+      "--record",
+      recording,
+      source.url,
+    ]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    for (const args of commands) {
+      const served = await startServeFor(
+        cleanups,
+        args
+          .slice(1)
+          .map((arg) =>
+            arg === "events.ndjson" ? eventsFile : arg === "stream.jsonl" ? recording : arg,
+          ),
+      );
+      // A script's retry loop for --fail-first: until sse-tool listen ...; do :; done
+      let result = await listenEvents(served.url, ["--retry", "100"]);
+      for (let attempt = 0; result.code === 1 && attempt < 3; attempt++) {
+        result = await listenEvents(served.url, ["--retry", "100"]);
+      }
+      expect(result.code, `${args.join(" ")}\n${result.stderr}`).toBe(0);
+      expect(idsAndData(result), args.join(" ")).toEqual(expected);
+    }
   });
 });
 

@@ -12,8 +12,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli-process.js";
+import { runCli, startCli } from "../helpers/cli-process.js";
 import { rawRequest } from "../helpers/raw-http.js";
+import { readmeCommands } from "../helpers/readme-examples.js";
 import { readRecording, recordedBody } from "../helpers/recordings.js";
 import { connectSse, startServeFor } from "../helpers/sse-client.js";
 import { type ScriptedResponse, startTimedOrigin } from "../helpers/timed-origin.js";
@@ -321,6 +322,48 @@ describe("serve --replay", () => {
       "POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx",
     );
     expect(post.status).toBe(405);
+  });
+});
+
+describe("the README's record and replay example", () => {
+  it("records until Ctrl-C, replays it from the start to curl -N, and again faster in a loop", async () => {
+    const [recordArgs, replayArgs, fasterArgs] = readmeCommands("record-replay");
+    expect(recordArgs?.[0]).toBe("listen");
+    const events = Array.from({ length: 40 }, (_, index) => ({
+      afterMs: 30,
+      bytes: `id: ${index + 1}\ndata: update ${index + 1}\n\n`,
+    }));
+    const origin = await startTimedOrigin([{ chunks: events, end: "open" }]);
+    cleanups.push(() => origin.close());
+    const file = join(dir, "stream.jsonl");
+    const withPaths = (args: string[]) =>
+      args.map((arg) =>
+        arg === "stream.jsonl"
+          ? file
+          : arg === "https://example.com/events"
+            ? origin.streamUrl
+            : arg,
+      );
+    const recorder = startCli(withPaths(recordArgs!));
+    await recorder.waitForStdout("update 5");
+    recorder.kill("SIGINT");
+    expect((await recorder.exited).code).toBe(130);
+    const recorded = recordedBody(await readRecording(file));
+    expect(recorded.toString()).toMatch(
+      /^id: 1\ndata: update 1\n\n(id: \d+\ndata: update \d+\n\n)+$/,
+    );
+
+    const replay = await startServeFor(cleanups, withPaths(replayArgs!).slice(1));
+    // The recording client stopped while the stream was open: so does the replay.
+    const once = await readsOf(replay.url, {}, recorded.length);
+    expect(Buffer.concat(once.map((read) => read.bytes)).equals(recorded)).toBe(true);
+
+    const faster = await startServeFor(cleanups, withPaths(fasterArgs!).slice(1));
+    expect(fasterArgs).toEqual(expect.arrayContaining(["--speed", "10", "--loop"]));
+    const looped = await readsOf(faster.url, {}, recorded.length * 2);
+    expect(
+      Buffer.concat(looped.map((read) => read.bytes)).subarray(0, recorded.length * 2),
+    ).toEqual(Buffer.concat([recorded, recorded]));
   });
 });
 
