@@ -159,7 +159,7 @@ program
       .choices(["none", "original"])
       .default("none"),
   )
-  .option("--loop", "replay the file again when it ends")
+  .option("--loop", "replay the file (or the --replay recording) again when it ends")
   .option("--follow", "keep reading the file as it grows, as tail -f does")
   .addOption(
     new Option("--poll <duration>", "with --follow: how often to look for more")
@@ -272,6 +272,10 @@ Who can connect (README: Security model):
   reach the port: SSE_TOOL_TOKEN or --token-file sets a secret (--token puts it in ps).
   A new client gets live events only; Last-Event-ID: earliest or --replay-history
   sends the kept ones first (the viewer page asks for them).
+
+A test double (README: A test double):
+  --replay plays a listen --record recording to each client, byte for byte, with its
+  gaps; the fault options break any stream on purpose and say so on stderr.
 
 Examples:
   cat events.ndjson | sse-tool serve
