@@ -8,9 +8,11 @@
  * (replay-plan.ts). Nothing is added to the recorded bytes: no heartbeat, no `retry:`.
  */
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../errors.js";
 import { parseRecordingLine, type RecordingEntry } from "../recording/format.js";
+import { formatBytes } from "../terminal/units.js";
 import { type FeedOpening, quotedForLog, type StreamFeed } from "./feed.js";
 import { readLineBatches } from "./input/lines.js";
 import {
@@ -23,6 +25,9 @@ import type { StreamSink } from "./stream-client.js";
 
 /** Longest line read from a recording: a chunk of 64 KiB written as escaped JSON fits easily. */
 const maxRecordingLineBytes = 16 * 1024 ** 2;
+
+/** A replay holds its recording in memory (each client starts from the top): this much at most. */
+export const maxRecordingFileBytes = 1024 ** 3;
 
 /** While a client has more than this unsent, its replay waits for it to take it. */
 const highWaterBytes = 64 * 1024;
@@ -51,6 +56,13 @@ export async function loadReplayPlan(
   const fail = (line: number, problem: string) =>
     new SseToolError("input", `${file}:${line}: ${problem}`);
   try {
+    const { size } = await stat(file);
+    if (size > maxRecordingFileBytes) {
+      throw new SseToolError(
+        "input",
+        `${file}: ${formatBytes(size)}; a replay holds its recording in memory, up to ${formatBytes(maxRecordingFileBytes)}`,
+      );
+    }
     const source = createReadStream(file, { highWaterMark: 64 * 1024 });
     for await (const batch of readLineBatches(source, maxRecordingLineBytes)) {
       for (const line of batch) {

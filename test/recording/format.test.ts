@@ -154,6 +154,15 @@ describe("reading a recording someone else wrote", () => {
     expect("problem" in parsed && parsed.problem).toContain(problem);
   });
 
+  it("reads a line nested 100,000 levels deep without overflowing the stack", () => {
+    const deep = `{"type":"chunk","t":1,"text":"x","extra":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    expect(parseRecordingLine(deep, false)).toMatchObject({ type: "chunk" });
+    const deepHeaders = `{"type":"request","t":1,"method":"GET","url":"u","headers":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
+    expect(parseRecordingLine(deepHeaders, false)).toEqual({
+      problem: 'a request\'s "headers" must map names to strings',
+    });
+  });
+
   it("keeps a header named __proto__ as a header, not as the object's prototype", () => {
     const entry = parse(
       '{"type":"response","t":1,"status":200,"headers":{"__proto__":["x"],"content-type":"text/event-stream"}}',

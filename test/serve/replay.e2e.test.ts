@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -439,6 +439,17 @@ describe("serve --replay with a bad file or options", () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+
+  it("refuses a recording too large to hold in memory (exit 1), without reading it", async () => {
+    const file = join(dir, "huge.jsonl");
+    await writeFile(file, "");
+    await truncate(file, 1024 ** 3 + 1); // sparse: no disk used
+    const result = await runCli(["serve", "--port", "0", "--replay", file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /huge\.jsonl: 1\.00 GiB; a replay holds its recording in memory, up to 1\.00 GiB/,
+    );
   });
 
   it("names a file that cannot be read (exit 1)", async () => {
