@@ -169,30 +169,10 @@ function announce(
   if (faults.length > 0) logLines.say(`faults on every stream: ${faults.join(", ")}`);
 }
 
-/** serve's options as startServer() takes them (access is decided by checkServeAccess). */
+/**
+ * serve's options as startServer() takes them (the same names; access is decided by
+ * checkServeAccess). --loop is the pump's unless a recording is replayed.
+ */
 function serverOptions(options: ServeCliOptions): ServerOptions {
-  return {
-    host: options.host,
-    port: options.port,
-    path: options.path,
-    history: options.history,
-    ids: options.ids,
-    replayHistory: options.replayHistory,
-    retry: options.retry,
-    heartbeat: options.heartbeat,
-    maxClientBuffer: options.maxClientBuffer,
-    ui: options.ui,
-    publish: options.publish,
-    event: options.event,
-    replay: options.replay,
-    speed: options.speed,
-    loop: options.replay === undefined ? undefined : options.loop,
-    dropAfter: options.dropAfter,
-    stallAfter: options.stallAfter,
-    stallFor: options.stallFor,
-    failFirst: options.failFirst,
-    failStatus: options.failStatus,
-    chunkSplit: options.chunkSplit,
-    latency: options.latency,
-  };
+  return { ...options, loop: options.replay === undefined ? undefined : options.loop };
 }

@@ -47,23 +47,8 @@ export async function openServer(
   logs: ServeLog,
 ): Promise<OpenedServer> {
   checkServerOptions(options);
-  const endpointOptions = {
-    ...libraryDefaults,
-    ...definedOnly({
-      host: options.host,
-      port: options.port,
-      path: options.path,
-      history: options.history,
-      ids: options.ids,
-      replayHistory: options.replayHistory,
-      retry: options.retry,
-      heartbeat: options.heartbeat,
-      maxClientBuffer: options.maxClientBuffer,
-      ui: options.ui,
-      publish: options.publish,
-      event: options.event,
-    }),
-  };
+  // Serve's options that are given; startServer()'s defaults for the rest.
+  const endpointOptions = { ...libraryDefaults, ...definedOnly(options) };
   const feed =
     options.replay === undefined
       ? undefined

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SseToolError } from "../../src/errors.js";
 import { type ListenEvent, listen } from "../../src/listen/library.js";
+import { createFlood, floodBlockedFor } from "../helpers/flood-route.js";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { readRecording, recordedBody } from "../helpers/recordings.js";
 
@@ -19,8 +20,7 @@ let server: TestServer;
 /** Responses of /endless still open. */
 const openStreams = new Set<ServerResponse>();
 let dropsLeft = 0;
-const flood = { sentBytes: 0, blockedSince: 0 };
-const floodChunk = Buffer.from("data: 0123456789abcdef0123456789abcdef0123456789\n\n".repeat(1300));
+const flood = createFlood();
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -67,21 +67,7 @@ beforeAll(async () => {
       response.writeHead(200, { "content-type": "text/event-stream" });
       response.flushHeaders();
     },
-    "/flood": (_request, response) => {
-      response.writeHead(200, { "content-type": "text/event-stream" });
-      const pump = () => {
-        flood.blockedSince = 0;
-        while (flood.sentBytes < 64 * 1024 ** 2 && !response.destroyed) {
-          flood.sentBytes += floodChunk.length;
-          if (!response.write(floodChunk)) {
-            flood.blockedSince = Date.now();
-            return void response.once("drain", pump);
-          }
-        }
-        response.end();
-      };
-      pump();
-    },
+    "/flood": flood.route,
   });
 });
 afterAll(() => server.close());
@@ -215,13 +201,7 @@ describe("listen() from the library", () => {
     const first = await iterator.next();
     expect(first.value?.data).toMatch(/^0123/);
     // The caller takes no more for a while; the server must stay blocked for 300 ms.
-    const allSent = 64 * 1024 ** 2;
-    while (
-      flood.sentBytes < allSent &&
-      (flood.blockedSince === 0 || Date.now() - flood.blockedSince < 300)
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await floodBlockedFor(flood, 300);
     expect(flood.sentBytes).toBeLessThan(16 * 1024 ** 2);
     await iterator.return?.();
   });
