@@ -39,9 +39,13 @@ export function startRecording(path: string, warn: (line: string) => void): Reco
       cause: error,
     });
   }
-  const startedAt = performance.now();
+  // Times count from the first request: the request that all the recorded gaps follow.
+  let startedAt: number | undefined;
   let failure: Error | undefined;
-  const since = () => Math.round(performance.now() - startedAt);
+  const since = () => {
+    startedAt ??= performance.now();
+    return Math.round(performance.now() - startedAt);
+  };
   const write = (line: string) => {
     if (fd === undefined) return;
     try {

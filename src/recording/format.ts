@@ -1,7 +1,7 @@
 /**
  * The recording format that `listen --record` writes and `serve --replay` reads: JSON lines,
  * the first one naming the format and its version, then one line per thing that happened on
- * the wire, each with `t`, its time in milliseconds since the recording began. README
+ * the wire, each with `t`, its time in milliseconds since the first request was sent. README
  * "Recordings" documents it for people; this file is the one definition both sides use. Pure.
  *
  * ```

@@ -12,14 +12,14 @@ import { EventEndFinder } from "../sse/event-ends.js";
 import { earliestEventId } from "./hub.js";
 
 export interface ReplayChunk {
-  /** Milliseconds since the recording began. */
+  /** Milliseconds since the first request was sent. */
   t: number;
   bytes: Buffer;
 }
 
 /** One recorded response. */
 export interface ReplaySegment {
-  /** When its request was sent (ms since the recording began). */
+  /** When its request was sent (ms since the first request). */
   requestT: number;
   /** When its head arrived. */
   headT: number;

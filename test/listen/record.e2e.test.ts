@@ -70,6 +70,7 @@ describe("listen --record", () => {
       "disconnect",
     ]);
     expect(entries[1]).toMatchObject({
+      t: 0,
       method: "GET",
       url: `${origin.streamUrl}?token=[redacted]`,
       headers: {
