@@ -226,7 +226,8 @@ function indexIds(segments: readonly ReplaySegment[]): Map<string, ReplayPositio
           const lfFollows = chunk.bytes[end.offset - 1] === CR && next?.[0] === LF;
           position = { segment: segmentIndex, chunk: chunkIndex + 1, offset: lfFollows ? 1 : 0 };
         }
-        resumeAt.set(end.lastEventId, position);
+        // A copy: the id as decoded is a slice of the chunk's text, which it would keep alive.
+        resumeAt.set(Buffer.from(end.lastEventId).toString(), position);
       }
     });
   });

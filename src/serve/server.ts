@@ -477,12 +477,9 @@ export class SseServer {
     const label = peerLabel(request);
     // node:http decided with the head: chunked for HTTP/1.1, not for a plain HTTP/1.0 client.
     const framer = response.chunkedEncoding ? this.#framer : undefined;
-    let client: StreamSink | undefined;
-    const connection = new StreamClient(response, socket, framer, () => {
-      if (client !== undefined) feed.drained(client);
-    });
-    client = faults === undefined ? connection : faults.wrap(connection, label);
-    const sink = client;
+    // Progress is reported for the client the feed knows: the faults in front, if any.
+    const connection = new StreamClient(response, socket, framer, () => feed.drained(sink));
+    const sink: StreamSink = faults === undefined ? connection : faults.wrap(connection, label);
     this.#clients.add(sink);
     socket.once("close", () => {
       this.#clients.delete(sink);

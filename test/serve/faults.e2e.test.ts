@@ -188,10 +188,8 @@ describe("--chunk-split", () => {
     const reads: Buffer[] = [];
     await new Promise<void>((resolve, reject) => {
       const req = request(served.url, (response) => {
-        let total = 0;
         response.on("data", (bytes: Buffer) => {
           reads.push(bytes);
-          total += bytes.length;
           if (
             Buffer.concat(reads)
               .toString()
@@ -200,7 +198,6 @@ describe("--chunk-split", () => {
             req.destroy();
             resolve();
           }
-          void total;
         });
       });
       req.on("error", reject);
