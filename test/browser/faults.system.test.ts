@@ -127,7 +127,8 @@ describe("Chromium's EventSource under serve's faults", () => {
     const server = await serverWith({ stallAfter: 4, stallFor: 1000 });
     const state = await receivedAll(await openApp(server.url));
     expect(dataAndIds(state)).toEqual(expected);
-    expect(state.received[4]!.atMs - state.received[3]!.atMs).toBeGreaterThanOrEqual(950);
+    // The 1 s stall, less how late the event before it arrived (a busy machine).
+    expect(state.received[4]!.atMs - state.received[3]!.atMs).toBeGreaterThanOrEqual(800);
     expect(state.errors).toBe(0);
   });
 

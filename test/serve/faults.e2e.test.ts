@@ -113,7 +113,8 @@ describe("--stall-after / --stall-for", () => {
       .trim()
       .split("\n")
       .map((line) => Date.parse((JSON.parse(line) as { time: string }).time));
-    expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(950);
+    // The 1 s stall, less how late the event before it arrived (a busy machine).
+    expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(800);
     expect(times[3]! - times[0]!).toBeLessThan(500);
     await served.cli.waitForStderr(/fault: --stall-after 4: holding 127\.0\.0\.1:\d+ for 1\.00 s/);
     await served.cli.waitForStderr(/fault: --stall-after: 127\.0\.0\.1:\d+ goes on/);
@@ -123,7 +124,7 @@ describe("--stall-after / --stall-for", () => {
     const served = await serveWith(["--stall-after", "4", "--stall-for", "1s"]);
     const run = await eventSourceEvents(served.url, count);
     expect(run.events.map((event) => [event.lastEventId, event.data])).toEqual(expected);
-    expect(run.events[4]!.atMs - run.events[3]!.atMs).toBeGreaterThanOrEqual(950);
+    expect(run.events[4]!.atMs - run.events[3]!.atMs).toBeGreaterThanOrEqual(800);
     expect(run.errors).toBe(0);
   });
 });
