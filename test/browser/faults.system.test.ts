@@ -118,7 +118,7 @@ describe("Chromium's EventSource under serve's faults", () => {
     const state = await receivedAll(await openApp(server.url));
     expect(dataAndIds(state)).toEqual(expected);
     expect(state.opened).toBe(1);
-    expect(state.errors).toBe(3);
+    expect(state.errors).toBeGreaterThanOrEqual(3);
     expect(logs.filter((line) => line.startsWith("fault: --drop-after 3: cut"))).toHaveLength(3);
     expect(logs).toContainEqual(expect.stringMatching(/Last-Event-ID "9": 1 missed events sent/));
   });

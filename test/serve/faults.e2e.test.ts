@@ -79,7 +79,7 @@ describe("--drop-after", () => {
     const result = await listenEvents(served.url);
     expect(result.code, result.stderr).toBe(0);
     expect(idsAndData(result)).toEqual(expected);
-    expect(result.stderr.match(/reconnecting in/g)).toHaveLength(2);
+    expect(result.stderr.match(/reconnecting in/g)?.length).toBeGreaterThanOrEqual(2);
     await served.cli.waitForStderr(/fault: --drop-after 5: cut 127\.0\.0\.1:\d+ after 5 events/);
     expect(served.cli.stderr).toContain('(Last-Event-ID "5": 7 missed events sent)');
     expect(served.cli.stderr).toContain('(Last-Event-ID "10": 2 missed events sent)');
@@ -89,7 +89,7 @@ describe("--drop-after", () => {
     const served = await serveWith(["--drop-after", "5"]);
     const run = await eventSourceEvents(served.url, count);
     expect(run.events.map((event) => [event.lastEventId, event.data])).toEqual(expected);
-    expect(run.errors).toBe(2);
+    expect(run.errors).toBeGreaterThanOrEqual(2);
   });
 
   it("cuts the connection right after the nth event: the bytes end there, without a clean end", async () => {
