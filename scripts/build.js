@@ -10,8 +10,16 @@
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
 // gets the file bundled for the browser as a string (scripts/browser-bundle.js).
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename } from "node:path";
+//
+// The library (`import { startServer, listen } from "sse-tool"`, src/index.ts) is a second
+// entry, dist/index.js, sharing chunks with the command line; its types are emitted by tsc
+// (tsconfig.types.json) and only the declaration files the public API reaches are kept:
+// dist/index.d.ts and the few it imports.
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, posix } from "node:path";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 import { browserBundleEsbuildPlugin } from "./browser-bundle.js";
 
@@ -43,7 +51,7 @@ const lazyChildProcess = {
 };
 
 const result = await build({
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -85,10 +93,54 @@ for (const file of result.outputFiles) {
   await rename(`${file.path}.tmp`, file.path);
 }
 
+const declarations = await emitDeclarations();
+
 // Chunk names carry a content hash, so every change leaves old chunks behind, and `npm pack`
 // would ship them. Remove what this build did not write, after it wrote the new files (never
 // before: tests running meanwhile must always find a complete dist/).
-const written = new Set(Object.keys(result.metafile.outputs).map((path) => basename(path)));
+const written = new Set([
+  ...Object.keys(result.metafile.outputs).map((path) => basename(path)),
+  ...declarations.map((path) => path.split("/")[0]),
+]);
 for (const name of await readdir("dist")) {
   if (!written.has(name)) await rm(`dist/${name}`, { force: true, recursive: true });
+}
+
+/**
+ * The library's declaration files: tsc emits those of everything src/index.ts imports into a
+ * scratch folder; the ones the public types reach (following the `from "./..."` of each
+ * declaration file, starting at index.d.ts) are copied into dist/. Returns their paths in
+ * dist/.
+ */
+async function emitDeclarations() {
+  const scratch = await mkdtemp(join(tmpdir(), "sse-tool-types-"));
+  try {
+    const tsc = join("node_modules", "typescript", "bin", "tsc");
+    await promisify(execFile)(process.execPath, [
+      tsc,
+      "-p",
+      "tsconfig.types.json",
+      "--outDir",
+      scratch,
+    ]);
+    const reached = [];
+    const pending = ["index.d.ts"];
+    while (pending.length > 0) {
+      const path = pending.pop();
+      if (reached.includes(path)) continue;
+      reached.push(path);
+      const text = await readFile(join(scratch, path), "utf8");
+      for (const match of text.matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)) {
+        pending.push(posix.normalize(posix.join(posix.dirname(path), `${match[1]}.d.ts`)));
+      }
+    }
+    for (const path of reached) {
+      await mkdir(dirname(join("dist", path)), { recursive: true });
+      await cp(join(scratch, path), join("dist", `${path}.tmp`));
+      await rename(join("dist", `${path}.tmp`), join("dist", path));
+    }
+    return reached;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

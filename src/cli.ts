@@ -11,7 +11,9 @@ import {
   duration,
   milliseconds,
   positiveNumber,
+  replaySpeed,
   secondsToMs,
+  splitSize,
   tokenStall,
   wholeNumber,
 } from "./cli/option-values.js";
@@ -120,6 +122,10 @@ addRequestOptions(
   .option("--expect-event <type>", "this event type must arrive, else exit 4 (repeatable)", collect)
   .option("--expect-count <n>", "at least n shown events must arrive, else exit 4", wholeNumber)
   .option("--until-event <type>", "stop after the first event of this type (exit 0)")
+  .option(
+    "--record <file>",
+    "also write a recording of the connection (heads, chunks, timing) for serve --replay",
+  )
   .addHelpText(
     "after",
     `
@@ -134,6 +140,7 @@ Examples:
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
   sse-tool listen --expect-event ready --timeout 10 http://localhost:8080/events   # CI check
+  sse-tool listen --record stream.jsonl https://example.com/events   # then: serve --replay
 
 ${exitCodeHelp}`,
   )
@@ -161,7 +168,7 @@ program
       .choices(["none", "original"])
       .default("none"),
   )
-  .option("--loop", "replay the file again when it ends")
+  .option("--loop", "replay the file (or the --replay recording) again when it ends")
   .option("--follow", "keep reading the file as it grows, as tail -f does")
   .addOption(
     new Option("--poll <duration>", "with --follow: how often to look for more")
@@ -231,6 +238,32 @@ program
     "with --llm-fake: pause after <at> tokens, e.g. 20:3s (repeatable)",
     tokenStall,
   )
+  .option("--replay <file>", "play a recording (listen --record) to each client, from the start")
+  .addOption(
+    new Option(
+      "--speed <x>",
+      "with --replay: how much faster than recorded, or max (no waits)",
+    ).argParser(replaySpeed),
+  )
+  .option("--drop-after <n>", "fault: cut each connection after n events", wholeNumber)
+  .option(
+    "--stall-after <n>",
+    "fault: pause each stream after n events (with --stall-for)",
+    wholeNumber,
+  )
+  .option("--stall-for <duration>", "fault: how long --stall-after pauses, e.g. 5s", duration)
+  .option(
+    "--fail-first <n>",
+    "fault: answer the first n stream requests with --fail-status",
+    wholeNumber,
+  )
+  .option("--fail-status <code>", "fault: the status of --fail-first (default 503)", wholeNumber)
+  .option(
+    "--chunk-split <bytes|random>",
+    "fault: send each stream in pieces of this many bytes (or 1-32 at random)",
+    splitSize,
+  )
+  .option("--latency <duration>", "fault: hold every write this long, e.g. 200ms", duration)
   .addHelpText(
     "after",
     `
@@ -249,6 +282,10 @@ Who can connect (README: Security model):
   A new client gets live events only; Last-Event-ID: earliest or --replay-history
   sends the kept ones first (the viewer page asks for them).
 
+A test double (README: A test double):
+  --replay plays a listen --record recording to each client, byte for byte, with its
+  gaps; the fault options break any stream on purpose and say so on stderr.
+
 Examples:
   cat events.ndjson | sse-tool serve
   sse-tool serve --loop --interval 500 recorded.ndjson
@@ -258,6 +295,8 @@ Examples:
   sse-tool serve --cors https://app.example.com --token-file ~/.sse-token events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
   sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s reply.txt
+  sse-tool serve --replay stream.jsonl --speed 2         # a listen --record recording
+  sse-tool serve --ids --drop-after 5 --chunk-split random events.ndjson   # test a client
 
 ${serveExitCodeHelp}`,
   )

@@ -66,6 +66,28 @@ export function positiveNumber(raw: string): number {
   return value;
 }
 
+/** `--speed`: a number greater than 0 (`2`, `0.5`), or `max` for no waiting at all. */
+export function replaySpeed(raw: string): number | "max" {
+  if (raw.trim() === "max") return "max";
+  try {
+    return positiveNumber(raw);
+  } catch {
+    throw new InvalidArgumentError(
+      'expected a number greater than 0 (2 is twice as fast) or "max".',
+    );
+  }
+}
+
+/** `--chunk-split`: a piece size in bytes (1 or more), or `random`. */
+export function splitSize(raw: string): number | "random" {
+  if (raw.trim() === "random") return "random";
+  const size = /^[0-9]+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!(Number.isSafeInteger(size) && size >= 1)) {
+    throw new InvalidArgumentError('expected a number of bytes (1 or more) or "random".');
+  }
+  return size;
+}
+
 /** `<tokens>:<duration>` (`--llm-fake-stall 20:2s`, repeatable): a pause after that many tokens. */
 export function tokenStall(
   raw: string,

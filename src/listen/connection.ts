@@ -38,6 +38,8 @@ export interface ConnectionContext {
   isReconnect: boolean;
   /** A status line on stderr. */
   say: (line: string) => void;
+  /** Told each final response head, whatever its status (the run's tap: --record). */
+  onResponse?: (response: HttpResponse) => void;
 }
 
 export type ConnectionResult =
@@ -54,7 +56,7 @@ export type ConnectionResult =
 
 export async function openConnection(
   request: ConnectionRequest,
-  { signal, connectTimeoutMs, verbose, isReconnect, say }: ConnectionContext,
+  { signal, connectTimeoutMs, verbose, isReconnect, say, onResponse }: ConnectionContext,
 ): Promise<ConnectionResult> {
   if (verbose) {
     say(`> ${request.method} ${request.url}`);
@@ -93,6 +95,7 @@ export async function openConnection(
       ...(isHeadersTimeout(error) ? { connected: true } : {}),
     };
   }
+  onResponse?.(response);
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
   if (verbose) {

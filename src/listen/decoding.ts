@@ -15,6 +15,7 @@ import type { ListenExtras } from "./extras.js";
 import type { ListenCliOptions, StreamSource } from "./options.js";
 import type { EventWriter } from "./output/event-writer.js";
 import type { StopSwitch } from "./stop-switch.js";
+import type { ListenTap } from "./tap.js";
 
 /** How a body read ended. */
 export type BodyEnd =
@@ -31,6 +32,8 @@ export interface DecodingParts {
   source: StreamSource | undefined;
   /** A status line on stderr. */
   say: (line: string) => void;
+  /** Told each chunk read and each event shown (src/listen/tap.ts). */
+  tap: ListenTap | undefined;
 }
 
 export class StreamDecoding {
@@ -47,6 +50,7 @@ export class StreamDecoding {
   readonly #stop: StopSwitch;
   readonly #source: StreamSource | undefined;
   readonly #say: (line: string) => void;
+  readonly #tap: ListenTap | undefined;
   readonly #decoder: EventStreamDecoder;
   readonly #eventFilter: Set<string> | undefined;
   /** Decode problems, told on stderr as they come and tallied for the end of the run. */
@@ -61,6 +65,7 @@ export class StreamDecoding {
     this.#stop = parts.stop;
     this.#source = parts.source;
     this.#say = parts.say;
+    this.#tap = parts.tap;
     this.#eventFilter = options.event ? new Set(options.event) : undefined;
     this.problems = new DecodeProblemTally(options.verbose === true);
     this.#decoder = new EventStreamDecoder(
@@ -89,6 +94,7 @@ export class StreamDecoding {
     const stop = this.#stop;
     const decoder = this.#decoder;
     const raw = this.#options.raw === true;
+    const tap = this.#tap;
     const destroyOnStop = () => discardBody(response.body);
     stop.signal.addEventListener("abort", destroyOnStop);
     decoder.startStream();
@@ -96,6 +102,7 @@ export class StreamDecoding {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         stop.bytesArrived();
         this.bytes += chunk.length;
+        if (tap !== undefined) tap.chunk?.(chunk);
         extras.onBytes(chunk.length);
         writer.startChunk();
         if (raw) writer.bytes(chunk);
@@ -131,6 +138,7 @@ export class StreamDecoding {
       this.shownEvents++;
       // extra.show false: the LLM view showed it, or it is held or among the released.
       if (extra.show) this.#writer.event(event);
+      this.#tap?.event?.(event);
     }
     if (extra.stop) this.#stop.stop(extra.stop);
     const maxEvents = this.#options.maxEvents;

@@ -7,6 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import type { RequestCliOptions } from "../http/request.js";
+import type { ListenTap } from "./tap.js";
 
 export interface ListenCliOptions extends RequestCliOptions {
   json?: boolean;
@@ -43,6 +44,8 @@ export interface ListenCliOptions extends RequestCliOptions {
   http2?: boolean;
   /** --cacert: a PEM file of CA certificates trusted in addition to the system's. */
   cacert?: string;
+  /** --record: write what the connection carries to this file (src/listen/record.ts). */
+  record?: string;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
@@ -66,6 +69,8 @@ export interface ListenIo {
   dispatcher?: Dispatcher;
   /** Set when this run is one of several streams (src/listen/several-urls.ts). */
   source?: StreamSource;
+  /** Told what goes over the wire and which events are shown (src/listen/tap.ts). */
+  tap?: ListenTap;
 }
 
 /** What one stream of several knows about the others (handed to it in ListenIo). */
@@ -89,6 +94,9 @@ export interface StreamSource {
 export function checkListenOptions(options: ListenCliOptions, urlCount: number): void {
   if (urlCount > 1 && options.raw) {
     throw new SseToolError("usage", "--raw writes one body unchanged; give it one URL");
+  }
+  if (urlCount > 1 && options.record !== undefined) {
+    throw new SseToolError("usage", "--record writes one connection's recording; give it one URL");
   }
   if (urlCount > 1 && options.llm === true) {
     throw new SseToolError("usage", "--llm assembles one reply; give it one URL");

@@ -69,6 +69,7 @@ class ListenRun {
       stop: this.#stop,
       source: io.source,
       say: this.#say,
+      tap: io.tap,
     });
   }
 
@@ -102,6 +103,7 @@ class ListenRun {
       options.reconnect && (request.method === "GET" || options.reconnectPost === true);
     for (let isReconnect = false; ; isReconnect = true) {
       const end = await this.#connectAndRead(request, dispatcher, isReconnect);
+      this.#tapDisconnect(end);
       if (end.kind === "stopped" || this.#stop.reason) return;
       if (end.kind === "ended" && !resend) return this.#stop.stop("ended");
       const reason = end.kind === "ended" ? "stream ended" : end.reason;
@@ -158,6 +160,7 @@ class ListenRun {
       );
     }
     this.#stop.armIdleTimer();
+    this.#io.tap?.request?.({ url: request.url, method: request.method, headers });
     const connection = await openConnection(
       {
         url: request.url,
@@ -174,6 +177,7 @@ class ListenRun {
         verbose: options.verbose === true,
         isReconnect,
         say: this.#say,
+        onResponse: (response) => this.#io.tap?.response?.(response),
       },
     );
     if (connection.kind === "server-stop") {
@@ -197,6 +201,16 @@ class ListenRun {
       return { kind: "stopped" };
     }
     return this.#decoding.read(response);
+  }
+
+  /** How the connection just read ended, for the tap (--record). */
+  #tapDisconnect(end: BodyEnd): void {
+    const tap = this.#io.tap;
+    if (tap?.disconnect === undefined) return;
+    if (end.kind === "dropped") tap.disconnect("dropped", end.reason);
+    // 204 No Content is the server ending the stream for good.
+    else if (end.kind === "ended" || this.#stop.reason === "server-stop") tap.disconnect("ended");
+    else tap.disconnect("stopped");
   }
 
   /** The extras' last words, then the closing line and the exit code (outcome.ts). */

@@ -1,7 +1,9 @@
 /**
- * `sse-tool serve [file]`: the input source, the input pump and the HTTP endpoint wired
- * together, and the life cycle: wait for the first client, read, keep serving or exit on end,
- * and close cleanly on SIGINT/SIGTERM. (`serve --llm-fake` is src/serve/llm-fake/command.ts.)
+ * `sse-tool serve [file]`: the input source, the input pump and the server (the one the
+ * library's startServer() starts too, open-server.ts) wired together, and the life cycle: wait
+ * for the first client, read, keep serving or exit on end, and close cleanly on SIGINT/SIGTERM.
+ * `serve --replay <file>` plays a recording instead of reading input (replay.ts). (`serve
+ * --llm-fake` is src/serve/llm-fake/command.ts.)
  */
 import { SseToolError } from "../errors.js";
 import { onInterrupt } from "../terminal/interrupts.js";
@@ -9,13 +11,16 @@ import {
   announceEndpoint,
   checkServeAccess,
   checkServeSource,
-  closeFlushTimeoutMs,
-  createEndpoint,
+  type ServeAccess,
+  type ServeLog,
   serveLog,
   serveStopSignals,
 } from "./endpoint.js";
+import { describeFaults } from "./fault-options.js";
 import { EventPump } from "./input/pump.js";
+import { checkServerOptions, type OpenedServer, openServer } from "./open-server.js";
 import type { ServeCliOptions } from "./options.js";
+import type { ServerOptions } from "./server-options.js";
 
 /**
  * Input lines longer than this are skipped with a warning. Half of `listen`'s default
@@ -37,6 +42,8 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
       "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
     );
   }
+  checkServerOptions(serverOptions(options));
+  if (options.replay !== undefined) return serveReplay(file, options);
   if (options.follow && options.exitOnEnd) {
     throw new SseToolError("usage", "--follow and --exit-on-end: a followed file never ends");
   }
@@ -44,9 +51,10 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   const logLines = serveLog(options);
   const { say, log } = logLines;
   const source = await checkServeSource(file, options, say);
-  const { hub, server, streamPath } = createEndpoint(options, serveAccess, logLines);
-  const url = await server.listen();
-  announceEndpoint(url, options, serveAccess, streamPath, logLines);
+  const opened = await openServer(serverOptions(options), serveAccess, logLines);
+  const { server } = opened;
+  const hub = opened.hub!;
+  announce(opened, options, serveAccess, logLines);
 
   const pump = new EventPump({
     hub,
@@ -99,14 +107,72 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
       }
     }
     if (stopRequested) await interrupted;
-    await server.close(closeFlushTimeoutMs);
+    await opened.close();
     return 0;
   } catch (error) {
     await pump.stop();
-    await server.close(closeFlushTimeoutMs);
+    await opened.close();
     throw error;
   } finally {
     removeInterruptHandler();
     if (source.fromStdin) process.stdin.destroy();
   }
+}
+
+/** `serve --replay <file>`: the recording to each client, until SIGINT/SIGTERM. */
+async function serveReplay(file: string | undefined, options: ServeCliOptions): Promise<number> {
+  const refused: Array<[boolean, string]> = [
+    [file !== undefined, "an input file"],
+    [options.follow === true, "--follow"],
+    [options.interval > 0, "--interval"],
+    [options.timing !== "none", "--timing"],
+    [options.exitOnEnd === true, "--exit-on-end"],
+    [options.strict === true, "--strict"],
+  ];
+  const given = refused.filter(([isGiven]) => isGiven).map(([, what]) => what);
+  if (given.length > 0) {
+    throw new SseToolError(
+      "usage",
+      `--replay plays a recording as it was recorded; it takes no ${given.join(", ")}`,
+    );
+  }
+  const serveAccess = await checkServeAccess(options, process.env);
+  const logLines = serveLog(options);
+  const opened = await openServer(serverOptions(options), serveAccess, logLines);
+  announce(opened, options, serveAccess, logLines);
+  const speed =
+    options.speed === undefined || options.speed === 1 ? "" : `, --speed ${options.speed}`;
+  logLines.say(
+    `replaying ${options.replay} to each client from the start${speed}${options.loop ? ", looped" : ""}`,
+  );
+  let removeInterruptHandler = () => {};
+  try {
+    await new Promise<void>((resolve) => {
+      removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
+    });
+    await opened.close();
+    return 0;
+  } finally {
+    removeInterruptHandler();
+  }
+}
+
+/** The lines every mode prints once listening, and the faults that are on. */
+function announce(
+  opened: OpenedServer,
+  options: ServeCliOptions,
+  serveAccess: ServeAccess,
+  logLines: ServeLog,
+): void {
+  announceEndpoint(opened.url, options, serveAccess, opened.streamPath, logLines);
+  const faults = describeFaults(options);
+  if (faults.length > 0) logLines.say(`faults on every stream: ${faults.join(", ")}`);
+}
+
+/**
+ * serve's options as startServer() takes them (the same names; access is decided by
+ * checkServeAccess). --loop is the pump's unless a recording is replayed.
+ */
+function serverOptions(options: ServeCliOptions): ServerOptions {
+  return { ...options, loop: options.replay === undefined ? undefined : options.loop };
 }

@@ -18,6 +18,8 @@ import {
   originPolicy,
   type TokenChoice,
 } from "./access.js";
+import type { Faults } from "./faults.js";
+import type { StreamFeed } from "./feed.js";
 import { BroadcastHub } from "./hub.js";
 import { followFile } from "./input/follow.js";
 import type { ServeCliOptions } from "./options.js";
@@ -144,26 +146,57 @@ export function serveLog(options: Pick<ServeCliOptions, "quiet">): ServeLog {
 }
 
 export interface Endpoint {
-  hub: BroadcastHub;
+  /** The hub of the streams; undefined when a replay feeds them. */
+  hub: BroadcastHub | undefined;
   server: SseServer;
   /** The stream path, with its leading slash. */
   streamPath: string;
 }
 
+/** What the endpoint is built from: serve's options, or the library's startServer() ones. */
+export type EndpointOptions = Pick<
+  ServeCliOptions,
+  | "path"
+  | "history"
+  | "ids"
+  | "maxClientBuffer"
+  | "host"
+  | "port"
+  | "replayHistory"
+  | "retry"
+  | "heartbeat"
+  | "ui"
+  | "publish"
+  | "event"
+>;
+
+/** What feeds the streams besides the hub, and what faults act on them. */
+export interface EndpointParts {
+  /** A replay's feed; the streams then have no hub and nothing is published. */
+  feed?: StreamFeed;
+  faults?: Faults;
+}
+
 /** The hub and the HTTP server with the stream, viewer page, publishing and token routes. */
 export function createEndpoint(
-  options: ServeCliOptions,
+  options: EndpointOptions,
   serveAccess: ServeAccess,
   { say, log }: ServeLog,
+  parts: EndpointParts = {},
 ): Endpoint {
   const streamPath = options.path.startsWith("/") ? options.path : `/${options.path}`;
-  const hub = new BroadcastHub({
-    historySize: options.history,
-    assignIds: options.ids ?? false,
-    maxClientBufferBytes: options.maxClientBuffer,
-  });
+  const hub =
+    parts.feed === undefined
+      ? new BroadcastHub({
+          historySize: options.history,
+          assignIds: options.ids ?? false,
+          maxClientBufferBytes: options.maxClientBuffer,
+        })
+      : undefined;
   const server = new SseServer({
-    hub,
+    ...(hub === undefined ? {} : { hub }),
+    ...(parts.feed === undefined ? {} : { feed: parts.feed }),
+    ...(parts.faults === undefined ? {} : { faults: parts.faults }),
     host: options.host,
     port: options.port,
     streamPath,
@@ -180,7 +213,8 @@ export function createEndpoint(
     hub,
     streamPath,
     ui: options.ui,
-    publish: options.publish,
+    // A replay has nothing to publish into.
+    publish: options.publish && hub !== undefined,
     token: serveAccess.token?.token,
     ...(options.event === undefined ? {} : { defaultEventType: options.event }),
     log,

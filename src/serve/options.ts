@@ -1,7 +1,9 @@
-/** The options of `sse-tool serve` (declared in src/cli.ts), for both of its modes. */
+/** The options of `sse-tool serve` (declared in src/cli.ts), for all of its modes. */
+import type { FaultOptions } from "./fault-options.js";
 import type { LlmFakeProvider, LlmFakeStall } from "./llm-fake/steps.js";
 
-export interface ServeCliOptions {
+/** The fault options (--drop-after, ...) are named as startServer() names them. */
+export interface ServeCliOptions extends FaultOptions {
   format: "auto" | "lines" | "ndjson" | "sse";
   strict?: boolean;
   event?: string;
@@ -43,4 +45,8 @@ export interface ServeCliOptions {
   llmFakeRate?: number;
   /** --llm-fake-stall (repeatable): pauses at token positions. */
   llmFakeStall?: LlmFakeStall[];
+  /** --replay: a recording (`listen --record`) played to each client. */
+  replay?: string;
+  /** --speed: with --replay, how much faster than recorded, or "max". */
+  speed?: number | "max";
 }

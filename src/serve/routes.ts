@@ -18,7 +18,8 @@ import type { SseServer } from "./server.js";
 import { renderViewerPage } from "./viewer-page.js";
 
 export interface ServeRoutesOptions {
-  hub: BroadcastHub;
+  /** Where published events go; needed for `publish`. */
+  hub: BroadcastHub | undefined;
   streamPath: string;
   /** Serve the viewer page at `/`. */
   ui: boolean;
@@ -66,11 +67,12 @@ export function installServeRoutes(server: SseServer, options: ServeRoutesOption
       },
     });
   }
-  if (options.publish) {
+  const hub = options.hub;
+  if (options.publish && hub !== undefined) {
     server.addRoute({
       method: "POST",
       path: options.streamPath,
-      handle: (request, response) => publishFromRequest(request, response, options),
+      handle: (request, response) => publishFromRequest(request, response, options, hub),
     });
   }
 }
@@ -79,6 +81,7 @@ async function publishFromRequest(
   request: IncomingMessage,
   response: ServerResponse,
   options: ServeRoutesOptions,
+  hub: BroadcastHub,
 ): Promise<void> {
   // Decided before a byte of the body is read: a form (what an HTML page can send anywhere
   // without asking) or any other undocumented type is not an event.
@@ -120,7 +123,7 @@ async function publishFromRequest(
     sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
     return;
   }
-  const result = options.hub.publish(parsed.events);
+  const result = hub.publish(parsed.events);
   const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
   options.log(`${result.published.length} published by ${label}`);
   sendJson(response, 202, {

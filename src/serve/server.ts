@@ -1,7 +1,9 @@
 /**
  * The HTTP side of `serve`: a node:http server with a small router, the event-stream route,
- * CORS, heartbeats and a graceful close. Events come from a BroadcastHub; this module only
- * turns connections into hub clients.
+ * CORS, heartbeats and a graceful close. A stream's bytes come from a feed (feed.ts): the
+ * BroadcastHub by default, or a replay; this module only turns connections into the feed's
+ * clients. With faults (faults.ts), a stream request may be failed, and the bytes go through
+ * the faults first.
  *
  * Extending it (viewer page, publishing, auth): `server.addRoute({ method, path, handle })`
  * adds a handler; `server.authorize = (request, url) => boolean` guards every route not marked
@@ -24,8 +26,11 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../errors.js";
 import { isAllowedHost, isAllowedOrigin, type OriginPolicy, originPolicy } from "./access.js";
-import type { BroadcastHub, ResumeOutcome } from "./hub.js";
-import { ChunkFramer, StreamClient } from "./stream-client.js";
+import type { Faults } from "./faults.js";
+import { type FeedOpening, quotedForLog, type StreamFeed, type StreamHead } from "./feed.js";
+import type { BroadcastHub } from "./hub.js";
+import { HubFeed } from "./hub-feed.js";
+import { ChunkFramer, StreamClient, type StreamSink } from "./stream-client.js";
 
 /** Handles a request; a thrown error or a rejected promise is answered with a 500. */
 export type RouteHandler = (
@@ -47,7 +52,12 @@ export interface Route {
 }
 
 export interface SseServerOptions {
-  hub: BroadcastHub;
+  /** The usual feed of the streams; `feed` replaces it (a replay has no hub). */
+  hub?: BroadcastHub;
+  /** Where the streams' bytes come from when not from `hub`. */
+  feed?: StreamFeed;
+  /** Faults to inject (--drop-after, --fail-first, ...). */
+  faults?: Faults;
   host: string;
   port: number;
   /** Path of the event stream, e.g. "/events". */
@@ -89,12 +99,12 @@ export class SseServer {
   readonly #options: SseServerOptions;
   readonly #server: Server;
   readonly #routes: Route[] = [];
-  readonly #clients = new Set<StreamClient>();
+  readonly #clients = new Set<StreamSink>();
   /** Responses of other routes not finished yet: closing waits for them (within its bound). */
   readonly #inFlight = new Set<ServerResponse>();
   readonly #framer = new ChunkFramer();
   readonly #origins: OriginPolicy;
-  readonly #retryPrelude: Buffer | undefined;
+  readonly #feed: StreamFeed;
   /**
    * The stream's response headers, CORS included: one object per Allow-Origin value, shared by
    * every client with it (node:http's fast path; setHeader would give each its own map).
@@ -114,8 +124,15 @@ export class SseServer {
   constructor(options: SseServerOptions) {
     this.#options = options;
     this.#origins = options.origins ?? originPolicy(undefined);
-    if (options.retryMs !== undefined) {
-      this.#retryPrelude = Buffer.from(`retry: ${options.retryMs}\n\n`);
+    if (options.feed !== undefined) {
+      this.#feed = options.feed;
+    } else if (options.hub !== undefined) {
+      this.#feed = new HubFeed(options.hub, {
+        replayHistory: options.replayHistory ?? false,
+        ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
+      });
+    } else {
+      throw new Error("SseServer needs a hub or a feed");
     }
     // Answers depend on the Origin unless every origin gets the same `*`.
     this.#streamHeaders =
@@ -188,10 +205,7 @@ export class SseServer {
       });
     });
     if (this.#options.heartbeatMs > 0) {
-      this.#heartbeatTimer = setInterval(
-        () => this.#options.hub.heartbeat(),
-        this.#options.heartbeatMs,
-      );
+      this.#heartbeatTimer = setInterval(() => this.#feed.heartbeat(), this.#options.heartbeatMs);
       this.#heartbeatTimer.unref();
     }
     const address = this.#server.address() as AddressInfo;
@@ -213,7 +227,7 @@ export class SseServer {
       (client) =>
         new Promise<void>((resolve) => {
           client.socket.once("close", () => resolve());
-          this.#options.hub.removeClient(client);
+          this.#feed.remove(client);
           client.end(resolve);
         }),
     );
@@ -236,7 +250,7 @@ export class SseServer {
     // Before anything else: a rebinding name gets no stream, no page and no publishing.
     if (!isAllowedHost(request.headers.host, this.#options.allowedHosts ?? [])) {
       log(
-        `403 for ${request.method} from ${peerLabel(request)}: Host ${quoted(request.headers.host ?? "")} is not allowed (--allowed-host adds a name)`,
+        `403 for ${request.method} from ${peerLabel(request)}: Host ${quotedForLog(request.headers.host ?? "")} is not allowed (--allowed-host adds a name)`,
       );
       refuse(
         response,
@@ -260,7 +274,7 @@ export class SseServer {
       isSameOrigin(origin, request);
     if (!originAllowed) {
       log(
-        `403 for ${request.method} from ${peerLabel(request)}: Origin ${quoted(origin)} is not allowed (--cors adds one)`,
+        `403 for ${request.method} from ${peerLabel(request)}: Origin ${quotedForLog(origin)} is not allowed (--cors adds one)`,
       );
       refuse(response, "forbidden: pages on this origin may not use this server (see --cors)\n");
       return;
@@ -375,74 +389,111 @@ export class SseServer {
       response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
       return;
     }
-    const headers = this.#headersFor(corsOrigin);
+    const faults = this.#options.faults;
+    const failStatus = faults?.failure(peerLabel(request));
+    if (failStatus !== undefined) {
+      setCors(response, corsOrigin);
+      if (failStatus === 204) response.writeHead(204).end();
+      else {
+        response
+          .writeHead(failStatus, { "Content-Type": "text/plain" })
+          .end(`fault injected by sse-tool serve --fail-first (HTTP ${failStatus})\n`);
+      }
+      return;
+    }
+    const header = request.headers["last-event-id"];
+    const lastEventId = typeof header === "string" ? header : undefined;
+    const opening = this.#feed.open(lastEventId);
+    const delayMs = (faults?.headDelayMs ?? 0) + (opening.head?.delayMs ?? 0);
+    if (delayMs <= 0) {
+      this.#writeStreamHead(request, response, corsOrigin, opening, lastEventId);
+      return;
+    }
+    const timer = setTimeout(() => {
+      request.socket.off("close", cancel);
+      this.#writeStreamHead(request, response, corsOrigin, opening, lastEventId);
+    }, delayMs);
+    const cancel = () => clearTimeout(timer);
+    request.socket.once("close", cancel);
+  }
+
+  #writeStreamHead(
+    request: IncomingMessage,
+    response: ServerResponse,
+    corsOrigin: string | undefined,
+    opening: FeedOpening,
+    lastEventId: string | undefined,
+  ): void {
+    if (this.#closing) {
+      response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
+      return;
+    }
     // HTTP/1.0: no `Connection: keep-alive`, so node:http says `close` and ends the body so.
     const http10 = request.httpVersionMajor === 1 && request.httpVersionMinor === 0;
-    response.writeHead(200, http10 ? withoutConnection(headers) : headers);
+    const head = opening.head;
+    if (head === undefined) {
+      const headers = this.#headersFor(corsOrigin);
+      response.writeHead(200, http10 ? withoutConnection(headers) : headers);
+    } else {
+      response.writeHead(head.status, head.statusText, this.#feedHeaders(head, corsOrigin));
+    }
     // The head goes out now, through node:http; the body is then written to the socket itself.
     response.flushHeaders();
+    const start = () => this.#startStream(request, response, opening, lastEventId);
     if (response.socket === null) {
       // A pipelined request waits behind the connection's earlier response: node:http writes
       // this head once the socket is handed over (right after 'socket'); start after it.
-      response.once("socket", () => process.nextTick(() => this.#startStream(request, response)));
+      response.once("socket", () => process.nextTick(start));
       return;
     }
-    this.#startStream(request, response);
+    start();
   }
 
-  #startStream(request: IncomingMessage, response: ServerResponse): void {
+  /** A feed's own head (a replay's recorded one) with this server's CORS headers. */
+  #feedHeaders(head: StreamHead, corsOrigin: string | undefined): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of head.headers) headers[name] = value;
+    if (corsOrigin !== undefined) {
+      headers["access-control-allow-origin"] = corsOrigin;
+      if (corsOrigin !== "*") headers["access-control-allow-credentials"] = "true";
+    }
+    if (this.#origins.cors && !this.#origins.anyOrigin) {
+      const vary = headers.vary;
+      headers.vary = vary === undefined ? "Origin" : `${String(vary)}, Origin`;
+    }
+    return headers;
+  }
+
+  #startStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    opening: FeedOpening,
+    lastEventId: string | undefined,
+  ): void {
     if (this.#closing) return;
-    const { hub, log, warn } = this.#options;
+    const { log, warn, faults } = this.#options;
+    const feed = this.#feed;
     const socket = request.socket;
+    const label = peerLabel(request);
     // node:http decided with the head: chunked for HTTP/1.1, not for a plain HTTP/1.0 client.
     const framer = response.chunkedEncoding ? this.#framer : undefined;
-    const client: StreamClient = new StreamClient(socket, framer, () => hub.clientDrained(client));
-    const label = peerLabel(request);
-    const header = request.headers["last-event-id"];
-    const lastEventId = typeof header === "string" ? header : undefined;
-    this.#clients.add(client);
+    // Progress is reported for the client the feed knows: the faults in front, if any.
+    const connection = new StreamClient(response, socket, framer, () => feed.drained(sink));
+    const sink: StreamSink = faults === undefined ? connection : faults.wrap(connection, label);
+    this.#clients.add(sink);
     socket.once("close", () => {
-      this.#clients.delete(client);
-      hub.removeClient(client);
-      if (client.dropReason !== undefined) {
-        warn(`client ${label} dropped: ${client.dropReason}`);
+      this.#clients.delete(sink);
+      feed.remove(sink);
+      if (sink.dropReason !== undefined) {
+        warn(`client ${label} dropped: ${sink.dropReason}`);
       } else {
         log(`client ${label} disconnected`);
       }
     });
-    const outcome = hub.addClient(client, {
-      ...(lastEventId === undefined ? {} : { lastEventId }),
-      replayHistory: this.#options.replayHistory ?? false,
-      ...(this.#retryPrelude === undefined ? {} : { prelude: this.#retryPrelude }),
-    });
-    log(`client ${label} connected${describeResume(lastEventId ?? "", outcome)}`);
+    const detail = feed.start(sink, opening, lastEventId);
+    log(`client ${label} connected${detail}`);
     this.#firstClient();
   }
-}
-
-/** Why a new client got what it got from the history, for the connect line. */
-function describeResume(lastEventId: string, outcome: ResumeOutcome): string {
-  const events = (count: number) => (count === 1 ? "1 kept event" : `${count} kept events`);
-  switch (outcome.kind) {
-    case "live":
-      return outcome.keptEvents === 0
-        ? ""
-        : ` (no Last-Event-ID: live events only, ${events(outcome.keptEvents)} not sent; ` +
-            "Last-Event-ID: earliest or --replay-history sends them)";
-    case "resumed":
-      return ` (Last-Event-ID ${quoted(lastEventId)}: ${outcome.missedEvents} missed events sent)`;
-    case "unknown-id":
-      return ` (Last-Event-ID ${quoted(lastEventId)} not in history: all ${events(outcome.missedEvents)} sent)`;
-    case "earliest":
-      return ` (Last-Event-ID "earliest": all ${events(outcome.missedEvents)} sent)`;
-    case "replay-history":
-      return ` (--replay-history: all ${events(outcome.missedEvents)} sent)`;
-  }
-}
-
-/** A client-chosen string in a log line: quoted, and cut short when long. */
-function quoted(text: string): string {
-  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }
 
 function peerLabel(request: IncomingMessage): string {

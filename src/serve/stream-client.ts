@@ -3,11 +3,9 @@
  * its bytes get. The server (src/serve/server.ts) creates one per stream after node:http wrote
  * the response head.
  */
+import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { HubClient } from "./hub.js";
-
-/** The chunked-encoding end of a response: a zero-size chunk and no trailers (RFC 9112 7.1). */
-const lastChunk = Buffer.from("0\r\n\r\n");
 
 /**
  * Frames chunks as HTTP/1.1 chunks, the very bytes node:http would write. The hub writes the
@@ -16,10 +14,10 @@ const lastChunk = Buffer.from("0\r\n\r\n");
  */
 export class ChunkFramer {
   #lastSource: Buffer | undefined;
-  #lastFramed: Buffer = lastChunk;
+  #lastFramed: Buffer | undefined;
 
   frame(chunk: Buffer): Buffer {
-    if (chunk !== this.#lastSource) {
+    if (chunk !== this.#lastSource || this.#lastFramed === undefined) {
       const sizeLine = `${chunk.length.toString(16)}\r\n`;
       // Not Buffer.concat(): small results would come from Node's shared 8 KiB pool, and a slow
       // client holding one in its socket queue would pin the whole slab.
@@ -29,9 +27,27 @@ export class ChunkFramer {
       framed.write("\r\n", sizeLine.length + chunk.length, "latin1");
       this.#lastSource = chunk;
       this.#lastFramed = framed;
+      return framed;
     }
     return this.#lastFramed;
   }
+}
+
+/**
+ * What a feed (the hub, or a replay) writes one stream to: the client's connection itself, or
+ * the faults put in front of it (src/serve/faults.ts).
+ */
+export interface StreamSink extends HubClient {
+  readonly socket: Socket;
+  /** Why the hub dropped this client, if it did. */
+  readonly dropReason: string | undefined;
+  /** Ends the response cleanly; `done` runs once that reached the socket or failed. */
+  end(done: () => void): void;
+  /**
+   * Ends the connection without ending the response (no last chunk), after what was written:
+   * to the client the stream broke.
+   */
+  cut(): void;
 }
 
 /**
@@ -48,18 +64,25 @@ export class ChunkFramer {
  * an HTTP/1.0 client (nginx's default upstream protocol) gets the bare stream, ended by
  * closing the connection.
  */
-export class StreamClient implements HubClient {
+export class StreamClient implements StreamSink {
   sentSinceHeartbeat = false;
   stalled = false;
   /** Why the hub dropped this client, if it did. */
   dropReason: string | undefined;
   readonly socket: Socket;
+  readonly #response: ServerResponse;
   readonly #onFlushed: () => void;
   /** Undefined when the response is not chunked: bytes go out as they are. */
   readonly #framer: ChunkFramer | undefined;
 
   /** `onFlushed` runs each time a write reaches the socket: the client made progress. */
-  constructor(socket: Socket, framer: ChunkFramer | undefined, onFlushed: () => void) {
+  constructor(
+    response: ServerResponse,
+    socket: Socket,
+    framer: ChunkFramer | undefined,
+    onFlushed: () => void,
+  ) {
+    this.#response = response;
     this.socket = socket;
     this.#framer = framer;
     this.#onFlushed = onFlushed;
@@ -73,18 +96,25 @@ export class StreamClient implements HubClient {
     // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
     // returned false, i.e. past the stream's own high-water mark (16 KiB on Node 20, 64 KiB on
     // Node 22+), so a source waiting for a backlog below that mark would never be woken.
-    if (!this.socket.writable) return;
+    // An empty chunk would be framed as the last chunk: the end of the response.
+    if (!this.socket.writable || chunk.length === 0) return;
     this.socket.write(this.#framer ? this.#framer.frame(chunk) : chunk, this.#onFlushed);
   }
 
   /**
-   * Ends the response (the last chunk, or closing the connection when the body is not chunked);
-   * `done` runs once that reached the socket or failed.
+   * Ends the response through node:http (the last chunk, or closing the connection when the
+   * body is not chunked or the client asked for `Connection: close`), so a keep-alive
+   * connection is free for the client's next request; `done` runs once that reached the socket
+   * or failed.
    */
   end(done: () => void): void {
-    if (!this.socket.writable) done();
-    else if (this.#framer) this.socket.write(lastChunk, () => done());
-    else this.socket.end(() => done());
+    if (!this.socket.writable || this.#response.writableEnded) done();
+    else this.#response.end(() => done());
+  }
+
+  cut(): void {
+    // end() sends what is queued, then FIN: the body stops short of its last chunk.
+    this.socket.end();
   }
 
   drop(reason: string): void {

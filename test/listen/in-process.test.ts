@@ -6,6 +6,7 @@ import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen } from "../../src/listen/command.js";
 import { type ListenIo, listenDefaults } from "../../src/listen/options.js";
+import { createFlood, floodBlockedFor } from "../helpers/flood-route.js";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { endlessCounter } from "../helpers/sse-routes.js";
 
@@ -52,27 +53,12 @@ class StalledStdout extends Writable {
 }
 
 /** Server side of the back-pressure test: 64 MB of events, sent only as fast as read. */
-const flood = { sentBytes: 0, blockedSince: 0 };
-const floodChunk = Buffer.from("data: 0123456789abcdef0123456789abcdef0123456789\n\n".repeat(1300));
+const flood = createFlood();
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer({
-    "/flood": (_request, response) => {
-      response.writeHead(200, { "content-type": "text/event-stream" });
-      const pump = () => {
-        flood.blockedSince = 0;
-        while (flood.sentBytes < 64 * 1024 ** 2 && !response.destroyed) {
-          flood.sentBytes += floodChunk.length;
-          if (!response.write(floodChunk)) {
-            flood.blockedSince = Date.now();
-            return void response.once("drain", pump);
-          }
-        }
-        response.end();
-      };
-      pump();
-    },
+    "/flood": flood.route,
     "/two": sendChunks(['event: update\ndata: {"a":1}\n\ndata: plain\n\n']),
     "/endless": endlessCounter(5),
   });
@@ -102,13 +88,7 @@ describe("listen in-process", () => {
     await new Promise((resolve) => stdout.once("captured", resolve));
     // Proving that reading stopped needs a stretch of time with no progress: the server must
     // stay blocked (no "drain") for 300 ms while stdout holds its first write.
-    const allSent = 64 * 1024 ** 2;
-    while (
-      flood.sentBytes < allSent &&
-      (flood.blockedSince === 0 || Date.now() - flood.blockedSince < 300)
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await floodBlockedFor(flood, 300);
     expect(flood.sentBytes).toBeLessThan(16 * 1024 ** 2);
     stdout.release();
     controller.abort();

@@ -4,6 +4,10 @@
  * `node_modules/.bin/sse-tool` run through its shebang. Catches a file missing from `files`, a
  * dev dependency used at run time, a broken shebang or bin link.
  *
+ * The library too, as a project that depends on it meets it: `import { startServer, listen }
+ * from "sse-tool"` runs each of the README's library examples, and `tsc` checks a file that uses
+ * the shipped types (and refuses one that misuses them).
+ *
  * Needs `npm run build` first (as every end-to-end test does): the pack skips `prepare` so it
  * does not rebuild dist/ under the other tests' feet.
  */
@@ -18,6 +22,7 @@ import {
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
+import { readmeExample } from "../helpers/readme-examples.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -103,16 +108,30 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
+/** Runs a README example, as the file a user would write, in the installed project. */
+async function runExample(name: string): Promise<RunResult> {
+  const file = join(installDir, `example-${name}.mjs`);
+  await writeFile(file, readmeExample(name));
+  const result = await run(process.execPath, [file], installDir, 20_000);
+  expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+  expect(result.stderr).toBe("");
+  return result;
+}
+
 describe("the packed package, installed as npx installs it", () => {
-  it("contains only what runs: bin, dist (without source maps), README, LICENSE", () => {
+  it("contains only what runs: bin, dist (without source maps), the library's types, README, LICENSE", () => {
     expect(packedFiles).toContain("bin/sse-tool.js");
     expect(packedFiles).toContain("bin/older-node.js");
     expect(packedFiles).toContain("dist/cli.js");
+    expect(packedFiles).toContain("dist/index.js");
+    expect(packedFiles).toContain("dist/index.d.ts");
     for (const path of packedFiles) {
       expect(path).toMatch(
-        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|README\.md|LICENSE|package\.json)$/,
+        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|dist\/([\w-]+\/)?[\w-]+\.d\.ts|README\.md|LICENSE|package\.json)$/,
       );
     }
+    // Only the declarations the public API reaches, not one per source file.
+    expect(packedFiles.filter((path) => path.endsWith(".d.ts")).length).toBeLessThanOrEqual(8);
   });
 
   it("installs only the runtime dependencies", async () => {
@@ -153,6 +172,62 @@ describe("the packed package, installed as npx installs it", () => {
     );
   });
 
+  it("ships types that tsc checks a user's code against", async () => {
+    await writeFile(
+      join(installDir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2023", "dom"],
+          types: [],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ["uses-types.mts"],
+      }),
+    );
+    await writeFile(
+      join(installDir, "uses-types.mts"),
+      `import { type ListenEvent, listen, type RunningServer, SseToolError, startServer } from "sse-tool";
+
+const server: RunningServer = await startServer({ ids: true, dropAfter: 3, chunkSplit: "random", speed: undefined });
+const id: string | undefined = server.publish({ event: "x", data: { n: 1 } });
+const events: ListenEvent[] = [];
+try {
+  for await (const event of listen(server.url, { retry: 100, headers: { "X-Trace": "1" } })) {
+    events.push(event);
+    const text: string = event.data + event.type + event.lastEventId;
+    if (text.length > 0) break;
+  }
+} catch (error) {
+  if (error instanceof SseToolError && error.code === "connect") throw error;
+}
+await server.close();
+export { id };
+`,
+    );
+    const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    const checked = await run(process.execPath, [tsc, "-p", installDir], installDir);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+
+    await writeFile(
+      join(installDir, "uses-types.mts"),
+      `import { listen, startServer } from "sse-tool";
+await startServer({ dropAfter: "3" });
+for await (const event of listen("http://127.0.0.1/")) event.nope;
+`,
+    );
+    const refused = await run(process.execPath, [tsc, "-p", installDir], installDir);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toMatch(
+      /uses-types\.mts\(2,.*'string' is not assignable to type 'number'/,
+    );
+    expect(refused.stdout).toMatch(/uses-types\.mts\(3,.*Property 'nope' does not exist/);
+  });
+
   describe("listen against a local server", () => {
     let server: TestServer;
 
@@ -167,6 +242,27 @@ describe("the packed package, installed as npx installs it", () => {
 
     afterAll(async () => {
       await server.close();
+    });
+
+    it('runs the README\'s library examples with `import { startServer, listen } from "sse-tool"`', async () => {
+      const basics = await runExample("library-basics");
+      expect(basics.stdout).toContain("{ type: 'greeting', data: 'hello', lastEventId: '1' }");
+      expect(basics.stdout).toContain(`{ type: 'message', data: '{"n":2}', lastEventId: '2' }`);
+
+      const faults = await runExample("library-faults");
+      expect(faults.stdout).toContain(
+        "[ 'update 1', 'update 2', 'update 3', 'update 4', 'update 5' ]",
+      );
+
+      // The replay example's stream.jsonl, recorded by the installed binary.
+      const recorded = await run(
+        installedBin,
+        ["listen", "--no-reconnect", "--record", "stream.jsonl", `${server.url}/events`],
+        installDir,
+      );
+      expect(recorded.code, recorded.stderr).toBe(0);
+      const replay = await runExample("library-replay");
+      expect(replay.stdout).toBe('hello\n{"n":2}\n');
     });
 
     it("shows the stream's events as JSON lines", async () => {

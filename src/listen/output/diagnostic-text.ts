@@ -1,7 +1,8 @@
 /**
  * Text for `listen`'s stderr lines: what a server sent, made safe and short for one line, and
- * what was sent to it, without credentials.
+ * what was sent to it, without credentials (src/http/redaction.ts says what those are).
  */
+import { isSecretName } from "../../http/redaction.js";
 import { escapeForTerminalLine } from "../../terminal/escape.js";
 
 /** How much of an error body is quoted, in characters. */
@@ -15,17 +16,9 @@ export function describeBodyStart(text: string): string {
   return escapeForTerminalLine(cut);
 }
 
-const secretHeaders = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-]);
-
 /** A request header value for `-v`: it shows that a credential is sent, not the credential. */
 export function redactHeader(name: string, value: string): string {
-  if (!secretHeaders.has(name.toLowerCase())) return escapeForTerminalLine(value);
+  if (!isSecretName(name)) return escapeForTerminalLine(value);
   const space = value.indexOf(" ");
   const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
   return `${scheme}[redacted, ${value.length - scheme.length} characters]`;

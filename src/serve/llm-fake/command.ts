@@ -16,6 +16,7 @@ import {
   serveLog,
   serveStopSignals,
 } from "../endpoint.js";
+import { describeFaults } from "../fault-options.js";
 import type { ServeCliOptions } from "../options.js";
 import { llmFakePaths, llmFakeRoutes } from "./route.js";
 import type { LlmFakeProvider } from "./steps.js";
@@ -29,6 +30,12 @@ export async function serveLlmFake(
     throw new SseToolError(
       "usage",
       "--follow does not apply to --llm-fake (the reply is read once)",
+    );
+  }
+  if (options.replay !== undefined || describeFaults(options).length > 0) {
+    throw new SseToolError(
+      "usage",
+      "--llm-fake answers chat requests; --replay and the faults (--drop-after, ...) act on the event stream",
     );
   }
   const serveAccess = await checkServeAccess(options, process.env);

@@ -1,0 +1,74 @@
+/**
+ * What counts as a secret in what a request sends and a response answers, and the same secrets
+ * taken out of a URL: used by `-v` (src/listen/output/diagnostic-text.ts) and by `listen
+ * --record` (src/recording/format.ts), so both hide the same things. Pure.
+ */
+
+/** Header names that carry credentials by definition. */
+const secretHeaderNames = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+  "api-key",
+]);
+
+/**
+ * Words of a header or query parameter name (split at `-`, `_` and `.`) that mark an API key,
+ * a token or a session: `x-goog-api-key`, `X-Auth-Token`, `access_token`, `sessionid`,
+ * `client_secret`, `sig`. Plurals are left alone (`x-ratelimit-remaining-tokens` is a count).
+ */
+const secretWords = new Set([
+  "key",
+  "apikey",
+  "token",
+  "secret",
+  "password",
+  "passwd",
+  "auth",
+  "session",
+  "sessionid",
+  "signature",
+  "sig",
+  "credential",
+]);
+
+/** Whether a header (or query parameter) with this name carries a secret. */
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (secretHeaderNames.has(lower)) return true;
+  for (const word of lower.split(/[-_.]/)) {
+    if (secretWords.has(word) || /(?:apikey|token|secret)$/.test(word)) return true;
+  }
+  return false;
+}
+
+/** How a redacted value is shown: that something was there, not what. */
+export const redactedValue = "[redacted]";
+
+/**
+ * A URL without its credentials: the user name and password are dropped and the values of
+ * secret-looking query parameters (`?token=`, `?api_key=`, `&sig=`) replaced. Text that is not
+ * a URL comes back unchanged.
+ */
+export function redactUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text;
+  }
+  url.username = "";
+  url.password = "";
+  let redacted = false;
+  const query = new URLSearchParams(url.search);
+  for (const name of new Set(query.keys())) {
+    if (!isSecretName(name)) continue;
+    query.set(name, redactedValue);
+    redacted = true;
+  }
+  if (redacted) url.search = query.toString();
+  // Brackets are fine in a query; "[redacted]" reads better than its percent-encoding.
+  return redacted ? url.href.replaceAll("%5Bredacted%5D", redactedValue) : url.href;
+}

@@ -1,0 +1,68 @@
+/**
+ * Where each block ends in a byte stream (src/sse/event-ends.ts): the offsets serve's faults
+ * cut at and a replay resumes from. Every split of the same stream must give the same ends.
+ */
+import { describe, expect, it } from "vitest";
+import { type EventEnd, EventEndFinder } from "../../src/sse/event-ends.js";
+
+/** The ends, as offsets into the whole stream, for the stream fed in these chunks. */
+function endsOf(chunks: Uint8Array[]): Array<EventEnd & { at: number }> {
+  const finder = new EventEndFinder();
+  const ends: Array<EventEnd & { at: number }> = [];
+  let base = 0;
+  for (const chunk of chunks) {
+    for (const end of finder.feed(chunk)) ends.push({ ...end, at: base + end.offset });
+    base += chunk.length;
+  }
+  return ends;
+}
+
+const bytes = (text: string) => Buffer.from(text, "utf8");
+
+describe("EventEndFinder", () => {
+  it("finds the end of each event, past its blank line, with the last event ID there", () => {
+    const stream = "id: 1\ndata: a\n\n: comment\n\ndata: b\r\n\r\nid: 7\n\ndata: c\rdata: d\r\r";
+    const ends = endsOf([bytes(stream)]);
+    expect(
+      ends.map(({ at, lastEventId, dispatched }) => ({ at, lastEventId, dispatched })),
+    ).toEqual([
+      { at: stream.indexOf("\n\n") + 2, lastEventId: "1", dispatched: true },
+      // "data: b" ends with CRLF CRLF: the end is after the second LF.
+      { at: stream.indexOf("\r\n\r\n") + 4, lastEventId: "1", dispatched: true },
+      // An id alone: no event, but the last event ID changes.
+      { at: stream.indexOf("id: 7\n\n") + 7, lastEventId: "7", dispatched: false },
+      { at: stream.length, lastEventId: "7", dispatched: true },
+    ]);
+  });
+
+  it("gives the same ends at every split point, also inside a character", () => {
+    const stream = bytes("id: x\r\ndata: Grüße 👋\r\n\r\ndata: zwei\n\nid: y\ndata: drei\r\n\r\n");
+    const whole = endsOf([stream]).map(({ at, lastEventId }) => [at, lastEventId]);
+    expect(whole).toHaveLength(3);
+    for (let cut = 1; cut < stream.length; cut++) {
+      const split = endsOf([stream.subarray(0, cut), stream.subarray(cut)]);
+      // A chunk that ends between the CR and the LF of a blank line: the event is dispatched at
+      // the CR (a client cannot wait for the LF), so that is where its block ends.
+      const expected = whole.map(([at, id]) =>
+        at === cut + 1 && stream[cut - 1] === 0x0d && stream[cut] === 0x0a ? [cut, id] : [at, id],
+      );
+      expect(
+        split.map(({ at, lastEventId }) => [at, lastEventId]),
+        `cut at ${cut}`,
+      ).toEqual(expected);
+    }
+  });
+
+  it("does not count comments, retry lines or an unfinished block", () => {
+    expect(endsOf([bytes(": hi\n\nretry: 5\n\ndata: open")])).toEqual([]);
+  });
+
+  it("keeps the last event ID across bodies and restarts the body with startStream", () => {
+    const finder = new EventEndFinder();
+    finder.feed(bytes("id: 3\ndata: a\n\ndata: unfinished"));
+    finder.startStream();
+    expect(finder.feed(bytes("data: b\n\n"))).toEqual([
+      { offset: 9, lastEventId: "3", dispatched: true },
+    ]);
+  });
+});
