@@ -66,7 +66,7 @@ describe.concurrent("listen recognises LLM streams", () => {
       expect(result.stdout).toBe(text);
       expect(result.stderr).toContain(apart);
       expect(result.stderr).toMatch(
-        new RegExp(`llm: ${name} · first token \\d+ ms · total [\\d.]+ m?s · \\d+ chunks`),
+        new RegExp(`llm: ${name} · first token [\\d.]+ m?s · total [\\d.]+ m?s · \\d+ chunks`),
       );
       expect(result.stderr).toMatch(/llm: usage: \d+ in, \d+ out, \d+ total tokens/);
     },

@@ -125,7 +125,7 @@ describe.concurrent("listen --llm against serve --llm-fake, per provider", () =>
       ]);
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(replyText);
-      expect(result.stderr).toMatch(/llm: .* · first token \d+ ms · total/);
+      expect(result.stderr).toMatch(/llm: .* · first token [\d.]+ m?s · total/);
     },
   );
 
@@ -209,6 +209,9 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
   it("the first token after the ttft, then the rate, with the stall where it was put", async () => {
     const sentAt = performance.now();
     const response = await post(servers.paced.url, providers.openai.body);
+    // The head is flushed at once, before the wait: the upper bound counts from it, so a slow
+    // first fetch in this process (undici loaded, a connection made) is not counted as the wait.
+    const headAt = performance.now() - sentAt;
     const tokenTimes: number[] = [];
     const decoder = new EventStreamDecoder({
       onEvent: (event) => {
@@ -218,18 +221,19 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
       decoder.feed(chunk);
     expect(tokenTimes).toHaveLength(40);
-    // Time to first token: 300 ms asked; the request's own round trip adds a little.
+    // The times are taken in this test's process, which a loaded machine delays now and then,
+    // so the checks are of two kinds. Lower bounds from the request: no token can arrive before
+    // the server's schedule sends it (300 ms, then one every 20 ms at 50 tokens/s, the 800 ms
+    // stall before token 5). Upper bounds from the response head (flushed at once, before the
+    // wait), with room for delays: tokens 0-4 come before the stall, and the whole reply does not
+    // take much longer than asked (a tenth of the rate, or a stall twice, would).
     expect(tokenTimes[0]).toBeGreaterThanOrEqual(295);
-    expect(tokenTimes[0]).toBeLessThan(300 + 200);
-    // 50 tokens/s is 20 ms a token; the 800 ms stall sits before token 5 (after 5 tokens).
-    // Receive times jitter both ways under load (a late token 4 shortens the gap).
-    const stallGap = tokenTimes[5]! - tokenTimes[4]!;
-    expect(stallGap).toBeGreaterThan(800 + 20 - 60);
-    expect(stallGap).toBeLessThan(800 + 20 + 150);
-    // Over the 34 gaps after the stall, the pace is kept against a clock: 680 ms asked.
-    const span = tokenTimes[39]! - tokenTimes[5]!;
-    expect(span).toBeGreaterThan(680 - 60);
-    expect(span).toBeLessThan(680 + 120);
+    expect(tokenTimes[4]).toBeGreaterThanOrEqual(295 + 4 * 20);
+    expect(tokenTimes[5]).toBeGreaterThanOrEqual(295 + 5 * 20 + 800);
+    expect(tokenTimes[39]).toBeGreaterThanOrEqual(295 + 39 * 20 + 800);
+    expect(tokenTimes[0]! - headAt).toBeLessThan(300 + 500);
+    expect(tokenTimes[4]! - headAt).toBeLessThan(300 + 4 * 20 + 500);
+    expect(tokenTimes[39]! - headAt).toBeLessThan(300 + 39 * 20 + 800 + 600);
   });
 
   it("listen --llm measures the same: ttft, tokens per second, the stall after the fifth token", async () => {
@@ -253,11 +257,11 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
       before: " w0 w1 w2 w3 w4",
       section: "text",
     });
-    expect(summary.timings.gaps!.p50Ms).toBeGreaterThanOrEqual(10);
-    expect(summary.timings.gaps!.p50Ms).toBeLessThanOrEqual(30);
-    // 40 tokens over 39 gaps of 20 ms plus the 800 ms stall: about 25 tokens/s.
-    expect(summary.timings.outputTokensPerSecond).toBeGreaterThan(20);
-    expect(summary.timings.outputTokensPerSecond).toBeLessThan(28);
+    // 20 ms gaps (a loaded machine may deliver some tokens together: no lower bound), and 40
+    // tokens over 39 gaps plus the 800 ms stall, about 25 tokens/s, with room for delays.
+    expect(summary.timings.gaps!.p50Ms).toBeLessThanOrEqual(60);
+    expect(summary.timings.outputTokensPerSecond).toBeGreaterThan(12);
+    expect(summary.timings.outputTokensPerSecond).toBeLessThan(40);
   });
 
   it("the pace flags without --llm-fake are a usage error (exit 2)", async () => {
