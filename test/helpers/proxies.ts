@@ -111,16 +111,33 @@ export async function startForwardProxy(
   return { url, requests, close: closer(server, sockets) };
 }
 
+export interface BufferingProxy extends RunningProxy {
+  /**
+   * How long the client kept the connection of its request for `path` open, in ms, from the
+   * request's arrival to the client closing it: the client's own wait, without the time it took
+   * to start (which a loaded machine stretches).
+   */
+  heldOpenMs(path: string): Promise<number>;
+}
+
 /** A reverse proxy to `upstreamUrl` that holds each response until `bufferBytes` arrived. */
 export async function startBufferingProxy(
   upstreamUrl: string,
   bufferBytes: number,
-): Promise<RunningProxy> {
+): Promise<BufferingProxy> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   const upstreamBase = new URL(upstreamUrl);
+  const heldOpen = new Map<string, Promise<number>>();
   const server = createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
+    const arrivedAt = performance.now();
+    heldOpen.set(
+      request.url ?? "/",
+      new Promise((resolve) =>
+        request.socket.once("close", () => resolve(performance.now() - arrivedAt)),
+      ),
+    );
     const target = new URL(request.url ?? "/", upstreamBase);
     forward(request, response, target, sockets, (upstream) => {
       const held: Buffer[] = [];
@@ -145,5 +162,10 @@ export async function startBufferingProxy(
     });
   });
   const url = await listen(server, sockets);
-  return { url, requests, close: closer(server, sockets) };
+  const heldOpenMs = (path: string) => {
+    const held = heldOpen.get(path);
+    if (held === undefined) throw new Error(`the proxy had no request for ${path}`);
+    return held;
+  };
+  return { url, requests, close: closer(server, sockets), heldOpenMs };
 }
