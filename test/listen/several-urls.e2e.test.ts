@@ -176,15 +176,16 @@ describe.concurrent("listen URL URL...", () => {
       "listen",
       "--json",
       "--no-reconnect",
+      // Long enough for both streams' events to arrive on a loaded machine.
       "--timeout",
-      "1",
+      "3",
       `${first.url}/feed/news`,
       `${second.url}/hold`,
     ]);
     expect(result.code).toBe(3);
     expect(parseLines(result.stdout)).toHaveLength(6);
     expect(result.stderr).toMatch(
-      /^sse-tool: \[127\.0\.0\.1:\d+\] timeout: --timeout 1 s elapsed$/m,
+      /^sse-tool: \[127\.0\.0\.1:\d+\] timeout: --timeout 3 s elapsed$/m,
     );
   });
 
