@@ -54,7 +54,10 @@ addRequestOptions(
   program
     .command("listen")
     .description("Connect to SSE endpoints and show each event as it arrives.")
-    .argument("<url...>", "the event-stream URL (http or https); several are followed at once"),
+    .argument(
+      "<url...>",
+      "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once",
+    ),
   [
     new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
     new Option("--http2", "offer HTTP/2 (https); the server chooses"),
@@ -107,6 +110,10 @@ addRequestOptions(
   )
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
+  .option("-i, --include", "show the response status line and headers on stderr first")
+  .option("-o, --output <file>", "write the events to this file; progress stays on stderr")
+  .option("-s, --silent", "nothing on stderr but errors (also -q)")
+  .addOption(new Option("-q, --quiet").hideHelp())
   .option(
     "--llm",
     "assemble an LLM token stream (OpenAI, Azure, Anthropic, Gemini, Cohere, Vercel AI, " +
@@ -325,7 +332,7 @@ addRequestOptions(
   program
     .command("doctor")
     .description("Watch an SSE endpoint for a while and report what will break for clients.")
-    .argument("<url>", "the event-stream URL (http or https)"),
+    .argument("<url>", "the event-stream URL (http:// when no scheme is given)"),
 )
   .option("--duration <s>", "how long to watch the stream", secondsToMs, 10_000)
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")

@@ -6,7 +6,7 @@ import type { Command, Option } from "commander";
 import { collect } from "./option-values.js";
 
 /**
- * Adds -H, -X, -d, --insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:
+ * Adds -H, -X, -d, -u, -k/--insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:
  * the order `--help` shows them in.
  */
 export function addRequestOptions(command: Command, tlsOptions: readonly Option[] = []): Command {
@@ -14,7 +14,11 @@ export function addRequestOptions(command: Command, tlsOptions: readonly Option[
     .option("-H, --header <header>", 'request header "Name: value" (repeatable)', collect)
     .option("-X, --method <method>", "HTTP method (default GET, or POST with --data)")
     .option("-d, --data <body>", "request body: text, @file, or @- for stdin (implies POST)")
-    .option("--insecure", "accept any TLS certificate")
+    .option(
+      "-u, --user <user:pass>",
+      "Basic auth (as user:pass@ in the URL); the password is never shown",
+    )
+    .option("-k, --insecure", "accept any TLS certificate")
     .option(
       "--location-trusted",
       "send -H headers (and Authorization, Cookie) to another origin on redirect too",

@@ -47,17 +47,21 @@ export function isSecretName(name: string): boolean {
 /** How a redacted value is shown: that something was there, not what. */
 export const redactedValue = "[redacted]";
 
+/** `scheme://user:password@` at the start of a text that is not a URL (no `/`, `?`, `#` in it). */
+const textCredentials = /^([^/?#@\s]*\/\/)[^/?#@\s]*@/;
+
 /**
- * A URL without its credentials: the user name and password are dropped and the values of
- * secret-looking query parameters (`?token=`, `?api_key=`, `&sig=`) replaced. Text that is not
- * a URL comes back unchanged.
+ * A URL without its credentials, the one form in which any URL is shown (-v, the connected
+ * line, errors, `--json` "source", recordings): the user name and password are dropped and the
+ * values of secret-looking query parameters (`?token=`, `?api_key=`, `&sig=`) replaced. Text
+ * that is not a URL comes back with only its `//user:password@` taken out.
  */
 export function redactUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return text;
+    return text.replace(textCredentials, "$1");
   }
   url.username = "";
   url.password = "";

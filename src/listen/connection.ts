@@ -14,6 +14,7 @@ import {
   readBodyStart,
 } from "../http/client.js";
 import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
+import { redactUrl } from "../http/redaction.js";
 import { judgeResponse } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
@@ -35,6 +36,8 @@ export interface ConnectionContext {
   signal: AbortSignal;
   connectTimeoutMs: number;
   verbose: boolean;
+  /** -i: the response status line and headers (also shown with -v). */
+  include?: boolean;
   isReconnect: boolean;
   /** A status line on stderr. */
   say: (line: string) => void;
@@ -56,10 +59,10 @@ export type ConnectionResult =
 
 export async function openConnection(
   request: ConnectionRequest,
-  { signal, connectTimeoutMs, verbose, isReconnect, say, onResponse }: ConnectionContext,
+  { signal, connectTimeoutMs, verbose, include, isReconnect, say, onResponse }: ConnectionContext,
 ): Promise<ConnectionResult> {
   if (verbose) {
-    say(`> ${request.method} ${request.url}`);
+    say(`> ${request.method} ${redactUrl(request.url)}`);
     for (const [name, value] of Object.entries(request.headers)) {
       say(`> ${name}: ${redactHeader(name, value)}`);
     }
@@ -73,7 +76,7 @@ export async function openConnection(
       maxRedirects,
       onRedirect: verbose
         ? (status, location, dropped) => {
-            say(`* ${status} redirect to ${location}`);
+            say(`* ${status} redirect to ${redactUrl(location)}`);
             if (dropped.length > 0) {
               say(
                 `* not sent to the other origin: ${dropped.join(", ")} (--location-trusted sends them)`,
@@ -98,7 +101,7 @@ export async function openConnection(
   onResponse?.(response);
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
-  if (verbose) {
+  if (verbose || include) {
     // What the server said in its status line (HTTP/1.0, 1.1), or h2 from the TLS handshake.
     const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
     say(`< HTTP${version} ${statusLine}`);
@@ -123,7 +126,7 @@ export async function openConnection(
   const preview = describeBodyStart(bodyStart);
   const message =
     verdict.reason === "http-status"
-      ? `HTTP ${statusLine} from ${response.url}`
+      ? `HTTP ${statusLine} from ${redactUrl(response.url)}`
       : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
   // An LLM API that streams another format when not asked right (Gemini without alt=sse).
   const hint =

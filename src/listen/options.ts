@@ -46,6 +46,13 @@ export interface ListenCliOptions extends RequestCliOptions {
   cacert?: string;
   /** --record: write what the connection carries to this file (src/listen/record.ts). */
   record?: string;
+  /** -i, --include: the response status line and headers on stderr before the events. */
+  include?: boolean;
+  /** -o, --output: write the events to this file instead of stdout (`-` is stdout). */
+  output?: string;
+  /** -s, --silent (and -q, --quiet): nothing on stderr but errors. */
+  silent?: boolean;
+  quiet?: boolean;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
@@ -63,6 +70,8 @@ export interface ListenIo {
   /** Read only for `-d @-`; the process's stdin when not given. */
   stdin?: Readable;
   env: Record<string, string | undefined>;
+  /** Where a stream's error goes when `stderr` is quieted (-s); `stderr` when not given. */
+  errors?: Writable;
   /** Aborting it stops the run like Ctrl-C (exit 130). Without it, SIGINT is handled here. */
   signal?: AbortSignal;
   /** HTTP dispatcher to use instead of one built from --proxy/--insecure (tests). */
