@@ -10,6 +10,7 @@ import {
   collect,
   duration,
   milliseconds,
+  portNumber,
   positiveNumber,
   replaySpeed,
   secondsToMs,
@@ -75,22 +76,31 @@ addRequestOptions(
     "exit 0 after this many shown events (over all URLs)",
     wholeNumber,
   )
-  .option("--timeout <s>", "give up after this many seconds in all (exit 3)", secondsToMs)
   .option(
-    "--idle-timeout <s>",
-    "give up after this many seconds without bytes (exit 3)",
+    "--timeout <duration>",
+    "give up after this long in all, e.g. 30s or 2m (exit 3; a bare number is seconds)",
     secondsToMs,
   )
   .option(
-    "--connect-timeout <s>",
-    "seconds allowed to connect and to receive response headers (default 30)",
+    "--idle-timeout <duration>",
+    "give up after this long without bytes (exit 3; a bare number is seconds)",
     secondsToMs,
   )
-  .option(
-    "--retry <ms>",
-    "reconnection time until the server sends retry: (at least 100 ms is waited)",
-    milliseconds,
-    3000,
+  .addOption(
+    new Option(
+      "--connect-timeout <duration>",
+      "time allowed to connect and to receive response headers (a bare number is seconds)",
+    )
+      .argParser(secondsToMs)
+      .default(undefined, "30s"),
+  )
+  .addOption(
+    new Option(
+      "--retry <duration>",
+      "reconnection time until the server sends retry: (at least 100ms is waited; a bare number is milliseconds)",
+    )
+      .argParser(milliseconds)
+      .default(3000, "3s"),
   )
   .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
   .option("--no-reconnect", "do not reconnect when the stream ends or fails")
@@ -122,7 +132,7 @@ addRequestOptions(
   .option("--no-llm", "do not switch to the LLM view when the stream looks like one")
   .option(
     "--llm-stall <duration>",
-    "with the LLM view, report gaps between chunks longer than this as stalls (default 1s)",
+    "with the LLM view, report gaps between chunks longer than this as stalls, e.g. 500ms (default 1s)",
     duration,
   )
   .option("--stats", "counts per type, rate, bytes, gaps and reconnects on stderr")
@@ -146,7 +156,7 @@ Examples:
   sse-tool listen --raw http://localhost:8080/events > capture.txt
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
-  sse-tool listen --expect-event ready --timeout 10 http://localhost:8080/events   # CI check
+  sse-tool listen --expect-event ready --timeout 10s http://localhost:8080/events   # CI check
   sse-tool listen --record stream.jsonl https://example.com/events   # then: serve --replay
 
 ${exitCodeHelp}`,
@@ -169,7 +179,14 @@ program
   .option("--strict", "bad input lines are fatal (exit 1) instead of skipped with a warning")
   .option("--event <type>", "event type for input that carries none")
   .option("--ids", "number events that carry no id, so clients can resume")
-  .option("--interval <ms>", "pause between events", milliseconds, 0)
+  .addOption(
+    new Option(
+      "--interval <duration>",
+      "pause between events, e.g. 500ms (a bare number is milliseconds)",
+    )
+      .argParser(milliseconds)
+      .default(0, "0"),
+  )
   .addOption(
     new Option("--timing <mode>", "pacing: none, or the recorded `time` gaps")
       .choices(["none", "original"])
@@ -183,7 +200,7 @@ program
       .default(250, "250ms"),
   )
   .option("--host <host>", "address to bind", "127.0.0.1")
-  .option("-p, --port <port>", "port to listen on (0 picks a free one)", wholeNumber, 8080)
+  .option("-p, --port <port>", "port to listen on (0 picks a free one)", portNumber, 8080)
   .option("--path <path>", "path of the event stream", "/events")
   .option(
     "--cors <origin>",
@@ -210,11 +227,18 @@ program
   )
   .option("--no-wait", "emit at once instead of waiting for the first client")
   .addOption(
-    new Option("--heartbeat <s>", "comment sent to idle clients every s seconds (0 off)")
+    new Option(
+      "--heartbeat <duration>",
+      "comment sent to idle clients this often, e.g. 30s (0 off; a bare number is seconds)",
+    )
       .argParser(secondsToMs)
-      .default(15_000, "15"),
+      .default(15_000, "15s"),
   )
-  .option("--retry <ms>", "send retry: <ms> to each new client", milliseconds)
+  .option(
+    "--retry <duration>",
+    "send retry: to each new client, e.g. 5s (a bare number is milliseconds)",
+    milliseconds,
+  )
   .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
   .option("--no-ui", "do not serve the viewer page at /")
   .option("--no-publish", "do not accept POST to the stream path")
@@ -295,7 +319,7 @@ A test double (README: A test double):
 
 Examples:
   cat events.ndjson | sse-tool serve
-  sse-tool serve --loop --interval 500 recorded.ndjson
+  sse-tool serve --loop --interval 500ms recorded.ndjson
   sse-tool serve --follow --replay-history app-events.ndjson
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
   curl --json '{"event":"x","data":"y"}' localhost:8080/events
@@ -334,7 +358,14 @@ addRequestOptions(
     .description("Watch an SSE endpoint for a while and report what will break for clients.")
     .argument("<url>", "the event-stream URL (http:// when no scheme is given)"),
 )
-  .option("--duration <s>", "how long to watch the stream", secondsToMs, 10_000)
+  .addOption(
+    new Option(
+      "--duration <duration>",
+      "how long to watch the stream, e.g. 30s or 2m (a bare number is seconds)",
+    )
+      .argParser(secondsToMs)
+      .default(10_000, "10s"),
+  )
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
   .option("--json", "print the report as one JSON object")
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
@@ -347,7 +378,7 @@ line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a
 
 Examples:
   sse-tool doctor http://localhost:8080/events
-  sse-tool doctor --duration 30 --origin https://app.example.com https://api.example.com/events
+  sse-tool doctor --duration 30s --origin https://app.example.com https://api.example.com/events
   sse-tool doctor --json http://localhost:8080/events | jq '.checks[] | select(.status != "pass")'
 
 Exit codes:
