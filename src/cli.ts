@@ -23,6 +23,7 @@ import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp, serveExitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/options.js";
+import { timeColumnModes } from "./listen/output/time-column.js";
 import { llmFakeProviders } from "./serve/llm-fake/providers.js";
 import type { ServeCliOptions } from "./serve/options.js";
 
@@ -68,8 +69,25 @@ addRequestOptions(
     "--json",
     "one JSON object per event: {time, event, id, data} (+ source with several URLs)",
   )
+  .option(
+    "--json-data",
+    "with --json (implied): data that is a JSON object or array goes in parsed (jq .data.field)",
+  )
   .option("--raw", "write the response body bytes unchanged")
   .option("--comments", "also show comment lines (heartbeats)")
+  .addOption(
+    new Option(
+      "--time <mode>",
+      "time column: clock, relative (since start), delta (since the previous event) or none",
+    )
+      .choices(timeColumnModes)
+      .default("clock"),
+  )
+  .option("--full", "show very large data whole (default: its first 2 KiB and its size)")
+  .option(
+    "--accept-any-type",
+    "read a response that is not text/event-stream (text/plain, ...) anyway, with a warning",
+  )
   .option("-e, --event <type>", "show only events of this type (repeatable)", collect)
   .option(
     "-n, --max-events <n>",

@@ -25,17 +25,22 @@ export function withDefaultScheme(raw: string): string {
  */
 export function parseTargetUrl(raw: string): URL {
   const text = withDefaultScheme(raw);
+  // Told as typed, less any credentials (redacted with the scheme in place, then taken off).
+  const shown = () => {
+    const redacted = redactUrl(text);
+    return hasScheme.test(raw.trim()) ? redacted : redacted.replace(/^http:\/\//, "");
+  };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new SseToolError("usage", `invalid URL: ${redactUrl(text)}`);
+    throw new SseToolError("usage", `invalid URL: ${shown()}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new SseToolError("usage", `unsupported URL scheme ${url.protocol} (use http or https)`);
   }
   if (url.hostname === "") {
-    throw new SseToolError("usage", `invalid URL (no host): ${redactUrl(text)}`);
+    throw new SseToolError("usage", `invalid URL (no host): ${shown()}`);
   }
   return url;
 }

@@ -55,6 +55,7 @@ export async function listen(
 ): Promise<number> {
   const given = typeof urls === "string" ? [urls] : urls;
   const merged = { ...listenDefaults, ...options };
+  if (merged.jsonData) merged.json = true;
   checkListenOptions(merged, given.length);
   // `localhost:8080/events` means http:// (as HTTPie reads it): every URL is checked and
   // completed once, before anything is read or connected.

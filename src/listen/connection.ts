@@ -15,7 +15,7 @@ import {
 } from "../http/client.js";
 import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { redactUrl } from "../http/redaction.js";
-import { judgeResponse } from "../sse/response-verdict.js";
+import { eventStreamMimeType, judgeResponse, mimeEssence } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
@@ -38,6 +38,8 @@ export interface ConnectionContext {
   verbose: boolean;
   /** -i: the response status line and headers (also shown with -v). */
   include?: boolean;
+  /** --accept-any-type: read a 2xx of another Content-Type as an event stream, with a warning. */
+  acceptAnyType?: boolean;
   isReconnect: boolean;
   /** A status line on stderr. */
   say: (line: string) => void;
@@ -59,8 +61,9 @@ export type ConnectionResult =
 
 export async function openConnection(
   request: ConnectionRequest,
-  { signal, connectTimeoutMs, verbose, include, isReconnect, say, onResponse }: ConnectionContext,
+  context: ConnectionContext,
 ): Promise<ConnectionResult> {
+  const { signal, connectTimeoutMs, verbose, include, isReconnect, say, onResponse } = context;
   if (verbose) {
     say(`> ${request.method} ${redactUrl(request.url)}`);
     for (const [name, value] of Object.entries(request.headers)) {
@@ -111,9 +114,19 @@ export async function openConnection(
       }
     }
   }
-  const verdict = judgeResponse(response.status, contentType, isReconnect);
+  const verdict = judgeResponse(
+    response.status,
+    contentType,
+    isReconnect,
+    context.acceptAnyType === true,
+  );
   switch (verdict.kind) {
     case "stream":
+      if (mimeEssence(contentType) !== eventStreamMimeType) {
+        say(
+          `sse-tool: warning: Content-Type is ${contentType === undefined ? "missing" : escapeForTerminalLine(contentType)}, not text/event-stream; reading it as an event stream anyway (--accept-any-type)`,
+        );
+      }
       return { kind: "stream", response };
     case "stop":
       discardBody(response.body);

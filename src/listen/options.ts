@@ -7,6 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import type { RequestCliOptions } from "../http/request.js";
+import type { TimeColumnMode } from "./output/time-column.js";
 import type { ListenTap } from "./tap.js";
 
 export interface ListenCliOptions extends RequestCliOptions {
@@ -53,6 +54,14 @@ export interface ListenCliOptions extends RequestCliOptions {
   /** -s, --silent (and -q, --quiet): nothing on stderr but errors. */
   silent?: boolean;
   quiet?: boolean;
+  /** --time: what the pretty view's time column shows (default clock). */
+  time?: TimeColumnMode;
+  /** --full: show very large data whole in the pretty view instead of shortened. */
+  full?: boolean;
+  /** --json-data: --json lines carry data that is a JSON object or array parsed. */
+  jsonData?: boolean;
+  /** --accept-any-type: read a response of another Content-Type as an event stream. */
+  acceptAnyType?: boolean;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */

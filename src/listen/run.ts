@@ -177,6 +177,7 @@ class ListenRun {
         connectTimeoutMs: this.#connectTimeoutMs,
         verbose: options.verbose === true,
         include: options.include === true,
+        acceptAnyType: options.acceptAnyType === true,
         isReconnect,
         say: this.#say,
         onResponse: (response) => this.#io.tap?.response?.(response),

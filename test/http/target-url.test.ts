@@ -23,7 +23,7 @@ describe("URLs as HTTPie reads them", () => {
 
   it("an invalid URL is told without its password", () => {
     expect(() => parseTargetUrl("u:pw@localhost:99999/x")).toThrow(
-      "invalid URL: http://localhost:99999/x",
+      "invalid URL: localhost:99999/x",
     );
   });
 });
