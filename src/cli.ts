@@ -18,7 +18,7 @@ import {
   tokenStall,
   wholeNumber,
 } from "./cli/option-values.js";
-import { addRequestOptions } from "./cli/request-options.js";
+import { addRequestOptions, connectTimeoutOption, tlsOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp, serveExitCodeHelp } from "./errors.js";
@@ -60,10 +60,7 @@ addRequestOptions(
       "<url...>",
       "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once",
     ),
-  [
-    new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
-    new Option("--http2", "offer HTTP/2 (https); the server chooses"),
-  ],
+  tlsOptions(),
 )
   .option(
     "--json",
@@ -104,14 +101,7 @@ addRequestOptions(
     "give up after this long without bytes (exit 3; a bare number is seconds)",
     secondsToMs,
   )
-  .addOption(
-    new Option(
-      "--connect-timeout <duration>",
-      "time allowed to connect and to receive response headers (a bare number is seconds)",
-    )
-      .argParser(secondsToMs)
-      .default(undefined, "30s"),
-  )
+  .addOption(connectTimeoutOption("30s"))
   .addOption(
     new Option(
       "--retry <duration>",
@@ -375,7 +365,9 @@ addRequestOptions(
     .command("doctor")
     .description("Watch an SSE endpoint for a while and report what will break for clients.")
     .argument("<url>", "the event-stream URL (http:// when no scheme is given)"),
+  tlsOptions(),
 )
+  .addOption(connectTimeoutOption("15s, at most --duration"))
   .addOption(
     new Option(
       "--duration <duration>",
@@ -387,6 +379,7 @@ addRequestOptions(
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
   .option("--json", "print the report as one JSON object")
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+  .option("-v, --verbose", "show the requests and response headers on stderr")
   .addHelpText(
     "after",
     `

@@ -2,8 +2,26 @@
  * The request options `listen` and `doctor` share, declared once (their values are typed once
  * too: RequestCliOptions in src/http/request.ts).
  */
-import type { Command, Option } from "commander";
-import { collect } from "./option-values.js";
+import { type Command, Option } from "commander";
+import { collect, secondsToMs } from "./option-values.js";
+
+/** --cacert and --http2 (listen and doctor): new Option objects for each command. */
+export function tlsOptions(): Option[] {
+  return [
+    new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
+    new Option("--http2", "offer HTTP/2 (https); the server chooses"),
+  ];
+}
+
+/** --connect-timeout, with the command's default as --help shows it. */
+export function connectTimeoutOption(defaultShown: string): Option {
+  return new Option(
+    "--connect-timeout <duration>",
+    "time allowed to connect and to receive response headers (a bare number is seconds)",
+  )
+    .argParser(secondsToMs)
+    .default(undefined, defaultShown);
+}
 
 /**
  * Adds -H, -X, -d, -u, -k/--insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:

@@ -47,6 +47,17 @@ export function isSecretName(name: string): boolean {
 /** How a redacted value is shown: that something was there, not what. */
 export const redactedValue = "[redacted]";
 
+/**
+ * A request header value as `-v` shows it: a credential's scheme (`Bearer`, `Basic`) and its
+ * length, never the credential. Not escaped for a terminal: the caller does that.
+ */
+export function redactHeaderValue(name: string, value: string): string {
+  if (!isSecretName(name)) return value;
+  const space = value.indexOf(" ");
+  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
+  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+}
+
 /** `scheme://user:password@` at the start of a text that is not a URL (no `/`, `?`, `#` in it). */
 const textCredentials = /^([^/?#@\s]*\/\/)[^/?#@\s]*@/;
 

@@ -13,6 +13,7 @@ import {
   openRequest,
   readBodyStart,
 } from "../http/client.js";
+import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { redactUrl } from "../http/redaction.js";
 import { eventStreamMimeType, judgeResponse, mimeEssence } from "../sse/response-verdict.js";
@@ -65,10 +66,8 @@ export async function openConnection(
 ): Promise<ConnectionResult> {
   const { signal, connectTimeoutMs, verbose, include, isReconnect, say, onResponse } = context;
   if (verbose) {
-    say(`> ${request.method} ${redactUrl(request.url)}`);
-    for (const [name, value] of Object.entries(request.headers)) {
-      say(`> ${name}: ${redactHeader(name, value)}`);
-    }
+    for (const line of requestHeadLines(request.method, request.url, request.headers, redactHeader))
+      say(line);
   }
   let response: HttpResponse;
   try {
@@ -104,16 +103,7 @@ export async function openConnection(
   onResponse?.(response);
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
-  if (verbose || include) {
-    // What the server said in its status line (HTTP/1.0, 1.1), or h2 from the TLS handshake.
-    const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
-    say(`< HTTP${version} ${statusLine}`);
-    for (const [name, value] of Object.entries(response.headers)) {
-      for (const item of Array.isArray(value) ? value : [value ?? ""]) {
-        say(`< ${escapeForTerminalLine(name)}: ${escapeForTerminalLine(item)}`);
-      }
-    }
-  }
+  if (verbose || include) for (const line of responseHeadLines(response)) say(line);
   const verdict = judgeResponse(
     response.status,
     contentType,
