@@ -46,7 +46,7 @@ const program = new Command("sse-tool")
 Examples:
   sse-tool listen https://example.com/events
   sse-tool listen --json https://example.com/events | jq .data
-  cat events.ndjson | sse-tool serve --port 8080
+  cat examples/events.ndjson | sse-tool serve --port 8080
   sse-tool demo
 
 ${exitCodeHelp}`,
@@ -156,11 +156,14 @@ addRequestOptions(
     `
 Examples:
   sse-tool listen http://localhost:8080/events
+  sse-tool listen :8080/events                 # no scheme: http://localhost:8080/events
   sse-tool listen -n 5 --json http://localhost:8080/events | jq -r .data
+  sse-tool listen --json-data -e update localhost:8080/events | jq .data.order
+  sse-tool listen -u ada:secret --time relative localhost:8080/events
   sse-tool listen -H "Authorization: Bearer $TOKEN" \\
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
-  sse-tool listen --llm --json -d @request.json https://api.example.com/v1/messages | jq .timings
+  sse-tool listen --llm --json -d @examples/request.json https://api.example.com/v1/chat/completions | jq .timings
   sse-tool listen --raw http://localhost:8080/events > capture.txt
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
@@ -326,16 +329,16 @@ A test double (README: A test double):
   gaps; the fault options break any stream on purpose and say so on stderr.
 
 Examples:
-  cat events.ndjson | sse-tool serve
-  sse-tool serve --loop --interval 500ms recorded.ndjson
-  sse-tool serve --follow --replay-history app-events.ndjson
+  cat examples/events.ndjson | sse-tool serve
+  sse-tool serve --loop --interval 500ms examples/ticks.txt
+  sse-tool serve --follow --replay-history examples/events.ndjson
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
   curl --json '{"event":"x","data":"y"}' localhost:8080/events
-  sse-tool serve --cors https://app.example.com --token-file ~/.sse-token events.ndjson
+  sse-tool serve --cors https://app.example.com --token-file ~/.sse-token examples/events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
-  sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s reply.txt
-  sse-tool serve --replay stream.jsonl --speed 2         # a listen --record recording
-  sse-tool serve --ids --drop-after 5 --chunk-split random events.ndjson   # test a client
+  sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s examples/reply.txt
+  sse-tool serve --replay examples/stream.jsonl --speed 2   # a listen --record recording
+  sse-tool serve --ids --drop-after 5 --chunk-split random examples/events.ndjson   # test a client
 
 ${serveExitCodeHelp}`,
   )
