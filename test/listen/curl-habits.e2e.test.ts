@@ -1,12 +1,11 @@
 /**
  * Requests as curl and HTTPie users type them (issue 15): URLs without a scheme, Basic auth
- * from `user:password@` and -u with the password shown nowhere, -k, -i, -o, -s/-q and the
- * default User-Agent. Every test spawns the built binary against servers started here.
+ * from `user:password@` and -u with the password shown nowhere, -i, -o, -s/-q and the default
+ * User-Agent (-k is in request.e2e.test.ts, beside --insecure). Every test spawns the built
+ * binary against servers started here.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +16,6 @@ import {
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
-import { createTestCertificateChain } from "../helpers/tls-test-certificates.js";
 
 /** Echoes the request headers back as one event's data. */
 function echo(request: IncomingMessage, response: ServerResponse): void {
@@ -212,28 +210,4 @@ describe.concurrent("curl's short flags and the default User-Agent", () => {
       expect(failed.stderr).toMatch(/^sse-tool: HTTP 401 Unauthorized from .*\n$/);
     },
   );
-});
-
-describe("-k is --insecure", () => {
-  let httpsServer: Server;
-  let httpsUrl: string;
-  beforeAll(async () => {
-    const chain = createTestCertificateChain();
-    httpsServer = createHttpsServer(
-      { key: chain.serverKey, cert: chain.serverCert },
-      (_request, response) => {
-        response.writeHead(200, eventStreamHeaders);
-        response.end("data: secure\n\n");
-      },
-    );
-    await new Promise<void>((resolve) => httpsServer.listen(0, "127.0.0.1", resolve));
-    httpsUrl = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/events`;
-  });
-  afterAll(() => new Promise((resolve) => httpsServer.close(resolve)));
-
-  it("accepts the untrusted certificate", async () => {
-    const result = await runCli(["listen", "--json", "--no-reconnect", "-k", httpsUrl]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).data).toBe("secure");
-  });
 });

@@ -74,10 +74,9 @@ describe("listen --json | serve relay", () => {
     client.close();
     expect(events).toEqual([
       { type: "greeting", data: "hello", lastEventId: "1" },
-      // serve sends an id only where it changes: the others inherit it, as upstream.
-      { type: "message", data: '{"n":1,"text":"Grüße 👋"}', lastEventId: "1", inheritedId: true },
+      { type: "message", data: '{"n":1,"text":"Grüße 👋"}', lastEventId: "1" },
       { type: "message", data: "line one\nline two", lastEventId: "2" },
-      { type: "done", data: "[DONE]", lastEventId: "2", inheritedId: true },
+      { type: "done", data: "[DONE]", lastEventId: "2" },
     ]);
     expect(stderr()).not.toMatch(/warning/);
   });
