@@ -10,6 +10,7 @@ import {
   collect,
   duration,
   milliseconds,
+  portNumber,
   positiveNumber,
   replaySpeed,
   secondsToMs,
@@ -17,11 +18,12 @@ import {
   tokenStall,
   wholeNumber,
 } from "./cli/option-values.js";
-import { addRequestOptions } from "./cli/request-options.js";
+import { addRequestOptions, connectTimeoutOption, tlsOptions } from "./cli/request-options.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp, serveExitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/options.js";
+import { timeColumnModes } from "./listen/output/time-column.js";
 import { llmFakeProviders } from "./serve/llm-fake/providers.js";
 import type { ServeCliOptions } from "./serve/options.js";
 
@@ -44,7 +46,7 @@ const program = new Command("sse-tool")
 Examples:
   sse-tool listen https://example.com/events
   sse-tool listen --json https://example.com/events | jq .data
-  cat events.ndjson | sse-tool serve --port 8080
+  cat examples/events.ndjson | sse-tool serve --port 8080
   sse-tool demo
 
 ${exitCodeHelp}`,
@@ -54,40 +56,59 @@ addRequestOptions(
   program
     .command("listen")
     .description("Connect to SSE endpoints and show each event as it arrives.")
-    .argument("<url...>", "the event-stream URL (http or https); several are followed at once"),
-  [
-    new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
-    new Option("--http2", "offer HTTP/2 (https); the server chooses"),
-  ],
+    .argument(
+      "<url...>",
+      "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once",
+    ),
+  tlsOptions(),
 )
   .option(
     "--json",
     "one JSON object per event: {time, event, id, data} (+ source with several URLs)",
   )
+  .option(
+    "--json-data",
+    "with --json (implied): data that is a JSON object or array goes in parsed (jq .data.field)",
+  )
   .option("--raw", "write the response body bytes unchanged")
   .option("--comments", "also show comment lines (heartbeats)")
+  .addOption(
+    new Option(
+      "--time <mode>",
+      "time column: clock, relative (since start), delta (since the previous event) or none",
+    )
+      .choices(timeColumnModes)
+      .default("clock"),
+  )
+  .option("--full", "show very large data whole (default: its first 2 KiB and its size)")
+  .option(
+    "--accept-any-type",
+    "read a response that is not text/event-stream (text/plain, ...) anyway, with a warning",
+  )
   .option("-e, --event <type>", "show only events of this type (repeatable)", collect)
   .option(
     "-n, --max-events <n>",
     "exit 0 after this many shown events (over all URLs)",
     wholeNumber,
   )
-  .option("--timeout <s>", "give up after this many seconds in all (exit 3)", secondsToMs)
   .option(
-    "--idle-timeout <s>",
-    "give up after this many seconds without bytes (exit 3)",
+    "--timeout <duration>",
+    "give up after this long in all, e.g. 30s or 2m (exit 3; a bare number is seconds)",
     secondsToMs,
   )
   .option(
-    "--connect-timeout <s>",
-    "seconds allowed to connect and to receive response headers (default 30)",
+    "--idle-timeout <duration>",
+    "give up after this long without bytes (exit 3; a bare number is seconds)",
     secondsToMs,
   )
-  .option(
-    "--retry <ms>",
-    "reconnection time until the server sends retry: (at least 100 ms is waited)",
-    milliseconds,
-    3000,
+  .addOption(connectTimeoutOption("30s"))
+  .addOption(
+    new Option(
+      "--retry <duration>",
+      "reconnection time until the server sends retry: (at least 100ms is waited; a bare number is milliseconds)",
+    )
+      .argParser(milliseconds)
+      .default(3000, "3s"),
   )
   .option("--last-event-id <id>", "send this Last-Event-ID on the first request")
   .option("--no-reconnect", "do not reconnect when the stream ends or fails")
@@ -107,6 +128,10 @@ addRequestOptions(
   )
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show request, response headers and reconnect details on stderr")
+  .option("-i, --include", "show the response status line and headers on stderr first")
+  .option("-o, --output <file>", "write the events to this file; progress stays on stderr")
+  .option("-s, --silent", "nothing on stderr but errors (also -q)")
+  .addOption(new Option("-q, --quiet").hideHelp())
   .option(
     "--llm",
     "assemble an LLM token stream (OpenAI, Azure, Anthropic, Gemini, Cohere, Vercel AI, " +
@@ -115,7 +140,7 @@ addRequestOptions(
   .option("--no-llm", "do not switch to the LLM view when the stream looks like one")
   .option(
     "--llm-stall <duration>",
-    "with the LLM view, report gaps between chunks longer than this as stalls (default 1s)",
+    "with the LLM view, report gaps between chunks longer than this as stalls, e.g. 500ms (default 1s)",
     duration,
   )
   .option("--stats", "counts per type, rate, bytes, gaps and reconnects on stderr")
@@ -131,15 +156,18 @@ addRequestOptions(
     `
 Examples:
   sse-tool listen http://localhost:8080/events
+  sse-tool listen :8080/events                 # no scheme: http://localhost:8080/events
   sse-tool listen -n 5 --json http://localhost:8080/events | jq -r .data
+  sse-tool listen --json-data -e update localhost:8080/events | jq .data.order
+  sse-tool listen -u ada:secret --time relative localhost:8080/events
   sse-tool listen -H "Authorization: Bearer $TOKEN" \\
     -d '{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}' \\
     -H "Content-Type: application/json" https://api.example.com/v1/chat/completions
-  sse-tool listen --llm --json -d @request.json https://api.example.com/v1/messages | jq .timings
+  sse-tool listen --llm --json -d @examples/request.json https://api.example.com/v1/chat/completions | jq .timings
   sse-tool listen --raw http://localhost:8080/events > capture.txt
   sse-tool listen http://localhost:8080/events http://localhost:9090/events   # both at once
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
-  sse-tool listen --expect-event ready --timeout 10 http://localhost:8080/events   # CI check
+  sse-tool listen --expect-event ready --timeout 10s http://localhost:8080/events   # CI check
   sse-tool listen --record stream.jsonl https://example.com/events   # then: serve --replay
 
 ${exitCodeHelp}`,
@@ -162,7 +190,14 @@ program
   .option("--strict", "bad input lines are fatal (exit 1) instead of skipped with a warning")
   .option("--event <type>", "event type for input that carries none")
   .option("--ids", "number events that carry no id, so clients can resume")
-  .option("--interval <ms>", "pause between events", milliseconds, 0)
+  .addOption(
+    new Option(
+      "--interval <duration>",
+      "pause between events, e.g. 500ms (a bare number is milliseconds)",
+    )
+      .argParser(milliseconds)
+      .default(0, "0"),
+  )
   .addOption(
     new Option("--timing <mode>", "pacing: none, or the recorded `time` gaps")
       .choices(["none", "original"])
@@ -176,7 +211,7 @@ program
       .default(250, "250ms"),
   )
   .option("--host <host>", "address to bind", "127.0.0.1")
-  .option("-p, --port <port>", "port to listen on (0 picks a free one)", wholeNumber, 8080)
+  .option("-p, --port <port>", "port to listen on (0 picks a free one)", portNumber, 8080)
   .option("--path <path>", "path of the event stream", "/events")
   .option(
     "--cors <origin>",
@@ -203,11 +238,18 @@ program
   )
   .option("--no-wait", "emit at once instead of waiting for the first client")
   .addOption(
-    new Option("--heartbeat <s>", "comment sent to idle clients every s seconds (0 off)")
+    new Option(
+      "--heartbeat <duration>",
+      "comment sent to idle clients this often, e.g. 30s (0 off; a bare number is seconds)",
+    )
       .argParser(secondsToMs)
-      .default(15_000, "15"),
+      .default(15_000, "15s"),
   )
-  .option("--retry <ms>", "send retry: <ms> to each new client", milliseconds)
+  .option(
+    "--retry <duration>",
+    "send retry: to each new client, e.g. 5s (a bare number is milliseconds)",
+    milliseconds,
+  )
   .option("--exit-on-end", "when the input ends, flush every client, close and exit 0")
   .option("--no-ui", "do not serve the viewer page at /")
   .option("--no-publish", "do not accept POST to the stream path")
@@ -287,16 +329,16 @@ A test double (README: A test double):
   gaps; the fault options break any stream on purpose and say so on stderr.
 
 Examples:
-  cat events.ndjson | sse-tool serve
-  sse-tool serve --loop --interval 500 recorded.ndjson
-  sse-tool serve --follow --replay-history app-events.ndjson
+  cat examples/events.ndjson | sse-tool serve
+  sse-tool serve --loop --interval 500ms examples/ticks.txt
+  sse-tool serve --follow --replay-history examples/events.ndjson
   sse-tool listen --json https://example.com/events | sse-tool serve --timing original
   curl --json '{"event":"x","data":"y"}' localhost:8080/events
-  sse-tool serve --cors https://app.example.com --token-file ~/.sse-token events.ndjson
+  sse-tool serve --cors https://app.example.com --token-file ~/.sse-token examples/events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
-  sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s reply.txt
-  sse-tool serve --replay stream.jsonl --speed 2         # a listen --record recording
-  sse-tool serve --ids --drop-after 5 --chunk-split random events.ndjson   # test a client
+  sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s examples/reply.txt
+  sse-tool serve --replay examples/stream.jsonl --speed 2   # a listen --record recording
+  sse-tool serve --ids --drop-after 5 --chunk-split random examples/events.ndjson   # test a client
 
 ${serveExitCodeHelp}`,
   )
@@ -325,12 +367,22 @@ addRequestOptions(
   program
     .command("doctor")
     .description("Watch an SSE endpoint for a while and report what will break for clients.")
-    .argument("<url>", "the event-stream URL (http or https)"),
+    .argument("<url>", "the event-stream URL (http:// when no scheme is given)"),
+  tlsOptions(),
 )
-  .option("--duration <s>", "how long to watch the stream", secondsToMs, 10_000)
+  .addOption(connectTimeoutOption("15s, at most --duration"))
+  .addOption(
+    new Option(
+      "--duration <duration>",
+      "how long to watch the stream, e.g. 30s or 2m (a bare number is seconds)",
+    )
+      .argParser(secondsToMs)
+      .default(10_000, "10s"),
+  )
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
   .option("--json", "print the report as one JSON object")
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+  .option("-v, --verbose", "show the requests and response headers on stderr")
   .addHelpText(
     "after",
     `
@@ -340,7 +392,7 @@ line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a
 
 Examples:
   sse-tool doctor http://localhost:8080/events
-  sse-tool doctor --duration 30 --origin https://app.example.com https://api.example.com/events
+  sse-tool doctor --duration 30s --origin https://app.example.com https://api.example.com/events
   sse-tool doctor --json http://localhost:8080/events | jq '.checks[] | select(.status != "pass")'
 
 Exit codes:

@@ -32,28 +32,50 @@ export function checkTimerRange(ms: number): number {
   return ms;
 }
 
-/** Seconds, fractions allowed (`--timeout 2.5`). Returned in milliseconds. */
-export function secondsToMs(raw: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw.trim())) {
-    throw new InvalidArgumentError("expected seconds, for example 30 or 0.5.");
-  }
-  return checkTimerRange(Math.round(Number(raw) * 1000));
+/** A unit a bare number stands for, per flag (`--timeout 30` is seconds, `--retry 500` ms). */
+export type BareNumberUnit = "ms" | "s";
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * The parser of every time flag of every command: a duration with a unit (`500ms`, `2s`, `1.5m`,
+ * `1h`) or a bare number in the flag's own unit (`bareNumberUnit`, stated in its --help); a
+ * flag without one requires the unit (a bare `0` is always zero). Returned in milliseconds,
+ * within what a timer can wait.
+ */
+export function durationOption(bareNumberUnit?: BareNumberUnit): (raw: string) => number {
+  return (raw) => {
+    const text = raw.trim();
+    const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(text);
+    const unit = match?.[2] ?? bareNumberUnit ?? (Number(match?.[1]) === 0 ? "ms" : undefined);
+    if (!match || unit === undefined) {
+      const bare =
+        bareNumberUnit === undefined ? "" : ` (a bare number is ${unitName[bareNumberUnit]})`;
+      throw new InvalidArgumentError(`expected a duration such as 500ms, 2s or 1m${bare}.`);
+    }
+    return checkTimerRange(Math.round(Number(match[1]) * durationUnits[unit]!));
+  };
 }
 
-/** Whole milliseconds (`--retry 3000`, `--interval 500`). */
-export function milliseconds(raw: string): number {
-  return checkTimerRange(wholeNumber(raw));
-}
+const unitName: Record<BareNumberUnit, string> = { ms: "milliseconds", s: "seconds" };
 
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+/** A duration whose bare number is seconds (`--timeout 2.5`, `--timeout 500ms`). */
+export const secondsToMs = durationOption("s");
 
-/** A duration with its unit (`250ms`, `1.5s`, `2m`; a bare `0`). Returned in milliseconds. */
-export function duration(raw: string): number {
+/** A duration whose bare number is milliseconds (`--retry 3000`, `--retry 3s`). */
+export const milliseconds = durationOption("ms");
+
+/** A duration that needs its unit (`250ms`, `1.5s`, `2m`; a bare `0`). */
+export const duration = durationOption();
+
+/** A TCP port: 0 (any free one) to 65535. */
+export function portNumber(raw: string): number {
   const text = raw.trim();
-  if (text === "0") return 0;
-  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/.exec(text);
-  if (!match) throw new InvalidArgumentError("expected a duration such as 250ms, 1.5s or 2m.");
-  return checkTimerRange(Math.round(Number(match[1]) * durationUnits[match[2]!]!));
+  const value = /^[0-9]{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 0 && value <= 65_535)) {
+    throw new InvalidArgumentError("expected a port number from 0 to 65535.");
+  }
+  return value;
 }
 
 /** A number greater than 0, fractions allowed (`--llm-fake-rate 12.5`). */

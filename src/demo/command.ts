@@ -66,7 +66,7 @@ const nextSteps = `
 Try next:
   seq 1 100 | sse-tool serve --interval 500      serve lines as events, then open
                                                  http://127.0.0.1:8080/ in a browser
-  sse-tool serve --ids events.ndjson             one JSON object per line: event, data, id
+  sse-tool serve --ids examples/events.ndjson    one JSON object per line: event, data, id
   sse-tool listen http://127.0.0.1:8080/events   watch any stream (--json for scripts)
   sse-tool listen --json URL | sse-tool serve    relay a remote stream to your browser
   sse-tool --help                                everything else`;

@@ -3,12 +3,17 @@
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
 import { ExitCode, SseToolError } from "../errors.js";
+import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import type { HttpResponse } from "../http/client.js";
 import { createDispatcher } from "../http/dispatcher.js";
+import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
+import { redactHeaderValue } from "../http/redaction.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { applyStreamingRuntimeFlags } from "../http/runtime-flags.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
+import { onInterrupt } from "../terminal/interrupts.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
@@ -19,9 +24,14 @@ export interface DoctorCliOptions extends RequestCliOptions {
   origin?: string;
   json?: boolean;
   color: boolean;
+  /** The same as listen's: --cacert, --http2, --connect-timeout, -v. */
+  cacert?: string;
+  http2?: boolean;
+  connectTimeout?: number;
+  verbose?: boolean;
 }
 
-const connectTimeoutMs = 15_000;
+const defaultConnectTimeoutMs = 15_000;
 
 export async function doctor(url: string, options: DoctorCliOptions): Promise<number> {
   // As listen: V8 set for reading one long stream (less CPU and peak memory over a long watch).
@@ -39,18 +49,28 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   headers["accept-encoding"] ??= "gzip, deflate, br";
 
   // Nothing waits longer than the watch itself: doctor keeps to --duration.
+  const connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
   const boundedConnectMs = Math.min(connectTimeoutMs, options.duration);
   const dispatcher = createDispatcher({
     insecure: options.insecure,
+    http2: options.http2,
+    extraCaPem:
+      options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
     proxy: options.proxy,
     env: process.env,
     connectTimeoutMs: boundedConnectMs,
   });
   const usesProxy = dispatcher.proxyFor(target) !== undefined;
-  const progress = process.stderr.isTTY
-    ? (stage: string) =>
-        process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
-    : undefined;
+  // -v lines would be overwritten by the live progress line: one or the other.
+  const progress =
+    process.stderr.isTTY && !options.verbose
+      ? (stage: string) =>
+          process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
+      : undefined;
+  const say = (line: string) => process.stderr.write(`${escapeForTerminalLine(line)}\n`);
+  // Ctrl-C ends the watch; the report of what was seen so far is still printed (exit 130).
+  const interrupt = new AbortController();
+  const removeInterruptHandler = onInterrupt(() => interrupt.abort());
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
   try {
     observation = await runDoctorProbe({
@@ -67,8 +87,26 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
       probeAlpn: !usesProxy,
       insecure: options.insecure,
       onProgress: progress,
+      signal: interrupt.signal,
+      ...(options.verbose
+        ? {
+            onRequest: (sent: Record<string, string>) => {
+              for (const line of requestHeadLines(
+                request.method,
+                request.url,
+                sent,
+                redactHeaderValue,
+              ))
+                say(line);
+            },
+            onResponse: (response: HttpResponse) => {
+              for (const line of responseHeadLines(response)) say(line);
+            },
+          }
+        : {}),
     });
   } finally {
+    removeInterruptHandler();
     if (progress) process.stderr.write("\r\x1b[2K");
     await dispatcher.destroy();
   }
@@ -86,5 +124,6 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     });
     process.stdout.write(formatDoctorReport(report, chalk));
   }
+  if (interrupt.signal.aborted) return ExitCode.interrupted;
   return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
 }

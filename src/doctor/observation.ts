@@ -24,7 +24,10 @@ export interface DoctorObservation {
   url: string;
   /** `--origin`: the page origin to check CORS for. */
   origin?: string;
-  /** How long the stream was watched (`--duration`). */
+  /**
+   * How long the endpoint was watched, in fact: from the request to the end of the first
+   * watch (at most `--duration`; less when the connection failed, the stream ended or Ctrl-C).
+   */
   durationMs: number;
   /** The request failed before any response (DNS, refused, TLS, timeout). */
   connectError?: string;

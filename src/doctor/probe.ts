@@ -36,6 +36,11 @@ export interface DoctorProbeRequest {
   insecure?: boolean;
   /** Told about each stage, for a live progress line. */
   onProgress?: (stage: string) => void;
+  /** Told each request before it is sent and each response head (for -v). */
+  onRequest?: (headers: Record<string, string>) => void;
+  onResponse?: (response: HttpResponse) => void;
+  /** Ctrl-C: stop watching and report what was seen so far. */
+  signal?: AbortSignal;
 }
 
 /** Events on the resumed connection after which the resume test has seen enough. */
@@ -54,6 +59,8 @@ interface Watch {
   lineEndings: LineEndingScan;
   lastEventId: string;
   error?: string;
+  /** How long the body was read, ms since the headers. */
+  watchedMs?: number;
 }
 
 /**
@@ -67,6 +74,7 @@ async function watchBody(
   limitMs: number,
   tally: StreamTally,
   enough: () => boolean = () => false,
+  signal?: AbortSignal,
 ): Promise<Watch> {
   const watch: Watch = {
     tally,
@@ -92,10 +100,13 @@ async function watchBody(
   // Destroying an undici body emits an error; it is expected here.
   response.body.on("error", () => {});
   let stoppedByUs = false;
-  const timer = setTimeout(() => {
+  const stop = () => {
     stoppedByUs = true;
     response.body.destroy();
-  }, limitMs);
+  };
+  const timer = setTimeout(stop, limitMs);
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       nowMs = Date.now() - headersAtMs;
@@ -117,8 +128,10 @@ async function watchBody(
     }
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", stop);
     response.body.destroy();
   }
+  watch.watchedMs = Math.min(Date.now() - headersAtMs, limitMs);
   watch.lineEndings.end();
   watch.lastEventId = decoder.lastEventId;
   return watch;
@@ -142,22 +155,27 @@ async function open(
   extraHeaders: Record<string, string>,
   headersTimeoutMs: number,
 ): Promise<Opened> {
+  const headers = { ...request.headers, ...extraHeaders };
+  request.onRequest?.(headers);
+  const timeout = AbortSignal.timeout(Math.min(request.durationMs + headersTimeoutMs, maxTimerMs));
   try {
     const response = await openRequest({
       url: request.url,
       method: request.method,
-      headers: { ...request.headers, ...extraHeaders },
+      headers,
       body: request.body,
       dispatcher: request.dispatcher,
       userHeaderNames: request.userHeaderNames,
       locationTrusted: request.locationTrusted,
-      signal: AbortSignal.timeout(Math.min(request.durationMs + headersTimeoutMs, maxTimerMs)),
+      signal: request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
       headersTimeoutMs,
       maxRedirects,
     });
+    request.onResponse?.(response);
     return { response, headersAtMs: Date.now() };
   } catch (error) {
     if (error instanceof SseToolError) return { error: error.message };
+    if (request.signal?.aborted) return { error: "interrupted (Ctrl-C) before a response" };
     // Through a proxy, every failure to connect is the proxy's: name it.
     const host = new URL(request.url).host;
     const peer = unreachablePeer(error, host);
@@ -223,6 +241,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
       : Promise.resolve(undefined);
 
   request.onProgress?.("connecting");
+  const startedAtMs = Date.now();
   // Headers later than the watch itself would be: doctor keeps to --duration, and says why.
   const first = await open(
     request,
@@ -230,6 +249,8 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     Math.min(request.connectTimeoutMs, request.durationMs),
   );
   observation.alpnProtocol = await alpn;
+  // What the report says it watched is the time it took, not what --duration allowed.
+  observation.durationMs = Date.now() - startedAtMs;
   if ("error" in first) {
     observation.connectError = first.error;
     if (first.noHeadersWithinMs !== undefined) {
@@ -257,14 +278,25 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
 
   request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
   const firstTally = new StreamTally();
-  const watch = await watchBody(response, first.headersAtMs, request.durationMs, firstTally);
+  const watch = await watchBody(
+    response,
+    first.headersAtMs,
+    request.durationMs,
+    firstTally,
+    undefined,
+    request.signal,
+  );
+  const watchedMs = watch.watchedMs ?? request.durationMs;
+  observation.durationMs = watchedMs;
   observation.retryMs = watch.retryMs;
   observation.bodyBytes = watch.bodyBytes;
   observation.lineEndings = watch.lineEndings.counts;
   if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
-  observation.stream = firstTally.summary(watch.endedAtMs ?? request.durationMs);
+  observation.stream = firstTally.summary(watch.endedAtMs ?? watchedMs);
 
-  observation.resume = await resumeTest(request, originHeader, watch, observation);
+  observation.resume = request.signal?.aborted
+    ? { ran: false, reason: "interrupted (Ctrl-C)" }
+    : await resumeTest(request, originHeader, watch, observation);
   return observation;
 }
 
@@ -316,6 +348,7 @@ async function resumeTest(
     windowMs,
     resumedTally,
     () => resumedTally.newIdCount >= resumeEnoughEvents,
+    request.signal,
   );
   const watchedMs = watch.endedAtMs ?? windowMs;
   return {

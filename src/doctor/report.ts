@@ -3,6 +3,7 @@
  * scripts. Pure; colour is decided by the caller and handed in as a chalk instance.
  */
 import type { ChalkInstance } from "chalk";
+import { redactUrl } from "../http/redaction.js";
 import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
 import type { CheckResult, CheckStatus } from "./checks/result.js";
 import type { DoctorObservation } from "./observation.js";
@@ -23,7 +24,7 @@ export function buildDoctorReport(
   const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const check of checks) counts[check.status]++;
   return {
-    url: observation.url,
+    url: redactUrl(observation.url),
     ok: counts.fail === 0,
     durationMs: observation.durationMs,
     events: observation.stream.events,

@@ -15,6 +15,7 @@ import { type Dispatcher, request } from "undici";
 import { SseToolError } from "../errors.js";
 import type { HttpDispatcher, HttpVersion } from "./dispatcher.js";
 import { RequestFailure } from "./network-error.js";
+import { redactUrl } from "./redaction.js";
 import { headersForRedirect } from "./redirect.js";
 
 export interface HttpRequest {
@@ -90,16 +91,20 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
     try {
       next = new URL(location, url);
     } catch {
-      throw new SseToolError("redirect", `redirect to an invalid Location from ${url}`);
+      throw new SseToolError("redirect", `redirect to an invalid Location from ${redactUrl(url)}`);
     }
     if (redirects >= input.maxRedirects) {
       throw new SseToolError(
         "redirect",
-        `too many redirects (more than ${input.maxRedirects}); last one to ${next.href}`,
+        `too many redirects (more than ${input.maxRedirects}); last one to ${redactUrl(next.href)}`,
       );
     }
+    // Credentials in a Location are neither sent nor shown (Basic auth from the first URL or -u
+    // follows as a header, under headersForRedirect's cross-origin rule).
+    next.username = "";
+    next.password = "";
     if (next.protocol !== "http:" && next.protocol !== "https:") {
-      throw new SseToolError("redirect", `redirect to unsupported URL ${next.href}`);
+      throw new SseToolError("redirect", `redirect to unsupported URL ${redactUrl(next.href)}`);
     }
     // As fetch does: 303, and 301/302 after a POST, continue as GET without the body.
     if (

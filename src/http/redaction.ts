@@ -48,16 +48,31 @@ export function isSecretName(name: string): boolean {
 export const redactedValue = "[redacted]";
 
 /**
- * A URL without its credentials: the user name and password are dropped and the values of
- * secret-looking query parameters (`?token=`, `?api_key=`, `&sig=`) replaced. Text that is not
- * a URL comes back unchanged.
+ * A request header value as `-v` shows it: a credential's scheme (`Bearer`, `Basic`) and its
+ * length, never the credential. Not escaped for a terminal: the caller does that.
+ */
+export function redactHeaderValue(name: string, value: string): string {
+  if (!isSecretName(name)) return value;
+  const space = value.indexOf(" ");
+  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
+  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+}
+
+/** `scheme://user:password@` at the start of a text that is not a URL (no `/`, `?`, `#` in it). */
+const textCredentials = /^([^/?#@\s]*\/\/)[^/?#@\s]*@/;
+
+/**
+ * A URL without its credentials, the one form in which any URL is shown (-v, the connected
+ * line, errors, `--json` "source", recordings): the user name and password are dropped and the
+ * values of secret-looking query parameters (`?token=`, `?api_key=`, `&sig=`) replaced. Text
+ * that is not a URL comes back with only its `//user:password@` taken out.
  */
 export function redactUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return text;
+    return text.replace(textCredentials, "$1");
   }
   url.username = "";
   url.password = "";

@@ -2,6 +2,7 @@
  * `sse-tool listen URL [URL...]`: one stream (src/listen/run.ts), or several followed at once
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
+import { Writable } from "node:stream";
 import { SseToolError } from "../errors.js";
 import { applyStreamingRuntimeFlags } from "../http/runtime-flags.js";
 import { parseTargetUrl } from "../http/target-url.js";
@@ -11,15 +12,39 @@ import {
   type ListenIo,
   listenDefaults,
 } from "./options.js";
+import { closeOutputFile, openOutputFile } from "./output/output-file.js";
 import { startRecording } from "./record.js";
 import { runListen } from "./run.js";
 import { listenMany } from "./several-urls.js";
 import { joinTaps } from "./tap.js";
 
-/** `sse-tool listen` as the command line runs it: the process start-up step, then listen(). */
-export function listenCommand(urls: readonly string[], options: ListenCliOptions): Promise<number> {
+/**
+ * `sse-tool listen` as the command line runs it: the process start-up step, then listen() with
+ * the process's streams, stdout replaced by the -o file and stderr quieted by -s.
+ */
+export async function listenCommand(
+  urls: readonly string[],
+  options: ListenCliOptions,
+): Promise<number> {
   applyStreamingRuntimeFlags();
-  return listen(urls, options);
+  const io = processIo();
+  if (options.silent || options.quiet) {
+    // -s/-q: nothing on stderr but errors (thrown, told by the command boundary; one stream's
+    // error among several goes to `errors`).
+    io.errors = io.stderr;
+    io.stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
+  }
+  const file = options.output;
+  if (file === undefined || file === "-") return listen(urls, options, io);
+  // A mistyped URL or a bad option is said before the file is created.
+  const given = urls.map((url) => parseTargetUrl(url));
+  checkListenOptions({ ...listenDefaults, ...options }, given.length);
+  const output = await openOutputFile(file);
+  try {
+    return await listen(urls, options, { ...io, stdout: output });
+  } finally {
+    await closeOutputFile(output);
+  }
 }
 
 /** Follows the URLs; resolves to the exit code or throws an SseToolError. */
@@ -28,9 +53,13 @@ export async function listen(
   options: ListenCliOptions,
   io: ListenIo = processIo(),
 ): Promise<number> {
-  const all = typeof urls === "string" ? [urls] : urls;
+  const given = typeof urls === "string" ? [urls] : urls;
   const merged = { ...listenDefaults, ...options };
-  checkListenOptions(merged, all.length);
+  if (merged.jsonData) merged.json = true;
+  checkListenOptions(merged, given.length);
+  // `localhost:8080/events` means http:// (as HTTPie reads it): every URL is checked and
+  // completed once, before anything is read or connected.
+  const all = given.map((url) => parseTargetUrl(url).href);
   if (all.length > 1) return listenMany(all, merged, io, runListen);
   if (merged.record === undefined) return runListen(all[0]!, merged, io);
   return recordedRun(all[0]!, merged, io, merged.record);
@@ -43,8 +72,6 @@ async function recordedRun(
   io: ListenIo,
   file: string,
 ): Promise<number> {
-  // A mistyped URL is said before the file is created.
-  parseTargetUrl(url);
   const recorder = startRecording(file, (line) => io.stderr.write(`${line}\n`));
   let code: number;
   try {

@@ -13,8 +13,10 @@ import {
   openRequest,
   readBodyStart,
 } from "../http/client.js";
+import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
-import { judgeResponse } from "../sse/response-verdict.js";
+import { redactUrl } from "../http/redaction.js";
+import { eventStreamMimeType, judgeResponse, mimeEssence } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
@@ -35,6 +37,10 @@ export interface ConnectionContext {
   signal: AbortSignal;
   connectTimeoutMs: number;
   verbose: boolean;
+  /** -i: the response status line and headers (also shown with -v). */
+  include?: boolean;
+  /** --accept-any-type: read a 2xx of another Content-Type as an event stream, with a warning. */
+  acceptAnyType?: boolean;
   isReconnect: boolean;
   /** A status line on stderr. */
   say: (line: string) => void;
@@ -56,13 +62,12 @@ export type ConnectionResult =
 
 export async function openConnection(
   request: ConnectionRequest,
-  { signal, connectTimeoutMs, verbose, isReconnect, say, onResponse }: ConnectionContext,
+  context: ConnectionContext,
 ): Promise<ConnectionResult> {
+  const { signal, connectTimeoutMs, verbose, include, isReconnect, say, onResponse } = context;
   if (verbose) {
-    say(`> ${request.method} ${request.url}`);
-    for (const [name, value] of Object.entries(request.headers)) {
-      say(`> ${name}: ${redactHeader(name, value)}`);
-    }
+    for (const line of requestHeadLines(request.method, request.url, request.headers, redactHeader))
+      say(line);
   }
   let response: HttpResponse;
   try {
@@ -73,7 +78,7 @@ export async function openConnection(
       maxRedirects,
       onRedirect: verbose
         ? (status, location, dropped) => {
-            say(`* ${status} redirect to ${location}`);
+            say(`* ${status} redirect to ${redactUrl(location)}`);
             if (dropped.length > 0) {
               say(
                 `* not sent to the other origin: ${dropped.join(", ")} (--location-trusted sends them)`,
@@ -98,19 +103,20 @@ export async function openConnection(
   onResponse?.(response);
   const statusLine = `${response.status} ${escapeForTerminalLine(response.statusText)}`.trim();
   const contentType = headerValue(response.headers, "content-type");
-  if (verbose) {
-    // What the server said in its status line (HTTP/1.0, 1.1), or h2 from the TLS handshake.
-    const version = response.httpVersion === undefined ? "" : `/${response.httpVersion}`;
-    say(`< HTTP${version} ${statusLine}`);
-    for (const [name, value] of Object.entries(response.headers)) {
-      for (const item of Array.isArray(value) ? value : [value ?? ""]) {
-        say(`< ${escapeForTerminalLine(name)}: ${escapeForTerminalLine(item)}`);
-      }
-    }
-  }
-  const verdict = judgeResponse(response.status, contentType, isReconnect);
+  if (verbose || include) for (const line of responseHeadLines(response)) say(line);
+  const verdict = judgeResponse(
+    response.status,
+    contentType,
+    isReconnect,
+    context.acceptAnyType === true,
+  );
   switch (verdict.kind) {
     case "stream":
+      if (mimeEssence(contentType) !== eventStreamMimeType) {
+        say(
+          `sse-tool: warning: Content-Type is ${contentType === undefined ? "missing" : escapeForTerminalLine(contentType)}, not text/event-stream; reading it as an event stream anyway (--accept-any-type)`,
+        );
+      }
       return { kind: "stream", response };
     case "stop":
       discardBody(response.body);
@@ -123,7 +129,7 @@ export async function openConnection(
   const preview = describeBodyStart(bodyStart);
   const message =
     verdict.reason === "http-status"
-      ? `HTTP ${statusLine} from ${response.url}`
+      ? `HTTP ${statusLine} from ${redactUrl(response.url)}`
       : `expected Content-Type text/event-stream, got ${contentType === undefined ? "none" : escapeForTerminalLine(contentType)} (HTTP ${statusLine})`;
   // An LLM API that streams another format when not asked right (Gemini without alt=sse).
   const hint =

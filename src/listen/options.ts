@@ -7,6 +7,7 @@ import type { Readable, Writable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { SseToolError } from "../errors.js";
 import type { RequestCliOptions } from "../http/request.js";
+import type { TimeColumnMode } from "./output/time-column.js";
 import type { ListenTap } from "./tap.js";
 
 export interface ListenCliOptions extends RequestCliOptions {
@@ -46,6 +47,21 @@ export interface ListenCliOptions extends RequestCliOptions {
   cacert?: string;
   /** --record: write what the connection carries to this file (src/listen/record.ts). */
   record?: string;
+  /** -i, --include: the response status line and headers on stderr before the events. */
+  include?: boolean;
+  /** -o, --output: write the events to this file instead of stdout (`-` is stdout). */
+  output?: string;
+  /** -s, --silent (and -q, --quiet): nothing on stderr but errors. */
+  silent?: boolean;
+  quiet?: boolean;
+  /** --time: what the pretty view's time column shows (default clock). */
+  time?: TimeColumnMode;
+  /** --full: show very large data whole in the pretty view instead of shortened. */
+  full?: boolean;
+  /** --json-data: --json lines carry data that is a JSON object or array parsed. */
+  jsonData?: boolean;
+  /** --accept-any-type: read a response of another Content-Type as an event stream. */
+  acceptAnyType?: boolean;
 }
 
 /** The options `sse-tool listen URL` runs with when no flag is given (for in-process callers). */
@@ -63,6 +79,8 @@ export interface ListenIo {
   /** Read only for `-d @-`; the process's stdin when not given. */
   stdin?: Readable;
   env: Record<string, string | undefined>;
+  /** Where a stream's error goes when `stderr` is quieted (-s); `stderr` when not given. */
+  errors?: Writable;
   /** Aborting it stops the run like Ctrl-C (exit 130). Without it, SIGINT is handled here. */
   signal?: AbortSignal;
   /** HTTP dispatcher to use instead of one built from --proxy/--insecure (tests). */

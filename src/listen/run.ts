@@ -10,6 +10,7 @@ import { SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import { discardBody } from "../http/client.js";
 import { createDispatcher, type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
+import { redactUrl } from "../http/redaction.js";
 import { type PreparedRequest, prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
@@ -175,6 +176,8 @@ class ListenRun {
         signal: this.#stop.signal,
         connectTimeoutMs: this.#connectTimeoutMs,
         verbose: options.verbose === true,
+        include: options.include === true,
+        acceptAnyType: options.acceptAnyType === true,
         isReconnect,
         say: this.#say,
         onResponse: (response) => this.#io.tap?.response?.(response),
@@ -192,8 +195,10 @@ class ListenRun {
         `sse-tool: warning: the response is compressed (Content-Encoding: ${escapeForTerminalLine(response.contentEncoding)}); compression delays events through many proxies`,
       );
     }
-    if (options.verbose || this.#io.stdout.isTTY) {
-      this.#say(isReconnect ? "sse-tool: reconnected" : `sse-tool: connected to ${response.url}`);
+    if (options.verbose || this.#io.stdout.isTTY || options.output !== undefined) {
+      this.#say(
+        isReconnect ? "sse-tool: reconnected" : `sse-tool: connected to ${redactUrl(response.url)}`,
+      );
     }
     if (options.maxEvents === 0) {
       discardBody(response.body);

@@ -12,6 +12,7 @@ import { setMaxListeners } from "node:events";
 import { Readable } from "node:stream";
 import { ExitCode, exitCodeFor, isSseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { redactUrl } from "../http/redaction.js";
 import { readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { parseHeaderOptions } from "../sse/request-headers.js";
@@ -61,7 +62,9 @@ export async function listenMany(
 
   const stdinBody =
     options.data === "@-" ? await readRequestBody("@-", io.stdin ?? process.stdin) : undefined;
-  const labels = sourceLabels(urls);
+  // What is shown of each URL (labels, --json "source"): without its credentials.
+  const shownUrls = urls.map(redactUrl);
+  const labels = sourceLabels(shownUrls);
   let labelWidth = 0;
   for (const label of labels) labelWidth = Math.max(labelWidth, label.length);
   // Ctrl-C stops every stream; so does -n reached over all of them.
@@ -86,22 +89,29 @@ export async function listenMany(
       urls.map(async (url, index) => {
         const label = labels[index]!;
         const stderr = new LinePrefixStream(io.stderr, label);
+        const errors = io.errors === undefined ? stderr : new LinePrefixStream(io.errors, label);
         try {
           return await runStream(url, streamOptions, {
             ...io,
             stderr,
             stdin: stdinBody === undefined ? io.stdin : Readable.from([stdinBody]),
             signal: interruptAll.signal,
-            source: { url, label, labelWidth, countShownEvent, allShown: allShown.signal },
+            source: {
+              url: shownUrls[index]!,
+              label,
+              labelWidth,
+              countShownEvent,
+              allShown: allShown.signal,
+            },
           });
         } catch (error) {
           // One stream's failure is reported under its label; the others go on.
           if (isSseToolError(error)) {
-            stderr.write(`sse-tool: ${escapeForTerminalLine(error.message)}\n`);
+            errors.write(`sse-tool: ${escapeForTerminalLine(error.message)}\n`);
             return exitCodeFor(error.code);
           }
           const message = error instanceof Error ? error.message : String(error);
-          stderr.write(`sse-tool: unexpected error: ${escapeForTerminalLine(message)}\n`);
+          errors.write(`sse-tool: unexpected error: ${escapeForTerminalLine(message)}\n`);
           return ExitCode.failure;
         }
       }),

@@ -35,6 +35,11 @@ export interface StreamEvent {
   data: string;
   /** The source's last event ID string at dispatch time, as `event.lastEventId` ("" if none). */
   lastEventId: string;
+  /**
+   * true when `lastEventId` is not "" and the event's own block had no `id:` line: the id was
+   * inherited from an earlier block (what one debugs). Absent otherwise.
+   */
+  inheritedId?: true;
 }
 
 /** A recoverable oddity in the stream. None of them stops the decoder. */
@@ -363,11 +368,13 @@ export class EventStreamDecoder {
       this.#handlers.onProblem?.({ type: "event-too-large", limit: this.#maxEventSize });
       return;
     }
-    this.#handlers.onEvent({
+    const event: StreamEvent = {
       type: message.event ?? "message",
       data: message.data,
       lastEventId: this.lastEventId,
-    });
+    };
+    if (message.id === undefined && this.lastEventId !== "") event.inheritedId = true;
+    this.#handlers.onEvent(event);
   }
 
   #onParseError(error: ParseError): void {

@@ -42,6 +42,10 @@ export interface RequestHeaderInputs {
   hasBody: boolean;
   /** The body is JSON (see isJsonBody): it then gets `Content-Type: application/json` unless set. */
   bodyIsJson: boolean;
+  /** The default User-Agent (`sse-tool/<version>`); -H replaces it, `-H 'User-Agent:'` drops it. */
+  userAgent?: string;
+  /** Basic auth from the URL or -u; an -H Authorization replaces it. */
+  authorization?: string;
 }
 
 const jsonWhitespace = new Set([0x20, 0x0a, 0x0d, 0x09]);
@@ -68,6 +72,8 @@ export function buildRequestHeaders(inputs: RequestHeaderInputs): Record<string,
     accept: "text/event-stream",
     "cache-control": "no-cache",
   };
+  if (inputs.userAgent !== undefined) headers["user-agent"] = inputs.userAgent;
+  if (inputs.authorization !== undefined) headers.authorization = inputs.authorization;
   if (inputs.hasBody && inputs.bodyIsJson) headers["content-type"] = "application/json";
   for (const [name, value] of inputs.userHeaders) {
     if (value === "") delete headers[name];

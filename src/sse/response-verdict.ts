@@ -32,6 +32,8 @@ export function judgeResponse(
   status: number,
   contentType: string | undefined,
   isReconnect: boolean,
+  /** `listen --accept-any-type`: a 2xx of any Content-Type is read as an event stream. */
+  acceptAnyType = false,
 ): ResponseVerdict {
   if (status === 204) return { kind: "stop" };
   if (status < 200 || status > 299) {
@@ -40,7 +42,7 @@ export function judgeResponse(
     }
     return { kind: "fail", reason: "http-status" };
   }
-  if (mimeEssence(contentType) !== eventStreamMimeType)
+  if (mimeEssence(contentType) !== eventStreamMimeType && !acceptAnyType)
     return { kind: "fail", reason: "content-type" };
   return { kind: "stream" };
 }

@@ -31,6 +31,8 @@ export function onInterrupt(
   const onSignal = (name: NodeJS.Signals) => {
     if (received) process.exit(128 + constants.signals[name]);
     received = true;
+    // The terminal echoed `^C` where the cursor was: what follows starts on a line of its own.
+    if (name === "SIGINT" && process.stderr.isTTY) process.stderr.write("\n");
     stop(name);
   };
   for (const name of signals) process.on(name, onSignal);

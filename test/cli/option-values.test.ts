@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import {
   checkTimerRange,
   duration,
+  durationOption,
   maxTimerMs,
   milliseconds,
+  portNumber,
   positiveNumber,
   secondsToMs,
   tokenStall,
@@ -18,11 +20,43 @@ describe("duration", () => {
     ["2m", 120_000],
     [" 0 ", 0],
     ["0.25s", 250],
+    ["1h", 3_600_000],
   ])("%j is %d ms", (raw, ms) => {
     expect(duration(raw)).toBe(ms);
   });
-  it.each(["5", "fast", "1.5", "-1s", "1h", "s", "1e3ms", ""])("%j is refused", (raw) => {
+  it.each(["5", "fast", "1.5", "-1s", "1d", "s", "1e3ms", ""])("%j is refused", (raw) => {
     expect(() => duration(raw)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("durationOption: units everywhere, a bare number in the flag's own unit", () => {
+  it.each([
+    ["s", "30", 30_000],
+    ["s", "2.5", 2500],
+    ["s", "500ms", 500],
+    ["s", "1m", 60_000],
+    ["ms", "500", 500],
+    ["ms", "2s", 2000],
+    ["ms", "0", 0],
+  ] as const)("bare number %s: %j is %d ms", (unit, raw, ms) => {
+    expect(durationOption(unit)(raw)).toBe(ms);
+  });
+  it("says the flag's bare unit when refusing", () => {
+    expect(() => durationOption("s")("soon")).toThrow(/a bare number is seconds/);
+    expect(() => durationOption("ms")("-1")).toThrow(/a bare number is milliseconds/);
+  });
+});
+
+describe("portNumber", () => {
+  it.each([
+    ["0", 0],
+    ["8080", 8080],
+    ["65535", 65_535],
+  ])("%j is %d", (raw, port) => {
+    expect(portNumber(raw)).toBe(port);
+  });
+  it.each(["65536", "99999", "-1", "http", "80.5", ""])("%j is refused", (raw) => {
+    expect(() => portNumber(raw)).toThrow(/port number from 0 to 65535/);
   });
 });
 

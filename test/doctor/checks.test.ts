@@ -211,9 +211,11 @@ const faults: Fault[] = [
     [["bursts", "warn"]],
   ],
   [
-    "no heartbeat",
+    "no heartbeat in 35 s of quiet",
     (o) => {
+      o.durationMs = 40_000;
       o.commentTimesMs = [];
+      o.chunkTimesMs = [0, 35_000];
     },
     [["heartbeat", "warn"]],
   ],
@@ -339,6 +341,14 @@ describe("runDoctorChecks", () => {
   it("a good endpoint passes every check", () => {
     expect(problems(good())).toEqual([]);
     expect(doctorFailed(runDoctorChecks(observed(good())))).toBe(false);
+  });
+
+  it("no heartbeat on a busy stream: could not be judged (heartbeats go to idle clients)", () => {
+    const busy = good();
+    busy.commentTimesMs = [];
+    const heartbeat = runDoctorChecks(observed(busy)).find((check) => check.id === "heartbeat");
+    expect(heartbeat?.status).toBe("skip");
+    expect(heartbeat?.reason).toMatch(/^could not be judged: events kept the stream busy/);
   });
 
   it.each(faults)("%s: names exactly that fault", (_name, change, expected) => {

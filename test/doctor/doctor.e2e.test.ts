@@ -23,7 +23,6 @@ const faults: Array<[route: string, faults: StreamFaults, check: string, status:
   ["/no-accel-buffering", { accelBuffering: null }, "proxy-buffering", "warn"],
   ["/no-cors", { cors: null }, "cors", "fail"],
   ["/buffered", { bufferFlushMs: 500 }, "bursts", "warn"],
-  ["/no-heartbeat", { noHeartbeat: true }, "heartbeat", "warn"],
   ["/no-ids", { noIds: true }, "ids", "warn"],
   ["/resume-repeats", { ignoreLastEventId: true }, "resume", "fail"],
   ["/no-retry", { noRetry: true }, "retry", "warn"],
@@ -39,6 +38,8 @@ beforeAll(async () => {
     "/good-resume": streamRoute(),
     "/body-scalar": streamRoute(),
     "/body-object": streamRoute(),
+    // Events every 100 ms and no heartbeat: heartbeats go to idle clients, nothing to judge.
+    "/no-heartbeat": streamRoute({ noHeartbeat: true }),
     "/hostile-id": (_request, response) => {
       response.writeHead(200, { "content-type": "text/event-stream" });
       response.end("id: 7\u001b]0;pwned\u0007\ndata: x\n\n");
@@ -120,6 +121,14 @@ describe.concurrent("sse-tool doctor", () => {
       expect(problems).toEqual([`${check}:${status}`]);
       expect(result.code).toBe(status === "fail" ? 1 : 0);
     });
+  });
+
+  it("no heartbeat on a busy stream is no warning: it could not be judged", async () => {
+    const { report, problems } = await doctor("/no-heartbeat");
+    expect(problems).toEqual([]);
+    const heartbeat = report.checks.find((check) => check.id === "heartbeat");
+    expect(heartbeat?.status).toBe("skip");
+    expect(heartbeat?.reason).toMatch(/^could not be judged/);
   });
 
   it("the pretty report names each check with a fix for problems", async () => {

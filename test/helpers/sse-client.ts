@@ -50,7 +50,8 @@ export function connectSse(
       };
       const decoder = new EventStreamDecoder({
         onEvent: (event) => {
-          events.push(event);
+          // What a browser's MessageEvent carries (not the decoder's inheritedId note).
+          events.push({ type: event.type, data: event.data, lastEventId: event.lastEventId });
           arrivalMs.push(performance.now());
         },
         onComment: (text) => comments.push(text),

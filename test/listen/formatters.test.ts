@@ -10,8 +10,9 @@ import {
 } from "../../src/listen/output/diagnostic-text.js";
 import { layoutJson, looksLikeJsonContainer } from "../../src/listen/output/json-layout.js";
 import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
-import { formatClockTime, hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
+import { hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
 import { formatRunSummary } from "../../src/listen/output/run-summary.js";
+import { formatClockTime } from "../../src/listen/output/time-column.js";
 import { ReconnectPolicy } from "../../src/sse/reconnect-policy.js";
 import {
   buildRequestHeaders,

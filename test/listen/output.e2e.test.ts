@@ -75,9 +75,10 @@ describe.concurrent("listen output", () => {
     const lines = result.stdout.split("\n");
     expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} evil\\x1b\[2J id=7\\x1b\]0;title\\x07 before/);
     expect(lines[1]).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3} update id=7\\x1b\]0;title\\x07 \{"user": "ann", "count": 3, "big": 12345678901234567890, "ok": true, "none": null\}$/,
+      /^\d\d:\d\d:\d\d\.\d{3} update \(id 7\\x1b\]0;title\\x07\) \{"user": "ann", "count": 3, "big": 12345678901234567890, "ok": true, "none": null\}$/,
     );
-    expect(lines[2]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} message id=7\\x1b\]0;title\\x07$/);
+    // Events without an id of their own show the inherited one as (id ...).
+    expect(lines[2]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} message \(id 7\\x1b\]0;title\\x07\)$/);
     expect(lines.slice(3)).toEqual(["  line 1", "  line 2", ""]);
     // Comments are not shown without --comments.
     expect(result.stdout).not.toContain("comment");

@@ -218,4 +218,10 @@ describe("listen over TLS with an untrusted certificate", () => {
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(JSON.parse(accepted.stdout).data).toBe("secure");
   });
+
+  it("-k is --insecure, as in curl", async () => {
+    const accepted = await runCli(["listen", "--json", "--no-reconnect", "-k", httpsUrl]);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(JSON.parse(accepted.stdout).data).toBe("secure");
+  });
 });

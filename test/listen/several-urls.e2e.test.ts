@@ -122,7 +122,7 @@ describe.concurrent("listen URL URL...", () => {
       new RegExp(`^${time} \\[ticker\\] message id=t1 first tick 1$`, "m"),
     );
     expect(result.stdout).toMatch(
-      new RegExp(`^${time} \\[ticker\\] message id=t1 first tick 2$`, "m"),
+      new RegExp(`^${time} \\[ticker\\] message \\(id t1\\) first tick 2$`, "m"),
     );
     // Padded to the longest label so the event names line up.
     expect(result.stdout).toMatch(new RegExp(`^${time} \\[news\\]   headline first news$`, "m"));

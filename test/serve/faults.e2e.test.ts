@@ -280,7 +280,11 @@ describe("the README's faults example", () => {
         args
           .slice(1)
           .map((arg) =>
-            arg === "events.ndjson" ? eventsFile : arg === "stream.jsonl" ? recording : arg,
+            arg === "examples/events.ndjson"
+              ? eventsFile
+              : arg === "examples/stream.jsonl"
+                ? recording
+                : arg,
           ),
       );
       // A script's retry loop for --fail-first: until sse-tool listen ...; do :; done

@@ -35,6 +35,11 @@ const ev = (data: string, type = "message", lastEventId = ""): StreamEvent => ({
   data,
   lastEventId,
 });
+/** An event whose block had no `id:`: its id is the one an earlier block set. */
+const inherited = (data: string, lastEventId: string): StreamEvent => ({
+  ...ev(data, "message", lastEventId),
+  inheritedId: true,
+});
 
 // Each case: the stream text and the events a browser dispatches for it (HTML §9.2.6).
 const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEventId?: string }> =
@@ -87,12 +92,12 @@ const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEv
     {
       name: "id persists",
       stream: "id: 7\ndata: x\n\ndata: y\n\n",
-      events: [ev("x", "message", "7"), ev("y", "message", "7")],
+      events: [ev("x", "message", "7"), inherited("y", "7")],
     },
     {
       name: "id-only block sets lastEventId",
       stream: "id: 9\n\ndata: y\n\n",
-      events: [ev("y", "message", "9")],
+      events: [inherited("y", "9")],
       lastEventId: "9",
     },
     {
@@ -103,7 +108,7 @@ const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEv
     {
       name: "id with NUL ignored",
       stream: "id: 1\ndata: a\n\nid: 2\u0000x\ndata: b\n\n",
-      events: [ev("a", "message", "1"), ev("b", "message", "1")],
+      events: [ev("a", "message", "1"), inherited("b", "1")],
     },
     {
       name: "id before data in same block",
@@ -210,7 +215,7 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     decoder.endStream();
     decoder.startStream();
     decoder.feed(Buffer.from("\uFEFFdata: b\n\n"));
-    expect(events).toEqual([ev("a", "message", "start"), ev("b", "message", "4")]);
+    expect(events).toEqual([inherited("a", "start"), inherited("b", "4")]);
   });
 });
 
@@ -263,7 +268,7 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     decoder.startStream();
     decoder.feed(Buffer.from("data: back\n\n"));
     expect(problems).toEqual([{ type: "event-too-large", limit: 20 }]);
-    expect(events).toEqual([ev("lost", "message", "3"), ev("back", "message", "3")]);
+    expect(events).toEqual([inherited("lost", "3"), inherited("back", "3")]);
   });
 });
 
@@ -343,9 +348,9 @@ describe("decode problems at every split point", () => {
   const expected = {
     events: [
       ev("a", "message", "1"),
-      ev("b", "message", "3"),
-      ev("c", "message", "3"),
-      ev("d", "message", "3"),
+      inherited("b", "3"),
+      inherited("c", "3"),
+      inherited("d", "3"),
     ],
     retries: [500],
     problems: [

@@ -58,6 +58,8 @@ function expectedFor(event: OutgoingEvent, lastEventId: string): StreamEvent {
     type: event.event === undefined || event.event === "" ? "message" : utf8(event.event),
     data: utf8(event.data ?? "").replace(/\r\n|\r/g, "\n"),
     lastEventId,
+    // An event without an id of its own carries the one an earlier event set.
+    ...(event.id === undefined && lastEventId !== "" ? { inheritedId: true as const } : {}),
   };
 }
 

@@ -64,6 +64,16 @@ export function checkHeartbeat(o: DoctorObservation): CheckResult {
         `the stream ended after ${seconds(o.endedAtMs)}; no heartbeat needed`,
       );
     }
+    // Servers send heartbeats only to idle clients: events coming more often than a heartbeat
+    // would leave nothing to judge (the warning here once sent people after a problem not there).
+    if (o.stream.events > 0 && longestSilenceMs < heartbeatSafeIntervalMs) {
+      return skip(
+        "heartbeat",
+        `could not be judged: events kept the stream busy (longest silence ` +
+          `${seconds(longestSilenceMs)}) and servers send heartbeats only to idle clients; ` +
+          "watch it while it is quiet, longer than its heartbeat interval (--duration 1m)",
+      );
+    }
     return warn(
       "heartbeat",
       `no heartbeat comment in ${seconds(o.durationMs)} (longest silence ` +

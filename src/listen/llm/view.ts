@@ -98,15 +98,13 @@ export class LlmStreamView {
   }
 
   /**
-   * Ends the live output: a line break on stderr if the last section left a line open (on
-   * stdout only when it is a terminal, so saved answers stay exact).
+   * Ends the live output: a line break on stderr if the last section left a line open (real
+   * replies rarely end in one), so the footer starts on a line of its own while stdout stays
+   * exactly the answer.
    */
   finish(): LlmViewOutput {
     const out: LlmViewOutput = { stdout: "", stderr: "" };
-    if (!this.#atLineStart) {
-      if (this.#section === "text" && this.#options.stdoutIsTerminal) out.stdout = "\n";
-      else out.stderr = "\n";
-    }
+    if (!this.#atLineStart) out.stderr = "\n";
     this.#section = "none";
     this.#atLineStart = true;
     return out;

@@ -2,7 +2,7 @@
  * Text for `listen`'s stderr lines: what a server sent, made safe and short for one line, and
  * what was sent to it, without credentials (src/http/redaction.ts says what those are).
  */
-import { isSecretName } from "../../http/redaction.js";
+import { redactHeaderValue } from "../../http/redaction.js";
 import { escapeForTerminalLine } from "../../terminal/escape.js";
 
 /** How much of an error body is quoted, in characters. */
@@ -18,10 +18,7 @@ export function describeBodyStart(text: string): string {
 
 /** A request header value for `-v`: it shows that a credential is sent, not the credential. */
 export function redactHeader(name: string, value: string): string {
-  if (!isSecretName(name)) return escapeForTerminalLine(value);
-  const space = value.indexOf(" ");
-  const scheme = space > 0 && space < 12 ? `${value.slice(0, space)} ` : "";
-  return `${scheme}[redacted, ${value.length - scheme.length} characters]`;
+  return escapeForTerminalLine(redactHeaderValue(name, value));
 }
 
 /** A reconnect wait: `50 ms`, `3.0 s`. */

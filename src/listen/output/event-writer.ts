@@ -8,8 +8,9 @@ import { chalkFor } from "../../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../../terminal/escape.js";
 import type { ListenCliOptions, ListenIo } from "../options.js";
 import { formatJsonComment, formatJsonLine } from "./json-lines.js";
-import { formatClockTime, PrettyEventFormatter } from "./pretty.js";
+import { PrettyEventFormatter } from "./pretty.js";
 import { StdoutSink } from "./stdout-sink.js";
+import { TimeColumn } from "./time-column.js";
 
 export class EventWriter {
   readonly #sink: StdoutSink;
@@ -20,12 +21,19 @@ export class EventWriter {
   readonly #jsonForTerminal: boolean;
   /** The stream's URL on --json lines when several streams are followed. */
   readonly #sourceUrl: string | undefined;
+  /** --json-data: data that is a JSON object or array goes in parsed. */
+  readonly #jsonData: boolean;
+  /** The pretty view's time column (--time). */
+  readonly #timeColumn: TimeColumn;
+  /** --time delta: each event's own column (the others are the same for a whole chunk). */
+  readonly #timePerEvent: boolean;
   /** Receive time of the chunk being decoded, formatted once per chunk. */
   #chunkTime: string | undefined;
+  #chunkMs: number | undefined;
 
   /** `onClosed`: the reader of stdout went away (EPIPE) or stdout failed. */
   constructor(
-    options: Pick<ListenCliOptions, "raw" | "json" | "color">,
+    options: Pick<ListenCliOptions, "raw" | "json" | "color" | "time" | "full" | "jsonData">,
     io: Pick<ListenIo, "stdout" | "env" | "source">,
     onClosed: () => void,
   ) {
@@ -33,6 +41,10 @@ export class EventWriter {
     this.#json = options.json === true && options.raw !== true;
     this.#jsonForTerminal = this.#json && io.stdout.isTTY === true;
     this.#sourceUrl = io.source?.url;
+    this.#jsonData = options.jsonData === true;
+    const timeMode = options.time ?? "clock";
+    this.#timeColumn = new TimeColumn(timeMode, Date.now());
+    this.#timePerEvent = timeMode === "delta";
     if (!options.raw && !options.json) {
       const columns = (io.stdout as { columns?: number }).columns;
       this.#pretty = new PrettyEventFormatter({
@@ -45,6 +57,7 @@ export class EventWriter {
         width: columns ?? 100,
         sourceLabel: io.source?.label,
         sourceLabelWidth: io.source?.labelWidth,
+        full: options.full === true,
       });
     }
   }
@@ -61,6 +74,7 @@ export class EventWriter {
   /** A network chunk begins: its events share one receive time. */
   startChunk(): void {
     this.#chunkTime = undefined;
+    this.#chunkMs = undefined;
   }
 
   /** Body bytes, unchanged (--raw). */
@@ -77,7 +91,7 @@ export class EventWriter {
   format(event: StreamEvent): string | undefined {
     if (this.#pretty) return this.#pretty.formatEvent(event, this.#clockTime());
     if (!this.#json) return undefined;
-    const line = formatJsonLine(event, this.#isoTime(), this.#sourceUrl);
+    const line = formatJsonLine(event, this.#isoTime(), this.#sourceUrl, this.#jsonData);
     return this.#jsonForTerminal ? escapeJsonForTerminal(line) : line;
   }
 
@@ -105,8 +119,11 @@ export class EventWriter {
     this.#sink.detach();
   }
 
+  /** The time column of what is shown now: once per chunk, or per event with --time delta. */
   #clockTime(): string {
-    this.#chunkTime ??= formatClockTime(new Date());
+    this.#chunkMs ??= Date.now();
+    if (this.#timePerEvent) return this.#timeColumn.label(this.#chunkMs);
+    this.#chunkTime ??= this.#timeColumn.label(this.#chunkMs);
     return this.#chunkTime;
   }
 

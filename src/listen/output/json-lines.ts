@@ -31,8 +31,15 @@ let lastPrefix = "";
 /**
  * `isoTime` is the receive time as `Date.prototype.toISOString()`. `source` (the stream's URL)
  * is given only when `listen` follows several streams: `{"time","source","event","id","data"}`.
+ * `parseData` (--json-data): data that is a JSON object or array goes in as that value, so
+ * `jq .data.field` works; any other data stays a string.
  */
-export function formatJsonLine(event: StreamEvent, isoTime: string, source?: string): string {
+export function formatJsonLine(
+  event: StreamEvent,
+  isoTime: string,
+  source?: string,
+  parseData = false,
+): string {
   // Built by hand, not JSON.stringify({...}): no object per event on the hot path, the key
   // order fixed by construction, and the part before the id (time, source, type: the same for
   // every event of a network chunk, usually) built once.
@@ -43,7 +50,22 @@ export function formatJsonLine(event: StreamEvent, isoTime: string, source?: str
     const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
     lastPrefix = `{"time":"${isoTime}",${sourceField}"event":${JSON.stringify(lastType)},"id":`;
   }
-  return `${lastPrefix}${quote(event.lastEventId)},"data":${JSON.stringify(event.data)}}\n`;
+  const data = (parseData && jsonContainerText(event.data)) || JSON.stringify(event.data);
+  return `${lastPrefix}${quote(event.lastEventId)},"data":${data}}\n`;
+}
+
+/**
+ * The data as compact JSON when it is a JSON object or array, else undefined. Nesting too deep
+ * for the parser or the serializer (a hostile stream) leaves it a string.
+ */
+function jsonContainerText(data: string): string | undefined {
+  const first = data.trimStart().charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(data));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A comment as a JSON line; only written with `--json --comments`. */

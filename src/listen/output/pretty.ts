@@ -1,7 +1,9 @@
 /**
  * The default, human view of a stream: one header per event (receive time, event type in a
  * colour stable per type, id) and its data; JSON data laid out and coloured, multi-line data
- * indented under the header. Everything from the server is escaped for the terminal.
+ * indented under the header, very large data shortened (unless --full). Unnamed `message`
+ * events are in the neutral colour; an id the event carried is `id=3`, one inherited from an
+ * earlier event a dimmed `(id 3)`. Everything from the server is escaped for the terminal.
  */
 import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../../sse/decoder.js";
@@ -25,15 +27,14 @@ export interface PrettyFormatOptions {
    */
   sourceLabel?: string;
   sourceLabelWidth?: number;
+  /** --full: very large data shown whole instead of shortened. */
+  full?: boolean;
 }
 
-/** `HH:MM:SS.mmm` in local time: when the chunk holding the event arrived. */
-export function formatClockTime(date: Date): string {
-  const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  const ms = date.getMilliseconds();
-  const millis = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`;
-  return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}.${millis}`;
-}
+/** Data longer than this (UTF-16 code units) is shortened unless --full: a screenful or two. */
+export const maxShownDataLength = 16 * 1024;
+/** What is shown of shortened data. */
+const shortenedDataLength = 2 * 1024;
 
 /** FNV-1a: a small, stable hash so an event type keeps its colour across runs. */
 export function hashName(name: string): number {
@@ -62,10 +63,20 @@ export class PrettyEventFormatter {
   #lastPaintedClock = "";
   /** `[label] ` (painted, padded) or "" for a single stream. */
   readonly #sourcePrefix: string;
+  readonly #full: boolean;
+  /** The colour of unnamed events (`message`): the terminal's own, bold. */
+  readonly #neutral: (text: string) => string;
 
-  constructor({ chalk, width = 100, sourceLabel, sourceLabelWidth = 0 }: PrettyFormatOptions) {
+  constructor({
+    chalk,
+    width = 100,
+    sourceLabel,
+    sourceLabelWidth = 0,
+    full = false,
+  }: PrettyFormatOptions) {
     this.#chalk = chalk;
     this.#width = width;
+    this.#full = full;
     this.#sourcePrefix =
       sourceLabel === undefined
         ? ""
@@ -74,6 +85,7 @@ export class PrettyEventFormatter {
       // No colour: skip chalk's call per token (the pretty view's hot path).
       const plain = (text: string) => text;
       this.#dim = plain;
+      this.#neutral = plain;
       this.#nameColors = [plain];
       this.#palette = {
         key: plain,
@@ -85,13 +97,15 @@ export class PrettyEventFormatter {
       return;
     }
     this.#dim = chalk.dim;
+    this.#neutral = chalk.bold;
+    // No red: it reads as an error.
     this.#nameColors = [
       chalk.cyan,
       chalk.magenta,
       chalk.yellow,
       chalk.green,
       chalk.blue,
-      chalk.redBright,
+      chalk.greenBright,
       chalk.cyanBright,
       chalk.magentaBright,
     ];
@@ -106,6 +120,7 @@ export class PrettyEventFormatter {
 
   /** The event type, escaped and painted in its colour (cached: types repeat). */
   eventName(type: string): string {
+    if (type === "message") return this.#neutral(type);
     let painted = this.#paintedNames.get(type);
     if (painted === undefined) {
       const color = this.#nameColors[hashName(type) % this.#nameColors.length]!;
@@ -117,20 +132,25 @@ export class PrettyEventFormatter {
     return painted;
   }
 
-  /** One event as text ending in a newline; `clock` is `formatClockTime` of its receive time. */
+  /**
+   * One event as text ending in a newline; `clock` is its time column (src/listen/output/
+   * time-column.ts), "" for none.
+   */
   formatEvent(event: StreamEvent, clock: string): string {
     const dim = this.#dim;
     // The clock is the same for every event of a network chunk: paint it once per chunk.
     if (clock !== this.#lastClock) {
       this.#lastClock = clock;
-      this.#lastPaintedClock = dim(clock);
+      this.#lastPaintedClock = clock === "" ? "" : `${dim(clock)} `;
     }
-    let header = `${this.#lastPaintedClock} ${this.#sourcePrefix}${this.eventName(event.type)}`;
+    let header = `${this.#lastPaintedClock}${this.#sourcePrefix}${this.eventName(event.type)}`;
     if (event.lastEventId !== "") {
-      header += ` ${dim(`id=${escapeForTerminalLine(event.lastEventId)}`)}`;
+      const id = escapeForTerminalLine(event.lastEventId);
+      header += event.inheritedId ? ` ${dim(`(id ${id})`)}` : ` id=${id}`;
     }
     const data = event.data;
     if (data === "") return `${header} ${dim("(empty)")}\n`;
+    if (!this.#full && data.length > maxShownDataLength) return this.#shortened(header, data);
     // The scan also says whether any string needs escaping: most JSON data has nothing to escape.
     const scan = data.length <= maxJsonLayoutLength ? jsonContainerTokens(data) : undefined;
     if (scan) {
@@ -151,7 +171,20 @@ export class PrettyEventFormatter {
   /** A comment line (heartbeat), shown only with --comments. */
   formatComment(text: string, clock: string): string {
     const comment = `: ${escapeForTerminalLine(text)}`;
-    if (this.#sourcePrefix === "") return `${this.#chalk.dim(`${clock} ${comment}`)}\n`;
-    return `${this.#chalk.dim(clock)} ${this.#sourcePrefix}${this.#chalk.dim(comment)}\n`;
+    const time = clock === "" ? "" : `${clock} `;
+    if (this.#sourcePrefix === "") return `${this.#chalk.dim(`${time}${comment}`)}\n`;
+    const paintedTime = time === "" ? "" : `${this.#chalk.dim(clock)} `;
+    return `${paintedTime}${this.#sourcePrefix}${this.#chalk.dim(comment)}\n`;
+  }
+
+  /** Very large data: its start on one line, and how much there is in all. */
+  #shortened(header: string, data: string): string {
+    let end = shortenedDataLength;
+    // Not between the two halves of a surrogate pair.
+    const last = data.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff) end--;
+    const start = escapeForTerminalLine(data.slice(0, end));
+    const bytes = Buffer.byteLength(data, "utf8");
+    return `${header} ${start}${this.#dim(`… [${bytes} bytes in all; --full shows all]`)}\n`;
   }
 }

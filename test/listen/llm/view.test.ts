@@ -26,11 +26,11 @@ describe("LlmStreamView", () => {
     );
   });
 
-  it("escapes control characters when stdout is a terminal, and ends the line there", () => {
+  it("escapes control characters when stdout is a terminal; the open line ends on stderr", () => {
     const view = new LlmStreamView({ stderrChalk: plain, stdoutIsTerminal: true });
     const out = view.render([{ kind: "text", text: "a\u001b[2Jb" }]);
     expect(out.stdout).toBe("a\\x1b[2Jb");
-    expect(view.finish()).toEqual({ stdout: "\n", stderr: "" });
+    expect(view.finish()).toEqual({ stdout: "", stderr: "\n" });
   });
 
   it("a refusal, a block and warnings go to stderr, escaped; stdout keeps only the answer", () => {
