@@ -20,6 +20,36 @@ export function secondsToMs(raw: string): number {
   return Math.round(Number(raw) * 1000);
 }
 
+const durationUnitsMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration: seconds by default, or with a unit (`30`, `1.5s`, `500ms`, `2m`, `1h`). Returned
+ * in milliseconds.
+ */
+export function duration(raw: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+  if (!match) throw new InvalidArgumentError("expected a duration such as 30, 1.5s, 500ms or 2m.");
+  const ms = Number(match[1]) * durationUnitsMs[match[2] ?? "s"]!;
+  if (!Number.isSafeInteger(Math.round(ms))) throw new InvalidArgumentError("duration too long.");
+  return Math.round(ms);
+}
+
+/** A count or a percentage (`0`, `10`, `0.5%`). */
+export function countOrPercent(raw: string): { count: number } | { percent: number } {
+  const text = raw.trim();
+  if (text.endsWith("%")) {
+    const percent = Number(text.slice(0, -1));
+    if (!/^[0-9]+(\.[0-9]+)?%$/.test(text) || percent > 100) {
+      throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+    }
+    return { percent };
+  }
+  if (!/^[0-9]+$/.test(text)) {
+    throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+  }
+  return { count: wholeNumber(text) };
+}
+
 const byteUnits: Record<string, number> = {
   "": 1,
   b: 1,

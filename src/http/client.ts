@@ -7,7 +7,6 @@ import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
 import { rootCertificates } from "node:tls";
 import { setFlagsFromString } from "node:v8";
-import zlib from "node:zlib";
 import {
   Agent,
   buildConnector,
@@ -16,7 +15,8 @@ import {
   ProxyAgent,
   request,
 } from "undici";
-import { SseToolError } from "../errors.js";
+import { type BodyDecompressor, contentCodings, createDecompressors } from "./content-decoding.js";
+import { nextRedirect } from "./redirect.js";
 
 export interface DispatcherOptions {
   /** Accept any TLS certificate (`--insecure`). */
@@ -30,6 +30,8 @@ export interface DispatcherOptions {
   http2?: boolean;
   /** PEM certificates trusted in addition to the system's roots (`--cacert`). */
   extraCaPem?: string;
+  /** Local address to connect from (`load --source-address`). */
+  localAddress?: string;
 }
 
 // undici compiles its llhttp WebAssembly parser on the first HTTP/1.1 connection, and V8's
@@ -58,6 +60,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const allowH2 = options.http2 === true;
   const agentOptions = {
     connect: { timeout: options.connectTimeoutMs, ...tls },
+    // undici takes the local address as a client option; its connector ignores connect's.
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     // An event stream may be quiet for minutes; idleness is --idle-timeout's business.
     bodyTimeout: 0,
     allowH2,
@@ -148,8 +152,6 @@ export interface HttpResponse {
   body: Readable;
 }
 
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-
 export function headerValue(
   headers: Record<string, string | string[] | undefined>,
   name: string,
@@ -163,7 +165,7 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
   let url = input.url;
   let method = input.method;
   let body = input.body;
-  const headers = { ...input.headers };
+  let headers = { ...input.headers };
   for (let redirects = 0; ; redirects++) {
     const response = await request(url, {
       dispatcher: input.dispatcher,
@@ -174,8 +176,20 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       headersTimeout: input.headersTimeoutMs,
       bodyTimeout: 0,
     });
-    const location = headerValue(response.headers, "location");
-    if (!redirectStatuses.has(response.statusCode) || location === undefined) {
+    let next: ReturnType<typeof nextRedirect>;
+    try {
+      next = nextRedirect(
+        response.statusCode,
+        headerValue(response.headers, "location"),
+        { url, method, headers, body },
+        redirects,
+        input.maxRedirects,
+      );
+    } catch (error) {
+      await response.body.dump().catch(() => {});
+      throw error;
+    }
+    if (next === undefined) {
       return {
         url,
         status: response.statusCode,
@@ -186,58 +200,8 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       };
     }
     await response.body.dump().catch(() => {});
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
-      throw new SseToolError("redirect", `redirect to an invalid Location from ${url}`);
-    }
-    if (redirects >= input.maxRedirects) {
-      throw new SseToolError(
-        "redirect",
-        `too many redirects (more than ${input.maxRedirects}); last one to ${next.href}`,
-      );
-    }
-    if (next.protocol !== "http:" && next.protocol !== "https:") {
-      throw new SseToolError("redirect", `redirect to unsupported URL ${next.href}`);
-    }
-    // As fetch does: 303, and 301/302 after a POST, continue as GET without the body.
-    if (
-      (response.statusCode === 303 && method !== "HEAD") ||
-      ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
-    ) {
-      method = "GET";
-      body = undefined;
-      delete headers["content-type"];
-    }
-    // Credentials are not handed to another origin (fetch strips Authorization the same way).
-    if (next.origin !== new URL(url).origin) {
-      delete headers.authorization;
-      delete headers.cookie;
-      delete headers["proxy-authorization"];
-    }
-    input.onRedirect?.(response.statusCode, next.href);
-    url = next.href;
-  }
-}
-
-function decoderFor(coding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress {
-  // Flush on every write so events are not held back, and accept a body cut short (a reset
-  // connection is reported by the socket, not as a zlib "unexpected end of file").
-  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  switch (coding) {
-    case "gzip":
-    case "x-gzip":
-      return zlib.createGunzip(flush);
-    case "deflate":
-      return zlib.createInflate(flush);
-    case "br":
-      return zlib.createBrotliDecompress({
-        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      });
-    default:
-      throw new SseToolError("content-type", `unsupported Content-Encoding: ${coding}`);
+    input.onRedirect?.(response.statusCode, next.url);
+    ({ url, method, headers, body } = next);
   }
 }
 
@@ -245,15 +209,12 @@ function decodeBody(
   raw: Readable,
   contentEncoding: string | undefined,
 ): { body: Readable; contentEncoding: string | undefined } {
-  const codings = (contentEncoding ?? "")
-    .split(",")
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== "" && coding !== "identity");
+  const codings = contentCodings(contentEncoding);
   if (codings.length === 0) return { body: raw, contentEncoding: undefined };
-  let decoders: Array<zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>;
+  let decoders: BodyDecompressor[];
   try {
     // Codings are listed in the order applied; undo them last first.
-    decoders = codings.reverse().map(decoderFor);
+    decoders = createDecompressors(codings);
   } catch (error) {
     discardBody(raw);
     throw error;
@@ -262,7 +223,7 @@ function decodeBody(
   pipeline([raw, ...decoders], () => {
     // Errors surface on `last`, which the caller reads.
   });
-  return { body: last, contentEncoding: codings.reverse().join(", ") };
+  return { body: last, contentEncoding: codings.join(", ") };
 }
 
 /** Reads up to `maxBytes` of a body (for error messages) and discards the rest. */

@@ -31,3 +31,17 @@ export async function readRequestBody(spec: string, stdin: Readable): Promise<Bu
   }
   return Buffer.from(spec, "utf8");
 }
+
+/** Whether a body is JSON text (an object or array): it then gets `Content-Type: application/json`. */
+export function bodyIsJsonText(body: Uint8Array): boolean {
+  const first = body.find(
+    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
+  );
+  if (first !== 0x7b && first !== 0x5b) return false;
+  try {
+    JSON.parse(new TextDecoder().decode(body));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -17,7 +17,7 @@ import {
   readBodyStart,
 } from "../http/client.js";
 import { describeNetworkError } from "../http/network-error.js";
-import { readRequestBody } from "../http/request-body.js";
+import { bodyIsJsonText, readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
@@ -223,7 +223,7 @@ class ListenRun {
         ? undefined
         : await readRequestBody(options.data, this.#io.stdin ?? process.stdin);
     const method = options.method?.toUpperCase() ?? (body ? "POST" : "GET");
-    const bodyIsJson = body !== undefined && isJson(body);
+    const bodyIsJson = body !== undefined && bodyIsJsonText(body);
     if (!options.raw && !options.json) this.#formatter = this.#createPrettyFormatter();
 
     // Reconnecting re-sends the request. For a POST to an LLM API that is a second, billed
@@ -634,18 +634,5 @@ class ListenRun {
   #info(line: string): void {
     if (this.#stopReason === "stdout-closed") return;
     this.#io.stderr.write(`${line}\n`);
-  }
-}
-
-function isJson(body: Buffer): boolean {
-  const first = body.find(
-    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
-  );
-  if (first !== 0x7b && first !== 0x5b) return false;
-  try {
-    JSON.parse(body.toString("utf8"));
-    return true;
-  } catch {
-    return false;
   }
 }
