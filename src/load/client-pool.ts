@@ -46,6 +46,8 @@ export class ClientPool implements ClientContext {
   readonly utf8 = new SharedUtf8Decoder();
   stopping = false;
   events = 0;
+  firstEventAtMs = Number.NaN;
+  lastEventAtMs = Number.NaN;
 
   readonly #options: PoolOptions;
   readonly #clients: LoadClient[] = [];

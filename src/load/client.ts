@@ -52,6 +52,9 @@ export interface ClientContext {
   readonly stopping: boolean;
   /** Events received by every client so far. */
   events: number;
+  /** performance.now() of the first and the latest event received by any client (NaN: none). */
+  firstEventAtMs: number;
+  lastEventAtMs: number;
   /** The request after a redirect (built once per target and shared). */
   requestFor(
     url: string,
@@ -261,7 +264,8 @@ export class LoadClient implements StreamSink, DecoderHandlers {
 
   onEvent(event: StreamEvent): void {
     const context = this.#context;
-    context.events++;
+    if (context.events++ === 0) context.firstEventAtMs = chunkAtMs;
+    context.lastEventAtMs = chunkAtMs;
     if (!this.#sawEvent) {
       this.#sawEvent = true;
       context.metrics.firstEvent.record(chunkAtMs - this.#attemptAtMs);

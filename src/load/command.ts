@@ -22,14 +22,12 @@ import { failedAssertions, type LoadAssertions, type LossLimit } from "./asserti
 import { ClientPool } from "./client-pool.js";
 import { DeliveryAccounting } from "./delivery.js";
 import {
-  fileLimitRaisedVariable,
+  fileLimitShortfall,
   fileLimitWarning,
   fileReserve,
-  planFileLimit,
   portRangeWarning,
   readFileLimits,
   readLocalPortRange,
-  rerunWithFileLimit,
 } from "./file-limit.js";
 import { GeneratorMonitor } from "./generator-usage.js";
 import { Http1Transport } from "./http1-transport.js";
@@ -114,7 +112,8 @@ export async function load(
     minConnected: options.minConnected,
   };
   if (options.merge !== undefined) {
-    if (url !== undefined) {
+    // `--merge a.json URL` reads the URL as a file name too (the option takes several values).
+    if (url !== undefined || options.merge.some((file) => /^https?:\/\//i.test(file))) {
       throw new SseToolError("usage", "--merge combines report files; give no URL with it");
     }
     const report = mergeReports(await Promise.all(options.merge.map(readReportFile)));
@@ -124,7 +123,6 @@ export async function load(
     throw new SseToolError("usage", "missing URL (or --merge with report files)");
   }
   const run = await prepareRun(url, options, io);
-  if (typeof run === "number") return run;
   const report = await runLoad(run, options, io);
   return finish(
     report.report,
@@ -155,7 +153,7 @@ async function prepareRun(
   rawUrl: string,
   options: LoadCliOptions,
   io: LoadIo,
-): Promise<PreparedRun | number> {
+): Promise<PreparedRun> {
   const target = parseTargetUrl(rawUrl);
   const clients = options.clients;
   if (clients < 1 || clients > maxClients) {
@@ -192,16 +190,9 @@ async function prepareRun(
     io.stderr.write(`sse-tool: ${text}\n`);
   };
 
-  // Before anything is read (stdin for -d @-), so a re-run starts from the same point.
   const needed = clients + fileReserve;
-  const plan = planFileLimit(needed, readFileLimits(), io.env[fileLimitRaisedVariable] === "1");
-  if (plan.kind === "raise") {
-    io.stderr.write(
-      `sse-tool: ${clients.toLocaleString("en-US")} clients need about ${needed.toLocaleString("en-US")} open files: running again with the limit raised to ${plan.to.toLocaleString("en-US")} (ulimit -Sn ${plan.to})\n`,
-    );
-    return rerunWithFileLimit(plan.to);
-  }
-  if (plan.kind === "too-low") warn(fileLimitWarning(clients, needed, plan.limit));
+  const fileLimit = fileLimitShortfall(needed, readFileLimits());
+  if (fileLimit !== undefined) warn(fileLimitWarning(clients, needed, fileLimit));
   const portRange = readLocalPortRange();
   if (portRange !== undefined) {
     const warning = portRangeWarning(clients, sourceAddresses.length, portRange);
@@ -310,6 +301,7 @@ async function runLoad(run: PreparedRun, options: LoadCliOptions, io: LoadIo): P
     startedAt,
     durationMs: endedAtMs - startedAtMs,
     connected,
+    eventWindowMs: pool.events > 1 ? pool.lastEventAtMs - pool.firstEventAtMs : 0,
     delivery,
     metrics,
     generator,

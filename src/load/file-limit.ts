@@ -2,21 +2,18 @@
  * The two system limits a `load` run meets first: open files (one per connection) and local
  * ports (one per connection to the same server from the same source address).
  *
- * Node cannot raise its own open-file limit (there is no setrlimit), so when the soft limit is
- * too low and the hard limit allows more, `load` runs itself again through `sh -c 'ulimit -Sn
- * <hard> && exec ...'`, as a user would by hand; otherwise it warns before starting, with the
- * commands that help.
+ * Node raises its soft open-file limit to the hard limit itself when it starts (PlatformInit in
+ * src/node.cc; `sh -c 'ulimit -Sn 256; node ...'` still gets the hard limit), so the limit in
+ * effect is the hard one, which only root can raise. When it is too low, `load` says so before
+ * starting, with the commands that help, and the clients past it fail as "files".
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 export interface FileLimits {
   soft: number;
   hard: number;
 }
-
-/** Set in the re-run process, so it never tries again. */
-export const fileLimitRaisedVariable = "SSE_TOOL_LOAD_FILE_LIMIT_RAISED";
 
 /** Descriptors a run needs besides its connections: stdio, libuv, DNS, the event loop. */
 export const fileReserve = 64;
@@ -68,30 +65,18 @@ export function readLocalPortRange(): { low: number; high: number } | undefined 
   return undefined;
 }
 
-export type FileLimitPlan =
-  | { kind: "enough" }
-  /** Re-run with the soft limit raised to `to` (the hard limit). */
-  | { kind: "raise"; to: number }
-  /** Even the hard limit is too low: warn (fileLimitWarning) and go on. */
-  | { kind: "too-low"; limit: number };
-
-/** What to do for `needed` descriptors under `limits`. Pure. */
-export function planFileLimit(
+/** The open-file limit in effect when `needed` descriptors are more than it allows. */
+export function fileLimitShortfall(
   needed: number,
   limits: FileLimits | undefined,
-  alreadyRaised: boolean,
-): FileLimitPlan {
-  if (limits === undefined || needed <= limits.soft) return { kind: "enough" };
-  if (!alreadyRaised && limits.hard > limits.soft && process.platform !== "win32") {
-    return { kind: "raise", to: Number.isFinite(limits.hard) ? limits.hard : needed };
-  }
-  return { kind: "too-low", limit: limits.soft };
+): number | undefined {
+  return limits !== undefined && needed > limits.soft ? limits.soft : undefined;
 }
 
 export function fileLimitWarning(clients: number, needed: number, limit: number): string {
   const usable = Math.max(0, limit - fileReserve);
   return [
-    `warning: ${clients.toLocaleString("en-US")} clients need about ${needed.toLocaleString("en-US")} open files, but this process may open ${limit.toLocaleString("en-US")} (its hard limit):`,
+    `warning: ${clients.toLocaleString("en-US")} clients need about ${needed.toLocaleString("en-US")} open files, but this process may open ${limit.toLocaleString("en-US")} (the hard limit, ulimit -Hn):`,
     `  clients past about ${usable.toLocaleString("en-US")} will fail with "too many open files".`,
     "  Raise the hard limit (as root: ulimit -Hn 65536; systemd: LimitNOFILE=65536; docker run --ulimit nofile=65536:65536),",
     "  or run the clients in several processes or machines and combine their --json reports with --merge.",
@@ -113,38 +98,4 @@ export function portRangeWarning(
     `  connect from ${addressesNeeded} or more addresses, e.g. --source-address ${example.join(",")} (any 127.x.y.z works for a server on loopback),`,
     "  or widen the range (sysctl net.ipv4.ip_local_port_range).",
   ].join("\n");
-}
-
-/**
- * Runs this very command again with the soft open-file limit raised, stdio shared, and
- * resolves with its exit code. Ctrl-C reaches the child from the terminal directly; SIGTERM
- * and SIGHUP sent to this process are passed on.
- */
-export function rerunWithFileLimit(limit: number): Promise<number> {
-  const child = spawn(
-    "/bin/sh",
-    [
-      "-c",
-      'ulimit -Sn "$0" && exec "$@"',
-      String(limit),
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: "inherit", env: { ...process.env, [fileLimitRaisedVariable]: "1" } },
-  );
-  const ignoreInterrupt = () => {};
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on("SIGINT", ignoreInterrupt);
-  process.on("SIGTERM", forward);
-  process.on("SIGHUP", forward);
-  return new Promise((resolve) => {
-    child.on("error", () => resolve(1));
-    child.on("exit", (code, signal) => {
-      process.off("SIGINT", ignoreInterrupt);
-      process.off("SIGTERM", forward);
-      process.off("SIGHUP", forward);
-      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
-    });
-  });
 }

@@ -179,6 +179,7 @@ export function readReport(value: unknown, source: string): LoadReport {
       startedAt: textAt(object.startedAt, "startedAt"),
       durationMs: countAt(object.durationMs, "durationMs"),
       eventsPerSecond: 0,
+      eventWindowMs: numberAt(object.eventWindowMs, "eventWindowMs"),
       peakConnected: countAt(object.peakConnected, "peakConnected"),
       bytes: countAt(object.bytes, "bytes"),
       connections: {
@@ -305,6 +306,8 @@ export function mergeReports(reports: readonly LoadReport[]): LoadReport {
     startedAt: reports.map((report) => report.startedAt).sort()[0]!,
     durationMs: largest(reports.map((report) => report.durationMs)),
     eventsPerSecond: 0,
+    // Runs on several machines overlap; the longest window stands for them all.
+    eventWindowMs: largest(reports.map((report) => report.eventWindowMs)),
     peakConnected: sum((report) => report.peakConnected),
     bytes: sum((report) => report.bytes),
     connections: {

@@ -67,6 +67,8 @@ export interface LoadReport {
   startedAt: string;
   durationMs: number;
   eventsPerSecond: number;
+  /** From the first event received to the last, ms: with a burst, events / this is the rate. */
+  eventWindowMs: number;
   peakConnected: number;
   bytes: number;
   connections: {
@@ -98,6 +100,8 @@ export interface RunFacts {
   durationMs: number;
   /** Clients with an open stream at the end. */
   connected: number;
+  /** From the first event any client received to the last one, ms (0 with fewer than two). */
+  eventWindowMs: number;
   delivery: DeliveryResult;
   metrics: LoadMetrics;
   generator: GeneratorUsage;
@@ -141,6 +145,7 @@ export function buildReport(facts: RunFacts): LoadReport {
     startedAt: facts.startedAt,
     durationMs: Math.round(facts.durationMs),
     eventsPerSecond: ratePerSecond(delivery.events, facts.durationMs),
+    eventWindowMs: Math.round(facts.eventWindowMs * 1000) / 1000,
     peakConnected: metrics.peakConnected,
     bytes: metrics.bytes,
     connections: { opened: metrics.opened, failed, dropped },

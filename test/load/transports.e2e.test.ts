@@ -1,0 +1,250 @@
+/**
+ * `load` takes listen's request options: TLS with a private CA (--cacert), HTTP/2 (--http2,
+ * through undici), a proxy, headers and a body; it follows redirects, reads compressed streams,
+ * and connects from the --source-address given. Real servers on 127.0.0.1 for each.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from "node:http2";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { type AddressInfo, connect, type Socket } from "node:net";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LoadReport } from "../../src/load/report.js";
+import { runCli } from "../helpers/cli-process.js";
+import {
+  eventStreamHeaders,
+  startTestServer,
+  type TestServer,
+} from "../helpers/http-test-server.js";
+import {
+  createTestCertificateChain,
+  type TestCertificateChain,
+} from "../helpers/tls-test-certificates.js";
+
+const fiveEvents = [1, 2, 3, 4, 5].map((id) => `id: ${id}\ndata: event ${id}\n\n`).join("");
+
+let server: TestServer;
+/** Request heads seen by /echo: method, headers, body, and the client's address. */
+const seen: Array<{
+  method: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  from: string;
+}> = [];
+let chain: TestCertificateChain;
+let httpsServer: HttpsServer;
+let httpsUrl: string;
+let h2Server: Http2SecureServer;
+let h2Url: string;
+let proxy: Server;
+let proxyUrl: string;
+const tunnels: string[] = [];
+const proxySockets = new Set<Socket>();
+
+beforeAll(async () => {
+  server = await startTestServer({
+    "/events": (_request, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.write(fiveEvents);
+    },
+    "/echo": (request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        seen.push({
+          method: request.method ?? "",
+          headers: request.headers,
+          body,
+          from: request.socket.remoteAddress ?? "",
+        });
+        response.writeHead(200, eventStreamHeaders);
+        response.end(fiveEvents);
+      });
+    },
+    "/moved": (_request, response) => {
+      response.writeHead(307, { location: "/events" }).end();
+    },
+    "/loop": (_request, response) => {
+      response.writeHead(302, { location: "/loop" }).end();
+    },
+    "/gzip": (_request, response) => {
+      response.writeHead(200, { ...eventStreamHeaders, "content-encoding": "gzip" });
+      response.write(gzipSync(fiveEvents));
+    },
+  });
+
+  chain = createTestCertificateChain();
+  httpsServer = createHttpsServer(
+    { key: chain.serverKey, cert: chain.serverCert },
+    (_request, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.write(fiveEvents);
+    },
+  );
+  await new Promise<void>((resolve) => httpsServer.listen(0, "127.0.0.1", resolve));
+  httpsUrl = `https://127.0.0.1:${(httpsServer.address() as AddressInfo).port}/events`;
+
+  // HTTP/2 only: an event arriving at all proves HTTP/2 was used.
+  h2Server = createSecureServer({
+    key: chain.serverKey,
+    cert: chain.serverCert,
+    allowHTTP1: false,
+  });
+  h2Server.on("stream", (stream: ServerHttp2Stream) => {
+    stream.respond({ ":status": 200, "content-type": "text/event-stream" });
+    stream.write(fiveEvents);
+  });
+  await new Promise<void>((resolve) => h2Server.listen(0, "127.0.0.1", resolve));
+  h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}/events`;
+
+  proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+  proxy.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels.push(request.url ?? "");
+    const [host, port] = (request.url ?? "").split(":");
+    const upstream = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    proxySockets.add(client).add(upstream);
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+  httpsServer.closeAllConnections();
+  await new Promise((resolve) => httpsServer.close(resolve));
+  await new Promise((resolve) => h2Server.close(resolve));
+  for (const socket of proxySockets) socket.destroy();
+  await new Promise((resolve) => proxy.close(resolve));
+});
+
+async function load(args: string[], env?: Record<string, string>): Promise<LoadReport> {
+  const result = await runCli(["load", "--json", "--duration", "1.5", ...args], {
+    env: {
+      HTTP_PROXY: undefined,
+      HTTPS_PROXY: undefined,
+      http_proxy: undefined,
+      https_proxy: undefined,
+      ...env,
+    },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as LoadReport;
+}
+
+const delivered = (report: LoadReport) => ({
+  connected: report.connected,
+  events: report.events,
+  missing: report.missing,
+  failed: report.connections.failed,
+});
+
+describe("load: request options and transports", () => {
+  it("https with a private CA trusted by --cacert", async () => {
+    const report = await load(["-c", "3", "--cacert", chain.caCertPath, httpsUrl]);
+    expect(delivered(report)).toEqual({ connected: 3, events: 15, missing: 0, failed: {} });
+    expect(report.histograms.connect.count).toBe(3);
+  });
+
+  it("https with an untrusted certificate fails as tls; --insecure accepts it", async () => {
+    const result = await runCli(["load", "--json", "-c", "2", "--duration", "5", httpsUrl]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ tls: 2 });
+    const insecure = await load(["-c", "2", "--insecure", httpsUrl]);
+    expect(insecure.events).toBe(10);
+  });
+
+  it("--http2 reads an HTTP/2-only server", async () => {
+    const report = await load(["-c", "4", "--http2", "--cacert", chain.caCertPath, h2Url]);
+    expect(delivered(report)).toEqual({ connected: 4, events: 20, missing: 0, failed: {} });
+  });
+
+  it("--proxy tunnels every client through the proxy", async () => {
+    tunnels.length = 0;
+    const report = await load(["-c", "3", "--proxy", proxyUrl, `${server.url}/events`]);
+    expect(delivered(report)).toEqual({ connected: 3, events: 15, missing: 0, failed: {} });
+    expect(tunnels.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("HTTP_PROXY from the environment is used too", async () => {
+    tunnels.length = 0;
+    const report = await load(["-c", "2", `${server.url}/events`], {
+      HTTP_PROXY: proxyUrl,
+      NO_PROXY: "",
+    });
+    expect(report.events).toBe(10);
+    expect(tunnels.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("sends -H headers and a -d body (POST), and does not reconnect a POST", async () => {
+    seen.length = 0;
+    const report = await load([
+      "-c",
+      "2",
+      "-H",
+      "Authorization: Bearer t0k3n",
+      "-d",
+      '{"q":1}',
+      `${server.url}/echo`,
+    ]);
+    expect(report.events).toBe(10);
+    // Each POST stream ended and was not sent again: two requests in all.
+    expect(seen).toHaveLength(2);
+    for (const request of seen) {
+      expect(request).toMatchObject({ method: "POST", body: '{"q":1}' });
+      expect(request.headers).toMatchObject({
+        authorization: "Bearer t0k3n",
+        accept: "text/event-stream",
+        "cache-control": "no-cache",
+        "content-type": "application/json",
+        "content-length": "7",
+      });
+    }
+  });
+
+  it("follows a redirect, and counts a redirect loop as a failure", async () => {
+    const report = await load(["-c", "2", `${server.url}/moved`]);
+    expect(delivered(report)).toEqual({ connected: 2, events: 10, missing: 0, failed: {} });
+    const loop = await runCli([
+      "load",
+      "--json",
+      "-c",
+      "1",
+      "--duration",
+      "5",
+      `${server.url}/loop`,
+    ]);
+    expect(loop.code).toBe(1);
+    expect((JSON.parse(loop.stdout) as LoadReport).connections.failed).toEqual({ redirect: 1 });
+    expect(loop.stderr).toMatch(/too many redirects/);
+  });
+
+  it("reads a gzip-compressed stream", async () => {
+    const report = await load(["-c", "2", `${server.url}/gzip`]);
+    expect(delivered(report)).toEqual({ connected: 2, events: 10, missing: 0, failed: {} });
+  });
+
+  it("--source-address spreads the clients over the local addresses given", async () => {
+    seen.length = 0;
+    const report = await load([
+      "-c",
+      "4",
+      "-X",
+      "GET",
+      "--source-address",
+      "127.0.0.2,127.0.0.3",
+      `${server.url}/echo`,
+    ]);
+    expect(report.connections.opened).toBeGreaterThanOrEqual(4);
+    const addresses = new Set(seen.map((request) => request.from.replace(/^::ffff:/, "")));
+    expect([...addresses].sort()).toEqual(["127.0.0.2", "127.0.0.3"]);
+  });
+});
