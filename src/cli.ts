@@ -238,11 +238,10 @@ program
   .description("Open many SSE clients against one endpoint; check every event reached each one.")
   .argument("[url]", "the event-stream URL (http or https)")
   .option("-c, --clients <n>", "clients to hold open at once", wholeNumber, 100)
-  .option(
-    "--ramp <duration>",
-    "open the clients evenly over this time (default: at once)",
-    duration,
-    0,
+  .addOption(
+    new Option("--ramp <duration>", "open the clients evenly over this time")
+      .argParser(duration)
+      .default(0, "0, all at once"),
   )
   .addOption(
     new Option("--duration <duration>", "how long the run lasts, ramp included (30, 2m, 500ms)")
