@@ -105,6 +105,24 @@ export function eventFingerprint(type: string, data: string): number {
   );
 }
 
+/** Ids longer than this are kept as their length and a hash: a server cannot make each client keep a 64 KiB id. */
+const longIdLength = 64;
+
+/**
+ * The key an id is remembered by: the id itself (copied out of the chunk it was sliced from),
+ * or for a long id its length and a 52-bit FNV-1a hash, prefixed by NUL (which no id holds).
+ */
+export function idKey(id: string): string {
+  if (id.length <= longIdLength) return copyOf(id);
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (let at = 0; at < id.length; at++) {
+    low = Math.imul(low ^ id.charCodeAt(at), 0x01000193) >>> 0;
+    high = Math.imul(high ^ (low >>> 24) ^ id.charCodeAt(at), 0x01000193) >>> 0;
+  }
+  return `\u0000${id.length}:${high.toString(36)}${low.toString(36)}`;
+}
+
 function popcount(word: number): number {
   let value = word - ((word >>> 1) & 0x55555555);
   value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
@@ -234,10 +252,9 @@ export class DeliveryAccounting {
     this.#events[client]!++;
     if (lastEventId === "") return;
     const number = sequenceNumber(lastEventId);
+    const key = number >= 0 ? "" : idKey(lastEventId);
     const sameAsPrevious =
-      number >= 0
-        ? number === this.#previousNumber[client]
-        : this.#previousText?.[client] === lastEventId;
+      number >= 0 ? number === this.#previousNumber[client] : this.#previousText?.[client] === key;
     if (sameAsPrevious) {
       // No new id: an event without an `id:` field, or the same event sent again.
       if (fingerprint === this.#previousFingerprint[client]) this.#duplicates[client]!++;
@@ -252,12 +269,11 @@ export class DeliveryAccounting {
       this.#sequenceEvent(client, number, atMs);
       this.#ringFor().receive(client, number, true, atMs);
     } else {
-      const id = copyOf(lastEventId);
       this.#previousNumber[client] = Number.NaN;
       this.#previousText ??= new Array<string | undefined>(this.#clients);
-      this.#previousText[client] = id;
+      this.#previousText[client] = key;
       this.#otherIdEvents++;
-      const outcome = this.#ringFor().receive(client, id, false, atMs);
+      const outcome = this.#ringFor().receive(client, key, false, atMs);
       if (outcome === RingOutcome.duplicate) this.#duplicates[client]!++;
       else if (outcome === RingOutcome.outOfOrder) this.#outOfOrder[client]!++;
     }

@@ -3,13 +3,14 @@
  * redirects (and their bound), proxies from --proxy and the environment, and --insecure.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
+import { type ConnectProxy, startConnectProxy } from "../helpers/connect-proxy.js";
 import {
   eventStreamHeaders,
   sendChunks,
@@ -191,31 +192,16 @@ describe.concurrent("listen request", () => {
 });
 
 describe("listen through a proxy", () => {
-  let proxy: Server;
+  let proxy: ConnectProxy;
   let proxyUrl: string;
-  const tunnels: string[] = [];
-  const proxySockets = new Set<Socket>();
+  let tunnels: string[];
   beforeAll(async () => {
-    proxy = createHttpServer((_request, response) => response.writeHead(405).end());
-    proxy.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(request.url ?? "");
-      const [host, port] = (request.url ?? "").split(":");
-      const upstream = connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      proxySockets.add(client).add(upstream);
-      upstream.on("error", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startConnectProxy();
+    proxyUrl = proxy.url;
+    tunnels = proxy.tunnels;
   });
   afterAll(async () => {
-    for (const socket of proxySockets) socket.destroy();
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
   });
 
   it("--proxy sends the request through the proxy", async () => {

@@ -8,6 +8,7 @@ import {
   DeliveryAccounting,
   type DeliveryResult,
   eventFingerprint,
+  idKey,
   sequenceNumber,
   shiftWindow,
 } from "../../src/load/delivery.js";
@@ -311,6 +312,16 @@ describe("fan-out skew", () => {
 });
 
 describe("helpers", () => {
+  it("keeps short ids as they are and long ones as a short key", () => {
+    expect(idKey("abc")).toBe("abc");
+    const long = "x".repeat(70_000);
+    const key = idKey(long);
+    expect(key.length).toBeLessThan(40);
+    expect(key).toBe(idKey(`${"x".repeat(69_999)}x`));
+    expect(key).not.toBe(idKey(`${"x".repeat(69_999)}y`));
+    expect(idKey(`${"y".repeat(100)}`)).not.toBe(idKey(`${"y".repeat(101)}`));
+  });
+
   it.each([
     ["0", 0],
     ["7", 7],

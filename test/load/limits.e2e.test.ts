@@ -2,10 +2,9 @@
  * The limits a big run meets: the open-file limit (Node raises the soft limit to the hard one;
  * a hard limit too low is warned about before the run) and events larger than --max-event-size.
  */
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
-import { binPath, runCli } from "../helpers/cli-process.js";
+import { runCli, runShell, shellCommand } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,
   startTestServer,
@@ -33,24 +32,9 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Runs `ulimit <limitArgs>; exec node sse-tool.js <args>` in sh, as a user's shell would. */
-function runWithUlimit(
-  limitArgs: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const quoted = [process.execPath, binPath, ...args].map((part) => `'${part}'`).join(" ");
-  const child = spawn("sh", ["-c", `ulimit ${limitArgs} && exec ${quoted}`], {
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+/** Runs `ulimit <limitArgs> && exec sse-tool <args>` in sh, as a user's shell would. */
+function runWithUlimit(limitArgs: string, args: string[]) {
+  return runShell(`ulimit ${limitArgs} && exec ${shellCommand(args)}`);
 }
 
 describe("load: open files", () => {

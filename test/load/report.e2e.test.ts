@@ -2,14 +2,13 @@
  * What `sse-tool load` prints and how it exits: the --json report's shape, --merge of several
  * runs, the text report, failures that end the run, usage errors, and the live line on a TTY.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
-import { binPath, runCli } from "../helpers/cli-process.js";
+import { runCli, runShell, shellCommand, shellQuote, startCli } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,
   startTestServer,
@@ -273,8 +272,7 @@ describe("load: the text report and exit codes", () => {
   });
 
   it("Ctrl-C ends the run with the report so far (exit 130)", async () => {
-    const child = spawn(process.execPath, [
-      binPath,
+    const run = startCli([
       "load",
       "--json",
       "-c",
@@ -283,16 +281,10 @@ describe("load: the text report and exit codes", () => {
       "60",
       `${server.url}/slow-ticks`,
     ]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-      if (stderr.includes("all 2 clients connected")) setTimeout(() => child.kill("SIGINT"), 300);
-    });
-    const code = await new Promise((resolve) => child.on("close", resolve));
+    await run.waitForStderr("all 2 clients connected");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.kill("SIGINT");
+    const { code, stdout, stderr } = await run.exited;
     expect(code).toBe(130);
     expect(parse(stdout)).toMatchObject({ clients: 2, connected: 2 });
     expect(parse(stdout).events).toBeGreaterThan(0);
@@ -332,26 +324,18 @@ describe("load: the text report and exit codes", () => {
 describe("load: the live line on a terminal", () => {
   it("redraws connected / events / reconnects / errors on stderr about four times a second", async () => {
     // `script` runs the command on a pseudo-terminal, as a user's shell would.
-    const command = [
-      process.execPath,
-      binPath,
+    const command = shellCommand([
       "load",
       "-c",
       "2",
       "--duration",
       "1.6",
       `${server.url}/slow-ticks`,
-    ]
-      .map((part) => `'${part}'`)
-      .join(" ");
-    const child = spawn("script", ["-qec", `${command} 2>&1 >/dev/null`, "/dev/null"], {
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk;
-    });
-    const code = await new Promise((resolve) => child.on("close", resolve));
+    ]);
+    const { code, stdout: output } = await runShell(
+      `script -qec ${shellQuote(`${command} 2>&1 >/dev/null`)} /dev/null`,
+      { NO_COLOR: "1" },
+    );
     expect(code).toBe(0);
     const redraws = output.split("\r").filter((part) => part.startsWith("load "));
     expect(redraws.length).toBeGreaterThanOrEqual(4);

@@ -3,14 +3,15 @@
  * through undici), a proxy, headers and a body; it follows redirects, reads compressed streams,
  * and connects from the --source-address given. Real servers on 127.0.0.1 for each.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Stream } from "node:http2";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import { type AddressInfo, connect, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
 import { runCli } from "../helpers/cli-process.js";
+import { type ConnectProxy, startConnectProxy } from "../helpers/connect-proxy.js";
 import {
   eventStreamHeaders,
   startTestServer,
@@ -36,10 +37,7 @@ let httpsServer: HttpsServer;
 let httpsUrl: string;
 let h2Server: Http2SecureServer;
 let h2Url: string;
-let proxy: Server;
-let proxyUrl: string;
-const tunnels: string[] = [];
-const proxySockets = new Set<Socket>();
+let proxy: ConnectProxy;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -99,22 +97,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => h2Server.listen(0, "127.0.0.1", resolve));
   h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}/events`;
 
-  proxy = createHttpServer((_request, response) => response.writeHead(405).end());
-  proxy.on("connect", (request: IncomingMessage, client: Socket, head: Buffer) => {
-    tunnels.push(request.url ?? "");
-    const [host, port] = (request.url ?? "").split(":");
-    const upstream = connect(Number(port), host, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    proxySockets.add(client).add(upstream);
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startConnectProxy();
 });
 
 afterAll(async () => {
@@ -122,8 +105,7 @@ afterAll(async () => {
   httpsServer.closeAllConnections();
   await new Promise((resolve) => httpsServer.close(resolve));
   await new Promise((resolve) => h2Server.close(resolve));
-  for (const socket of proxySockets) socket.destroy();
-  await new Promise((resolve) => proxy.close(resolve));
+  await proxy.close();
 });
 
 async function load(args: string[], env?: Record<string, string>): Promise<LoadReport> {
@@ -168,20 +150,20 @@ describe("load: request options and transports", () => {
   });
 
   it("--proxy tunnels every client through the proxy", async () => {
-    tunnels.length = 0;
-    const report = await load(["-c", "3", "--proxy", proxyUrl, `${server.url}/events`]);
+    proxy.tunnels.length = 0;
+    const report = await load(["-c", "3", "--proxy", proxy.url, `${server.url}/events`]);
     expect(delivered(report)).toEqual({ connected: 3, events: 15, missing: 0, failed: {} });
-    expect(tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.tunnels).toContain(new URL(server.url).host);
   });
 
   it("HTTP_PROXY from the environment is used too", async () => {
-    tunnels.length = 0;
+    proxy.tunnels.length = 0;
     const report = await load(["-c", "2", `${server.url}/events`], {
-      HTTP_PROXY: proxyUrl,
+      HTTP_PROXY: proxy.url,
       NO_PROXY: "",
     });
     expect(report.events).toBe(10);
-    expect(tunnels.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.tunnels).toContain(new URL(server.url).host);
   });
 
   it("sends -H headers and a -d body (POST), and does not reconnect a POST", async () => {
