@@ -28,10 +28,16 @@ import { escapeForTerminalLine } from "../terminal/escape.js";
 import type { DeliveryAccounting } from "./delivery.js";
 import { eventFingerprint } from "./delivery.js";
 import { failureReasonOf } from "./failure-reason.js";
-import { HttpProtocolError, type ResponseHead } from "./http1-response.js";
+import { HttpProtocolError } from "./http1-response.js";
 import type { LatencyReader } from "./latency-field.js";
 import type { DropReason, LoadMetrics } from "./metrics.js";
-import type { OpenStream, StreamRequest, StreamSink, StreamTransport } from "./stream-request.js";
+import type {
+  OpenStream,
+  ResponseHead,
+  StreamRequest,
+  StreamSink,
+  StreamTransport,
+} from "./stream-request.js";
 import { type SharedUtf8Decoder, utf8BodyStart } from "./utf8-chunks.js";
 
 /** What every client of a run shares (the pool). */

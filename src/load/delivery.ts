@@ -16,15 +16,16 @@
  *   it got nothing more (a stalled stream).
  * - Other ids (and numbers that are not a sequence, such as timestamps): an id that every other
  *   client connected at the time received (all but at most 10 % of them) is missing for each
- *   client that was connected, for `settleMs` already, and did not get it. The last
- *   `ringCapacity` distinct ids are followed this way, one bit per client each.
+ *   client that was connected, for `settleMs` already, and did not get it (id-ring.ts).
  *
  * An event without an `id:` field carries the previous id as its last event ID (HTML §9.2.6);
  * such an event is counted but not accounted by id. Seeing the same last event ID twice in a row
  * is therefore only a duplicate when the event also looks the same (type and data fingerprint).
  */
 import { DurationHistogram } from "./histogram.js";
-import { copyOf } from "./http1-response.js";
+import { IdRing, RingOutcome } from "./id-ring.js";
+import { popcount } from "./popcount.js";
+import { copyOf } from "./string-copy.js";
 
 export interface DeliveryOptions {
   clients: number;
@@ -73,8 +74,6 @@ const skewSlots = 1 << 16;
 const timelineSlots = 1 << 16;
 const timelineResolutionMs = 5;
 const defaultRingBudgetBytes = 8 * 1024 * 1024;
-/** An id is treated as sent to everyone when at most this share of clients lacks it. */
-const broadcastShortfall = 0.1;
 
 const Alignment = { unknown: 0, follows: 1, own: 2 } as const;
 
@@ -121,12 +120,6 @@ export function idKey(id: string): string {
     high = Math.imul(high ^ (low >>> 24) ^ id.charCodeAt(at), 0x01000193) >>> 0;
   }
   return `\u0000${id.length}:${high.toString(36)}${low.toString(36)}`;
-}
-
-function popcount(word: number): number {
-  let value = word - ((word >>> 1) & 0x55555555);
-  value = (value & 0x33333333) + ((value >>> 2) & 0x33333333);
-  return (((value + (value >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 export class DeliveryAccounting {
@@ -539,144 +532,4 @@ export function shiftWindow(window: Uint32Array, base: number, step: number): nu
       bitShift === 0 ? high : ((high << bitShift) | (low >>> (32 - bitShift))) >>> 0;
   }
   return step - present;
-}
-
-const RingOutcome = { fresh: 0, duplicate: 1, outOfOrder: 2 } as const;
-type RingOutcome = (typeof RingOutcome)[keyof typeof RingOutcome];
-
-/**
- * The last distinct ids received, first in first out, each with one bit per client for "was
- * expected to get it" (connected and settled when it was first received) and "got it".
- */
-class IdRing {
-  readonly #capacity: number;
-  readonly #words: number;
-  readonly #settled: Uint32Array;
-  readonly #ownSequence: Uint32Array;
-  readonly #slotOf = new Map<number | string, number>();
-  readonly #key: Array<number | string | undefined>;
-  readonly #isNumber: Uint8Array;
-  readonly #firstAt: Float64Array;
-  readonly #lastAt: Float64Array;
-  readonly #receivers: Float64Array;
-  readonly #sequence: Float64Array;
-  readonly #expected: Uint32Array;
-  readonly #received: Uint32Array;
-  /** Per client: the ring sequence of the latest id it got (for out-of-order). */
-  readonly #latestSequence: Float64Array;
-  #oldest = 0;
-  #size = 0;
-  #nextSequence = 0;
-  readonly #missingNumbers: Float64Array;
-  readonly #missingOthers: Float64Array;
-  readonly #skew: DurationHistogram;
-
-  constructor(shared: {
-    clients: number;
-    budgetBytes: number;
-    settled: Uint32Array;
-    ownSequence: Uint32Array;
-    /** Where a missing id is counted, per client, by kind of id. */
-    missingNumbers: Float64Array;
-    missingOthers: Float64Array;
-    /** Where the spread of each other id is recorded. */
-    skew: DurationHistogram;
-  }) {
-    const clients = shared.clients;
-    this.#words = Math.ceil(clients / 32);
-    const fits = Math.max(1, Math.floor(shared.budgetBytes / (this.#words * 8)));
-    this.#capacity = Math.min(4096, Math.max(64, 2 ** Math.floor(Math.log2(fits))));
-    this.#settled = shared.settled;
-    this.#ownSequence = shared.ownSequence;
-    this.#missingNumbers = shared.missingNumbers;
-    this.#missingOthers = shared.missingOthers;
-    this.#skew = shared.skew;
-    this.#key = new Array(this.#capacity);
-    this.#isNumber = new Uint8Array(this.#capacity);
-    this.#firstAt = new Float64Array(this.#capacity);
-    this.#lastAt = new Float64Array(this.#capacity);
-    this.#receivers = new Float64Array(this.#capacity);
-    this.#sequence = new Float64Array(this.#capacity);
-    this.#expected = new Uint32Array(this.#capacity * this.#words);
-    this.#received = new Uint32Array(this.#capacity * this.#words);
-    this.#latestSequence = new Float64Array(clients).fill(-1);
-  }
-
-  receive(client: number, key: number | string, isNumber: boolean, atMs: number): RingOutcome {
-    let slot = this.#slotOf.get(key);
-    if (slot === undefined) slot = this.#add(key, isNumber, atMs);
-    const word = slot * this.#words + (client >>> 5);
-    const bit = 1 << (client & 31);
-    if ((this.#received[word]! & bit) !== 0) return RingOutcome.duplicate;
-    this.#received[word]! |= bit;
-    this.#receivers[slot]!++;
-    if (atMs > this.#lastAt[slot]!) this.#lastAt[slot] = atMs;
-    const sequence = this.#sequence[slot]!;
-    if (sequence < this.#latestSequence[client]!) return RingOutcome.outOfOrder;
-    this.#latestSequence[client] = sequence;
-    return RingOutcome.fresh;
-  }
-
-  #add(key: number | string, isNumber: boolean, atMs: number): number {
-    if (this.#size === this.#capacity) {
-      this.#judge(this.#oldest);
-      this.#oldest = (this.#oldest + 1) % this.#capacity;
-      this.#size--;
-    }
-    const slot = (this.#oldest + this.#size) % this.#capacity;
-    this.#size++;
-    this.#slotOf.set(key, slot);
-    this.#key[slot] = key;
-    this.#isNumber[slot] = isNumber ? 1 : 0;
-    this.#firstAt[slot] = atMs;
-    this.#lastAt[slot] = atMs;
-    this.#receivers[slot] = 0;
-    this.#sequence[slot] = this.#nextSequence++;
-    const base = slot * this.#words;
-    for (let word = 0; word < this.#words; word++) {
-      const settled = this.#settled[word]!;
-      this.#expected[base + word] = isNumber ? settled & ~this.#ownSequence[word]! : settled;
-      this.#received[base + word] = 0;
-    }
-    return slot;
-  }
-
-  /** Decides an id that leaves the ring: who was expected to get it and did not. */
-  #judge(slot: number): void {
-    const key = this.#key[slot];
-    if (key === undefined) return;
-    this.#slotOf.delete(key);
-    this.#key[slot] = undefined;
-    const isNumber = this.#isNumber[slot] === 1;
-    if (!isNumber && this.#receivers[slot]! >= 2) {
-      this.#skew.record(this.#lastAt[slot]! - this.#firstAt[slot]!);
-    }
-    const missing = isNumber ? this.#missingNumbers : this.#missingOthers;
-    const base = slot * this.#words;
-    let expected = 0;
-    let lacking = 0;
-    for (let word = 0; word < this.#words; word++) {
-      const expectedBits = this.#expected[base + word]!;
-      expected += popcount(expectedBits);
-      lacking += popcount((expectedBits & ~this.#received[base + word]!) >>> 0);
-    }
-    if (lacking === 0 || lacking === expected) return;
-    if (lacking > Math.max(1, Math.floor(expected * broadcastShortfall))) return;
-    for (let word = 0; word < this.#words; word++) {
-      let bits = (this.#expected[base + word]! & ~this.#received[base + word]!) >>> 0;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        missing[word * 32 + (31 - Math.clz32(low))]!++;
-        bits = (bits ^ low) >>> 0;
-      }
-    }
-  }
-
-  /** Judges every id first received before `judgeBeforeMs`; younger ones are left undecided. */
-  finish(judgeBeforeMs: number): void {
-    for (let index = 0; index < this.#size; index++) {
-      const slot = (this.#oldest + index) % this.#capacity;
-      if (this.#firstAt[slot]! <= judgeBeforeMs) this.#judge(slot);
-    }
-  }
 }

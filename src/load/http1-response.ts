@@ -1,3 +1,6 @@
+import type { ResponseHead } from "./stream-request.js";
+import { copyOf } from "./string-copy.js";
+
 /**
  * Reads an HTTP/1.1 response from the bytes of a connection: the head (status line and the few
  * headers an event stream needs), then the body framed by chunked encoding, Content-Length or
@@ -8,15 +11,6 @@
  * of fields. Every buffer it keeps is bounded: a server cannot make it hold more than
  * `maxHeadBytes` of head or a few bytes of chunk framing.
  */
-
-/** What an event-stream client needs from a response head. */
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  contentType: string | undefined;
-  contentEncoding: string | undefined;
-  location: string | undefined;
-}
 
 export interface Http1ResponseHandlers {
   /** The final (non-1xx) response head. */
@@ -341,14 +335,6 @@ function joinValues(previous: string | undefined, value: string): string {
 
 function stripCr(line: string): string {
   return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
-}
-
-/**
- * A copy of a string that is kept while the text it was sliced from is not: V8 slices share
- * their parent's memory, and a head kept per connection must not pin its whole read.
- */
-export function copyOf(text: string): string {
-  return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
 function indexOfByte(bytes: Uint8Array, byte: number, start: number, end: number): number {

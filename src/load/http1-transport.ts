@@ -9,14 +9,11 @@
  */
 import net from "node:net";
 import tls, { rootCertificates } from "node:tls";
-import {
-  type Http1ResponseHandlers,
-  Http1ResponseReader,
-  type ResponseHead,
-} from "./http1-response.js";
+import { type Http1ResponseHandlers, Http1ResponseReader } from "./http1-response.js";
 import {
   http1HeadEnd,
   type OpenStream,
+  type ResponseHead,
   type StreamRequest,
   type StreamSink,
   type StreamTransport,

@@ -5,7 +5,15 @@
  * Pure; the transports (http1-transport.ts, undici-transport.ts) use it.
  */
 import { SseToolError } from "../errors.js";
-import type { ResponseHead } from "./http1-response.js";
+
+/** What an event-stream client needs from a response head. */
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  location: string | undefined;
+}
 
 export interface StreamRequest {
   url: URL;

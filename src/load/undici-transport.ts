@@ -6,8 +6,14 @@
  */
 import type { Dispatcher } from "undici";
 import { createDispatcher, type DispatcherOptions } from "../http/client.js";
-import { copyOf, type ResponseHead } from "./http1-response.js";
-import type { OpenStream, StreamRequest, StreamSink, StreamTransport } from "./stream-request.js";
+import type {
+  OpenStream,
+  ResponseHead,
+  StreamRequest,
+  StreamSink,
+  StreamTransport,
+} from "./stream-request.js";
+import { copyOf } from "./string-copy.js";
 
 export class UndiciTransport implements StreamTransport {
   readonly #options: Omit<DispatcherOptions, "localAddress">;

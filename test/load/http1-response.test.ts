@@ -8,8 +8,8 @@ import {
   Http1ResponseReader,
   HttpProtocolError,
   maxHeadBytes,
-  type ResponseHead,
 } from "../../src/load/http1-response.js";
+import type { ResponseHead } from "../../src/load/stream-request.js";
 
 interface Read {
   heads: ResponseHead[];
