@@ -286,6 +286,13 @@ describe("other ids", () => {
     expect(Array.from(result.clientMissing)).toEqual([0, 1, 0]);
   });
 
+  it("a client connected less than settleMs before an id was sent is not held to it", () => {
+    // Events already on their way when it connected may never reach it; that is not loss.
+    const deliveries: Delivery[] = [0, 2, 3].map((client) => ({ client, id: "x", at: 2000 }));
+    expect(account(4, deliveries, { openAt: [0, 1900, 0, 0] }).missing).toBe(0);
+    expect(account(4, deliveries, { openAt: [0, 900, 0, 0] }).missing).toBe(1);
+  });
+
   it("a client that connected after an id was sent is not held to it", () => {
     const deliveries: Delivery[] = [
       { client: 0, id: "a", at: 2000 },
