@@ -1,7 +1,9 @@
 /**
  * The limits a big run meets: the open-file limit (Node raises the soft limit to the hard one;
- * a hard limit too low is warned about before the run) and events larger than --max-event-size.
+ * a hard limit too low is warned about before the run), events larger than --max-event-size,
+ * and servers that break HTTP: each is a counted failure or drop, never a crash or a hang.
  */
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
 import { runCli, runShell, shellCommand } from "../helpers/cli-process.js";
@@ -12,6 +14,16 @@ import {
 } from "../helpers/http-test-server.js";
 
 let server: TestServer;
+/** Answers by request path with raw bytes no HTTP library would send. */
+let rawServer: Server;
+let rawUrl: string;
+const rawAnswers: Record<string, string> = {
+  "/not-http": "SSH-2.0-OpenSSH_9.6\r\n\r\n",
+  "/bad-chunk":
+    "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n" +
+    "f\r\nid: 1\ndata: a\n\n\r\nzz-not-a-size\r\n",
+  "/endless-head": `HTTP/1.1 200 OK\r\n${"x-filler: 0123456789abcdef\r\n".repeat(2000)}`,
+};
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -28,8 +40,22 @@ beforeAll(async () => {
   server.server.maxConnections = 10_000;
 });
 
+beforeAll(async () => {
+  rawServer = createServer((socket) => {
+    socket.on("error", () => {});
+    socket.once("data", (chunk: Buffer) => {
+      const path = chunk.toString("latin1").split(" ")[1] ?? "";
+      // Written and left open: the client must decide it is broken without an end.
+      socket.write(rawAnswers[path] ?? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+    });
+  });
+  await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
+  rawUrl = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}`;
+});
+
 afterAll(async () => {
   await server.close();
+  await new Promise((resolve) => rawServer.close(resolve));
 });
 
 /** Runs `ulimit <limitArgs> && exec sse-tool <args>` in sh, as a user's shell would. */
@@ -93,5 +119,56 @@ describe("load: event size", () => {
     const report = JSON.parse(result.stdout) as LoadReport;
     expect(report.events).toBe(0);
     expect(report.connections.dropped).toEqual({ "too-large": 2 });
+  });
+});
+
+describe("load: servers that break HTTP", () => {
+  it("an answer that is not HTTP is a protocol failure (exit 1 when nobody connects)", async () => {
+    const result = await runCli([
+      "load",
+      "--json",
+      "-c",
+      "3",
+      "--duration",
+      "5",
+      `${rawUrl}/not-http`,
+    ]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ protocol: 3 });
+    expect(result.stderr).toMatch(
+      /no client could connect to 127\.0\.0\.1:\d+: not an HTTP\/1\.x response/,
+    );
+  });
+
+  it("a response head that never ends is cut off at 16 KiB", async () => {
+    const result = await runCli([
+      "load",
+      "--json",
+      "-c",
+      "2",
+      "--duration",
+      "5",
+      `${rawUrl}/endless-head`,
+    ]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ protocol: 2 });
+  });
+
+  it("broken chunk framing in the middle of a stream is a drop; the events before it count", async () => {
+    const result = await runCli([
+      "load",
+      "--json",
+      "-c",
+      "2",
+      "--duration",
+      "1.5",
+      `${rawUrl}/bad-chunk`,
+    ]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as LoadReport;
+    expect({ events: report.events, dropped: report.connections.dropped }).toEqual({
+      events: 2,
+      dropped: { protocol: 2 },
+    });
   });
 });
