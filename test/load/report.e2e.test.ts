@@ -36,6 +36,16 @@ beforeAll(async () => {
     "/stop": (_request, response) => {
       response.writeHead(204).end();
     },
+    // Events as fast as the client reads them: decoding them keeps its event loop busy.
+    "/flood": (_request, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      const chunk = Buffer.from("data: x\n\n".repeat(8000));
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk)) {}
+      };
+      response.on("drain", pump);
+      pump();
+    },
     "/slow-ticks": (_request, response) => {
       response.writeHead(200, eventStreamHeaders);
       let n = 0;
@@ -318,6 +328,28 @@ describe("load: the text report and exit codes", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("load: the generator's own load", () => {
+  it("says when the load process itself was saturated", async () => {
+    const result = await runCli([
+      "load",
+      "--json",
+      "-c",
+      "20",
+      "--duration",
+      "3",
+      `${server.url}/flood`,
+    ]);
+    expect(result.code).toBe(0);
+    const report = parse(result.stdout);
+    expect(report.generator.saturated).toBe(true);
+    expect(report.generator.eventLoopBusyPercent).toBeGreaterThanOrEqual(90);
+    expect(report.warnings[0]).toMatch(/^warning: the load generator was saturated/);
+    expect(result.stderr).toMatch(
+      /sse-tool: warning: the load generator was saturated \(event loop busy [\d.]+%, timer delay p99 [\d.]+ ms\): latency and skew include its own delay/,
+    );
   });
 });
 
