@@ -91,8 +91,10 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   /** The request of the current attempt (the user's, or a redirect's). */
   #request: StreamRequest;
   #redirects = 0;
-  /** performance.now() when the current attempt (or redirect) started. */
+  /** performance.now() when the current attempt started (first byte and first event count from it). */
   #attemptAtMs = 0;
+  /** performance.now() when the current connection (the attempt's, or a redirect's) was opened. */
+  #openedAtMs = 0;
   /** A stream was established before: later attempts are reconnects (HTML §9.2.3). */
   #reconnecting = false;
   #attempts = 0;
@@ -135,11 +137,12 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     this.#request = context.request;
     this.#redirects = 0;
     if (this.#attempts++ > 0) context.metrics.reconnecting(this.index);
+    this.#attemptAtMs = performance.now();
     this.#open();
   }
 
   #open(): void {
-    this.#attemptAtMs = performance.now();
+    this.#openedAtMs = performance.now();
     const lastEventId = lastEventIdHeaderValue(this.#decoder.lastEventId);
     this.#stream = this.#context.transport.open(
       this.#request,
@@ -153,7 +156,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
 
   connected(): void {
     if (this.#state !== State.connecting) return;
-    this.#context.metrics.connect.record(performance.now() - this.#attemptAtMs);
+    this.#context.metrics.connect.record(performance.now() - this.#openedAtMs);
   }
 
   head(head: ResponseHead): void {
@@ -252,7 +255,10 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   end(complete: boolean): void {
     if (this.#state === State.streaming) this.#dropped(complete ? "ended" : "closed");
     else if (this.#state === State.connecting) {
-      this.#attemptFailed(new Error("the connection ended before the response"), true);
+      const error = Object.assign(new Error("the connection ended before the response"), {
+        code: "ECONNRESET",
+      });
+      this.#attemptFailed(error, true);
     }
   }
 

@@ -122,13 +122,15 @@ class Http1Connection implements OpenStream, Http1ResponseHandlers {
   }
 
   onHead(head: ResponseHead): void {
+    if (this.#finished) return;
     // The connect timeout covered the head; a stream may be quiet for minutes after it.
     this.socket?.setTimeout(0);
     this.#sink.head(head);
   }
 
   onBody(bytes: Uint8Array, start: number, end: number): void {
-    this.#sink.body(bytes, start, end);
+    // The client may have closed this connection while the reader was still in a read.
+    if (!this.#finished) this.#sink.body(bytes, start, end);
   }
 
   onBodyEnd(): void {
