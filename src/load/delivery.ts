@@ -68,6 +68,8 @@ export interface DeliveryResult {
 /** Ids in each client's sequence window. */
 const windowBits = 256;
 const windowWords = windowBits / 32;
+/** Forward steps between decimal ids (over all clients) after which their kind is decided. */
+const sequenceDecisionSteps = 256;
 /** Direct-mapped slots remembering when each sequence id was first and last received. */
 const skewSlots = 1 << 16;
 /** Samples of "highest sequence id so far" over time. */
@@ -160,6 +162,11 @@ export class DeliveryAccounting {
   #firstSeen = Number.NaN;
   #stepsByOne = 0;
   #longerSteps = 0;
+  /**
+   * Whether the decimal ids are a sequence, decided after `sequenceDecisionSteps` steps; until
+   * then (undefined) they also go to the cross-client ring, which only a non-sequence needs.
+   */
+  #isSequence: boolean | undefined;
   #numericEvents = 0;
   #otherIdEvents = 0;
 
@@ -260,7 +267,7 @@ export class DeliveryAccounting {
       if (this.#previousText !== undefined) this.#previousText[client] = undefined;
       this.#numericEvents++;
       this.#sequenceEvent(client, number, atMs);
-      this.#ringFor().receive(client, number, true, atMs);
+      if (this.#isSequence !== true) this.#ringFor().receive(client, number, true, atMs);
     } else {
       this.#previousNumber[client] = Number.NaN;
       this.#previousText ??= new Array<string | undefined>(this.#clients);
@@ -298,6 +305,7 @@ export class DeliveryAccounting {
       const step = id - highest;
       if (step === 1) this.#stepsByOne++;
       else this.#longerSteps++;
+      if (this.#isSequence === undefined) this.#decideSequence();
       this.#gapMissing[client]! += shiftWindow(window, base, step);
       window[base]! |= 1;
       this.#highestId[client] = id;
@@ -321,6 +329,14 @@ export class DeliveryAccounting {
       this.#outOfOrder[client]!++;
     }
     if (this.#alignment[client] === Alignment.follows) this.#noteSkew(id, atMs);
+  }
+
+  #decideSequence(): void {
+    const steps = this.#stepsByOne + this.#longerSteps;
+    if (steps < sequenceDecisionSteps) return;
+    this.#isSequence = this.#stepsByOne * 2 >= steps;
+    // A sequence is checked by gaps: the ring's bits per client are not needed for numbers.
+    if (this.#isSequence && this.#otherIdEvents === 0) this.#ring = undefined;
   }
 
   #noteTimeline(atMs: number, highest: number): void {
@@ -427,7 +443,8 @@ export class DeliveryAccounting {
       this.#skew.count > 0 ? this.#skew.percentile(100) : 0,
     );
     const steps = this.#stepsByOne + this.#longerSteps;
-    const isSequence = this.#numericEvents > 0 && this.#stepsByOne * 2 >= steps;
+    const isSequence =
+      this.#numericEvents > 0 && (this.#isSequence ?? this.#stepsByOne * 2 >= steps);
     const missing = new Float64Array(clients);
     let totalMissing = 0;
     let totalEvents = 0;

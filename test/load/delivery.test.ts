@@ -223,6 +223,31 @@ describe("sequence ids", () => {
   });
 });
 
+describe("long runs (the kind of ids decided after 256 steps)", () => {
+  it("a long sequence is still checked by gaps", () => {
+    const deliveries = broadcast([0, 1, 2], 1, 400, 2000, 2).filter(
+      (delivery) => !(delivery.client === 1 && (delivery.id === "37" || delivery.id === "333")),
+    );
+    const result = account(3, deliveries);
+    expect(totals(result)).toMatchObject({ ids: "sequence", missing: 2, duplicates: 0 });
+    expect(Array.from(result.clientMissing)).toEqual([0, 2, 0]);
+  });
+
+  it("long-running timestamps are compared across clients after the decision too", () => {
+    const deliveries: Delivery[] = [];
+    for (let index = 0; index < 400; index++) {
+      const stamp = 1_700_000_000_000 + index * 37;
+      for (let client = 0; client < 3; client++) {
+        if (client === 2 && (index === 10 || index === 350)) continue;
+        deliveries.push({ client, id: String(stamp), at: 2000 + index * 2 });
+      }
+    }
+    const result = account(3, deliveries);
+    expect(totals(result)).toMatchObject({ ids: "numeric", missing: 2, duplicates: 0 });
+    expect(Array.from(result.clientMissing)).toEqual([0, 0, 2]);
+  });
+});
+
 describe("other ids", () => {
   const uuid = (n: number) => `5f0c1e2a-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
