@@ -16,6 +16,7 @@ import {
   request,
 } from "undici";
 import { type BodyDecompressor, contentCodings, createDecompressors } from "./content-decoding.js";
+import { proxyInEnvironment } from "./proxy-env.js";
 import { nextRedirect } from "./redirect.js";
 
 export interface DispatcherOptions {
@@ -39,8 +40,6 @@ export interface DispatcherOptions {
 // RSS and a CPU core taken from the stream being read (issue 8, `npm run bench`). The baseline
 // tier (Liftoff) is enough here: llhttp only frames an event stream's body, it does not scan it.
 setFlagsFromString("--liftoff-only");
-
-const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 
 /**
  * The protocol each connection of a dispatcher negotiated, by origin ("https://host:port" ->
@@ -74,7 +73,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       proxyTls: tls,
     });
   }
-  if (proxyVariables.some((name) => options.env[name])) {
+  if (proxyInEnvironment(options.env)) {
     const env = options.env;
     return new EnvHttpProxyAgent({
       ...agentOptions,

@@ -12,6 +12,7 @@ import type { Readable, Writable } from "node:stream";
 import { Chalk, supportsColor } from "chalk";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
+import { proxyInEnvironment } from "../http/proxy-env.js";
 import { bodyIsJsonText, readRequestBody } from "../http/request-body.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { buildRequestHeaders, parseHeaderOptions } from "../sse/request-headers.js";
@@ -38,7 +39,6 @@ import { formatProgressLine } from "./progress-line.js";
 import { buildReport, type LoadReport } from "./report.js";
 import { formatReportText, noPaint, type Paint } from "./report-text.js";
 import { buildStreamRequest, type StreamTransport } from "./stream-request.js";
-import { UndiciTransport } from "./undici-transport.js";
 
 export interface LoadCliOptions {
   clients: number;
@@ -80,14 +80,6 @@ export interface LoadIo {
   signal?: AbortSignal;
 }
 
-export const loadDefaults = {
-  clients: 100,
-  ramp: 0,
-  duration: 30_000,
-  retry: 3000,
-  maxEventSize: 64 * 1024,
-} as const;
-
 const defaultConnectTimeoutMs = 30_000;
 /** First connections in flight at once: well under a server's default accept queue (511). */
 const maxPendingConnects = 256;
@@ -97,8 +89,6 @@ const progressEveryMs = 250;
 const maxClients = 1_000_000;
 /** A report file larger than this is not a report. */
 const maxReportFileBytes = 64 * 1024 * 1024;
-
-const proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
 
 export async function load(
   url: string | undefined,
@@ -214,12 +204,12 @@ async function prepareRun(
   const extraCaPem =
     options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert);
   const connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
-  const viaProxy = options.proxy !== undefined || proxyVariables.some((name) => io.env[name]);
-  // HTTP/2 multiplexes and a proxy tunnels: undici does both. Plain HTTP/1.1 streams use the
-  // lighter transport (about a third of the memory per connection).
+  const viaProxy = options.proxy !== undefined || proxyInEnvironment(io.env);
+  // HTTP/2 multiplexes and a proxy tunnels: undici does both (loaded only then). Plain HTTP/1.1
+  // streams use the lighter transport (about a third of the memory per connection).
   const transport: StreamTransport =
     options.http2 === true || viaProxy
-      ? new UndiciTransport({
+      ? new (await import("./undici-transport.js")).UndiciTransport({
           insecure: options.insecure,
           http2: options.http2,
           extraCaPem,
