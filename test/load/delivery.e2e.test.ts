@@ -4,10 +4,8 @@
  * reorders ids, and one that delays a client (skew). The counts must be exact.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadReport } from "../../src/load/report.js";
-import { runCli } from "../helpers/cli-process.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
-import { broadcast, droppingStream, fixedStream } from "./load-scenarios.js";
+import { broadcast, droppingStream, fixedStream, runLoad } from "./load-scenarios.js";
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, index) => from + index);
@@ -61,22 +59,9 @@ afterAll(async () => {
   await server.close();
 });
 
-async function load(
-  args: string[],
-): Promise<{ code: number | null; report: LoadReport; stderr: string }> {
-  const result = await runCli(["load", "--json", ...args], { killAfterMs: 25_000 });
-  let report: LoadReport;
-  try {
-    report = JSON.parse(result.stdout) as LoadReport;
-  } catch {
-    throw new Error(`no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return { code: result.code, report, stderr: result.stderr };
-}
-
 describe("load: delivery checked per client", () => {
   it("a lossy server is reported with the exact count, and fails --max-loss 0 (exit 4)", async () => {
-    const { code, report, stderr } = await load([
+    const { code, report, stderr } = await runLoad([
       "-c",
       "4",
       "--duration",
@@ -107,7 +92,7 @@ describe("load: delivery checked per client", () => {
   });
 
   it("the same loss within --max-loss passes (exit 0)", async () => {
-    const { code, report } = await load([
+    const { code, report } = await runLoad([
       "-c",
       "4",
       "--duration",
@@ -120,7 +105,7 @@ describe("load: delivery checked per client", () => {
   });
 
   it("ids that are not numbers: the id all other clients got is missing for one", async () => {
-    const { report } = await load(["-c", "3", "--duration", "3", `${server.url}/lossy-uuid`]);
+    const { report } = await runLoad(["-c", "3", "--duration", "3", `${server.url}/lossy-uuid`]);
     expect({ ids: report.ids, events: report.events, missing: report.missing }).toEqual({
       ids: "opaque",
       events: 29,
@@ -133,7 +118,13 @@ describe("load: delivery checked per client", () => {
     ["cuts", "closed"],
   ] as const) {
     it(`a server that drops connections (${route}): drops and reconnects, nothing counted twice`, async () => {
-      const { code, report } = await load(["-c", "3", "--duration", "3", `${server.url}/${route}`]);
+      const { code, report } = await runLoad([
+        "-c",
+        "3",
+        "--duration",
+        "3",
+        `${server.url}/${route}`,
+      ]);
       // 20 events each in streams of 5: three drops and three reconnects per client.
       expect({
         code,
@@ -160,7 +151,7 @@ describe("load: delivery checked per client", () => {
   }
 
   it("duplicates and out-of-order ids are counted per client", async () => {
-    const { report } = await load(["-c", "2", "--duration", "1.5", `${server.url}/dup-order`]);
+    const { report } = await runLoad(["-c", "2", "--duration", "1.5", `${server.url}/dup-order`]);
     expect({
       events: report.events,
       missing: report.missing,
@@ -172,7 +163,7 @@ describe("load: delivery checked per client", () => {
   });
 
   it("skew is measured against a server that delays one client; --max-skew-p99 fails on it", async () => {
-    const { code, report, stderr } = await load([
+    const { code, report, stderr } = await runLoad([
       "-c",
       "3",
       "--duration",

@@ -3,19 +3,19 @@
  * a hard limit too low is warned about before the run), events larger than --max-event-size,
  * and servers that break HTTP: each is a counted failure or drop, never a crash or a hang.
  */
-import { type AddressInfo, createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
-import { runCli, runShell, shellCommand } from "../helpers/cli-process.js";
+import { runShell, shellCommand } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
+import { runLoad, startRawServer } from "./load-scenarios.js";
 
 let server: TestServer;
 /** Answers by request path with raw bytes no HTTP library would send. */
-let rawServer: Server;
+let rawServer: Awaited<ReturnType<typeof startRawServer>>;
 let rawUrl: string;
 const rawAnswers: Record<string, string> = {
   "/not-http": "SSH-2.0-OpenSSH_9.6\r\n\r\n",
@@ -41,33 +41,26 @@ beforeAll(async () => {
 });
 
 beforeAll(async () => {
-  rawServer = createServer((socket) => {
-    socket.on("error", () => {});
-    socket.once("data", (chunk: Buffer) => {
-      const path = chunk.toString("latin1").split(" ")[1] ?? "";
-      // Written and left open: the client must decide it is broken without an end.
-      socket.write(rawAnswers[path] ?? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
-    });
-  });
-  await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
-  rawUrl = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}`;
+  rawServer = await startRawServer(rawAnswers);
+  rawUrl = rawServer.url;
 });
 
 afterAll(async () => {
   await server.close();
-  await new Promise((resolve) => rawServer.close(resolve));
+  await rawServer.close();
 });
 
-/** Runs `ulimit <limitArgs> && exec sse-tool <args>` in sh, as a user's shell would. */
-function runWithUlimit(limitArgs: string, args: string[]) {
-  return runShell(`ulimit ${limitArgs} && exec ${shellCommand(args)}`);
+/** Runs `ulimit <limitArgs> && exec sse-tool load --json <args>` in sh, as a user's shell would. */
+async function loadWithUlimit(limitArgs: string, args: string[]) {
+  const result = await runShell(
+    `ulimit ${limitArgs} && exec ${shellCommand(["load", "--json", ...args])}`,
+  );
+  return { ...result, report: JSON.parse(result.stdout) as LoadReport };
 }
 
 describe("load: open files", () => {
   it("a low soft limit is no obstacle: Node raises it to the hard limit", async () => {
-    const result = await runWithUlimit("-Sn 256", [
-      "load",
-      "--json",
+    const result = await loadWithUlimit("-Sn 256", [
       "-c",
       "400",
       "--duration",
@@ -76,7 +69,7 @@ describe("load: open files", () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(/warning/);
-    const report = JSON.parse(result.stdout) as LoadReport;
+    const report = result.report;
     expect({ connected: report.connected, failed: report.connections.failed }).toEqual({
       connected: 400,
       failed: {},
@@ -84,9 +77,7 @@ describe("load: open files", () => {
   });
 
   it("warns before starting when even the hard limit is too low, and reports what failed", async () => {
-    const result = await runWithUlimit("-n 200", [
-      "load",
-      "--json",
+    const result = await loadWithUlimit("-n 200", [
       "-c",
       "300",
       "--duration",
@@ -97,7 +88,7 @@ describe("load: open files", () => {
       /sse-tool: warning: 300 clients need about 364 open files, but this process may open 200 \(the hard limit, ulimit -Hn\):\n {2}clients past about 136 will fail with "too many open files"\./,
     );
     expect(result.stderr).toMatch(/--merge/);
-    const report = JSON.parse(result.stdout) as LoadReport;
+    const report = result.report;
     expect(report.connections.failed.files).toBeGreaterThan(0);
     expect(report.warnings[0]).toMatch(/^warning: 300 clients need about 364 open files/);
   });
@@ -105,9 +96,7 @@ describe("load: open files", () => {
 
 describe("load: event size", () => {
   it("an event larger than --max-event-size drops that client's stream (too-large)", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
+    const result = await runLoad([
       "-c",
       "2",
       "--duration",
@@ -116,7 +105,7 @@ describe("load: event size", () => {
       "64KiB",
       `${server.url}/huge`,
     ]);
-    const report = JSON.parse(result.stdout) as LoadReport;
+    const report = result.report;
     expect(report.events).toBe(0);
     expect(report.connections.dropped).toEqual({ "too-large": 2 });
   });
@@ -124,48 +113,24 @@ describe("load: event size", () => {
 
 describe("load: servers that break HTTP", () => {
   it("an answer that is not HTTP is a protocol failure (exit 1 when nobody connects)", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "3",
-      "--duration",
-      "5",
-      `${rawUrl}/not-http`,
-    ]);
+    const result = await runLoad(["-c", "3", "--duration", "5", `${rawUrl}/not-http`]);
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ protocol: 3 });
+    expect(result.report.connections.failed).toEqual({ protocol: 3 });
     expect(result.stderr).toMatch(
       /no client could connect to 127\.0\.0\.1:\d+: not an HTTP\/1\.x response/,
     );
   });
 
   it("a response head that never ends is cut off at 16 KiB", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "2",
-      "--duration",
-      "5",
-      `${rawUrl}/endless-head`,
-    ]);
+    const result = await runLoad(["-c", "2", "--duration", "5", `${rawUrl}/endless-head`]);
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ protocol: 2 });
+    expect(result.report.connections.failed).toEqual({ protocol: 2 });
   });
 
   it("broken chunk framing in the middle of a stream is a drop; the events before it count", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "2",
-      "--duration",
-      "1.5",
-      `${rawUrl}/bad-chunk`,
-    ]);
+    const result = await runLoad(["-c", "2", "--duration", "1.5", `${rawUrl}/bad-chunk`]);
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as LoadReport;
+    const report = result.report;
     expect({ events: report.events, dropped: report.connections.dropped }).toEqual({
       events: 2,
       dropped: { protocol: 2 },

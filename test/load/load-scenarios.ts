@@ -1,9 +1,13 @@
 /**
- * Route handlers for `load` end-to-end tests: real event streams served to many connections at
+ * For `load` end-to-end tests: route handlers serving real event streams to many connections at
  * once, with the faults a load test must find (an id skipped for one client, a slow client,
- * dropped connections, duplicates, ids out of order).
+ * dropped connections, duplicates, ids out of order); a raw TCP server for broken HTTP; and the
+ * binary run as a user runs it, its --json report parsed.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { type AddressInfo, createServer, type Socket } from "node:net";
+import type { LoadReport } from "../../src/load/report.js";
+import { type CliResult, type CliRunOptions, runCli } from "../helpers/cli-process.js";
 import { eventStreamHeaders, type RouteHandler } from "../helpers/http-test-server.js";
 
 export interface BroadcastOptions {
@@ -102,4 +106,44 @@ export function fixedStream(text: string, headers = eventStreamHeaders): RouteHa
     response.writeHead(200, headers);
     response.write(text);
   };
+}
+
+/**
+ * A TCP server that answers each request, by path, with raw bytes no HTTP library would send,
+ * and keeps the connection open (the client must decide by itself that it is broken).
+ */
+export async function startRawServer(
+  answers: Record<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    socket.once("data", (chunk: Buffer) => {
+      const path = chunk.toString("latin1").split(" ")[1] ?? "";
+      socket.write(answers[path] ?? "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `sse-tool load --json <args>` spawned as a user runs it, with its report parsed. */
+export async function runLoad(
+  args: string[],
+  options?: CliRunOptions,
+): Promise<CliResult & { report: LoadReport }> {
+  const result = await runCli(["load", "--json", ...args], { killAfterMs: 25_000, ...options });
+  try {
+    return { ...result, report: JSON.parse(result.stdout) as LoadReport };
+  } catch {
+    throw new Error(`no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
 }

@@ -3,7 +3,6 @@
  * runs, the text report, failures that end the run, usage errors, and the live line on a TTY.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,11 +13,11 @@ import {
   startTestServer,
   type TestServer,
 } from "../helpers/http-test-server.js";
-import { fixedStream } from "./load-scenarios.js";
+import { fixedStream, runLoad, startRawServer } from "./load-scenarios.js";
 
 let server: TestServer;
 /** Answers every connection with a raw 500 whose status text holds escape sequences. */
-let rawServer: Server;
+let rawServer: Awaited<ReturnType<typeof startRawServer>>;
 let rawUrl: string;
 const dir = mkdtempSync(join(tmpdir(), "sse-tool-load-"));
 const tenEvents = Array.from(
@@ -56,37 +55,25 @@ beforeAll(async () => {
 });
 
 beforeAll(async () => {
-  rawServer = createServer((socket) => {
-    socket.on("data", () => {
-      socket.end("HTTP/1.1 500 Oops \x1b]0;pwned\x07 \x1b[2J\r\ncontent-length: 2\r\n\r\nno");
-    });
-    socket.on("error", () => {});
+  rawServer = await startRawServer({
+    "/events": "HTTP/1.1 500 Oops \x1b]0;pwned\x07 \x1b[2J\r\ncontent-length: 2\r\n\r\nno",
   });
-  await new Promise<void>((resolve) => rawServer.listen(0, "127.0.0.1", resolve));
-  rawUrl = `http://127.0.0.1:${(rawServer.address() as AddressInfo).port}/events`;
+  rawUrl = `${rawServer.url}/events`;
 });
 
 afterAll(async () => {
   await server.close();
-  await new Promise((resolve) => rawServer.close(resolve));
+  await rawServer.close();
 });
 
 const parse = (stdout: string) => JSON.parse(stdout) as LoadReport;
 
 describe("load --json", () => {
   it("is one object: totals first, in the documented order, then the details", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "3",
-      "--duration",
-      "1.5",
-      `${server.url}/ten`,
-    ]);
+    const result = await runLoad(["-c", "3", "--duration", "1.5", `${server.url}/ten`]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
-    const report = parse(result.stdout);
+    const report = result.report;
     expect(Object.keys(report).slice(0, 12)).toEqual([
       "clients",
       "connected",
@@ -139,14 +126,10 @@ describe("load --merge", () => {
   it("two runs merged equal one run over the union of their clients", async () => {
     const runs = await Promise.all(
       ["2", "3", "5"].map((clients) =>
-        runCli(["load", "--json", "-c", clients, "--duration", "1.5", `${server.url}/ten`]),
+        runLoad(["-c", clients, "--duration", "1.5", `${server.url}/ten`]),
       ),
     );
-    const [a, b, union] = runs.map((run) => parse(run.stdout)) as [
-      LoadReport,
-      LoadReport,
-      LoadReport,
-    ];
+    const [a, b, union] = runs.map((run) => run.report) as [LoadReport, LoadReport, LoadReport];
     writeFileSync(join(dir, "a.json"), JSON.stringify(a));
     writeFileSync(join(dir, "b.json"), JSON.stringify(b));
     const merged = await runCli([
@@ -181,7 +164,7 @@ describe("load --merge", () => {
   });
 
   it("applies the assertions to the merged report (exit 4)", async () => {
-    const run = await runCli(["load", "--json", "-c", "2", "--duration", "1", `${server.url}/ten`]);
+    const run = await runLoad(["-c", "2", "--duration", "1", `${server.url}/ten`]);
     writeFileSync(join(dir, "c.json"), run.stdout);
     const merged = await runCli([
       "load",
@@ -237,17 +220,9 @@ describe("load: the text report and exit codes", () => {
   });
 
   it("a response that is not an event stream counts as content-type", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "2",
-      "--duration",
-      "10",
-      `${server.url}/html`,
-    ]);
+    const result = await runLoad(["-c", "2", "--duration", "10", `${server.url}/html`]);
     expect(result.code).toBe(1);
-    expect(parse(result.stdout).connections.failed).toEqual({ "content-type": 2 });
+    expect(result.report.connections.failed).toEqual({ "content-type": 2 });
   });
 
   it("nothing listening: exit 1 at once, not after --duration", async () => {
@@ -267,17 +242,9 @@ describe("load: the text report and exit codes", () => {
 
   it("204 No Content stops every client: the run ends early, exit 0", async () => {
     const started = Date.now();
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "3",
-      "--duration",
-      "60",
-      `${server.url}/stop`,
-    ]);
+    const result = await runLoad(["-c", "3", "--duration", "60", `${server.url}/stop`]);
     expect(result.code).toBe(0);
-    expect(parse(result.stdout)).toMatchObject({ clients: 3, connected: 0, failed: 0, events: 0 });
+    expect(result.report).toMatchObject({ clients: 3, connected: 0, failed: 0, events: 0 });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
@@ -333,17 +300,9 @@ describe("load: the text report and exit codes", () => {
 
 describe("load: the generator's own load", () => {
   it("says when the load process itself was saturated", async () => {
-    const result = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "20",
-      "--duration",
-      "3",
-      `${server.url}/flood`,
-    ]);
+    const result = await runLoad(["-c", "20", "--duration", "3", `${server.url}/flood`]);
     expect(result.code).toBe(0);
-    const report = parse(result.stdout);
+    const report = result.report;
     expect(report.generator.saturated).toBe(true);
     expect(report.generator.eventLoopBusyPercent).toBeGreaterThanOrEqual(90);
     expect(report.warnings[0]).toMatch(/^warning: the load generator was saturated/);

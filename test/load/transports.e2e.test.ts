@@ -10,7 +10,6 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadReport } from "../../src/load/report.js";
-import { runCli } from "../helpers/cli-process.js";
 import { type ConnectProxy, startConnectProxy } from "../helpers/connect-proxy.js";
 import {
   eventStreamHeaders,
@@ -21,6 +20,7 @@ import {
   createTestCertificateChain,
   type TestCertificateChain,
 } from "../helpers/tls-test-certificates.js";
+import { runLoad } from "./load-scenarios.js";
 
 const fiveEvents = [1, 2, 3, 4, 5].map((id) => `id: ${id}\ndata: event ${id}\n\n`).join("");
 
@@ -109,7 +109,7 @@ afterAll(async () => {
 });
 
 async function load(args: string[], env?: Record<string, string>): Promise<LoadReport> {
-  const result = await runCli(["load", "--json", "--duration", "1.5", ...args], {
+  const result = await runLoad(["--duration", "1.5", ...args], {
     env: {
       HTTP_PROXY: undefined,
       HTTPS_PROXY: undefined,
@@ -119,7 +119,7 @@ async function load(args: string[], env?: Record<string, string>): Promise<LoadR
     },
   });
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as LoadReport;
+  return result.report;
 }
 
 const delivered = (report: LoadReport) => ({
@@ -137,9 +137,9 @@ describe("load: request options and transports", () => {
   });
 
   it("https with an untrusted certificate fails as tls; --insecure accepts it", async () => {
-    const result = await runCli(["load", "--json", "-c", "2", "--duration", "5", httpsUrl]);
+    const result = await runLoad(["-c", "2", "--duration", "5", httpsUrl]);
     expect(result.code).toBe(1);
-    expect((JSON.parse(result.stdout) as LoadReport).connections.failed).toEqual({ tls: 2 });
+    expect(result.report.connections.failed).toEqual({ tls: 2 });
     const insecure = await load(["-c", "2", "--insecure", httpsUrl]);
     expect(insecure.events).toBe(10);
   });
@@ -195,17 +195,9 @@ describe("load: request options and transports", () => {
   it("follows a redirect, and counts a redirect loop as a failure", async () => {
     const report = await load(["-c", "2", `${server.url}/moved`]);
     expect(delivered(report)).toEqual({ connected: 2, events: 10, missing: 0, failed: {} });
-    const loop = await runCli([
-      "load",
-      "--json",
-      "-c",
-      "1",
-      "--duration",
-      "5",
-      `${server.url}/loop`,
-    ]);
+    const loop = await runLoad(["-c", "1", "--duration", "5", `${server.url}/loop`]);
     expect(loop.code).toBe(1);
-    expect((JSON.parse(loop.stdout) as LoadReport).connections.failed).toEqual({ redirect: 1 });
+    expect(loop.report.connections.failed).toEqual({ redirect: 1 });
     expect(loop.stderr).toMatch(/too many redirects/);
   });
 
