@@ -45,15 +45,39 @@ export function milliseconds(raw: string): number {
   return checkTimerRange(wholeNumber(raw));
 }
 
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+type DurationUnit = "ms" | "s" | "m" | "h";
 
-/** A duration with its unit (`250ms`, `1.5s`, `2m`; a bare `0`). Returned in milliseconds. */
-export function duration(raw: string): number {
+/**
+ * A duration with its unit (`250ms`, `1.5s`, `2m`, `1h`; a bare `0`), or, with `defaultUnit`, a
+ * bare number in that unit too. Returned in milliseconds.
+ */
+function parseDuration(raw: string, defaultUnit: DurationUnit | undefined): number {
   const text = raw.trim();
   if (text === "0") return 0;
-  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m)$/.exec(text);
-  if (!match) throw new InvalidArgumentError("expected a duration such as 250ms, 1.5s or 2m.");
-  return checkTimerRange(Math.round(Number(match[1]) * durationUnits[match[2]!]!));
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?$/.exec(text);
+  const unit = match?.[2] ?? defaultUnit;
+  if (!match || unit === undefined) {
+    throw new InvalidArgumentError(
+      defaultUnit === undefined
+        ? "expected a duration such as 250ms, 1.5s or 2m."
+        : `expected a duration such as 30, 1.5s, 500ms or 2m (a bare number is in ${defaultUnit}).`,
+    );
+  }
+  return checkTimerRange(Math.round(Number(match[1]) * durationUnits[unit]!));
+}
+
+/** A duration with its unit (`250ms`, `1.5s`, `2m`, `1h`; a bare `0`). Returned in milliseconds. */
+export function duration(raw: string): number {
+  return parseDuration(raw, undefined);
+}
+
+/**
+ * A parser for a duration flag where a bare number is in `defaultUnit` (`load --duration 30` is
+ * 30 s); with a unit as `duration` (`500ms`, `1.5s`, `2m`).
+ */
+export function durationOption(defaultUnit: DurationUnit): (raw: string) => number {
+  return (raw) => parseDuration(raw, defaultUnit);
 }
 
 /** A number greater than 0, fractions allowed (`--llm-fake-rate 12.5`). */
@@ -100,6 +124,22 @@ export function tokenStall(
   }
   const stall = { afterTokens: Number(count), ms: duration(raw.slice(colon + 1)) };
   return previous ? [...previous, stall] : [stall];
+}
+
+/** A count or a percentage (`0`, `10`, `0.5%`). */
+export function countOrPercent(raw: string): { count: number } | { percent: number } {
+  const text = raw.trim();
+  if (text.endsWith("%")) {
+    const percent = Number(text.slice(0, -1));
+    if (!/^[0-9]+(\.[0-9]+)?%$/.test(text) || percent > 100) {
+      throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+    }
+    return { percent };
+  }
+  if (!/^[0-9]+$/.test(text)) {
+    throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+  }
+  return { count: wholeNumber(text) };
 }
 
 const byteUnits: Record<string, number> = {

@@ -1,12 +1,20 @@
 /**
- * The request options `listen` and `doctor` share, declared once (their values are typed once
- * too: RequestCliOptions in src/http/request.ts).
+ * The request options `listen`, `doctor` and `load` share, declared once (their values are
+ * typed once too: RequestCliOptions in src/http/request.ts).
  */
-import type { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { collect } from "./option-values.js";
 
+/** --cacert and --http2 (listen and load): new Option objects for each command. */
+export function tlsOptions(): Option[] {
+  return [
+    new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
+    new Option("--http2", "offer HTTP/2 (https); the server chooses"),
+  ];
+}
+
 /**
- * Adds -H, -X, -d, --insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:
+ * Adds -H, -X, -d, --insecure, then `tlsOptions` (--cacert and --http2), then --proxy:
  * the order `--help` shows them in.
  */
 export function addRequestOptions(command: Command, tlsOptions: readonly Option[] = []): Command {

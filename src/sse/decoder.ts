@@ -75,8 +75,12 @@ export class EventStreamDecoder {
   readonly #handlers: DecoderHandlers;
   readonly #maxEventSize: number;
   readonly #parser: EventSourceParser;
-  /** The body's bytes as text: the one-BOM rule, invalid sequences counted. */
-  #utf8 = new Utf8Body();
+  /**
+   * The body's bytes as text: the one-BOM rule, invalid sequences counted. Made at the first
+   * `feed` of a body and dropped at its end: a TextDecoder holds about 1 KB of native memory, and
+   * callers that decode text themselves (`feedText`, as `load`'s thousands of clients) need none.
+   */
+  #utf8: Utf8Body | undefined;
   /** The unfinished line, in the pieces it came in (joined once, when its end arrives). */
   #lineParts: string[] = [];
   /** Code units in `#lineParts`. */
@@ -102,7 +106,6 @@ export class EventStreamDecoder {
     this.#handlers = handlers;
     this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY;
     this.lastEventId = options.lastEventId ?? "";
-    const { onRetry, onComment } = handlers;
     this.#parser = createParser({
       // Called at the blank line that ends a block with an `id:`, with or without data, and
       // before that block's event: dispatch step 1 sets the last event ID string either way.
@@ -111,8 +114,10 @@ export class EventStreamDecoder {
         else this.lastEventId = id;
       },
       onEvent: this.#withStackTraces((message) => this.#dispatch(message)),
-      onRetry: onRetry && this.#withStackTraces(onRetry),
-      onComment: onComment && this.#withStackTraces(onComment),
+      // Called on `handlers`, so a class instance's methods keep their `this`.
+      onRetry: handlers.onRetry && this.#withStackTraces((ms: number) => handlers.onRetry?.(ms)),
+      onComment:
+        handlers.onComment && this.#withStackTraces((text: string) => handlers.onComment?.(text)),
       onError: this.#withStackTraces((error) => this.#onParseError(error)),
     });
     this.#primeParser();
@@ -128,11 +133,11 @@ export class EventStreamDecoder {
 
   /**
    * Begins a new response body (a new connection). Buffers are cleared; the last event ID is
-   * kept, as browsers keep it across reconnections. The UTF-8 decoder is renewed so a leading
-   * BOM of the new body is stripped again.
+   * kept, as browsers keep it across reconnections. The UTF-8 decoder is dropped, so the new
+   * body's first `feed` makes a fresh one and a leading BOM is stripped again.
    */
   startStream(): void {
-    this.#utf8 = new Utf8Body();
+    this.#utf8 = undefined;
     this.#clear();
   }
 
@@ -154,6 +159,7 @@ export class EventStreamDecoder {
   }
 
   #decode(bytes: Uint8Array): string {
+    this.#utf8 ??= new Utf8Body();
     const text = this.#utf8.decode(bytes);
     const count = this.#utf8.invalidSequences;
     if (count > 0) this.#handlers.onProblem?.({ type: "invalid-utf8", count });
@@ -197,7 +203,8 @@ export class EventStreamDecoder {
    * discarded" — an unfinished block is not dispatched.
    */
   endStream(): void {
-    this.#utf8.end();
+    this.#utf8?.end();
+    this.#utf8 = undefined;
     this.#clear();
   }
 
