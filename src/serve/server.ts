@@ -1,7 +1,7 @@
 /**
  * The HTTP side of `serve`: a node:http server with a small router, the event-stream route,
- * CORS, heartbeats and a graceful close. A stream's bytes come from a feed (feed.ts): the
- * BroadcastHub by default, or a replay; this module only turns connections into the feed's
+ * heartbeats and a graceful close (the CORS headers come from cors.ts). A stream's bytes come
+ * from a feed (feed.ts): the BroadcastHub by default, or a replay; this module only turns connections into the feed's
  * clients. With faults (faults.ts), a stream request may be failed, and the bytes go through
  * the faults first.
  *
@@ -25,9 +25,10 @@ import {
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../errors.js";
-import { isAllowedHost, isAllowedOrigin, type OriginPolicy, originPolicy } from "./access.js";
+import { isAllowedHost, type OriginPolicy, originPolicy } from "./access.js";
+import { answerPreflight, CorsHeaders, isSameOrigin, setCors } from "./cors.js";
 import type { Faults } from "./faults.js";
-import { type FeedOpening, quotedForLog, type StreamFeed, type StreamHead } from "./feed.js";
+import { type FeedOpening, quotedForLog, type StreamFeed } from "./feed.js";
 import type { BroadcastHub } from "./hub.js";
 import { HubFeed } from "./hub-feed.js";
 import { ChunkFramer, StreamClient, type StreamSink } from "./stream-client.js";
@@ -78,20 +79,6 @@ export interface SseServerOptions {
   warn: (message: string) => void;
 }
 
-/** Headers every event-stream response carries. */
-const streamHeaders: OutgoingHttpHeaders = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  Connection: "keep-alive",
-  // Tells nginx-style proxies not to buffer the stream.
-  "X-Accel-Buffering": "no",
-};
-
-const defaultAllowedHeaders = "Last-Event-ID, Cache-Control, Authorization, Content-Type";
-
-/** Distinct `Access-Control-Allow-Origin` header objects kept for reuse (loopback ports vary). */
-const maxCachedOriginHeaders = 16;
-
 export class SseServer {
   /** Guards every non-public route; return false to answer 401. */
   authorize: ((request: IncomingMessage, url: URL) => boolean) | undefined;
@@ -103,14 +90,8 @@ export class SseServer {
   /** Responses of other routes not finished yet: closing waits for them (within its bound). */
   readonly #inFlight = new Set<ServerResponse>();
   readonly #framer = new ChunkFramer();
-  readonly #origins: OriginPolicy;
+  readonly #cors: CorsHeaders;
   readonly #feed: StreamFeed;
-  /**
-   * The stream's response headers, CORS included: one object per Allow-Origin value, shared by
-   * every client with it (node:http's fast path; setHeader would give each its own map).
-   */
-  readonly #streamHeaders: OutgoingHttpHeaders;
-  readonly #streamHeadersByOrigin = new Map<string, OutgoingHttpHeaders>();
   readonly #streamRoute: Route;
   readonly #closingController = new AbortController();
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -123,7 +104,7 @@ export class SseServer {
 
   constructor(options: SseServerOptions) {
     this.#options = options;
-    this.#origins = options.origins ?? originPolicy(undefined);
+    this.#cors = new CorsHeaders(options.origins ?? originPolicy(undefined));
     if (options.feed !== undefined) {
       this.#feed = options.feed;
     } else if (options.hub !== undefined) {
@@ -134,11 +115,6 @@ export class SseServer {
     } else {
       throw new Error("SseServer needs a hub or a feed");
     }
-    // Answers depend on the Origin unless every origin gets the same `*`.
-    this.#streamHeaders =
-      this.#origins.cors && !this.#origins.anyOrigin
-        ? { Vary: "Origin", ...streamHeaders }
-        : streamHeaders;
     this.#server = createServer(
       {
         // Slow-loris: a client must send its headers within 10 s (checked every 2 s).
@@ -266,7 +242,7 @@ export class SseServer {
       return;
     }
     const origin = request.headers.origin;
-    const corsOrigin = this.#corsOrigin(origin);
+    const corsOrigin = this.#cors.allowOriginFor(origin);
     const originAllowed =
       origin === undefined ||
       corsOrigin === "*" ||
@@ -292,20 +268,7 @@ export class SseServer {
     }
     const allowed = [...new Set([...routes.map((route) => route.method), "OPTIONS"])].join(", ");
     if (request.method === "OPTIONS") {
-      // CORS preflight, for an allowed origin only (without one, browsers refuse the request).
-      if (corsOrigin !== undefined) {
-        response.setHeader("Access-Control-Allow-Methods", allowed);
-        response.setHeader(
-          "Access-Control-Allow-Headers",
-          request.headers["access-control-request-headers"] ?? defaultAllowedHeaders,
-        );
-        response.setHeader("Access-Control-Max-Age", "600");
-        // Chromium asks before a public page reaches a private address (Private Network Access).
-        if (request.headers["access-control-request-private-network"] === "true") {
-          response.setHeader("Access-Control-Allow-Private-Network", "true");
-        }
-      }
-      response.writeHead(204, { Allow: allowed }).end();
+      answerPreflight(request, response, allowed, corsOrigin);
       return;
     }
     if (!route) {
@@ -329,17 +292,6 @@ export class SseServer {
     else this.#handle(route, request, response, url);
   }
 
-  /**
-   * The `Access-Control-Allow-Origin` value for a request from `origin`: `*` with `--cors '*'`,
-   * the origin itself when it is allowed, else undefined (no CORS headers).
-   */
-  #corsOrigin(origin: string | undefined): string | undefined {
-    if (!this.#origins.cors) return undefined;
-    if (this.#origins.anyOrigin) return "*";
-    if (origin === undefined || !isAllowedOrigin(this.#origins, origin)) return undefined;
-    return origin;
-  }
-
   /** Runs a route's handler; whatever it throws or rejects with is answered, never rethrown. */
   #handle(route: Route, request: IncomingMessage, response: ServerResponse, url: URL): void {
     this.#inFlight.add(response);
@@ -361,22 +313,6 @@ export class SseServer {
     } catch (error) {
       failed(error);
     }
-  }
-
-  #headersFor(corsOrigin: string | undefined): OutgoingHttpHeaders {
-    if (corsOrigin === undefined) return this.#streamHeaders;
-    let headers = this.#streamHeadersByOrigin.get(corsOrigin);
-    if (headers === undefined) {
-      headers = {
-        "Access-Control-Allow-Origin": corsOrigin,
-        ...(corsOrigin === "*" ? {} : { "Access-Control-Allow-Credentials": "true" }),
-        ...this.#streamHeaders,
-      };
-      if (this.#streamHeadersByOrigin.size < maxCachedOriginHeaders) {
-        this.#streamHeadersByOrigin.set(corsOrigin, headers);
-      }
-    }
-    return headers;
   }
 
   #openStream(
@@ -432,10 +368,10 @@ export class SseServer {
     const http10 = request.httpVersionMajor === 1 && request.httpVersionMinor === 0;
     const head = opening.head;
     if (head === undefined) {
-      const headers = this.#headersFor(corsOrigin);
+      const headers = this.#cors.streamHeaders(corsOrigin);
       response.writeHead(200, http10 ? withoutConnection(headers) : headers);
     } else {
-      response.writeHead(head.status, head.statusText, this.#feedHeaders(head, corsOrigin));
+      response.writeHead(head.status, head.statusText, this.#cors.feedHeaders(head, corsOrigin));
     }
     // The head goes out now, through node:http; the body is then written to the socket itself.
     response.flushHeaders();
@@ -447,21 +383,6 @@ export class SseServer {
       return;
     }
     start();
-  }
-
-  /** A feed's own head (a replay's recorded one) with this server's CORS headers. */
-  #feedHeaders(head: StreamHead, corsOrigin: string | undefined): OutgoingHttpHeaders {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of head.headers) headers[name] = value;
-    if (corsOrigin !== undefined) {
-      headers["access-control-allow-origin"] = corsOrigin;
-      if (corsOrigin !== "*") headers["access-control-allow-credentials"] = "true";
-    }
-    if (this.#origins.cors && !this.#origins.anyOrigin) {
-      const vary = headers.vary;
-      headers.vary = vary === undefined ? "Origin" : `${String(vary)}, Origin`;
-    }
-    return headers;
   }
 
   #startStream(
@@ -498,31 +419,6 @@ export class SseServer {
 
 function peerLabel(request: IncomingMessage): string {
   return `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-}
-
-/**
- * Whether `origin` is the server's own (the page came from it): its host is the request's
- * (already checked) Host, over http or https (behind a TLS-terminating proxy).
- */
-function isSameOrigin(origin: string, request: IncomingMessage): boolean {
-  const host = request.headers.host;
-  if (host === undefined) return false;
-  try {
-    const page = new URL(origin);
-    const ownHost = new URL(`http://${host}`).host;
-    return (page.protocol === "http:" || page.protocol === "https:") && page.host === ownHost;
-  } catch {
-    return false;
-  }
-}
-
-function setCors(response: ServerResponse, corsOrigin: string | undefined): void {
-  if (corsOrigin === undefined || response.hasHeader("Access-Control-Allow-Origin")) return;
-  response.setHeader("Access-Control-Allow-Origin", corsOrigin);
-  if (corsOrigin !== "*") {
-    response.setHeader("Access-Control-Allow-Credentials", "true");
-    response.setHeader("Vary", "Origin");
-  }
 }
 
 function refuse(response: ServerResponse, text: string): void {
