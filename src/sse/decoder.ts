@@ -113,12 +113,33 @@ export class EventStreamDecoder {
         if (this.#flushing) this.#flushedId = id;
         else this.lastEventId = id;
       },
-      onEvent: this.#withStackTraces((message) => this.#dispatch(message)),
-      // Called on `handlers`, so a class instance's methods keep their `this`.
-      onRetry: handlers.onRetry && this.#withStackTraces((ms: number) => handlers.onRetry?.(ms)),
+      // One closure each (thousands of decoders live in `load`), run with the caller's stack
+      // traces (see `#parse`). Retry and comment handlers are called on `handlers`, so a class
+      // instance's methods keep their `this`.
+      onEvent: (message) => {
+        Error.stackTraceLimit = this.#stackTraceLimit;
+        this.#dispatch(message);
+        Error.stackTraceLimit = 0;
+      },
+      onRetry:
+        handlers.onRetry &&
+        ((ms) => {
+          Error.stackTraceLimit = this.#stackTraceLimit;
+          this.#handlers.onRetry?.(ms);
+          Error.stackTraceLimit = 0;
+        }),
       onComment:
-        handlers.onComment && this.#withStackTraces((text: string) => handlers.onComment?.(text)),
-      onError: this.#withStackTraces((error) => this.#onParseError(error)),
+        handlers.onComment &&
+        ((text) => {
+          Error.stackTraceLimit = this.#stackTraceLimit;
+          this.#handlers.onComment?.(text);
+          Error.stackTraceLimit = 0;
+        }),
+      onError: (error) => {
+        Error.stackTraceLimit = this.#stackTraceLimit;
+        this.#onParseError(error);
+        Error.stackTraceLimit = 0;
+      },
     });
     this.#primeParser();
   }
@@ -236,7 +257,7 @@ export class EventStreamDecoder {
    * Runs the parser on `text`. It makes a ParseError, an Error with a stack trace, for each
    * unknown field or bad `retry:`, and a hostile stream can hold one on every line: the stack
    * traces would cost several times the decoding itself. So the parser runs with stack traces
-   * off, and the handlers it calls run with the caller's setting (`#withStackTraces`).
+   * off, and the handlers it calls run with the caller's setting (set in each parser callback).
    */
   #parse(text: string): void {
     const stackTraceLimit = Error.stackTraceLimit;
@@ -247,15 +268,6 @@ export class EventStreamDecoder {
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-  }
-
-  /** `handler` as a parser callback: run with the caller's stack traces (see `#parse`). */
-  #withStackTraces<T>(handler: (value: T) => void): (value: T) => void {
-    return (value) => {
-      Error.stackTraceLimit = this.#stackTraceLimit;
-      handler(value);
-      Error.stackTraceLimit = 0;
-    };
   }
 
   /** Whole lines (ending in CR or LF) to the parser, then the bound on what it now holds. */
