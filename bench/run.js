@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark suite, then prints one table of medians and ratios and
  * writes it to bench/results/latest.md.
  *
- *   node bench/run.js [--quick] [--only=startup,listen-throughput,...]
+ *   node bench/run.js [--quick] [--only=startup,listen-throughput,load,...]
  *
  * Every process is started here, on 127.0.0.1. Contenders alternate within each suite, so the
  * ratios (measured together) mean more than the absolute numbers on a noisy machine.
@@ -13,6 +13,7 @@ import { benchDir, nowNs, nsToMs } from "./lib/proc.js";
 import { formatTable } from "./lib/table.js";
 import { listenMemory } from "./suites/listen-memory.js";
 import { listenThroughput } from "./suites/listen-throughput.js";
+import { load } from "./suites/load.js";
 import { serveCapacity } from "./suites/serve-capacity.js";
 import { serveFanout } from "./suites/serve-fanout.js";
 import { serveLatency } from "./suites/serve-latency.js";
@@ -30,6 +31,7 @@ const suites = [
   ["serve-fanout", serveFanout],
   ["serve-latency", serveLatency],
   ["serve-capacity", serveCapacity],
+  ["load", load],
   ["startup", startup],
 ];
 

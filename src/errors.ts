@@ -21,7 +21,7 @@ export type SseToolErrorCode =
   | "input"
   /** The server could not listen (port in use, permission). */
   | "listen"
-  /** A --expect-* assertion did not hold. */
+  /** An assertion did not hold: listen --expect-*, load --max-* / --min-connected. */
   | "expectation"
   /** SIGINT. */
   | "interrupted";
@@ -42,7 +42,10 @@ export function isSseToolError(error: unknown): error is SseToolError {
 
 /** Exit codes scripts can rely on. Documented in `--help` and the README; keep them in sync. */
 export const ExitCode = {
-  /** Done as asked: the stream ended, -n reached, --until-event seen, served and closed. */
+  /**
+   * Done as asked: the stream ended, -n reached, --until-event seen, served and closed, load ran
+   * its course.
+   */
   ok: 0,
   /** Connection, HTTP, protocol or input failure. */
   failure: 1,
@@ -50,7 +53,7 @@ export const ExitCode = {
   usage: 2,
   /** --timeout or --idle-timeout elapsed. */
   timeout: 3,
-  /** An --expect-* assertion failed. */
+  /** An assertion failed: listen --expect-*, load --max-* / --min-connected. */
   expectation: 4,
   /** Interrupted by Ctrl-C (SIGINT). */
   interrupted: 130,
@@ -75,11 +78,11 @@ export function exitCodeFor(code: SseToolErrorCode): ExitCodeValue {
 
 /** The exit-code table as shown at the end of `--help` and in the README. */
 export const exitCodeHelp = `Exit codes:
-  0    done as asked (stream ended, -n reached, --until-event seen)
+  0    done as asked (stream ended, -n reached, --until-event seen, load finished)
   1    connection, HTTP, protocol or input failure
   2    usage error
   3    --timeout or --idle-timeout elapsed
-  4    an --expect-* assertion failed
+  4    an assertion failed (listen --expect-*, load --max-* / --min-connected)
   130  interrupted (Ctrl-C)`;
 
 /** `serve`'s own exit codes, shown at the end of `serve --help` (the same numbers as above). */

@@ -4,8 +4,9 @@
  *   node bench/clients/sse-clients.js '{"url":"...","clients":2000,"mode":"count","expect":1000}'
  *
  * Modes:
- *   count    each client counts events (lines starting "data:"); prints {"done":"<hrtime ns>"}
- *            when every client has `expect` of them.
+ *   count    each client counts events (lines starting "data:"); prints {"done":"<hrtime ns>",
+ *            "first":"<hrtime ns>"} when every client has `expect` of them (first: the first
+ *            event received by any client).
  *   latency  each event's data starts with the hrtime (ns) at which it was written to the
  *            server's stdin; on a "report" line on stdin prints p50/p99/max in ms.
  *   idle     clients just hold the stream; "mark" on stdin starts counting which clients receive
@@ -29,6 +30,8 @@ let connected = 0;
 let failed = 0;
 let started = 0;
 let completeClients = 0;
+/** hrtime (ns) of the first event any client received, in count mode. */
+let firstEventNs = 0n;
 /** @type {number[]} */
 const latenciesMs = [];
 /** @type {Set<number>} clients that received bytes since "mark" */
@@ -51,6 +54,7 @@ function connectNext() {
     const text = carry + chunk;
     const arrivedNs = config.mode === "latency" ? process.hrtime.bigint() : 0n;
     let at = text.indexOf(marker);
+    if (at !== -1 && firstEventNs === 0n) firstEventNs = process.hrtime.bigint();
     while (at !== -1) {
       if (config.mode === "latency") {
         let start = at + marker.length;
@@ -69,7 +73,9 @@ function connectNext() {
     carry = at === -1 ? text.slice(-(marker.length - 1)) : text.slice(at);
     if (config.mode === "count" && events === expect) {
       completeClients++;
-      if (completeClients === config.clients) print({ done: String(process.hrtime.bigint()) });
+      if (completeClients === config.clients) {
+        print({ done: String(process.hrtime.bigint()), first: String(firstEventNs) });
+      }
     }
   };
   if (config.transport === "net") {

@@ -124,6 +124,22 @@ export function tokenStall(
   return previous ? [...previous, stall] : [stall];
 }
 
+/** A count or a percentage (`0`, `10`, `0.5%`). */
+export function countOrPercent(raw: string): { count: number } | { percent: number } {
+  const text = raw.trim();
+  if (text.endsWith("%")) {
+    const percent = Number(text.slice(0, -1));
+    if (!/^[0-9]+(\.[0-9]+)?%$/.test(text) || percent > 100) {
+      throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+    }
+    return { percent };
+  }
+  if (!/^[0-9]+$/.test(text)) {
+    throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+  }
+  return { count: wholeNumber(text) };
+}
+
 const byteUnits: Record<string, number> = {
   "": 1,
   b: 1,

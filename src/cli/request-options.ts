@@ -1,11 +1,11 @@
 /**
- * The request options `listen` and `doctor` share, declared once (their values are typed once
- * too: RequestCliOptions in src/http/request.ts).
+ * The request options `listen`, `doctor` and `load` share, declared once (their values are
+ * typed once too: RequestCliOptions in src/http/request.ts).
  */
 import { type Command, Option } from "commander";
 import { collect, secondsToMs } from "./option-values.js";
 
-/** --cacert and --http2 (listen and doctor): new Option objects for each command. */
+/** --cacert and --http2 (listen, doctor and load): new Option objects for each command. */
 export function tlsOptions(): Option[] {
   return [
     new Option("--cacert <file>", "also trust the CA certificates in this PEM file"),
@@ -24,7 +24,7 @@ export function connectTimeoutOption(defaultShown: string): Option {
 }
 
 /**
- * Adds -H, -X, -d, -u, -k/--insecure, then `tlsOptions` (listen's --cacert and --http2), then --proxy:
+ * Adds -H, -X, -d, -u, -k/--insecure, then `tlsOptions` (--cacert and --http2), then --proxy:
  * the order `--help` shows them in.
  */
 export function addRequestOptions(command: Command, tlsOptions: readonly Option[] = []): Command {

@@ -10,13 +10,11 @@
  */
 import { STATUS_CODES } from "node:http";
 import { pipeline, type Readable } from "node:stream";
-import zlib from "node:zlib";
 import { type Dispatcher, request } from "undici";
-import { SseToolError } from "../errors.js";
+import { type BodyDecompressor, contentCodings, createDecompressors } from "./content-decoding.js";
 import type { HttpDispatcher, HttpVersion } from "./dispatcher.js";
 import { RequestFailure } from "./network-error.js";
-import { redactUrl } from "./redaction.js";
-import { headersForRedirect } from "./redirect.js";
+import { nextRedirect } from "./redirect-follow.js";
 
 export interface HttpRequest {
   url: string;
@@ -51,8 +49,6 @@ export interface HttpResponse {
   body: Readable;
 }
 
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-
 export function headerValue(
   headers: Record<string, string | string[] | undefined>,
   name: string,
@@ -75,8 +71,24 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
     } catch (error) {
       throw new RequestFailure(error, input.dispatcher.proxyFor(target), target);
     }
-    const location = headerValue(response.headers, "location");
-    if (!redirectStatuses.has(response.statusCode) || location === undefined) {
+    let next: ReturnType<typeof nextRedirect>;
+    try {
+      next = nextRedirect(
+        response.statusCode,
+        headerValue(response.headers, "location"),
+        { url, method, headers, body },
+        {
+          userHeaderNames: input.userHeaderNames ?? new Set(),
+          locationTrusted: input.locationTrusted === true,
+        },
+        redirects,
+        input.maxRedirects,
+      );
+    } catch (error) {
+      await response.body.dump().catch(() => {});
+      throw error;
+    }
+    if (next === undefined) {
       return {
         url,
         status: response.statusCode,
@@ -87,44 +99,8 @@ export async function openRequest(input: HttpRequest): Promise<HttpResponse> {
       };
     }
     await response.body.dump().catch(() => {});
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
-      throw new SseToolError("redirect", `redirect to an invalid Location from ${redactUrl(url)}`);
-    }
-    if (redirects >= input.maxRedirects) {
-      throw new SseToolError(
-        "redirect",
-        `too many redirects (more than ${input.maxRedirects}); last one to ${redactUrl(next.href)}`,
-      );
-    }
-    // Credentials in a Location are neither sent nor shown (Basic auth from the first URL or -u
-    // follows as a header, under headersForRedirect's cross-origin rule).
-    next.username = "";
-    next.password = "";
-    if (next.protocol !== "http:" && next.protocol !== "https:") {
-      throw new SseToolError("redirect", `redirect to unsupported URL ${redactUrl(next.href)}`);
-    }
-    // As fetch does: 303, and 301/302 after a POST, continue as GET without the body.
-    if (
-      (response.statusCode === 303 && method !== "HEAD") ||
-      ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
-    ) {
-      method = "GET";
-      body = undefined;
-      delete headers["content-type"];
-    }
-    const kept = headersForRedirect(headers, {
-      from: target,
-      to: next,
-      userHeaderNames: input.userHeaderNames ?? new Set(),
-      locationTrusted: input.locationTrusted === true,
-      bodyResent: body !== undefined,
-    });
-    headers = kept.headers;
-    input.onRedirect?.(response.statusCode, next.href, kept.dropped);
-    url = next.href;
+    input.onRedirect?.(response.statusCode, next.url, next.dropped);
+    ({ url, method, headers, body } = next);
   }
 }
 
@@ -193,39 +169,16 @@ async function requestWithDeadline(
   }
 }
 
-function decoderFor(coding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress {
-  // Flush on every write so events are not held back, and accept a body cut short (a reset
-  // connection is reported by the socket, not as a zlib "unexpected end of file").
-  const flush = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-  switch (coding) {
-    case "gzip":
-    case "x-gzip":
-      return zlib.createGunzip(flush);
-    case "deflate":
-      return zlib.createInflate(flush);
-    case "br":
-      return zlib.createBrotliDecompress({
-        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      });
-    default:
-      throw new SseToolError("content-type", `unsupported Content-Encoding: ${coding}`);
-  }
-}
-
 function decodeBody(
   raw: Readable,
   contentEncoding: string | undefined,
 ): { body: Readable; contentEncoding: string | undefined } {
-  const codings = (contentEncoding ?? "")
-    .split(",")
-    .map((coding) => coding.trim().toLowerCase())
-    .filter((coding) => coding !== "" && coding !== "identity");
+  const codings = contentCodings(contentEncoding);
   if (codings.length === 0) return { body: raw, contentEncoding: undefined };
-  let decoders: Array<zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress>;
+  let decoders: BodyDecompressor[];
   try {
     // Codings are listed in the order applied; undo them last first.
-    decoders = codings.reverse().map(decoderFor);
+    decoders = createDecompressors(codings);
   } catch (error) {
     discardBody(raw);
     throw error;
@@ -234,7 +187,7 @@ function decodeBody(
   pipeline([raw, ...decoders], () => {
     // Errors surface on `last`, which the caller reads.
   });
-  return { body: last, contentEncoding: codings.reverse().join(", ") };
+  return { body: last, contentEncoding: codings.join(", ") };
 }
 
 /** Reads up to `maxBytes` of a body (for error messages) and discards the rest. */

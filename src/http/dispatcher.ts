@@ -1,10 +1,10 @@
 /**
- * The connections of one `listen` or `doctor` run (undici): direct, or through the proxy that
- * src/http/proxy-choice.ts picks for each URL. A plain http:// URL goes to an HTTP proxy as an
- * absolute-form request (`GET http://host/path`, as curl sends it; stock Squid refuses CONNECT
- * to port 80); only https:// is tunnelled with CONNECT. Every connection is watched for what
- * `-v` reports: the HTTP version the server said in its status line (HTTP/1.0 or 1.1), or h2
- * from the TLS handshake.
+ * The connections of one `listen`, `doctor` or `load` run (undici): direct, or through the
+ * proxy that src/http/proxy-choice.ts picks for each URL. A plain http:// URL goes to an HTTP
+ * proxy as an absolute-form request (`GET http://host/path`, as curl sends it; stock Squid
+ * refuses CONNECT to port 80); only https:// is tunnelled with CONNECT. Every connection is
+ * watched for what `-v` reports: the HTTP version the server said in its status line (HTTP/1.0
+ * or 1.1), or h2 from the TLS handshake.
  *
  * undici APIs relied on (the same in undici 7 and 8): `Agent`, `ProxyAgent` with `proxyTunnel:
  * false`, `requestTls` / `proxyTls` (connect `timeout` included) and `factory`, `Pool`,
@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   http2?: boolean;
   /** PEM certificates trusted in addition to the system's roots (`--cacert`). */
   extraCaPem?: string;
+  /** Local address to connect from (`load --source-address`). */
+  localAddress?: string;
 }
 
 /** The HTTP version a response came in: as its status line said, or "2". */
@@ -117,6 +119,8 @@ export function createDispatcher(options: DispatcherOptions): HttpDispatcher {
     bodyTimeout: 0,
     allowH2,
     factory,
+    // undici hands a client's local address to the connector with each connect.
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
   };
   // The factory watches this connector too.
   const direct = new Agent({ ...common, connect: buildConnector({ ...tls, allowH2 }) });

@@ -73,7 +73,7 @@ function errorCodes(error: unknown): string[] {
 }
 
 /** The most telling code: a system error (ECONNREFUSED) beats undici's wrapper codes. */
-function errorCode(error: unknown): string | undefined {
+export function errorCode(error: unknown): string | undefined {
   const codes = errorCodes(error);
   return codes.find((code) => !code.startsWith("UND_ERR_SOCKET")) ?? codes[0];
 }

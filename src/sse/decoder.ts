@@ -80,8 +80,12 @@ export class EventStreamDecoder {
   readonly #handlers: DecoderHandlers;
   readonly #maxEventSize: number;
   readonly #parser: EventSourceParser;
-  /** The body's bytes as text: the one-BOM rule, invalid sequences counted. */
-  #utf8 = new Utf8Body();
+  /**
+   * The body's bytes as text: the one-BOM rule, invalid sequences counted. Made at the first
+   * `feed` of a body and dropped at its end: a TextDecoder holds about 1 KB of native memory, and
+   * callers that decode text themselves (`feedText`, as `load`'s thousands of clients) need none.
+   */
+  #utf8: Utf8Body | undefined;
   /** The unfinished line, in the pieces it came in (joined once, when its end arrives). */
   #lineParts: string[] = [];
   /** Code units in `#lineParts`. */
@@ -107,7 +111,6 @@ export class EventStreamDecoder {
     this.#handlers = handlers;
     this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY;
     this.lastEventId = options.lastEventId ?? "";
-    const { onRetry, onComment } = handlers;
     this.#parser = createParser({
       // Called at the blank line that ends a block with an `id:`, with or without data, and
       // before that block's event: dispatch step 1 sets the last event ID string either way.
@@ -115,10 +118,33 @@ export class EventStreamDecoder {
         if (this.#flushing) this.#flushedId = id;
         else this.lastEventId = id;
       },
-      onEvent: this.#withStackTraces((message) => this.#dispatch(message)),
-      onRetry: onRetry && this.#withStackTraces(onRetry),
-      onComment: onComment && this.#withStackTraces(onComment),
-      onError: this.#withStackTraces((error) => this.#onParseError(error)),
+      // One closure each (thousands of decoders live in `load`), run with the caller's stack
+      // traces (see `#parse`). Retry and comment handlers are called on `handlers`, so a class
+      // instance's methods keep their `this`.
+      onEvent: (message) => {
+        Error.stackTraceLimit = this.#stackTraceLimit;
+        this.#dispatch(message);
+        Error.stackTraceLimit = 0;
+      },
+      onRetry:
+        handlers.onRetry &&
+        ((ms) => {
+          Error.stackTraceLimit = this.#stackTraceLimit;
+          this.#handlers.onRetry?.(ms);
+          Error.stackTraceLimit = 0;
+        }),
+      onComment:
+        handlers.onComment &&
+        ((text) => {
+          Error.stackTraceLimit = this.#stackTraceLimit;
+          this.#handlers.onComment?.(text);
+          Error.stackTraceLimit = 0;
+        }),
+      onError: (error) => {
+        Error.stackTraceLimit = this.#stackTraceLimit;
+        this.#onParseError(error);
+        Error.stackTraceLimit = 0;
+      },
     });
     this.#primeParser();
   }
@@ -133,11 +159,11 @@ export class EventStreamDecoder {
 
   /**
    * Begins a new response body (a new connection). Buffers are cleared; the last event ID is
-   * kept, as browsers keep it across reconnections. The UTF-8 decoder is renewed so a leading
-   * BOM of the new body is stripped again.
+   * kept, as browsers keep it across reconnections. The UTF-8 decoder is dropped, so the new
+   * body's first `feed` makes a fresh one and a leading BOM is stripped again.
    */
   startStream(): void {
-    this.#utf8 = new Utf8Body();
+    this.#utf8 = undefined;
     this.#clear();
   }
 
@@ -159,6 +185,7 @@ export class EventStreamDecoder {
   }
 
   #decode(bytes: Uint8Array): string {
+    this.#utf8 ??= new Utf8Body();
     const text = this.#utf8.decode(bytes);
     const count = this.#utf8.invalidSequences;
     if (count > 0) this.#handlers.onProblem?.({ type: "invalid-utf8", count });
@@ -202,7 +229,8 @@ export class EventStreamDecoder {
    * discarded" — an unfinished block is not dispatched.
    */
   endStream(): void {
-    this.#utf8.end();
+    this.#utf8?.end();
+    this.#utf8 = undefined;
     this.#clear();
   }
 
@@ -234,7 +262,7 @@ export class EventStreamDecoder {
    * Runs the parser on `text`. It makes a ParseError, an Error with a stack trace, for each
    * unknown field or bad `retry:`, and a hostile stream can hold one on every line: the stack
    * traces would cost several times the decoding itself. So the parser runs with stack traces
-   * off, and the handlers it calls run with the caller's setting (`#withStackTraces`).
+   * off, and the handlers it calls run with the caller's setting (set in each parser callback).
    */
   #parse(text: string): void {
     const stackTraceLimit = Error.stackTraceLimit;
@@ -245,15 +273,6 @@ export class EventStreamDecoder {
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-  }
-
-  /** `handler` as a parser callback: run with the caller's stack traces (see `#parse`). */
-  #withStackTraces<T>(handler: (value: T) => void): (value: T) => void {
-    return (value) => {
-      Error.stackTraceLimit = this.#stackTraceLimit;
-      handler(value);
-      Error.stackTraceLimit = 0;
-    };
   }
 
   /** Whole lines (ending in CR or LF) to the parser, then the bound on what it now holds. */

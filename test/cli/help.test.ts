@@ -19,6 +19,7 @@ describe("help text", () => {
     ["serve", "--help"],
     ["demo", "--help"],
     ["doctor", "--help"],
+    ["load", "--help"],
     ["completion", "--help"],
   ]) {
     it(`sse-tool ${args.join(" ")}`, async () => {
@@ -32,7 +33,7 @@ describe("help text", () => {
   }
 
   it("every subcommand's help ends with the exit-code table", async () => {
-    for (const command of ["listen", "serve", "doctor"]) {
+    for (const command of ["listen", "serve", "doctor", "load"]) {
       const { stdout } = await runCli([command, "--help"]);
       expect(stdout, command).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*usage/);
     }

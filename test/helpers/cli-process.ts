@@ -136,3 +136,47 @@ export function startCli(args: string[], options?: CliRunOptions): CliProcess {
 export function runCli(args: string[], options?: CliRunOptions): Promise<CliResult> {
   return new CliProcess(args, options).exited;
 }
+
+/** Quotes a word for `sh`. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** The command line that runs the built binary with `args`, quoted for `sh`. */
+export function shellCommand(args: string[]): string {
+  return [process.execPath, binPath, ...args].map(shellQuote).join(" ");
+}
+
+/**
+ * Runs `sh -c <script>` (a real shell: `ulimit`, `script`, pipes) and collects its output.
+ * NO_COLOR and FORCE_COLOR are cleared unless set in `env`.
+ */
+export function runShell(
+  script: string,
+  env: Record<string, string | undefined> = {},
+  killAfterMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    ...env,
+  };
+  for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
+  const child = spawn("sh", ["-c", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const killTimer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(killTimer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}

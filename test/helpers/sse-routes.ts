@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ServerResponse } from "node:http";
-import { binPath } from "./cli-process.js";
+import { binPath, shellQuote } from "./cli-process.js";
 import { eventStreamHeaders, type RouteHandler } from "./http-test-server.js";
 
 /** Writes `bytes` one byte per write, each after the previous was flushed, then ends. */
@@ -61,7 +61,7 @@ export interface ShellResult {
  * stderr is sse-tool's alone (the consumer's stderr is discarded).
  */
 export function runPipeline(args: string[], consumer: string): Promise<ShellResult> {
-  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+  const quote = shellQuote;
   return new Promise((resolve) => {
     // `set -o pipefail` is not in every sh; run the producer's status through a file instead.
     const script = `status_file=$(mktemp); { ${quote(process.execPath)} ${quote(binPath)} ${args.map(quote).join(" ")}; echo $? > "$status_file"; } | ${consumer} 2>/dev/null; code=$(cat "$status_file"); rm -f "$status_file"; exit "$code"`;

@@ -5,12 +5,7 @@
  * origin, endless 1xx interim responses, and a buffering proxy that holds the headers.
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import {
-  type AddressInfo,
-  createServer as createNetServer,
-  type Server,
-  type Socket,
-} from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
 import {
@@ -20,29 +15,8 @@ import {
   type TestServer,
 } from "../helpers/http-test-server.js";
 import { type RunningProxy, startForwardProxy } from "../helpers/proxies.js";
+import { startRawTcpServer } from "../helpers/raw-tcp-server.js";
 import { createTestCertificateChain } from "../helpers/tls-test-certificates.js";
-
-/** A raw TCP server: `answer` writes whatever it likes to each connection. */
-async function startRawServer(answer: (socket: Socket) => void): Promise<{
-  url: string;
-  close: () => Promise<void>;
-}> {
-  const sockets = new Set<Socket>();
-  const server: Server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    socket.on("close", () => sockets.delete(socket));
-    socket.once("data", () => answer(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** The headers each request to the echo routes carried, by path. */
 const seen: Record<string, Array<Record<string, string | string[] | undefined>>> = {};
@@ -174,7 +148,7 @@ describe("listen through an HTTP proxy to https://", () => {
 
 describe.concurrent("-v prints the HTTP version the server said", () => {
   it("HTTP/1.0 for an HTTP/1.0 response, HTTP/1.1 for an HTTP/1.1 one", async () => {
-    const old = await startRawServer((socket) => {
+    const old = await startRawTcpServer((socket) => {
       socket.end("HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: old\n\n");
     });
     try {
@@ -251,7 +225,7 @@ describe.concurrent("interim (1xx) responses never defeat --connect-timeout", ()
     it(`endless ${interim}: exit 1 within the timeout, saying why`, async () => {
       // How long the client kept its connection open: its own wait, start-up not counted.
       let heldOpenMs: Promise<number> | undefined;
-      const flood = await startRawServer((socket) => {
+      const flood = await startRawTcpServer((socket) => {
         const openedAt = performance.now();
         heldOpenMs ??= new Promise((resolve) =>
           socket.once("close", () => resolve(performance.now() - openedAt)),

@@ -217,6 +217,39 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     decoder.feed(Buffer.from("\uFEFFdata: b\n\n"));
     expect(events).toEqual([inherited("a", "start"), inherited("b", "4")]);
   });
+
+  it("calls handlers that are methods of an object on that object (load's clients are)", () => {
+    class Counter {
+      events = 0;
+      retries: number[] = [];
+      comments: string[] = [];
+      onEvent(): void {
+        this.events++;
+      }
+      onRetry(ms: number): void {
+        this.retries.push(ms);
+      }
+      onComment(text: string): void {
+        this.comments.push(text);
+      }
+    }
+    const counter = new Counter();
+    const decoder = new EventStreamDecoder(counter);
+    decoder.feedText(": hi\nretry: 50\n\ndata: a\n\n");
+    expect(counter).toMatchObject({ events: 1, retries: [50], comments: ["hi"] });
+  });
+
+  it("one BOM is stripped at the start of each body, after endStream or startStream", () => {
+    const events: StreamEvent[] = [];
+    const decoder = new EventStreamDecoder({ onEvent: (event) => events.push(event) });
+    decoder.feed(Buffer.from("\uFEFFdata: a\n\n"));
+    decoder.feed(Buffer.from("\uFEFFdata: x\n\ndata: b\n\n"));
+    decoder.endStream();
+    decoder.feed(Buffer.from("\uFEFFdata: c\n\n"));
+    decoder.startStream();
+    decoder.feed(Buffer.from("\uFEFFdata: d\n\n"));
+    expect(events.map((event) => event.data)).toEqual(["a", "b", "c", "d"]);
+  });
 });
 
 // Cases around the eventsource-parser adapter (issue 12): where the parser alone would differ.

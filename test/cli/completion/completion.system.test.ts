@@ -82,12 +82,14 @@ describe("sse-tool completion bash", () => {
   });
 
   it("offers every subcommand of --help after `sse-tool`", async () => {
-    expect(subcommands).toEqual(expect.arrayContaining(["listen", "serve", "demo", "completion"]));
+    expect(subcommands).toEqual(
+      expect.arrayContaining(["listen", "serve", "load", "demo", "completion"]),
+    );
     expect((await bashComplete(["sse-tool", ""])).sort()).toEqual([...subcommands].sort());
   });
 
-  it("offers every long option of `listen --help` and `serve --help`", async () => {
-    for (const command of ["listen", "serve"]) {
+  it("offers every long option of `listen --help`, `serve --help` and `load --help`", async () => {
+    for (const command of ["listen", "serve", "load"]) {
       const offered = await bashComplete(["sse-tool", command, "--"]);
       const listed = await longOptionsOf(command);
       expect(listed.length).toBeGreaterThan(5);

@@ -1,0 +1,458 @@
+/**
+ * Delivery accounting: which client received which event id, and so which ids went missing,
+ * arrived twice or out of order, and how far apart in time the clients received each id (the
+ * fan-out skew). Pure: the pool hands in (client, id, time) and reads totals at the end.
+ *
+ * Memory is bounded and small per client (about 200 bytes): counters in typed arrays indexed by
+ * client, never a set of every id a client saw. Two rules find missing events:
+ *
+ * - Sequence ids (decimal numbers that mostly go up by one, as `serve --ids`, counters and
+ *   offsets give): every number between a client's first and highest id that it did not get is
+ *   missing. Each client keeps a window of the 256 ids below its highest (one bit each), so an id
+ *   arriving late within the window is out of order, not missing, and one arriving again is a
+ *   duplicate. A client that follows the shared sequence (its first id was new when it
+ *   connected) is also held to the ids that others received after it had been connected for
+ *   `settleMs` and before it got its first id, and to those others received up to the end while
+ *   it got nothing more (a stalled stream).
+ * - Other ids (and numbers that are not a sequence, such as timestamps): an id that every other
+ *   client connected at the time received (all but at most 10 % of them) is missing for each
+ *   client that was connected, for `settleMs` already, and did not get it (id-ring.ts).
+ *
+ * An event without an `id:` field carries the previous id as its last event ID (HTML §9.2.6);
+ * such an event is counted but not accounted by id. Seeing the same last event ID twice in a row
+ * is therefore only a duplicate when the event also looks the same (type and data fingerprint).
+ */
+import { idKey, sequenceNumber } from "./event-ids.js";
+import { DurationHistogram } from "./histogram.js";
+import { IdRing, RingOutcome } from "./id-ring.js";
+import { popcount } from "./popcount.js";
+import { SequenceTimeline } from "./sequence-timeline.js";
+
+export interface DeliveryOptions {
+  clients: number;
+  /**
+   * A client is held to an id only if its stream had been open this long when the id was first
+   * received by anyone, and ids first received this close to the end are not judged.
+   */
+  settleMs: number;
+  /** Upper bound for the other-ids ring, in bytes (one bit per client per id, twice). */
+  ringBudgetBytes?: number;
+}
+
+/** How the run's events were identified. */
+export type IdKind =
+  /** No event carried an id: only counts and timings. */
+  | "none"
+  /** Decimal ids going up by one: gaps are losses. */
+  | "sequence"
+  /** Decimal ids with gaps between them (timestamps, row ids): compared across clients. */
+  | "numeric"
+  /** Other ids (UUIDs, ...): compared across clients. */
+  | "opaque"
+  | "mixed";
+
+export interface DeliveryResult {
+  ids: IdKind;
+  events: number;
+  missing: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Per client, indexed by client number. */
+  clientEvents: Float64Array;
+  clientMissing: Float64Array;
+  clientDuplicates: Float64Array;
+  clientOutOfOrder: Float64Array;
+  /** Spread between the first and the last client receiving each id, ms. */
+  skew: DurationHistogram;
+}
+
+/** Ids in each client's sequence window. */
+const windowBits = 256;
+const windowWords = windowBits / 32;
+/** Forward steps between decimal ids (over all clients) after which their kind is decided. */
+const sequenceDecisionSteps = 256;
+/** Direct-mapped slots remembering when each sequence id was first and last received. */
+const skewSlots = 1 << 16;
+const defaultRingBudgetBytes = 8 * 1024 * 1024;
+
+const Alignment = { unknown: 0, follows: 1, own: 2 } as const;
+
+export class DeliveryAccounting {
+  readonly #clients: number;
+  readonly #settleMs: number;
+  readonly #ringBudgetBytes: number;
+
+  readonly #events: Float64Array;
+  readonly #duplicates: Float64Array;
+  readonly #outOfOrder: Float64Array;
+  /** Sequence ids that left a client's window without arriving. */
+  readonly #gapMissing: Float64Array;
+  /** Ids every other client got, by kind of id. */
+  readonly #ringMissingNumbers: Float64Array;
+  readonly #ringMissingOthers: Float64Array;
+  readonly #firstId: Float64Array;
+  readonly #highestId: Float64Array;
+  /** Bit k of a client's window: id (highest - k) arrived, or is below its first id. */
+  readonly #window: Uint32Array;
+  readonly #alignment: Uint8Array;
+  /** The previous event's last event ID: a number, or (for other ids) a string. */
+  readonly #previousNumber: Float64Array;
+  #previousText: Array<string | undefined> | undefined;
+  readonly #previousFingerprint: Int32Array;
+  readonly #firstOpenedAt: Float64Array;
+  readonly #openedAt: Float64Array;
+  readonly #lastClosedAt: Float64Array;
+  /** Highest sequence id received by anyone when the client's first stream opened. */
+  readonly #highestAtFirstOpen: Float64Array;
+
+  /** Clients whose stream has been open for `settleMs`, one bit each. */
+  readonly #settled: Uint32Array;
+  /** Clients whose sequence ids are their own (not the shared sequence). */
+  readonly #ownSequence: Uint32Array;
+  #settling: number[] = [];
+
+  #highestSeen = Number.NaN;
+  #firstSeen = Number.NaN;
+  #stepsByOne = 0;
+  #longerSteps = 0;
+  /**
+   * Whether the decimal ids are a sequence, decided after `sequenceDecisionSteps` steps; until
+   * then (undefined) they also go to the cross-client ring, which only a non-sequence needs.
+   */
+  #isSequence: boolean | undefined;
+  #numericEvents = 0;
+  #otherIdEvents = 0;
+
+  readonly #timeline = new SequenceTimeline();
+
+  #skewId: Float64Array | undefined;
+  #skewFirst: Float64Array | undefined;
+  #skewLast: Float64Array | undefined;
+  #skewCount: Float64Array | undefined;
+  readonly #skew = new DurationHistogram();
+
+  #ring: IdRing | undefined;
+
+  constructor(options: DeliveryOptions) {
+    const clients = options.clients;
+    this.#clients = clients;
+    this.#settleMs = options.settleMs;
+    this.#ringBudgetBytes = options.ringBudgetBytes ?? defaultRingBudgetBytes;
+    this.#events = new Float64Array(clients);
+    this.#duplicates = new Float64Array(clients);
+    this.#outOfOrder = new Float64Array(clients);
+    this.#gapMissing = new Float64Array(clients);
+    this.#ringMissingNumbers = new Float64Array(clients);
+    this.#ringMissingOthers = new Float64Array(clients);
+    this.#firstId = new Float64Array(clients).fill(Number.NaN);
+    this.#highestId = new Float64Array(clients).fill(Number.NaN);
+    this.#window = new Uint32Array(clients * windowWords);
+    this.#alignment = new Uint8Array(clients);
+    this.#previousNumber = new Float64Array(clients).fill(Number.NaN);
+    this.#previousFingerprint = new Int32Array(clients);
+    this.#firstOpenedAt = new Float64Array(clients).fill(Number.NaN);
+    this.#openedAt = new Float64Array(clients).fill(Number.NaN);
+    this.#lastClosedAt = new Float64Array(clients).fill(Number.NaN);
+    this.#highestAtFirstOpen = new Float64Array(clients).fill(Number.NaN);
+    const words = Math.ceil(clients / 32);
+    this.#settled = new Uint32Array(words);
+    this.#ownSequence = new Uint32Array(words);
+  }
+
+  /** Events received so far by every client. */
+  get totalEvents(): number {
+    let total = 0;
+    for (let client = 0; client < this.#clients; client++) total += this.#events[client]!;
+    return total;
+  }
+
+  /** A client's stream opened (the response head was accepted). */
+  streamOpened(client: number, atMs: number): void {
+    this.#openedAt[client] = atMs;
+    if (Number.isNaN(this.#firstOpenedAt[client]!)) {
+      this.#firstOpenedAt[client] = atMs;
+      this.#highestAtFirstOpen[client] = this.#highestSeen;
+    }
+    this.#settling.push(client);
+  }
+
+  /** A client's stream ended or broke. */
+  streamClosed(client: number, atMs: number): void {
+    if (Number.isNaN(this.#openedAt[client]!)) return;
+    this.#openedAt[client] = Number.NaN;
+    this.#lastClosedAt[client] = atMs;
+    this.#settled[client >>> 5]! &= ~(1 << (client & 31));
+  }
+
+  /** Call a few times a second: clients open for `settleMs` become held to new ids. */
+  tick(atMs: number): void {
+    if (this.#settling.length === 0) return;
+    const still: number[] = [];
+    for (const client of this.#settling) {
+      const openedAt = this.#openedAt[client]!;
+      if (Number.isNaN(openedAt)) continue;
+      if (openedAt <= atMs - this.#settleMs) this.#settled[client >>> 5]! |= 1 << (client & 31);
+      else still.push(client);
+    }
+    this.#settling = still;
+  }
+
+  /** A client received an event whose last event ID is `lastEventId`. */
+  event(client: number, lastEventId: string, fingerprint: number, atMs: number): void {
+    this.#events[client]!++;
+    if (lastEventId === "") return;
+    const number = sequenceNumber(lastEventId);
+    const key = number >= 0 ? "" : idKey(lastEventId);
+    const sameAsPrevious =
+      number >= 0 ? number === this.#previousNumber[client] : this.#previousText?.[client] === key;
+    if (sameAsPrevious) {
+      // No new id: an event without an `id:` field, or the same event sent again.
+      if (fingerprint === this.#previousFingerprint[client]) this.#duplicates[client]!++;
+      this.#previousFingerprint[client] = fingerprint;
+      return;
+    }
+    this.#previousFingerprint[client] = fingerprint;
+    if (number >= 0) {
+      this.#previousNumber[client] = number;
+      if (this.#previousText !== undefined) this.#previousText[client] = undefined;
+      this.#numericEvents++;
+      this.#sequenceEvent(client, number, atMs);
+      if (this.#isSequence !== true) this.#ringFor().receive(client, number, true, atMs);
+    } else {
+      this.#previousNumber[client] = Number.NaN;
+      this.#previousText ??= new Array<string | undefined>(this.#clients);
+      this.#previousText[client] = key;
+      this.#otherIdEvents++;
+      const outcome = this.#ringFor().receive(client, key, false, atMs);
+      if (outcome === RingOutcome.duplicate) this.#duplicates[client]!++;
+      else if (outcome === RingOutcome.outOfOrder) this.#outOfOrder[client]!++;
+    }
+  }
+
+  #sequenceEvent(client: number, id: number, atMs: number): void {
+    if (Number.isNaN(this.#highestSeen) || id > this.#highestSeen) {
+      if (Number.isNaN(this.#firstSeen)) this.#firstSeen = id;
+      this.#highestSeen = id;
+      this.#timeline.note(atMs, id);
+    }
+    const base = client * windowWords;
+    const window = this.#window;
+    const highest = this.#highestId[client]!;
+    if (Number.isNaN(highest)) {
+      this.#firstId[client] = id;
+      this.#highestId[client] = id;
+      // Ids below the first are not expected of this client: their bits count as present.
+      window.fill(0xffffffff, base, base + windowWords);
+      const highestAtOpen = this.#highestAtFirstOpen[client]!;
+      if (Number.isNaN(highestAtOpen) || id > highestAtOpen) {
+        this.#alignment[client] = Alignment.follows;
+      } else {
+        // Its first id was old when it connected: history replayed to it, or its own numbering.
+        this.#alignment[client] = Alignment.own;
+        this.#ownSequence[client >>> 5]! |= 1 << (client & 31);
+      }
+    } else if (id > highest) {
+      const step = id - highest;
+      if (step === 1) this.#stepsByOne++;
+      else this.#longerSteps++;
+      if (this.#isSequence === undefined) this.#decideSequence();
+      this.#gapMissing[client]! += shiftWindow(window, base, step);
+      window[base]! |= 1;
+      this.#highestId[client] = id;
+    } else if (id >= this.#firstId[client]!) {
+      const back = highest - id;
+      if (back < windowBits) {
+        const word = base + (back >>> 5);
+        const bit = 1 << (back & 31);
+        if ((window[word]! & bit) !== 0) {
+          this.#duplicates[client]!++;
+        } else {
+          window[word]! |= bit;
+          this.#outOfOrder[client]!++;
+        }
+      } else {
+        // Too old to tell for sure; an old id arriving again is far more often a replay.
+        this.#duplicates[client]!++;
+      }
+    } else {
+      // Older than the first id this client got: late, but never expected of it.
+      this.#outOfOrder[client]!++;
+    }
+    if (this.#alignment[client] === Alignment.follows) this.#noteSkew(id, atMs);
+  }
+
+  #decideSequence(): void {
+    const steps = this.#stepsByOne + this.#longerSteps;
+    if (steps < sequenceDecisionSteps) return;
+    this.#isSequence = this.#stepsByOne * 2 >= steps;
+    // A sequence is checked by gaps: the ring's bits per client are not needed for numbers.
+    if (this.#isSequence && this.#otherIdEvents === 0) this.#ring = undefined;
+  }
+
+  #noteSkew(id: number, atMs: number): void {
+    if (this.#skewId === undefined) {
+      this.#skewId = new Float64Array(skewSlots).fill(-1);
+      this.#skewFirst = new Float64Array(skewSlots);
+      this.#skewLast = new Float64Array(skewSlots);
+      this.#skewCount = new Float64Array(skewSlots);
+    }
+    const slot = id % skewSlots;
+    if (this.#skewId[slot] !== id) {
+      this.#recordSkewSlot(slot);
+      this.#skewId[slot] = id;
+      this.#skewFirst![slot] = atMs;
+      this.#skewLast![slot] = atMs;
+      this.#skewCount![slot] = 1;
+      return;
+    }
+    if (atMs < this.#skewFirst![slot]!) this.#skewFirst![slot] = atMs;
+    if (atMs > this.#skewLast![slot]!) this.#skewLast![slot] = atMs;
+    this.#skewCount![slot]!++;
+  }
+
+  #recordSkewSlot(slot: number): void {
+    if (this.#skewId![slot]! >= 0 && this.#skewCount![slot]! >= 2) {
+      this.#skew.record(this.#skewLast![slot]! - this.#skewFirst![slot]!);
+    }
+    this.#skewId![slot] = -1;
+  }
+
+  #ringFor(): IdRing {
+    if (this.#ring === undefined) {
+      this.#ring = new IdRing({
+        clients: this.#clients,
+        budgetBytes: this.#ringBudgetBytes,
+        settled: this.#settled,
+        ownSequence: this.#ownSequence,
+        missingNumbers: this.#ringMissingNumbers,
+        missingOthers: this.#ringMissingOthers,
+        skew: this.#skew,
+      });
+    }
+    return this.#ring;
+  }
+
+  /** The totals at the end of the run; the accounting is not used afterwards. */
+  finish(atMs: number): DeliveryResult {
+    const clients = this.#clients;
+    // Skew of ids received long enough ago; the youngest may still be on their way.
+    if (this.#skewId !== undefined) {
+      for (let slot = 0; slot < skewSlots; slot++) {
+        if (this.#skewFirst![slot]! <= atMs - this.#settleMs) this.#recordSkewSlot(slot);
+      }
+    }
+    this.#ring?.finish(atMs - this.#settleMs);
+    // A client lagging by the largest skew seen is late, not missing anything.
+    const marginMs = Math.max(
+      this.#settleMs,
+      this.#skew.count > 0 ? this.#skew.percentile(100) : 0,
+    );
+    const steps = this.#stepsByOne + this.#longerSteps;
+    const isSequence =
+      this.#numericEvents > 0 && (this.#isSequence ?? this.#stepsByOne * 2 >= steps);
+    const missing = new Float64Array(clients);
+    let totalMissing = 0;
+    let totalEvents = 0;
+    let totalDuplicates = 0;
+    let totalOutOfOrder = 0;
+    for (let client = 0; client < clients; client++) {
+      let clientMissing = this.#ringMissingOthers[client]!;
+      if (isSequence) {
+        clientMissing += this.#gapMissing[client]! + this.#windowHoles(client);
+        clientMissing += this.#headAndTail(client, atMs, marginMs);
+      } else {
+        clientMissing += this.#ringMissingNumbers[client]!;
+      }
+      missing[client] = clientMissing;
+      totalMissing += clientMissing;
+      totalEvents += this.#events[client]!;
+      totalDuplicates += this.#duplicates[client]!;
+      totalOutOfOrder += this.#outOfOrder[client]!;
+    }
+    return {
+      ids: this.#idKind(isSequence),
+      events: totalEvents,
+      missing: totalMissing,
+      duplicates: totalDuplicates,
+      outOfOrder: totalOutOfOrder,
+      clientEvents: this.#events,
+      clientMissing: missing,
+      clientDuplicates: this.#duplicates,
+      clientOutOfOrder: this.#outOfOrder,
+      skew: this.#skew,
+    };
+  }
+
+  #idKind(isSequence: boolean): IdKind {
+    if (this.#numericEvents > 0 && this.#otherIdEvents > 0) return "mixed";
+    if (this.#numericEvents > 0) return isSequence ? "sequence" : "numeric";
+    return this.#otherIdEvents > 0 ? "opaque" : "none";
+  }
+
+  /** Ids inside the client's window that never arrived. */
+  #windowHoles(client: number): number {
+    if (Number.isNaN(this.#highestId[client]!)) return 0;
+    let present = 0;
+    const base = client * windowWords;
+    for (let word = 0; word < windowWords; word++) present += popcount(this.#window[base + word]!);
+    return windowBits - present;
+  }
+
+  /**
+   * Sequence ids outside the client's own range that a client following the shared sequence
+   * should have had: those received by others after it had settled and before its first id,
+   * and those received by others (more than `marginMs` before its stream's end) after its
+   * highest. A client that never got an id is held to everything in between.
+   */
+  #headAndTail(client: number, endMs: number, marginMs: number): number {
+    const firstOpenedAt = this.#firstOpenedAt[client]!;
+    if (Number.isNaN(firstOpenedAt) || this.#alignment[client] === Alignment.own) return 0;
+    if (Number.isNaN(this.#highestSeen)) return 0;
+    const openNow = !Number.isNaN(this.#openedAt[client]!);
+    const accountableUntil = openNow ? endMs : this.#lastClosedAt[client]!;
+    const expectedFrom =
+      this.#timeline.highestAt(firstOpenedAt + this.#settleMs, this.#firstSeen - 1) + 1;
+    const expectedTo = this.#timeline.highestAt(accountableUntil - marginMs, this.#firstSeen - 1);
+    const firstId = this.#firstId[client]!;
+    if (Number.isNaN(firstId)) {
+      return expectedTo >= expectedFrom ? expectedTo - expectedFrom + 1 : 0;
+    }
+    const head = firstId > expectedFrom ? firstId - expectedFrom : 0;
+    const highest = this.#highestId[client]!;
+    const tail = expectedTo > highest ? expectedTo - highest : 0;
+    return head + tail;
+  }
+}
+
+/**
+ * Moves a window up by `step` ids (bit k becomes bit k + step) and returns how many ids fell out
+ * of it without having arrived: absent bits shifted out, and ids skipped past the window.
+ */
+export function shiftWindow(window: Uint32Array, base: number, step: number): number {
+  if (step >= windowBits) {
+    let present = 0;
+    for (let word = 0; word < windowWords; word++) {
+      present += popcount(window[base + word]!);
+      window[base + word] = 0;
+    }
+    return windowBits - present + (step - windowBits);
+  }
+  // Present ids among the bits that leave: k >= windowBits - step.
+  const from = windowBits - step;
+  let present = 0;
+  for (let word = from >>> 5; word < windowWords; word++) {
+    let bits = window[base + word]!;
+    if (word === from >>> 5) bits &= ~0 << (from & 31);
+    present += popcount(bits >>> 0);
+  }
+  const wordShift = step >>> 5;
+  const bitShift = step & 31;
+  for (let word = windowWords - 1; word >= 0; word--) {
+    const source = word - wordShift;
+    const high = source >= 0 ? window[base + source]! : 0;
+    const low = source - 1 >= 0 ? window[base + source - 1]! : 0;
+    window[base + word] =
+      bitShift === 0 ? high : ((high << bitShift) | (low >>> (32 - bitShift))) >>> 0;
+  }
+  return step - present;
+}
