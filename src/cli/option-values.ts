@@ -46,7 +46,7 @@ const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_
 export function durationOption(bareNumberUnit?: BareNumberUnit): (raw: string) => number {
   return (raw) => {
     const text = raw.trim();
-    const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(text);
+    const match = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?$/.exec(text);
     const unit = match?.[2] ?? bareNumberUnit ?? (Number(match?.[1]) === 0 ? "ms" : undefined);
     if (!match || unit === undefined) {
       const bare =

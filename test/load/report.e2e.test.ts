@@ -279,7 +279,10 @@ describe("load: the text report and exit codes", () => {
       ["load", "--ramp", "20s", "--duration", "10s", "http://127.0.0.1:1/"],
       /--ramp is longer than --duration/,
     ],
-    [["load", "--duration", "soon", "http://127.0.0.1:1/"], /expected a duration such as 30, 1.5s/],
+    [
+      ["load", "--duration", "soon", "http://127.0.0.1:1/"],
+      /expected a duration such as 500ms, 2s or 1m \(a bare number is seconds\)/,
+    ],
     [["load", "-c", "0", "http://127.0.0.1:1/"], /--clients must be between 1 and 1,000,000/],
     [
       ["load", "--source-address", "nope", "http://127.0.0.1:1/"],
