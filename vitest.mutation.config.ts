@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The unit tests of the pure core, for mutation testing (`npm run test:mutation`, stryker.config.json):
+ * no test here spawns the binary or starts a server, so each mutant runs in well under a second.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      "test/sse/*.test.ts",
+      "test/terminal/escape.test.ts",
+      "test/listen/formatters.test.ts",
+      "test/listen/several-urls-units.test.ts",
+      "test/serve/hub.test.ts",
+      "test/serve/input/formats.test.ts",
+      "test/serve/access.test.ts",
+      "test/http/loopback.test.ts",
+    ],
+    exclude: ["test/**/*.system.test.ts"],
+  },
+});
