@@ -124,7 +124,23 @@ describe("PrettyEventFormatter (colour)", () => {
       ),
     );
     expect(colours.size).toBeGreaterThan(2);
-    expect(hashName("update")).toBe(hashName("update"));
+  });
+
+  it("hashes names to fixed values (FNV-1a, then mixed): the same colours in every run", () => {
+    // Written down once: a change of hash or palette order changes every user's colours.
+    expect(["update", "message", "ping", "delta", "done", "error", ""].map(hashName)).toEqual([
+      1717547782, 1227856445, 2768600025, 1027410269, 3553414714, 3336726690, 372931385,
+    ]);
+    const colourCode = (name: string) =>
+      /^\x1b\[1m\x1b\[(\d+)m/.exec(formatter.eventName(name))?.[1];
+    expect(["message", "update", "ping", "delta", "done", "error"].map(colourCode)).toEqual([
+      "91",
+      "96",
+      "35",
+      "91",
+      "33",
+      "33",
+    ]);
   });
 
   it("colours JSON tokens", () => {
@@ -207,6 +223,81 @@ describe("JSON detection (validating tokenizer)", () => {
 });
 
 describe("formatJsonLine", () => {
+  // The reference: JSON.stringify of the object, keys in order. formatJsonLine builds the line
+  // by hand, keeps the part before the id from the last call, and quotes short plain ids
+  // without JSON.stringify; every one of those must give the same bytes.
+  const reference = (
+    event: { type: string; data: string; lastEventId: string },
+    time: string,
+    source?: string,
+  ) =>
+    `${JSON.stringify(
+      source === undefined
+        ? { time, event: event.type, id: event.lastEventId, data: event.data }
+        : { time, source, event: event.type, id: event.lastEventId, data: event.data },
+    )}\n`;
+  /** Values at the edges of the fast path: controls, quote, backslash, surrogates, length 64. */
+  const edgy = fc.constantFrom(
+    "",
+    "7",
+    "plain id",
+    "\u001f",
+    "a\u001fb",
+    "\u0000",
+    " ",
+    "~\u007f",
+    '"',
+    "\\",
+    "\ud800",
+    "\udfff",
+    "😀",
+    "é",
+    "x".repeat(63),
+    "x".repeat(64),
+    `${"x".repeat(63)}"`,
+  );
+
+  it("gives JSON.stringify's bytes for any sequence of events, times, types and sources", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            time: fc.constantFrom("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z"),
+            source: fc.option(fc.constantFrom("http://a/", 'http://b/"\u001f'), {
+              nil: undefined,
+            }),
+            type: fc.oneof(edgy, fc.string({ maxLength: 5 })),
+            lastEventId: fc.oneof(edgy, fc.string({ maxLength: 70 })),
+            data: fc.oneof(edgy, fc.string({ maxLength: 5 })),
+          }),
+          { maxLength: 12 },
+        ),
+        (events) => {
+          for (const { time, source, ...event } of events) {
+            expect(formatJsonLine(event, time, source)).toBe(reference(event, time, source));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("escapes U+001F and the rest of C0 in an id, a type and a source (JSON may not hold them raw)", () => {
+    for (let code = 0; code < 0x20; code++) {
+      const character = String.fromCharCode(code);
+      const event = { type: `t${character}`, data: "d", lastEventId: `i${character}` };
+      const line = formatJsonLine(event, "T", `s${character}`);
+      expect(line).toBe(reference(event, "T", `s${character}`));
+      expect(JSON.parse(line)).toEqual({
+        time: "T",
+        source: `s${character}`,
+        event: event.type,
+        id: event.lastEventId,
+        data: "d",
+      });
+    }
+  });
+
   it("writes exactly time, event, id, data in that order", () => {
     const line = formatJsonLine(
       { type: "up\x1bdate", data: 'a\n"b"\u2028', lastEventId: "" },
@@ -217,6 +308,9 @@ describe("formatJsonLine", () => {
     );
     expect(Object.keys(JSON.parse(line))).toEqual(["time", "event", "id", "data"]);
     expect(formatJsonComment("hb", "T")).toBe('{"time":"T","comment":"hb"}\n');
+    expect(formatJsonComment('h"\u001f', "T", "http://a/\u001f")).toBe(
+      `${JSON.stringify({ time: "T", source: "http://a/\u001f", comment: 'h"\u001f' })}\n`,
+    );
   });
 });
 
