@@ -154,6 +154,32 @@ describe("input formats", () => {
       input: "\nevent: e\ndata: d\n\n",
       events: [{ event: "e", data: "d" }],
     },
+    {
+      // How `curl -N` captures often start: the server's greeting comment.
+      name: "auto: input that starts with a comment is read as sse",
+      format: "auto",
+      input: ": connected\n\nid: 1\ndata: d\n\n",
+      events: [{ comment: "connected" }, { id: "1", data: "d" }],
+    },
+    {
+      name: "auto: a line starting with a colon-less word is not taken for sse",
+      format: "auto",
+      input: "data\nretry\n",
+      events: [{ data: "data" }, { data: "retry" }],
+    },
+    {
+      name: "ndjson: retry 0 is a retry (as a number and as a string), not a missing one",
+      format: "ndjson",
+      input: '{"retry":0}\n{"data":"a","retry":"0"}\n{"retry":-1}',
+      events: [{ retry: 0 }, { data: "a", retry: 0 }],
+      warnings: [/^3: bad "retry" -1 \(expected whole milliseconds\)/],
+    },
+    {
+      name: "sse: retry: 0 is passed on",
+      format: "sse",
+      input: "retry: 0\ndata: a\n\n",
+      events: [{ retry: 0, data: "a" }],
+    },
   ];
   for (const testCase of cases) {
     it(testCase.name, () => {
