@@ -76,8 +76,23 @@ describe("origins", () => {
     ["http://localhost:3000/", false],
     ["ftp://localhost", false],
     ["http://0x7f.1:3000", false],
+    // ::ffff:127.0.0.1 as a browser serializes it; other mapped addresses are not loopback.
+    ["http://[::ffff:7f00:1]", true],
+    ["http://[::ffff:a00:1]", false],
+    // More near misses: names anyone can point anywhere, and what no browser sends.
+    ["http://127.evil.example", false],
+    ["http://evil-localhost", false],
+    ["http://localhost.", false],
+    ["http://[::]", false],
+    ["http://0.0.0.0:3000", false],
+    ["http://LOCALHOST:5173", false],
+    ["http://user@localhost", false],
+    ["ws://localhost:5173", false],
+    ["", false],
   ])("%s is a loopback origin: %s", (origin, loopback) => {
     expect(isLoopbackOrigin(origin)).toBe(loopback);
+    // And so allowed by the default policy, or not.
+    expect(isAllowedOrigin(originPolicy(undefined), origin)).toBe(loopback);
   });
 
   it("default: loopback origins; --cors adds exact origins; '*' any; --no-cors none", () => {
