@@ -303,7 +303,7 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     // Two lines of 24: the data buffer holds 24 + 1 + 24 = 49 code units until the blank line.
     const text = `data: ${"a".repeat(24)}\ndata: ${"b".repeat(24)}\n`;
     const held = (maxEventSize: number) => {
-      const decoder = new EventStreamDecoder({}, { maxEventSize });
+      const decoder = new EventStreamDecoder({ onEvent: () => {} }, { maxEventSize });
       decoder.feedText(text);
       return decoder.bufferedLength;
     };
