@@ -369,6 +369,25 @@ describe("ReconnectPolicy", () => {
     }
   });
 
+  it("takes its cap and floors from the options; --max-retries 0 never reconnects", () => {
+    const policy = new ReconnectPolicy({
+      reconnectionTimeMs: 10,
+      maxDelayMs: 5000,
+      minBackoffMs: 300,
+      minReconnectDelayMs: 0,
+    });
+    const delays = Array.from({ length: 7 }, () => {
+      const decision = policy.next();
+      return decision.reconnect ? decision.delayMs : -1;
+    });
+    // The first wait is the reconnection time (no floor); the backoff doubles from 300.
+    expect(delays).toEqual([10, 600, 1200, 2400, 4800, 5000, 5000]);
+    expect(policy.maxDelayMs).toBe(5000);
+    expect(policy.setServerRetry(7000)).toBe(5000);
+    const never = new ReconnectPolicy({ reconnectionTimeMs: 10, maxRetries: 0 });
+    expect(never.next()).toEqual({ reconnect: false, attemptsWithoutEvent: 0 });
+  });
+
   it("a --retry above the cap raises the cap; --max-retries gives up", () => {
     expect(new ReconnectPolicy({ reconnectionTimeMs: 120_000 }).maxDelayMs).toBe(120_000);
     const policy = new ReconnectPolicy({ reconnectionTimeMs: 10, maxRetries: 2 });
@@ -395,6 +414,21 @@ describe("judgeResponse", () => {
     [401, undefined, true, "fail"],
   ])("%i %j reconnect=%s -> %s", (status, contentType, isReconnect, kind) => {
     expect(judgeResponse(status, contentType, isReconnect).kind).toBe(kind);
+  });
+  it.each([
+    [199, "text/event-stream", true, { kind: "fail", reason: "http-status" }],
+    [200, "text/event-stream", false, { kind: "stream" }],
+    [299, "text/event-stream", false, { kind: "stream" }],
+    [300, "text/event-stream", true, { kind: "fail", reason: "http-status" }],
+    [200, "text/html", true, { kind: "fail", reason: "content-type" }],
+    [408, undefined, true, { kind: "retry-later" }],
+    [408, undefined, false, { kind: "fail", reason: "http-status" }],
+    [429, undefined, false, { kind: "fail", reason: "http-status" }],
+    [499, undefined, true, { kind: "fail", reason: "http-status" }],
+    [500, undefined, false, { kind: "fail", reason: "http-status" }],
+    [599, undefined, true, { kind: "retry-later" }],
+  ])("the edges: %i %j reconnect=%s -> %j", (status, contentType, isReconnect, verdict) => {
+    expect(judgeResponse(status, contentType, isReconnect)).toEqual(verdict);
   });
   it("takes the MIME essence", () => {
     expect(mimeEssence(" TEXT/Event-Stream ;x=y")).toBe("text/event-stream");
@@ -435,7 +469,25 @@ describe("request headers", () => {
   });
 
   it.each([["nocolon"], [": value"], ["bad name: v"]])("rejects %j", (line) => {
-    expect(() => parseHeaderOptions([line])).toThrow(/invalid header/);
+    expect(() => parseHeaderOptions([line])).toThrow(/invalid header .*: expected "Name: value"/);
+  });
+
+  it.each([["X-A: a\rb"], ["X-A: a\nb"], ["X-A: a\0b"]])("rejects the line break in %j", (line) => {
+    expect(() => parseHeaderOptions([line])).toThrow(/value holds a line break/);
+  });
+
+  it("a user header replaces a default; the body's JSON type only with a body that is JSON", () => {
+    expect(
+      buildRequestHeaders({
+        userHeaders: [["accept", "*/*"]],
+        lastEventId: "",
+        hasBody: true,
+        bodyIsJson: false,
+      }),
+    ).toEqual({ accept: "*/*", "cache-control": "no-cache" });
+    expect(
+      buildRequestHeaders({ userHeaders: [], lastEventId: "", hasBody: false, bodyIsJson: true }),
+    ).toEqual({ accept: "text/event-stream", "cache-control": "no-cache" });
   });
 });
 
