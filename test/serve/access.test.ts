@@ -47,6 +47,12 @@ describe("access token", () => {
     { header: "Bearer h", target: "/events?token=q", token: "h" },
     { header: undefined, target: "/events", token: undefined },
     { header: "Basic abc", target: "/events?tok=1", token: undefined },
+    // Not Bearer credentials: "Bearer" inside another scheme, or two tokens.
+    { header: "xBearer h", target: "/events", token: undefined },
+    { header: "Bearer h extra", target: "/events?token=q", token: "q" },
+    { header: "Bearer h  ", target: "/events", token: "h" },
+    // "token=" in the path is no query parameter.
+    { header: undefined, target: "/token=q", token: undefined },
   ])("reads $header $target", ({ header, target, token }) => {
     expect(presentedAccessToken(header, target)).toBe(token);
   });
@@ -158,6 +164,8 @@ describe("Host header", () => {
     ["localhost:80:80", false],
     ["localhost:http", false],
     ["user@localhost", false],
+    ["[::1]evil:80", false],
+    ["[]", false],
     ["", false],
   ])("Host %s: %s", (host, ok) => {
     expect(isAllowedHost(host, allowed)).toBe(ok);
@@ -171,6 +179,7 @@ describe("Host header", () => {
     [".", /expected a host name/],
     ["http://dev.example.com", /expected a host name/],
     ["dev.example.com:8080", /expected a host name/],
+    [".a b", /expected a host name/],
   ])("--allowed-host %s", (value, problem) => {
     const found = allowedHostProblem(value);
     if (problem === undefined) expect(found).toBeUndefined();
