@@ -125,7 +125,24 @@ describe("PrettyEventFormatter (colour)", () => {
       ),
     );
     expect(colours.size).toBeGreaterThan(2);
-    expect(hashName("update")).toBe(hashName("update"));
+  });
+
+  it("hashes names to fixed values (FNV-1a, then mixed): the same colours in every run", () => {
+    // Written down once: a change of hash or palette order changes every user's colours.
+    expect(["update", "message", "ping", "delta", "done", "error", ""].map(hashName)).toEqual([
+      1717547782, 1227856445, 2768600025, 1027410269, 3553414714, 3336726690, 372931385,
+    ]);
+    const colourCode = (name: string) =>
+      /^\x1b\[1m\x1b\[(\d+)m/.exec(formatter.eventName(name))?.[1];
+    // `message` (unnamed events) is bold in the neutral colour; red is not in the palette.
+    expect(["message", "update", "ping", "delta", "done", "error"].map(colourCode)).toEqual([
+      undefined,
+      "96",
+      "35",
+      "92",
+      "33",
+      "33",
+    ]);
   });
 
   it("colours JSON tokens", () => {
@@ -208,6 +225,81 @@ describe("JSON detection (validating tokenizer)", () => {
 });
 
 describe("formatJsonLine", () => {
+  // The reference: JSON.stringify of the object, keys in order. formatJsonLine builds the line
+  // by hand, keeps the part before the id from the last call, and quotes short plain ids
+  // without JSON.stringify; every one of those must give the same bytes.
+  const reference = (
+    event: { type: string; data: string; lastEventId: string },
+    time: string,
+    source?: string,
+  ) =>
+    `${JSON.stringify(
+      source === undefined
+        ? { time, event: event.type, id: event.lastEventId, data: event.data }
+        : { time, source, event: event.type, id: event.lastEventId, data: event.data },
+    )}\n`;
+  /** Values at the edges of the fast path: controls, quote, backslash, surrogates, length 64. */
+  const edgy = fc.constantFrom(
+    "",
+    "7",
+    "plain id",
+    "\u001f",
+    "a\u001fb",
+    "\u0000",
+    " ",
+    "~\u007f",
+    '"',
+    "\\",
+    "\ud800",
+    "\udfff",
+    "😀",
+    "é",
+    "x".repeat(63),
+    "x".repeat(64),
+    `${"x".repeat(63)}"`,
+  );
+
+  it("gives JSON.stringify's bytes for any sequence of events, times, types and sources", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            time: fc.constantFrom("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z"),
+            source: fc.option(fc.constantFrom("http://a/", 'http://b/"\u001f'), {
+              nil: undefined,
+            }),
+            type: fc.oneof(edgy, fc.string({ maxLength: 5 })),
+            lastEventId: fc.oneof(edgy, fc.string({ maxLength: 70 })),
+            data: fc.oneof(edgy, fc.string({ maxLength: 5 })),
+          }),
+          { maxLength: 12 },
+        ),
+        (events) => {
+          for (const { time, source, ...event } of events) {
+            expect(formatJsonLine(event, time, source)).toBe(reference(event, time, source));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("escapes U+001F and the rest of C0 in an id, a type and a source (JSON may not hold them raw)", () => {
+    for (let code = 0; code < 0x20; code++) {
+      const character = String.fromCharCode(code);
+      const event = { type: `t${character}`, data: "d", lastEventId: `i${character}` };
+      const line = formatJsonLine(event, "T", `s${character}`);
+      expect(line).toBe(reference(event, "T", `s${character}`));
+      expect(JSON.parse(line)).toEqual({
+        time: "T",
+        source: `s${character}`,
+        event: event.type,
+        id: event.lastEventId,
+        data: "d",
+      });
+    }
+  });
+
   it("writes exactly time, event, id, data in that order", () => {
     const line = formatJsonLine(
       { type: "up\x1bdate", data: 'a\n"b"\u2028', lastEventId: "" },
@@ -218,6 +310,9 @@ describe("formatJsonLine", () => {
     );
     expect(Object.keys(JSON.parse(line))).toEqual(["time", "event", "id", "data"]);
     expect(formatJsonComment("hb", "T")).toBe('{"time":"T","comment":"hb"}\n');
+    expect(formatJsonComment('h"\u001f', "T", "http://a/\u001f")).toBe(
+      `${JSON.stringify({ time: "T", source: "http://a/\u001f", comment: 'h"\u001f' })}\n`,
+    );
   });
 });
 
@@ -276,6 +371,25 @@ describe("ReconnectPolicy", () => {
     }
   });
 
+  it("takes its cap and floors from the options; --max-retries 0 never reconnects", () => {
+    const policy = new ReconnectPolicy({
+      reconnectionTimeMs: 10,
+      maxDelayMs: 5000,
+      minBackoffMs: 300,
+      minReconnectDelayMs: 0,
+    });
+    const delays = Array.from({ length: 7 }, () => {
+      const decision = policy.next();
+      return decision.reconnect ? decision.delayMs : -1;
+    });
+    // The first wait is the reconnection time (no floor); the backoff doubles from 300.
+    expect(delays).toEqual([10, 600, 1200, 2400, 4800, 5000, 5000]);
+    expect(policy.maxDelayMs).toBe(5000);
+    expect(policy.setServerRetry(7000)).toBe(5000);
+    const never = new ReconnectPolicy({ reconnectionTimeMs: 10, maxRetries: 0 });
+    expect(never.next()).toEqual({ reconnect: false, attemptsWithoutEvent: 0 });
+  });
+
   it("a --retry above the cap raises the cap; --max-retries gives up", () => {
     expect(new ReconnectPolicy({ reconnectionTimeMs: 120_000 }).maxDelayMs).toBe(120_000);
     const policy = new ReconnectPolicy({ reconnectionTimeMs: 10, maxRetries: 2 });
@@ -302,6 +416,21 @@ describe("judgeResponse", () => {
     [401, undefined, true, "fail"],
   ])("%i %j reconnect=%s -> %s", (status, contentType, isReconnect, kind) => {
     expect(judgeResponse(status, contentType, isReconnect).kind).toBe(kind);
+  });
+  it.each([
+    [199, "text/event-stream", true, { kind: "fail", reason: "http-status" }],
+    [200, "text/event-stream", false, { kind: "stream" }],
+    [299, "text/event-stream", false, { kind: "stream" }],
+    [300, "text/event-stream", true, { kind: "fail", reason: "http-status" }],
+    [200, "text/html", true, { kind: "fail", reason: "content-type" }],
+    [408, undefined, true, { kind: "retry-later" }],
+    [408, undefined, false, { kind: "fail", reason: "http-status" }],
+    [429, undefined, false, { kind: "fail", reason: "http-status" }],
+    [499, undefined, true, { kind: "fail", reason: "http-status" }],
+    [500, undefined, false, { kind: "fail", reason: "http-status" }],
+    [599, undefined, true, { kind: "retry-later" }],
+  ])("the edges: %i %j reconnect=%s -> %j", (status, contentType, isReconnect, verdict) => {
+    expect(judgeResponse(status, contentType, isReconnect)).toEqual(verdict);
   });
   it("takes the MIME essence", () => {
     expect(mimeEssence(" TEXT/Event-Stream ;x=y")).toBe("text/event-stream");
@@ -342,7 +471,25 @@ describe("request headers", () => {
   });
 
   it.each([["nocolon"], [": value"], ["bad name: v"]])("rejects %j", (line) => {
-    expect(() => parseHeaderOptions([line])).toThrow(/invalid header/);
+    expect(() => parseHeaderOptions([line])).toThrow(/invalid header .*: expected "Name: value"/);
+  });
+
+  it.each([["X-A: a\rb"], ["X-A: a\nb"], ["X-A: a\0b"]])("rejects the line break in %j", (line) => {
+    expect(() => parseHeaderOptions([line])).toThrow(/value holds a line break/);
+  });
+
+  it("a user header replaces a default; the body's JSON type only with a body that is JSON", () => {
+    expect(
+      buildRequestHeaders({
+        userHeaders: [["accept", "*/*"]],
+        lastEventId: "",
+        hasBody: true,
+        bodyIsJson: false,
+      }),
+    ).toEqual({ accept: "*/*", "cache-control": "no-cache" });
+    expect(
+      buildRequestHeaders({ userHeaders: [], lastEventId: "", hasBody: false, bodyIsJson: true }),
+    ).toEqual({ accept: "text/event-stream", "cache-control": "no-cache" });
   });
 });
 

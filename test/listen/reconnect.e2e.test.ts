@@ -126,6 +126,13 @@ beforeAll(async () => {
         response.end(`id: ${log.length}\ndata: token ${log.length}\n\n`);
       });
     },
+    // An id-only block ends the first connection (no event after it); the second ends in the
+    // middle of a block with an id line (cut off: not applied); the third sends one event.
+    "/id-only": route("id-only", (connection, _id, response) => {
+      if (connection > 3) return void response.writeHead(204).end();
+      response.writeHead(200, eventStreamHeaders);
+      response.end(["retry: 50\ndata: a\n\nid: 7\n\n", "id: 8\n", "data: b\n\n"][connection - 1]);
+    }),
     // One event then a clean end; for waits that are interrupted.
     "/once": route("once", (_connection, _id, response) => {
       response.writeHead(200, eventStreamHeaders);
@@ -146,6 +153,16 @@ describe.concurrent("listen reconnects", () => {
     expect(result.stderr).toMatch(
       /server answered 204 No Content \(stop\): 3 events, .*, 3 reconnects\n$/,
     );
+  });
+
+  it("an id-only block sets the Last-Event-ID sent next; an id line cut off by the end does not", async () => {
+    const result = await runCli(["listen", "--json", `${server.url}/id-only`]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(idsOf(result.stdout)).toEqual([
+      { time: expect.any(String), event: "message", id: "", data: "a" },
+      { time: expect.any(String), event: "message", id: "7", data: "b" },
+    ]);
+    expect(sentIds["id-only/"]).toEqual(["-", "7", "7", "7"]);
   });
 
   it("--retry sets the reconnection time; no Last-Event-ID without an id", async () => {

@@ -37,9 +37,11 @@ describe("sourceLabels", () => {
     expect(sourceLabels(urls)).toEqual(expected);
   });
 
-  it("is the same for the same URLs on every call (stable across runs)", () => {
+  it("gives each URL its label whatever the order of the others (stable across runs)", () => {
+    const labels = ["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"];
     const urls = ["http://127.0.0.1:1/x", "http://127.0.0.1:2/x", "http://127.0.0.1:3/x"];
-    expect(sourceLabels(urls)).toEqual(sourceLabels([...urls]));
+    expect(sourceLabels(urls)).toEqual(labels);
+    expect(sourceLabels([urls[2]!, urls[0]!, urls[1]!])).toEqual([labels[2], labels[0], labels[1]]);
   });
 
   it("shortens long labels in the middle to at most 32 characters", () => {

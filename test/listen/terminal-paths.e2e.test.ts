@@ -8,9 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { runInTerminal, withoutOwnSequences } from "../helpers/terminal-run.js";
 
-/** OSC 52 (clipboard), a title change, C1, bidi, zero-width, BOM, soft hyphen, a tag. */
+/**
+ * OSC 52 (clipboard), a title change, C1, bidi (overrides, isolates and the marks ALM, LRM,
+ * RLM), zero-width, BOM, soft hyphen, a tag, the paragraph separator.
+ */
 const evil =
-  "a\x1b]52;c;cHduZWQ=\x07b\x1b]0;owned\x9cc\x85d\u202ee\u2066f\u200bg\u200dh\ufeffi\u00adj\u{e0041}k";
+  "a\x1b]52;c;cHduZWQ=\x07b\x1b]0;owned\x9cc\x85d\u202ee\u2066f\u200bg\u200dh\ufeffi\u00adj\u{e0041}k" +
+  "\u061cl\u200em\u200fn\u2029o";
 const evilType = `t${evil}`;
 
 /** Anything a terminal would act on or hide (written here, independently of the escaper). */
@@ -51,6 +55,7 @@ describe.concurrent("what reaches a terminal is escaped", () => {
     expectNothingRaw(result.screen);
     expect(result.screen).toContain("\\x1b]52;c;cHduZWQ=\\x07b");
     expect(result.screen).toContain("\\u202ee\\u2066f\\u200bg\\u200dh\\ufeffi\\xadj\\u{e0041}k");
+    expect(result.screen).toContain("\\u061cl\\u200em\\u200fn\\u2029o");
   });
 
   it("--json on a terminal: \\uXXXX escapes, still valid JSON with the exact data", async () => {
@@ -70,6 +75,7 @@ describe.concurrent("what reaches a terminal is escaped", () => {
     expect(lines[0]).toContain("\\u202e");
     expect(lines[0]).toContain("\\u0085");
     expect(lines[0]).toContain("\\udb40\\udc41");
+    expect(lines[0]).toContain("\\u061cl\\u200em\\u200fn\\u2029o");
   });
 
   it("the --stats block", async () => {

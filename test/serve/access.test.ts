@@ -47,6 +47,12 @@ describe("access token", () => {
     { header: "Bearer h", target: "/events?token=q", token: "h" },
     { header: undefined, target: "/events", token: undefined },
     { header: "Basic abc", target: "/events?tok=1", token: undefined },
+    // Not Bearer credentials: "Bearer" inside another scheme, or two tokens.
+    { header: "xBearer h", target: "/events", token: undefined },
+    { header: "Bearer h extra", target: "/events?token=q", token: "q" },
+    { header: "Bearer h  ", target: "/events", token: "h" },
+    // "token=" in the path is no query parameter.
+    { header: undefined, target: "/token=q", token: undefined },
   ])("reads $header $target", ({ header, target, token }) => {
     expect(presentedAccessToken(header, target)).toBe(token);
   });
@@ -76,8 +82,23 @@ describe("origins", () => {
     ["http://localhost:3000/", false],
     ["ftp://localhost", false],
     ["http://0x7f.1:3000", false],
+    // ::ffff:127.0.0.1 as a browser serializes it; other mapped addresses are not loopback.
+    ["http://[::ffff:7f00:1]", true],
+    ["http://[::ffff:a00:1]", false],
+    // More near misses: names anyone can point anywhere, and what no browser sends.
+    ["http://127.evil.example", false],
+    ["http://evil-localhost", false],
+    ["http://localhost.", false],
+    ["http://[::]", false],
+    ["http://0.0.0.0:3000", false],
+    ["http://LOCALHOST:5173", false],
+    ["http://user@localhost", false],
+    ["ws://localhost:5173", false],
+    ["", false],
   ])("%s is a loopback origin: %s", (origin, loopback) => {
     expect(isLoopbackOrigin(origin)).toBe(loopback);
+    // And so allowed by the default policy, or not.
+    expect(isAllowedOrigin(originPolicy(undefined), origin)).toBe(loopback);
   });
 
   it("default: loopback origins; --cors adds exact origins; '*' any; --no-cors none", () => {
@@ -143,6 +164,8 @@ describe("Host header", () => {
     ["localhost:80:80", false],
     ["localhost:http", false],
     ["user@localhost", false],
+    ["[::1]evil:80", false],
+    ["[]", false],
     ["", false],
   ])("Host %s: %s", (host, ok) => {
     expect(isAllowedHost(host, allowed)).toBe(ok);
@@ -156,6 +179,7 @@ describe("Host header", () => {
     [".", /expected a host name/],
     ["http://dev.example.com", /expected a host name/],
     ["dev.example.com:8080", /expected a host name/],
+    [".a b", /expected a host name/],
   ])("--allowed-host %s", (value, problem) => {
     const found = allowedHostProblem(value);
     if (problem === undefined) expect(found).toBeUndefined();

@@ -87,6 +87,14 @@ describe("BroadcastHub fan-out", () => {
     expect(client.text.startsWith("retry: 50\n\n")).toBe(true);
   });
 
+  it("sends the prelude first to a client resuming a known id too, then what it missed", () => {
+    const hub = hubWith({ assignIds: true });
+    hub.publish(["a", "b", "c"].map((data) => ({ data })));
+    const client = new RecordingClient();
+    hub.addClient(client, { lastEventId: "1", prelude: Buffer.from("retry: 50\n\n") });
+    expect(client.text).toBe("retry: 50\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n");
+  });
+
   it("drops a client whose backlog stays over the bound, not one a batch briefly carries over", () => {
     const hub = hubWith({ maxClientBufferBytes: 100 });
     const behind = new RecordingClient();
@@ -216,6 +224,35 @@ describe("BroadcastHub history and Last-Event-ID", () => {
     const resumed = new RecordingClient();
     hub.addClient(resumed, { lastEventId: "4", replayHistory: true });
     expect(resumed.text).toBe("id: 5\ndata: e\n\n");
+  });
+
+  it("an id used again: evicting its old event keeps the newer one findable", () => {
+    const hub = hubWith({ historySize: 3 });
+    hub.publish([
+      { data: "a", id: "x" },
+      { data: "b", id: "y" },
+      { data: "c", id: "x" },
+      // Evicts a (id x): the index must still point at c.
+      { data: "d", id: "z" },
+    ]);
+    const client = new RecordingClient();
+    expect(hub.addClient(client, { lastEventId: "x" })).toEqual({
+      kind: "resumed",
+      missedEvents: 1,
+    });
+    expect(client.text).toBe("id: z\ndata: d\n\n");
+    // Evicting c itself forgets x; y went with b.
+    hub.publish([
+      { data: "e", id: "w" },
+      { data: "f", id: "v" },
+    ]);
+    for (const gone of ["x", "y"]) {
+      expect(hub.addClient(new RecordingClient(), { lastEventId: gone }).kind).toBe("unknown-id");
+    }
+    expect(hub.addClient(new RecordingClient(), { lastEventId: "z" })).toEqual({
+      kind: "resumed",
+      missedEvents: 2,
+    });
   });
 
   it("history 0 keeps nothing", () => {

@@ -45,6 +45,16 @@ describe("kept events for a new client", () => {
     live.close();
   });
 
+  it("a client resuming with Last-Event-ID gets --retry first, then the events after its id", async () => {
+    const { url, cli } = await serve(["--no-wait", "--ids", "--retry", "1234"], "a\nb\nc\n");
+    await cli.waitForStderr(/ended after 3 events/);
+    const client = await connectSse(url, { "Last-Event-ID": "1" });
+    await client.waitForEvents(2);
+    expect(client.body().toString()).toBe("retry: 1234\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n");
+    expect(client.retries).toEqual([1234]);
+    client.close();
+  });
+
   it("Last-Event-ID: earliest gets every kept event, then live ones", async () => {
     const { url, cli } = await serve(["--no-wait", "--ids", "--history", "3"], "a\nb\nc\nd\n");
     await cli.waitForStderr(/ended after 4 events/);

@@ -20,6 +20,11 @@ interface Served {
   events: StreamEvent[];
   /** Arrival time (ms, monotonic) of each event. */
   arrivals: number[];
+  /**
+   * When the client sent its request (same clock): serve starts reading its input at the
+   * first client, so every pause it makes lies between this and the arrivals after it.
+   */
+  requestedAt: number;
   retries: number[];
   comments: string[];
   result: CliResult;
@@ -29,11 +34,13 @@ interface Served {
 async function serveToOneClient(args: string[], stdin: string | Buffer = ""): Promise<Served> {
   const serve = await startServe(["--exit-on-end", "--heartbeat", "0", ...args], { stdin });
   running.push(serve.cli);
+  const requestedAt = performance.now();
   const client = await connectSse(serve.url);
   await client.closed;
   return {
     events: client.events,
     arrivals: client.arrivalMs,
+    requestedAt,
     retries: client.retries,
     comments: client.comments,
     result: await serve.cli.exited,
@@ -275,9 +282,10 @@ describe("serve: pacing", () => {
     const served = await serveToOneClient(["--timing", "original", file]);
     expect(data(served)).toEqual(["first", "burst", "after a pause", "burst again"]);
     const [a, b, c, d] = served.arrivals as [number, number, number, number];
-    // The server waits the full 600 ms, but arrival times also carry delivery jitter on a
-    // loaded machine, so only half of it is asserted; the bursts are shorter than the pause.
-    expect(c - b).toBeGreaterThanOrEqual(300);
+    // The full 600 ms lies between the request and the event after the pause (a late delivery
+    // only adds to it: no allowance for load is needed); replaying at double speed fails.
+    expect(c - served.requestedAt).toBeGreaterThanOrEqual(600 - 2);
+    // The bursts are shorter than the pause.
     expect(b - a).toBeLessThan(c - b);
     expect(d - c).toBeLessThan(c - b);
   });
@@ -285,10 +293,9 @@ describe("serve: pacing", () => {
   it("--interval paces events", async () => {
     const served = await serveToOneClient(["--interval", "150"], "a\nb\nc\n");
     expect(data(served)).toEqual(["a", "b", "c"]);
-    const first = served.arrivals[0] ?? 0;
-    const last = served.arrivals[2] ?? 0;
-    // 300 ms of pauses on the server; half of it asserted, for delivery jitter under load.
-    expect(last - first).toBeGreaterThanOrEqual(150);
+    // Two pauses of 150 ms lie between the request and the last event (a late delivery only
+    // adds to it); pacing at double speed fails.
+    expect(served.arrivals[2]! - served.requestedAt).toBeGreaterThanOrEqual(300 - 2);
   });
 });
 

@@ -42,6 +42,7 @@ const inherited = (data: string, lastEventId: string): StreamEvent => ({
 });
 
 // Each case: the stream text and the events a browser dispatches for it (HTML §9.2.6).
+// `lastEventId`: the source's last event ID string after the stream ("" when not given).
 const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEventId?: string }> =
   [
     { name: "one event", stream: "data: hello\n\n", events: [ev("hello")] },
@@ -93,6 +94,7 @@ const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEv
       name: "id persists",
       stream: "id: 7\ndata: x\n\ndata: y\n\n",
       events: [ev("x", "message", "7"), inherited("y", "7")],
+      lastEventId: "7",
     },
     {
       name: "id-only block sets lastEventId",
@@ -101,19 +103,35 @@ const cases: Array<{ name: string; stream: string; events: StreamEvent[]; lastEv
       lastEventId: "9",
     },
     {
+      // Set at the blank line that ends the block, not kept back for the next event.
+      name: "id-only block at the end sets lastEventId",
+      stream: "data: x\n\nid: 9\n\n",
+      events: [ev("x")],
+      lastEventId: "9",
+    },
+    {
+      name: "id-only block, then an empty id resets it",
+      stream: "id: 9\n\nid\n\n",
+      events: [],
+      lastEventId: "",
+    },
+    {
       name: "empty id resets",
       stream: "id: 1\ndata: a\n\nid\ndata: b\n\n",
       events: [ev("a", "message", "1"), ev("b")],
+      lastEventId: "",
     },
     {
       name: "id with NUL ignored",
       stream: "id: 1\ndata: a\n\nid: 2\u0000x\ndata: b\n\n",
       events: [ev("a", "message", "1"), inherited("b", "1")],
+      lastEventId: "1",
     },
     {
       name: "id before data in same block",
       stream: "data: a\nid: 3\n\n",
       events: [ev("a", "message", "3")],
+      lastEventId: "3",
     },
     {
       name: "final block without blank line discarded",
@@ -149,7 +167,7 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     it(`${testCase.name}: whole stream`, () => {
       const out = decode([testCase.stream]);
       expect(out.events).toEqual(testCase.events);
-      if (testCase.lastEventId !== undefined) expect(out.lastEventId).toBe(testCase.lastEventId);
+      expect(out.lastEventId).toBe(testCase.lastEventId ?? "");
     });
 
     it(`${testCase.name}: split at every byte boundary`, () => {
@@ -157,13 +175,16 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
       for (let split = 1; split < bytes.length; split++) {
         const out = decode([bytes.subarray(0, split), bytes.subarray(split)]);
         expect(out.events, `split at byte ${split}`).toEqual(testCase.events);
+        expect(out.lastEventId, `split at byte ${split}`).toBe(testCase.lastEventId ?? "");
       }
     });
 
     it(`${testCase.name}: one byte at a time`, () => {
       const bytes = new TextEncoder().encode(testCase.stream);
       const chunks = Array.from(bytes, (_byte, index) => bytes.subarray(index, index + 1));
-      expect(decode(chunks).events).toEqual(testCase.events);
+      const out = decode(chunks);
+      expect(out.events).toEqual(testCase.events);
+      expect(out.lastEventId).toBe(testCase.lastEventId ?? "");
     });
   }
 
@@ -203,6 +224,21 @@ describe("EventStreamDecoder (HTML §9.2.6)", () => {
     expect(longLine.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
     const manyLines = decode([`${"data: xxxxxxxxxx\n".repeat(10)}\n`], { maxEventSize: 50 });
     expect(manyLines.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("an id line cut off by the end of the stream is not applied after reconnecting", () => {
+    const events: StreamEvent[] = [];
+    const decoder = new EventStreamDecoder({ onEvent: (event) => events.push(event) });
+    decoder.feedText("id: 1\ndata: a\n\nid: 5\n");
+    decoder.endStream();
+    expect(decoder.lastEventId).toBe("1");
+    decoder.startStream();
+    decoder.feedText("id: 6");
+    decoder.endStream();
+    expect(decoder.lastEventId).toBe("1");
+    decoder.startStream();
+    decoder.feedText("data: b\n\n");
+    expect(events).toEqual([ev("a", "message", "1"), inherited("b", "1")]);
   });
 
   it("keeps the last event ID across a new stream, and strips a new BOM", () => {
@@ -271,6 +307,50 @@ describe("EventStreamDecoder over eventsource-parser", () => {
     const out = decode([`data: ${"x".repeat(100)}\n\ndata: after\n\n`], { maxEventSize: 50 });
     expect(out.events).toEqual([ev("after")]);
     expect(out.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("the bound is inclusive: data of exactly maxEventSize is delivered, one more is not", () => {
+    const exact = decode([`data: ${"x".repeat(50)}\n\n`], { maxEventSize: 50 });
+    expect(exact.events).toEqual([ev("x".repeat(50))]);
+    expect(exact.problems).toEqual([]);
+    const over = decode([`data: ${"x".repeat(51)}\n\n`], { maxEventSize: 50 });
+    expect(over.events).toEqual([]);
+    expect(over.problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("an unfinished line of exactly maxEventSize is held; one code unit more lets it go", () => {
+    const held: number[] = [];
+    const events: StreamEvent[] = [];
+    const problems: DecodeProblem[] = [];
+    const decoder = new EventStreamDecoder(
+      { onEvent: (event) => events.push(event), onProblem: (problem) => problems.push(problem) },
+      { maxEventSize: 50 },
+    );
+    decoder.feedText(`data: ${"x".repeat(44)}`);
+    held.push(decoder.bufferedLength);
+    decoder.feedText("\n\n");
+    decoder.feedText(`data: ${"y".repeat(45)}`);
+    held.push(decoder.bufferedLength);
+    decoder.feedText("\n\ndata: z\n\n");
+    expect(held).toEqual([50, 0]);
+    expect(events).toEqual([ev("x".repeat(44)), ev("z")]);
+    expect(problems).toEqual([{ type: "event-too-large", limit: 50 }]);
+  });
+
+  it("held data lines count their joining LF against the bound", () => {
+    // Two lines of 24: the data buffer holds 24 + 1 + 24 = 49 code units until the blank line.
+    const text = `data: ${"a".repeat(24)}\ndata: ${"b".repeat(24)}\n`;
+    const held = (maxEventSize: number) => {
+      const decoder = new EventStreamDecoder({ onEvent: () => {} }, { maxEventSize });
+      decoder.feedText(text);
+      return decoder.bufferedLength;
+    };
+    expect(held(49)).toBe(49);
+    // At 48 the joining LF tips it over: the block is dropped as it arrives, nothing held.
+    expect(held(48)).toBe(0);
+    expect(decode([text, "\n"], { maxEventSize: 49 }).events).toEqual([
+      ev(`${"a".repeat(24)}\n${"b".repeat(24)}`),
+    ]);
   });
 
   it("a line over maxEventSize counts even when it can be no field", () => {

@@ -110,33 +110,105 @@ describe("encoder → decoder round trip", () => {
 });
 
 describe("decoder on arbitrary bytes", () => {
+  const maxEventSize = 64;
+  /**
+   * Byte pieces that make events among the noise: data lines at the bound (a line of exactly
+   * `maxEventSize` code units, data of exactly the bound, one past it), ids, types, blank lines,
+   * and arbitrary bytes.
+   */
+  const piece = fc.oneof(
+    { arbitrary: fc.uint8Array({ maxLength: 40 }), weight: 1 },
+    {
+      arbitrary: fc.constantFrom("\n", "\r", "\r\n", "\n\n", "data: a\n", "id: 1\n", "event: t\n"),
+      weight: 4,
+    },
+    {
+      arbitrary: fc
+        .integer({ min: maxEventSize - 8, max: maxEventSize + 2 })
+        .map((length) => `data: ${"x".repeat(length)}\n\n`),
+      weight: 3,
+    },
+  );
+  const toBytes = (value: Uint8Array | string) =>
+    typeof value === "string" ? Buffer.from(value) : value;
+
   it("never throws and never holds more than its bound", () => {
-    const maxEventSize = 64;
+    // Counted over all runs: the checks inside the handlers must really run, many times.
+    let eventsChecked = 0;
+    let eventsAtTheBound = 0;
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), (chunks) => {
-        let overflows = 0;
-        const decoder = new EventStreamDecoder(
-          {
-            onEvent: (event) => {
-              expect(event.data.length).toBeLessThanOrEqual(maxEventSize);
+      fc.property(
+        fc.array(piece, { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (pieces, splitPoints) => {
+          let overflows = 0;
+          const decoder = new EventStreamDecoder(
+            {
+              onEvent: (event) => {
+                expect(event.data.length).toBeLessThanOrEqual(maxEventSize);
+                eventsChecked++;
+                if (event.data.length === maxEventSize) eventsAtTheBound++;
+              },
+              onProblem: (problem) => {
+                if (problem.type === "event-too-large") overflows++;
+              },
             },
-            onProblem: (problem) => {
-              if (problem.type === "event-too-large") overflows++;
-            },
-          },
-          { maxEventSize },
-        );
-        for (const chunk of chunks) {
-          decoder.feed(chunk);
-          expect(decoder.bufferedLength).toBeLessThanOrEqual(maxEventSize);
-        }
-        decoder.endStream();
-        // Each skipped event is told once: at most one more than the blank lines ending them.
-        const text = Buffer.concat(chunks).toString("latin1");
-        const blankLines = text.match(/\n\n|\r\r|\n\r/g)?.length ?? 0;
-        expect(overflows).toBeLessThanOrEqual(1 + blankLines);
-      }),
+            { maxEventSize },
+          );
+          const bytes = Buffer.concat(pieces.map(toBytes));
+          for (const chunk of cut(bytes, splitPoints)) {
+            decoder.feed(chunk);
+            expect(decoder.bufferedLength).toBeLessThanOrEqual(maxEventSize);
+          }
+          decoder.endStream();
+          // Each skipped event is told once: at most one more than the blank lines ending them.
+          const text = bytes.toString("latin1");
+          const blankLines = text.match(/\n\n|\r\r|\n\r/g)?.length ?? 0;
+          expect(overflows).toBeLessThanOrEqual(1 + blankLines);
+        },
+      ),
       { numRuns: 500 },
+    );
+    expect(eventsChecked).toBeGreaterThan(300);
+    expect(eventsAtTheBound).toBeGreaterThan(20);
+  });
+
+  it("delivers every event whose line fits the bound, and none whose data is over it", () => {
+    // Whole blocks with random chunk boundaries: a data line of up to `maxEventSize` code units
+    // (its data 6 fewer) always fits, however it is cut; data over the bound never comes out.
+    // Between the two, whether the event fits depends on where the chunks are cut.
+    const block = fc.oneof(
+      fc.integer({ min: 0, max: maxEventSize - 6 }).map((length) => ({ length, fits: true })),
+      fc
+        .integer({ min: maxEventSize + 1, max: maxEventSize + 40 })
+        .map((length) => ({ length, fits: false })),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(block, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (blocks, splitPoints) => {
+          const received: string[] = [];
+          let problems = 0;
+          const decoder = new EventStreamDecoder(
+            { onEvent: (event) => received.push(event.data), onProblem: () => problems++ },
+            { maxEventSize },
+          );
+          const text = blocks
+            .map(
+              ({ length }, index) => `data: ${String.fromCharCode(97 + index).repeat(length)}\n\n`,
+            )
+            .join("");
+          for (const chunk of cut(Buffer.from(text), splitPoints)) decoder.feed(chunk);
+          expect(received).toEqual(
+            blocks.flatMap(({ length, fits }, index) =>
+              fits ? [String.fromCharCode(97 + index).repeat(length)] : [],
+            ),
+          );
+          expect(problems).toBe(blocks.filter(({ fits }) => !fits).length);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -154,11 +154,96 @@ describe("input formats", () => {
       input: "\nevent: e\ndata: d\n\n",
       events: [{ event: "e", data: "d" }],
     },
+    {
+      name: "--event sets the type of what has none, in every format; blank lines are skipped",
+      format: "ndjson",
+      input: ' 42 \n\n  \n{"data":"a"}\n{"data":"b","event":"own"}\n{"data":"c","event":""}',
+      options: { defaultEventType: "tick" },
+      events: [
+        { event: "tick", data: "42" },
+        { event: "tick", data: "a" },
+        { event: "own", data: "b" },
+        { data: "c" },
+      ],
+    },
+    {
+      name: "auto with --event: records and plain lines get the type; blank lines are skipped",
+      format: "auto",
+      input: '{"data":"a"}\n  \nplain\n{"data":"b","event":"own"}',
+      options: { defaultEventType: "tick" },
+      events: [
+        { event: "tick", data: "a" },
+        { event: "tick", data: "plain" },
+        { event: "own", data: "b" },
+      ],
+    },
+    {
+      name: "sse with --event: a typed event keeps its type",
+      format: "sse",
+      input: "data: a\n\nevent: own\ndata: b\n\n",
+      options: { defaultEventType: "tick" },
+      events: [
+        { event: "tick", data: "a" },
+        { event: "own", data: "b" },
+      ],
+    },
+    {
+      name: "ndjson: fields of the wrong type are warned about, the line skipped",
+      format: "ndjson",
+      input:
+        '{"data":"a","id":true}\n{"data":"b","comment":1}\n{"data":"c","retry":"12a"}\n{"data":"d","retry":"12"}\n{"id":5,"event":null,"retry":null,"comment":null}',
+      events: [{ data: "d", retry: 12 }, { id: "5" }],
+      warnings: [
+        /^1: "id" must be a string, line skipped$/,
+        /^2: "comment" must be a string, line skipped$/,
+        /^3: bad "retry" "12a"/,
+      ],
+    },
+    {
+      name: "sse: comments of a block are joined; a block of only an id, retry or comment is sent",
+      format: "sse",
+      input: ": one\n: two\ndata: a\n\nid: 7\n\nretry: 9\n\n: alone\n\n\n",
+      events: [{ data: "a", comment: "one\ntwo" }, { id: "7" }, { retry: 9 }, { comment: "alone" }],
+    },
+    {
+      name: "sse: unknown fields are warned about with their line",
+      format: "sse",
+      input: "data: a\nfoo: bar\n\ndata: b\n\n",
+      events: [{ data: "a" }, { data: "b" }],
+      warnings: [/^2: unknown field "foo" ignored$/],
+    },
+    {
+      // How `curl -N` captures often start: the server's greeting comment.
+      name: "auto: input that starts with a comment is read as sse",
+      format: "auto",
+      input: ": connected\n\nid: 1\ndata: d\n\n",
+      events: [{ comment: "connected" }, { id: "1", data: "d" }],
+    },
+    {
+      name: "auto: a line starting with a colon-less word is not taken for sse",
+      format: "auto",
+      input: "data\nretry\n",
+      events: [{ data: "data" }, { data: "retry" }],
+    },
+    {
+      name: "ndjson: retry 0 is a retry (as a number and as a string), not a missing one",
+      format: "ndjson",
+      input: '{"retry":0}\n{"data":"a","retry":"0"}\n{"retry":-1}',
+      events: [{ retry: 0 }, { data: "a", retry: 0 }],
+      warnings: [/^3: bad "retry" -1 \(expected whole milliseconds\)/],
+    },
+    {
+      name: "sse: retry: 0 is passed on",
+      format: "sse",
+      input: "retry: 0\ndata: a\n\n",
+      events: [{ retry: 0, data: "a" }],
+    },
   ];
   for (const testCase of cases) {
     it(testCase.name, () => {
       const items = parse(testCase.format, testCase.input, testCase.options);
-      expect(events(items)).toEqual(testCase.events);
+      // Strict: an event holds the fields it has, not others set to undefined.
+      expect(events(items)).toStrictEqual(testCase.events);
       const got = warnings(items);
       expect(got).toHaveLength(testCase.warnings?.length ?? 0);
       for (const [index, pattern] of (testCase.warnings ?? []).entries()) {
