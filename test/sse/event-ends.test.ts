@@ -65,4 +65,25 @@ describe("EventEndFinder", () => {
       { offset: 9, lastEventId: "3", dispatched: true },
     ]);
   });
+
+  it("starts from the Last-Event-ID it is given (a resumed replay), and from none by default", () => {
+    expect(new EventEndFinder().lastEventId).toBe("");
+    const resumed = new EventEndFinder("41");
+    expect(resumed.lastEventId).toBe("41");
+    expect(resumed.feed(bytes("data: x\n\n"))).toEqual([
+      { offset: 9, lastEventId: "41", dispatched: true },
+    ]);
+  });
+
+  it("a CRLF blank line split across chunks: the LF is not taken as one more line", () => {
+    const finder = new EventEndFinder();
+    // Dispatched at the CR that ends the chunk (a client cannot wait for the LF).
+    expect(finder.feed(bytes("data: a\r\n\r"))).toEqual([
+      { offset: 10, lastEventId: "", dispatched: true },
+    ]);
+    // The LF that completes the CRLF starts nothing: the next blank line is the next event's.
+    expect(finder.feed(bytes("\ndata: b\n\n"))).toEqual([
+      { offset: 10, lastEventId: "", dispatched: true },
+    ]);
+  });
 });
