@@ -77,8 +77,8 @@ describe("sse-tool completion bash", () => {
     expect(await bashComplete(["sse-tool", "li"])).toEqual(["listen"]);
   });
 
-  it("completes `sse-tool listen --js` to `--json`", async () => {
-    expect(await bashComplete(["sse-tool", "listen", "--js"])).toEqual(["--json"]);
+  it("completes `sse-tool listen --js` to `--json` and `--json-data`", async () => {
+    expect(await bashComplete(["sse-tool", "listen", "--js"])).toEqual(["--json", "--json-data"]);
   });
 
   it("offers every subcommand of --help after `sse-tool`", async () => {
@@ -191,7 +191,7 @@ describe("sse-tool completion fish", () => {
       scriptPaths.fish!,
     ]);
     const words = stdout.split("\n").map((line) => line.split("\t")[0]);
-    expect(words).toEqual(["listen", "--json", ""]);
+    expect(words).toEqual(["listen", "--json", "--json-data", ""]);
   });
 });
 
