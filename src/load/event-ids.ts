@@ -3,7 +3,7 @@
  * key it is remembered by (bounded for long ids), and a fingerprint of the event to tell a
  * repeated event from a new one when it carries no id of its own. Pure.
  */
-import { copyOf } from "./string-copy.js";
+import { detachedCopy } from "../sse/detached-copy.js";
 
 /**
  * The id as a sequence number: a canonical decimal (no sign, no leading zero) up to 15 digits,
@@ -36,11 +36,11 @@ export function eventFingerprint(type: string, data: string): number {
 const longIdLength = 64;
 
 /**
- * The key an id is remembered by: the id itself (copied out of the chunk it was sliced from),
+ * The key an id is remembered by: the id itself (detached from the chunk it was sliced from),
  * or for a long id its length and a 52-bit FNV-1a hash, prefixed by NUL (which no id holds).
  */
 export function idKey(id: string): string {
-  if (id.length <= longIdLength) return copyOf(id);
+  if (id.length <= longIdLength) return detachedCopy(id);
   let low = 0x811c9dc5;
   let high = 0x050c5d1f;
   for (let at = 0; at < id.length; at++) {

@@ -1,5 +1,5 @@
+import { detachedCopy } from "../sse/detached-copy.js";
 import type { ResponseHead } from "./stream-request.js";
-import { copyOf } from "./string-copy.js";
 
 /**
  * Reads an HTTP/1.1 response from the bytes of a connection: the head (status line and the few
@@ -286,13 +286,13 @@ function parseHead(text: string): ParsedHead {
     const value = line.slice(colon + 1).trim();
     switch (name) {
       case "content-type":
-        head.contentType = copyOf(value);
+        head.contentType = detachedCopy(value);
         break;
       case "content-encoding":
         head.contentEncoding = joinValues(head.contentEncoding, value);
         break;
       case "location":
-        head.location = copyOf(value);
+        head.location = detachedCopy(value);
         break;
       case "transfer-encoding":
         transferEncoding = joinValues(transferEncoding, value);
@@ -302,7 +302,7 @@ function parseHead(text: string): ParsedHead {
         break;
     }
   }
-  head.statusText = copyOf(head.statusText);
+  head.statusText = detachedCopy(head.statusText);
   return { head, transferEncoding, contentLength };
 }
 
@@ -330,7 +330,7 @@ function parseChunkSize(line: string): number {
 }
 
 function joinValues(previous: string | undefined, value: string): string {
-  return previous === undefined ? copyOf(value) : `${previous}, ${value}`;
+  return previous === undefined ? detachedCopy(value) : `${previous}, ${value}`;
 }
 
 function stripCr(line: string): string {

@@ -11,6 +11,7 @@ import {
   type DispatcherOptions,
   type HttpDispatcher,
 } from "../http/dispatcher.js";
+import { detachedCopy } from "../sse/detached-copy.js";
 import type {
   OpenStream,
   ResponseHead,
@@ -18,7 +19,6 @@ import type {
   StreamSink,
   StreamTransport,
 } from "./stream-request.js";
-import { copyOf } from "./string-copy.js";
 
 export class UndiciTransport implements StreamTransport {
   readonly #options: Omit<DispatcherOptions, "localAddress">;
@@ -101,7 +101,7 @@ class StreamHandler implements OpenStream, Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     const head: ResponseHead = {
       status: statusCode,
-      statusText: copyOf(statusText ?? ""),
+      statusText: detachedCopy(statusText ?? ""),
       contentType: headerText(headers["content-type"]),
       contentEncoding: headerText(headers["content-encoding"]),
       location: headerText(headers.location),
