@@ -4,10 +4,9 @@
  * so far, and the heartbeat check on a busy stream. The built binary against servers started
  * here.
  */
-import { createSecureServer, type Http2SecureServer } from "node:http2";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli-process.js";
+import { type H2OnlyServer, startH2OnlyServer } from "../helpers/h2-only-server.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import {
   createTestCertificateChain,
@@ -25,18 +24,13 @@ const eventsSent = new Map<string, number>();
 const check = (report: Report, id: string) => report.checks.find((c) => c.id === id);
 
 let chain: TestCertificateChain;
-let h2Server: Http2SecureServer;
+let h2Server: H2OnlyServer;
 let h2Url: string;
 let server: TestServer;
 beforeAll(async () => {
   chain = createTestCertificateChain();
   // HTTP/2 only: a client that does not offer h2 fails the TLS handshake.
-  h2Server = createSecureServer({
-    key: chain.serverKey,
-    cert: chain.serverCert,
-    allowHTTP1: false,
-  });
-  h2Server.on("stream", (stream) => {
+  h2Server = await startH2OnlyServer(chain, (stream) => {
     stream.respond({
       ":status": 200,
       "content-type": "text/event-stream",
@@ -44,8 +38,7 @@ beforeAll(async () => {
     });
     stream.end("id: 1\ndata: over h2\n\n");
   });
-  await new Promise<void>((resolve) => h2Server.listen(0, "127.0.0.1", resolve));
-  h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}/events`;
+  h2Url = `${h2Server.url}/events`;
   server = await startTestServer({
     // Accepts the request, never answers it.
     "/no-answer": () => {},
@@ -62,7 +55,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await new Promise((resolve) => h2Server.close(resolve));
+  await h2Server.close();
   await server.close();
 });
 

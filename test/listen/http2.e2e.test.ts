@@ -4,17 +4,13 @@
  * CA made at test time and trusted with `--cacert`, never `--insecure`.
  */
 import { writeFileSync } from "node:fs";
-import {
-  createSecureServer,
-  type Http2SecureServer,
-  type IncomingHttpHeaders,
-  type ServerHttp2Stream,
-} from "node:http2";
+import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
+import { type H2OnlyServer, startH2OnlyServer } from "../helpers/h2-only-server.js";
 import {
   createTestCertificateChain,
   type TestCertificateChain,
@@ -77,7 +73,7 @@ function route(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
 }
 
 let chain: TestCertificateChain;
-let h2Server: Http2SecureServer;
+let h2Server: H2OnlyServer;
 let h2Url: string;
 /** An HTTP/1.1-only TLS server with the same certificate: --http2 is an offer, not a demand. */
 let h1Server: HttpsServer;
@@ -85,14 +81,8 @@ let h1Url: string;
 
 beforeAll(async () => {
   chain = createTestCertificateChain();
-  h2Server = createSecureServer({
-    key: chain.serverKey,
-    cert: chain.serverCert,
-    allowHTTP1: false,
-  });
-  h2Server.on("stream", route);
-  await new Promise<void>((resolve) => h2Server.listen(0, "127.0.0.1", resolve));
-  h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}`;
+  h2Server = await startH2OnlyServer(chain, route);
+  h2Url = h2Server.url;
   h1Server = createHttpsServer({ key: chain.serverKey, cert: chain.serverCert }, (_req, res) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     res.end("data: over http/1.1\n\n");
@@ -102,7 +92,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => h2Server.close(resolve));
+  await h2Server.close();
   h1Server.closeAllConnections();
   await new Promise((resolve) => h1Server.close(resolve));
 });
