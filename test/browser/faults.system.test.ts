@@ -119,8 +119,21 @@ describe("Chromium's EventSource under serve's faults", () => {
     expect(dataAndIds(state)).toEqual(expected);
     expect(state.opened).toBe(1);
     expect(state.errors).toBeGreaterThanOrEqual(3);
-    expect(logs.filter((line) => line.startsWith("fault: --drop-after 3: cut"))).toHaveLength(3);
-    expect(logs).toContainEqual(expect.stringMatching(/Last-Event-ID "9": 1 missed events sent/));
+    // At least one cut per 3 events. When a response's head, events and cut arrive together,
+    // Chromium may fail the connection without dispatching them (seen in 5 of 61 runs on a busy
+    // machine, on the first connection) and reconnect from the id before them: one cut more,
+    // nothing lost, nothing twice (above). Each resume starts at or after the one before it,
+    // and the last one leaves fewer than 3 events, so it is never cut.
+    const cuts = logs.filter((line) => line.startsWith("fault: --drop-after 3: cut"));
+    expect(cuts.length).toBeGreaterThanOrEqual(3);
+    for (const cut of cuts) expect(cut).toMatch(/ after 3 events$/);
+    const resumedFrom = logs.flatMap((line) => {
+      const match = /Last-Event-ID "(\d+)": \d+ missed events sent/.exec(line);
+      return match === null ? [] : [Number(match[1])];
+    });
+    expect(resumedFrom.length).toBeGreaterThanOrEqual(3);
+    expect(resumedFrom).toEqual([...resumedFrom].sort((a, b) => a - b));
+    expect(count - resumedFrom.at(-1)!).toBeLessThan(3);
   });
 
   it("stallAfter / stallFor: waits out the stall", async () => {
