@@ -57,6 +57,8 @@ export const ExitCode = {
   expectation: 4,
   /** Interrupted by Ctrl-C (SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM after printing what it has (load's report). */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -83,7 +85,8 @@ export const exitCodeHelp = `Exit codes:
   2    usage error
   3    --timeout or --idle-timeout elapsed
   4    an assertion failed (listen --expect-*, load --max-* / --min-connected)
-  130  interrupted (Ctrl-C)`;
+  130  interrupted (Ctrl-C)
+  143  stopped by SIGTERM (load prints its report so far first)`;
 
 /** `serve`'s own exit codes, shown at the end of `serve --help` (the same numbers as above). */
 export const serveExitCodeHelp = `Exit codes:

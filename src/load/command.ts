@@ -104,21 +104,14 @@ export async function load(
       throw new SseToolError("usage", "--merge combines report files; give no URL with it");
     }
     const report = mergeReports(await Promise.all(options.merge.map(readReportFile)));
-    return finish(report, assertions, options, io, false);
+    return finish(report, assertions, options, io, undefined);
   }
   if (url === undefined) {
     throw new SseToolError("usage", "missing URL (or --merge with report files)");
   }
   const run = await prepareRun(url, options, io);
   const report = await runLoad(run, options, io);
-  return finish(
-    report.report,
-    assertions,
-    options,
-    io,
-    report.interrupted,
-    report.nothingConnected,
-  );
+  return finish(report.report, assertions, options, io, report.stoppedBy, report.nothingConnected);
 }
 
 function processIo(): LoadIo {
@@ -232,7 +225,8 @@ async function prepareRun(
 
 interface RunResult {
   report: LoadReport;
-  interrupted: boolean;
+  /** The signal that ended the run early (Ctrl-C, or SIGTERM from a job runner), if one did. */
+  stoppedBy: NodeJS.Signals | undefined;
   nothingConnected: boolean;
 }
 
@@ -266,10 +260,18 @@ async function runLoad(run: PreparedRun, options: LoadCliOptions, io: LoadIo): P
   const progress = startProgress(io, pool, metrics, monitor, startedAtMs, clients);
   let removeInterruptHandler = () => {};
   let durationTimer: NodeJS.Timeout | undefined;
-  const outcome = await new Promise<"duration" | "settled" | "interrupted">((resolve) => {
-    durationTimer = setTimeout(() => resolve("duration"), options.duration);
-    void pool.settled.then(() => resolve("settled"));
-    removeInterruptHandler = onInterrupt(() => resolve("interrupted"), { signal: io.signal });
+  let stoppedBy: NodeJS.Signals | undefined;
+  await new Promise<void>((resolve) => {
+    durationTimer = setTimeout(resolve, options.duration);
+    void pool.settled.then(resolve);
+    // SIGTERM too: a Kubernetes Job or CI runner that stops the run still gets its report.
+    removeInterruptHandler = onInterrupt(
+      (received) => {
+        stoppedBy = received ?? "SIGINT";
+        resolve();
+      },
+      { signal: io.signal, signals: ["SIGINT", "SIGTERM"] },
+    );
   });
   clearTimeout(durationTimer);
   removeInterruptHandler();
@@ -300,7 +302,7 @@ async function runLoad(run: PreparedRun, options: LoadCliOptions, io: LoadIo): P
   });
   return {
     report,
-    interrupted: outcome === "interrupted",
+    stoppedBy,
     nothingConnected: pool.nothingConnected,
   };
 }
@@ -358,13 +360,17 @@ function finish(
   assertions: LoadAssertions,
   options: LoadCliOptions,
   io: LoadIo,
-  interrupted: boolean,
+  stoppedBy: NodeJS.Signals | undefined,
   nothingConnected = false,
 ): number {
   io.stdout.write(
     options.json ? `${JSON.stringify(report)}\n` : formatReportText(report, paintFor(options, io)),
   );
-  if (interrupted) {
+  if (stoppedBy === "SIGTERM") {
+    io.stderr.write("sse-tool: load: stopped by SIGTERM; the report covers the run so far\n");
+    return ExitCode.terminated;
+  }
+  if (stoppedBy !== undefined) {
     io.stderr.write("sse-tool: load: interrupted; the report covers the run so far\n");
     return ExitCode.interrupted;
   }

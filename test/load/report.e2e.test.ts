@@ -248,7 +248,15 @@ describe("load: the text report and exit codes", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it("Ctrl-C ends the run with the report so far (exit 130)", async () => {
+  it.each([
+    ["Ctrl-C", "SIGINT", 130, /interrupted; the report covers the run so far/],
+    [
+      "SIGTERM (a Job stopped)",
+      "SIGTERM",
+      143,
+      /stopped by SIGTERM; the report covers the run so far/,
+    ],
+  ] as const)("%s ends the run with the report so far", async (_name, signal, exitCode, said) => {
     const run = startCli([
       "load",
       "--json",
@@ -260,12 +268,12 @@ describe("load: the text report and exit codes", () => {
     ]);
     await run.waitForStderr("all 2 clients connected");
     await new Promise((resolve) => setTimeout(resolve, 300));
-    run.kill("SIGINT");
+    run.kill(signal);
     const { code, stdout, stderr } = await run.exited;
-    expect(code).toBe(130);
+    expect(code).toBe(exitCode);
     expect(parse(stdout)).toMatchObject({ clients: 2, connected: 2 });
     expect(parse(stdout).events).toBeGreaterThan(0);
-    expect(stderr).toMatch(/interrupted; the report covers the run so far/);
+    expect(stderr).toMatch(said);
   });
 
   it.each([
