@@ -113,7 +113,9 @@ function hostOfHostHeader(value: string): string | undefined {
 /** Why an `--allowed-host` value is not a host name, or undefined; `.example.com` is allowed. */
 export function allowedHostProblem(value: string): string | undefined {
   const name = value.startsWith(".") ? value.slice(1) : value;
-  if (name !== "" && canonicalHost(name) === name.toLowerCase()) return undefined;
+  // `a..b` or `..b` (a typo no Host header matches); a final dot (`app.example.com.`) is a name.
+  const emptyLabel = name.replace(/\.$/, "").split(".").includes("");
+  if (!emptyLabel && canonicalHost(name) === name.toLowerCase()) return undefined;
   return `--allowed-host ${JSON.stringify(value)}: expected a host name (app.example.com), or .example.com for a domain and its subdomains`;
 }
 

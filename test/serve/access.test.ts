@@ -180,6 +180,10 @@ describe("Host header", () => {
     ["http://dev.example.com", /expected a host name/],
     ["dev.example.com:8080", /expected a host name/],
     [".a b", /expected a host name/],
+    // An empty label is a typo no Host header can match: refused, not silently useless.
+    ["..corp.example", /expected a host name/],
+    ["dev..example.com", /expected a host name/],
+    ["dev.example.com.", undefined],
   ])("--allowed-host %s", (value, problem) => {
     const found = allowedHostProblem(value);
     if (problem === undefined) expect(found).toBeUndefined();
