@@ -54,7 +54,6 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   const opened = await openServer(serverOptions(options), serveAccess, logLines);
   const { server } = opened;
   const hub = opened.hub!;
-  announce(opened, options, serveAccess, logLines);
 
   const pump = new EventPump({
     hub,
@@ -86,6 +85,8 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     },
     { signals: serveStopSignals },
   );
+  // Only now: a script that sends SIGINT on reading "serving" finds the handler in place.
+  announce(opened, options, serveAccess, logLines);
 
   try {
     if (options.wait) {
@@ -139,16 +140,16 @@ async function serveReplay(file: string | undefined, options: ServeCliOptions): 
   const serveAccess = await checkServeAccess(options, process.env);
   const logLines = serveLog(options);
   const opened = await openServer(serverOptions(options), serveAccess, logLines);
-  announce(opened, options, serveAccess, logLines);
-  const speed =
-    options.speed === undefined || options.speed === 1 ? "" : `, --speed ${options.speed}`;
-  logLines.say(
-    `replaying ${options.replay} to each client from the start${speed}${options.loop ? ", looped" : ""}`,
-  );
   let removeInterruptHandler = () => {};
   try {
     await new Promise<void>((resolve) => {
       removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
+      announce(opened, options, serveAccess, logLines);
+      const speed =
+        options.speed === undefined || options.speed === 1 ? "" : `, --speed ${options.speed}`;
+      logLines.say(
+        `replaying ${options.replay} to each client from the start${speed}${options.loop ? ", looped" : ""}`,
+      );
     });
     await opened.close();
     return 0;

@@ -69,15 +69,16 @@ export async function serveLlmFake(
     server.addRoute(route);
   }
   const url = await server.listen();
-  announceEndpoint(url, options, serveAccess, streamPath, logLines);
-  say(
-    `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
-      `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
-  );
   let removeInterruptHandler = () => {};
   try {
     await new Promise<void>((resolve) => {
+      // The handler first: a script that sends SIGINT on reading "serving" finds it in place.
       removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
+      announceEndpoint(url, options, serveAccess, streamPath, logLines);
+      say(
+        `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
+          `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
+      );
     });
     await server.close(closeFlushTimeoutMs);
     return 0;
