@@ -145,26 +145,28 @@ describe("listen against a better-sse server", () => {
           }
           return write(chunk);
         }) as typeof response.write;
-        void createSession(request, response, { keepAlive: 40, retry: 50 }).then(sessionReady);
+        void createSession(request, response, { keepAlive: 250, retry: 50 }).then(sessionReady);
       },
     });
-    // Idle timeout 0.2 s; the event comes only after 8 keep-alives (over 0.3 s): without the
-    // comments counting as bytes received, listen would give up with exit 3 first.
+    // Idle timeout 1 s, a keep-alive every 0.25 s (room for a busy machine); the event comes
+    // only after 6 keep-alives (1.5 s): without the comments counting as bytes received, listen
+    // would give up with exit 3 first, and the wait below ends with it.
     const listener = startCli([
       "listen",
       "--json",
       "-n",
       "1",
       "--idle-timeout",
-      "0.2",
+      "1",
       `${server.url}/idle`,
     ]);
     const session = await ready;
-    await new Promise<void>((resolve) => {
+    const sixKeepAlives = new Promise<void>((resolve) => {
       onKeepAlive = () => {
-        if (keepAlivesSent >= 8) resolve();
+        if (keepAlivesSent >= 6) resolve();
       };
     });
+    await Promise.race([sixKeepAlives, listener.exited]);
     session.push({ done: true }, "late", "k1");
     const result = await listener.exited;
     expect(result.code, result.stderr).toBe(0);
