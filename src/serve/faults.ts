@@ -69,6 +69,7 @@ type Step =
 class FaultySink implements StreamSink {
   sentSinceHeartbeat = false;
   stalled = false;
+  progressed = false;
   readonly #inner: StreamSink;
   readonly #options: FaultOptions;
   readonly #peer: string;

@@ -33,6 +33,8 @@ export interface HubClient {
   sentSinceHeartbeat: boolean;
   /** Hub-owned: made no progress while the source waited; not waited for until it drains. */
   stalled: boolean;
+  /** Hub-owned: a write reached its socket since the last stall check. */
+  progressed: boolean;
 }
 
 export interface BroadcastHubOptions {
@@ -276,14 +278,20 @@ export class BroadcastHub {
   }
 
   /**
-   * Marks the clients still over the high-water mark as stalled: the source stops waiting for
-   * them; they keep receiving until they drain (then count again) or pass the bound (dropped).
+   * Called once per stall period the source waited in vain. Marks the clients still over the
+   * high-water mark that made no progress since the last call as stalled: the source stops
+   * waiting for them; they keep receiving until they drain (then count again) or pass the bound
+   * (dropped). A slow client that is still reading is waited for: it is judged again next time.
    */
   markCongestedStalled(): number {
     let marked = 0;
     for (const client of this.#clients) {
       if (this.#replaying.has(client)) continue;
       if (!client.stalled && client.backlogBytes > this.#drainHighWaterBytes) {
+        if (client.progressed) {
+          client.progressed = false;
+          continue;
+        }
         client.stalled = true;
         marked++;
       }
@@ -295,6 +303,7 @@ export class BroadcastHub {
   /** The server calls this when a client's write reached the socket (it made progress). */
   clientDrained(client: HubClient): void {
     client.stalled = false;
+    client.progressed = true;
     if (this.#replaying.has(client)) this.#continueReplay(client);
     this.#checkDrained();
   }

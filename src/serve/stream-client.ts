@@ -67,6 +67,7 @@ export interface StreamSink extends HubClient {
 export class StreamClient implements StreamSink {
   sentSinceHeartbeat = false;
   stalled = false;
+  progressed = false;
   /** Why the hub dropped this client, if it did. */
   dropReason: string | undefined;
   readonly socket: Socket;

@@ -5,6 +5,7 @@ import { BroadcastHub, type HubClient } from "../../src/serve/hub.js";
 class RecordingClient implements HubClient {
   sentSinceHeartbeat = false;
   stalled = false;
+  progressed = false;
   backlogBytes = 0;
   chunks: Buffer[] = [];
   droppedFor: string | undefined;
@@ -362,6 +363,28 @@ describe("BroadcastHub back-pressure", () => {
     expect(drained).toBe(true);
     expect(b.stalled).toBe(true);
     expect(hub.isCongested(100)).toBe(false);
+  });
+
+  it("a slow client still reading is waited for; one that stopped for a whole period is not", () => {
+    const hub = hubWith();
+    const slow = new RecordingClient();
+    hub.addClient(slow);
+    slow.backlogBytes = 500;
+    expect(hub.isCongested(100)).toBe(true);
+    // One of its writes reached the socket during the period, though it is still over the mark.
+    slow.backlogBytes = 400;
+    hub.clientDrained(slow);
+    expect(hub.markCongestedStalled()).toBe(0);
+    expect(slow.stalled).toBe(false);
+    expect(hub.isCongested(100)).toBe(true);
+    // A whole period without progress: now it is stalled, and the source no longer waits.
+    expect(hub.markCongestedStalled()).toBe(1);
+    expect(slow.stalled).toBe(true);
+    expect(hub.isCongested(100)).toBe(false);
+    // Progress again: waited for again.
+    hub.clientDrained(slow);
+    expect(slow.stalled).toBe(false);
+    expect(hub.isCongested(100)).toBe(true);
   });
 
   it("removing the congested client releases the wait", async () => {
