@@ -14,15 +14,21 @@ interface Report {
 
 const origin = "http://app.test";
 
-/** Each fault route and the one check (id, status) doctor must name for it. */
-const faults: Array<[route: string, faults: StreamFaults, check: string, status: string]> = [
+/**
+ * Each fault route and the one check (id, status) doctor must name for it, and any options of
+ * its own.
+ */
+const faults: Array<
+  [route: string, faults: StreamFaults, check: string, status: string, extra?: string[]]
+> = [
   ["/status-500", { status: 500 }, "status", "fail"],
   ["/json-type", { contentType: "application/json" }, "content-type", "fail"],
   ["/gzip", { gzip: true }, "compression", "warn"],
   ["/no-cache-control", { cacheControl: null }, "cache-control", "warn"],
   ["/no-accel-buffering", { accelBuffering: null }, "proxy-buffering", "warn"],
   ["/no-cors", { cors: null }, "cors", "fail"],
-  ["/buffered", { bufferFlushMs: 500 }, "bursts", "warn"],
+  // Watched for 2.5 s: four flushes, room for a busy machine to see at least one after silence.
+  ["/buffered", { bufferFlushMs: 500 }, "bursts", "warn", ["--duration", "2.5"]],
   ["/no-ids", { noIds: true }, "ids", "warn"],
   ["/resume-repeats", { ignoreLastEventId: true }, "resume", "fail"],
   ["/no-retry", { noRetry: true }, "retry", "warn"],
@@ -116,8 +122,8 @@ describe.concurrent("sse-tool doctor", () => {
   });
 
   describe("names exactly the fault", () => {
-    it.each(faults)("%s -> %s", async (route, _faults, check, status) => {
-      const { result, problems } = await doctor(route);
+    it.each(faults)("%s -> %s", async (route, _faults, check, status, extra) => {
+      const { result, problems } = await doctor(route, extra);
       expect(problems).toEqual([`${check}:${status}`]);
       expect(result.code).toBe(status === "fail" ? 1 : 0);
     });
