@@ -49,7 +49,9 @@ beforeAll(async () => {
       clients: 3,
       ids: range(1, 15),
       everyMs: 30,
-      delayMs: (connection) => (connection === 1 ? 150 : 0),
+      // 400 ms, checked as >= 145 below: a busy machine that runs load late squeezes what it
+      // measures (every client's events are read at once), by up to 255 ms here.
+      delayMs: (connection) => (connection === 1 ? 400 : 0),
       data: () => JSON.stringify({ sentAt: Date.now() }),
     }),
   });
@@ -178,7 +180,7 @@ describe("load: delivery checked per client", () => {
     expect(report.skew!.p50).toBeGreaterThanOrEqual(145);
     expect(report.skew!.max).toBeLessThan(1000);
     expect(report.histograms.skew.count).toBe(15);
-    // End-to-end latency from the send time in the data: the slow client's is >= 150 ms.
+    // End-to-end latency from the send time in the data: the slow client's is >= 400 ms.
     expect(report.latency).not.toBeNull();
     expect(report.latency!.max).toBeGreaterThanOrEqual(145);
     expect(report.histograms.latency.count).toBe(45);
