@@ -59,8 +59,8 @@ describe("input formats", () => {
     {
       name: "ndjson: non-object values are data (strings as themselves)",
       format: "ndjson",
-      input: '"hello"\n42\n[1, 2]',
-      events: [{ data: "hello" }, { data: "42" }, { data: "[1, 2]" }],
+      input: '"hello"\n42\n[1, 2]\nnull',
+      events: [{ data: "hello" }, { data: "42" }, { data: "[1, 2]" }, { data: "null" }],
     },
     {
       name: "ndjson: bad lines warn with their line number and are skipped",
@@ -95,6 +95,13 @@ describe("input formats", () => {
         { data: "x" },
         { id: "2" },
       ],
+    },
+    {
+      name: "sse: read as sse even when the first line does not look like a field",
+      format: "sse",
+      input: "hello\ndata: a\n\n",
+      events: [{ data: "a" }],
+      warnings: [/^1: unknown field "hello" ignored$/],
     },
     {
       name: "sse: bad retry warns with its line number",
@@ -141,6 +148,19 @@ describe("input formats", () => {
       input: `${"[".repeat(5000)}${"]".repeat(5000)}\n{"data":${"[".repeat(300)}${"]".repeat(300)}}\n{"data":"ok"}`,
       events: [{ data: "ok" }],
       warnings: [/^1: JSON nested deeper than 256 levels/, /^2: JSON nested deeper than 256/],
+    },
+    {
+      name: "auto: an event record indented with white space is still a record",
+      format: "auto",
+      input: '  \t{"data":"x","id":"3"}',
+      events: [{ data: "x", id: "3" }],
+    },
+    {
+      name: "ndjson with --event: an explicit message type or null type gets no --event type",
+      format: "ndjson",
+      input: '{"event":"message","data":"a"}\n{"event":null,"data":"b"}\n{"data":"c"}',
+      options: { defaultEventType: "tick" },
+      events: [{ data: "a" }, { data: "b" }, { event: "tick", data: "c" }],
     },
     {
       name: "auto: a line nested too deep is plain data, sent as it came",
@@ -191,8 +211,8 @@ describe("input formats", () => {
       name: "ndjson: fields of the wrong type are warned about, the line skipped",
       format: "ndjson",
       input:
-        '{"data":"a","id":true}\n{"data":"b","comment":1}\n{"data":"c","retry":"12a"}\n{"data":"d","retry":"12"}\n{"id":5,"event":null,"retry":null,"comment":null}',
-      events: [{ data: "d", retry: 12 }, { id: "5" }],
+        '{"data":"a","id":true}\n{"data":"b","comment":1}\n{"data":"c","retry":"12a"}\n{"data":"d","retry":"12"}\n{"id":5,"event":null,"retry":null,"comment":null}\n{"data":"e","id":null}',
+      events: [{ data: "d", retry: 12 }, { id: "5" }, { data: "e" }],
       warnings: [
         /^1: "id" must be a string, line skipped$/,
         /^2: "comment" must be a string, line skipped$/,
@@ -268,6 +288,17 @@ describe("input formats", () => {
     expect(
       parse("ndjson", '{"data":"a"}\n{"msg":"x"}').some((item) => item.kind === "notice"),
     ).toBe(false);
+  });
+
+  it("an event without a recorded time has no timeMs key at all", () => {
+    expect(parse("ndjson", '{"data":"a"}')).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+    ]);
+    expect(parse("auto", '{"data":"a","time":7}\nplain')).toStrictEqual([
+      { kind: "event", event: { data: "a" }, timeMs: 7, line: 1 },
+      { kind: "event", event: { data: "plain" }, line: 2 },
+      expect.objectContaining({ kind: "notice", line: 2 }),
+    ]);
   });
 
   it("ndjson keeps the recorded time for --timing original", () => {
