@@ -240,6 +240,36 @@ describe("input formats", () => {
       events: [{ comment: "connected" }, { id: "1", data: "d" }],
     },
     {
+      name: "auto: white space before the first line does not hide an event stream",
+      format: "auto",
+      input: "  \t\ndata: x\n\n",
+      events: [{ data: "x" }],
+    },
+    {
+      name: "auto: a field name counts only at the start of the first line",
+      format: "auto",
+      input: "log data: 1\nid: 2",
+      events: [{ data: "log data: 1" }, { data: "id: 2" }],
+    },
+    {
+      name: "auto: input that starts with a data field is read as sse",
+      format: "auto",
+      input: "data: a\n\n",
+      events: [{ data: "a" }],
+    },
+    {
+      name: "auto: input that starts with an id field is read as sse",
+      format: "auto",
+      input: "id:1\ndata: a\n\n",
+      events: [{ id: "1", data: "a" }],
+    },
+    {
+      name: "auto: input that starts with a retry field is read as sse",
+      format: "auto",
+      input: "retry: 5\n\n",
+      events: [{ retry: 5 }],
+    },
+    {
       name: "auto: a line starting with a colon-less word is not taken for sse",
       format: "auto",
       input: "data\nretry\n",
@@ -251,6 +281,24 @@ describe("input formats", () => {
       input: '{"retry":0}\n{"data":"a","retry":"0"}\n{"retry":-1}',
       events: [{ retry: 0 }, { data: "a", retry: 0 }],
       warnings: [/^3: bad "retry" -1 \(expected whole milliseconds\)/],
+    },
+    {
+      name: "ndjson: retry as a string is digits only; a number must be whole",
+      format: "ndjson",
+      input: '{"retry":"0x10"}\n{"retry":"1e3"}\n{"retry":" 12"}\n{"retry":1.5}\n{"retry":"007"}',
+      events: [{ retry: 7 }],
+      warnings: [
+        /^1: bad "retry" "0x10" \(expected whole milliseconds\), line skipped$/,
+        /^2: bad "retry" "1e3" /,
+        /^3: bad "retry" " 12" /,
+        /^4: bad "retry" 1.5 /,
+      ],
+    },
+    {
+      name: "ndjson: a record of only a comment is sent",
+      format: "ndjson",
+      input: '{"comment":"keep-alive"}',
+      events: [{ comment: "keep-alive" }],
     },
     {
       name: "sse: retry: 0 is passed on",
@@ -288,6 +336,19 @@ describe("input formats", () => {
     expect(
       parse("ndjson", '{"data":"a"}\n{"msg":"x"}').some((item) => item.kind === "notice"),
     ).toBe(false);
+  });
+
+  it("a time that is not a finite number or a date string is ignored", () => {
+    const items = parse(
+      "ndjson",
+      '{"time":1e999,"data":"a"}\n{"time":"soon","data":"b"}\n{"time":[2024],"data":"c"}\n{"time":null,"data":"d"}',
+    );
+    expect(items).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+      { kind: "event", event: { data: "b" }, line: 2 },
+      { kind: "event", event: { data: "c" }, line: 3 },
+      { kind: "event", event: { data: "d" }, line: 4 },
+    ]);
   });
 
   it("an event without a recorded time has no timeMs key at all", () => {
