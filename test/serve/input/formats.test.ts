@@ -351,6 +351,25 @@ describe("input formats", () => {
     ]);
   });
 
+  it("each item carries the line where its event ended, and nothing else", () => {
+    expect(parse("lines", "a\n\nb")).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+      { kind: "event", event: { data: "b" }, line: 3 },
+    ]);
+    // sse: an event ends at its blank line; an unfinished block at the end is dropped.
+    expect(parse("sse", "id: 7\n\ndata: a\ndata: b\n\ndata: open")).toStrictEqual([
+      { kind: "event", event: { id: "7" }, line: 2 },
+      { kind: "event", event: { data: "a\nb" }, line: 5 },
+    ]);
+    expect(parse("auto", "data: a\n\ndata: open")).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 2 },
+    ]);
+  });
+
+  it("auto: input of blank lines only gives nothing", () => {
+    expect(parse("auto", "\n  \n")).toStrictEqual([]);
+  });
+
   it("an event without a recorded time has no timeMs key at all", () => {
     expect(parse("ndjson", '{"data":"a"}')).toStrictEqual([
       { kind: "event", event: { data: "a" }, line: 1 },
