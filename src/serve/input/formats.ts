@@ -176,9 +176,8 @@ function eventRecordOf(text: string): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
-    // Stryker disable next-line BlockStatement: without the return, the value left undefined is no object either
   } catch {
-    return undefined;
+    // Not JSON: `value` stays undefined, no object, so the line is data (below).
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const keys = Object.keys(value);
@@ -194,7 +193,7 @@ function warning(line: number, reason: string): InputWarning {
 function recordToEvent(
   record: Record<string, unknown>,
   options: InputParserOptions,
-): { event: OutgoingEvent; timeMs?: number } | string {
+): { event: OutgoingEvent; timeMs: number | undefined } | string {
   const event: OutgoingEvent = {};
   const { event: type, data, id, retry, comment, time } = record;
   if (type !== undefined && type !== null) {
@@ -229,8 +228,7 @@ function recordToEvent(
   ) {
     return `no "data", "id", "retry" or "comment" field`;
   }
-  const timeMs = parseTime(time);
-  return timeMs === undefined ? { event } : { event, timeMs };
+  return { event, timeMs: parseTime(time) };
 }
 
 /** `time` as `listen --json` writes it (ISO 8601), or epoch milliseconds. */

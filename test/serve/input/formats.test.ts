@@ -366,6 +366,16 @@ describe("input formats", () => {
     ]);
   });
 
+  it("sse: end() discards the unfinished block, its comment and retry with it", () => {
+    const parser = createInputParser("sse");
+    expect(parser.pushLine(": note", 1)).toEqual([]);
+    expect(parser.pushLine("retry: 5", 2)).toEqual([]);
+    expect(parser.pushLine("data: open", 3)).toEqual([]);
+    expect(parser.end()).toEqual([]);
+    // Nothing is left to dispatch: the blank line after it ends an empty block.
+    expect(parser.pushLine("", 4)).toEqual([]);
+  });
+
   it("auto: input of blank lines only gives nothing", () => {
     expect(parse("auto", "\n  \n")).toStrictEqual([]);
   });
