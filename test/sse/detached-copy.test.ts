@@ -22,14 +22,14 @@ function stringMemory(): number {
   return heapUsed + external;
 }
 
-/** Memory growth (MB) from keeping `keep(slice)` of 100 decoded 1 MiB chunks. */
-function retainedMb(keep: (slice: string) => string): { mb: number; kept: string[] } {
+/** Memory growth (MB) from keeping `keep(slice)` of 100 decoded 1 MiB chunks (`length` each). */
+function retainedMb(keep: (slice: string) => string, length = 40): { mb: number; kept: string[] } {
   const before = stringMemory();
   const kept: string[] = [];
   const utf8 = new TextDecoder();
   for (let i = 0; i < 100; i++) {
     const chunk = utf8.decode(Buffer.alloc(1024 * 1024, 0x61 + (i % 26)));
-    kept.push(keep(chunk.slice(100, 140)));
+    kept.push(keep(chunk.slice(100, 100 + length)));
   }
   return { mb: (stringMemory() - before) / 1e6, kept };
 }
@@ -41,6 +41,20 @@ describe("detachedCopy", () => {
     expect(pinned.mb).toBeGreaterThan(50);
     expect(copied.mb).toBeLessThan(5);
     expect(copied.kept[0]).toBe("a".repeat(40));
+  });
+
+  it("copies from 13 characters, the shortest slice V8 keeps as a pointer into its parent", () => {
+    // The control: a plain 13-character slice pins its chunk, so a copy is needed from there.
+    expect(retainedMb((slice) => slice, 13).mb).toBeGreaterThan(50);
+    const copied = retainedMb(detachedCopy, 13);
+    expect(copied.mb).toBeLessThan(5);
+    expect(copied.kept[1]).toBe("b".repeat(13));
+  });
+
+  it("returns a 12-character slice as it is: V8 copied it already, it holds no chunk", () => {
+    const kept = retainedMb(detachedCopy, 12);
+    expect(kept.mb).toBeLessThan(5);
+    expect(kept.kept[2]).toBe("c".repeat(12));
   });
 
   it("returns the same text, short strings as they are", () => {

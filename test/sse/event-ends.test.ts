@@ -53,6 +53,21 @@ describe("EventEndFinder", () => {
     }
   });
 
+  it("ends each block at its own blank line when lines end in CR alone", () => {
+    // Two events in one chunk, every line ended by a lone CR (no LF anywhere).
+    expect(endsOf([bytes("data: a\r\rid: 2\rdata: b\r\r")])).toEqual([
+      { offset: 9, at: 9, lastEventId: "", dispatched: true },
+      { offset: 24, at: 24, lastEventId: "2", dispatched: true },
+    ]);
+  });
+
+  it("leaves a blank line after an event's end to the next block (an LF is no CRLF's second half)", () => {
+    expect(endsOf([bytes("data: a\n\n\ndata: b\n\n")])).toEqual([
+      { offset: 9, at: 9, lastEventId: "", dispatched: true },
+      { offset: 19, at: 19, lastEventId: "", dispatched: true },
+    ]);
+  });
+
   it("does not count comments, retry lines or an unfinished block", () => {
     expect(endsOf([bytes(": hi\n\nretry: 5\n\ndata: open")])).toEqual([]);
   });
@@ -63,6 +78,15 @@ describe("EventEndFinder", () => {
     finder.startStream();
     expect(finder.feed(bytes("data: b\n\n"))).toEqual([
       { offset: 9, lastEventId: "3", dispatched: true },
+    ]);
+  });
+
+  it("startStream drops the unfinished block: a blank line in the new body dispatches nothing", () => {
+    const finder = new EventEndFinder();
+    expect(finder.feed(bytes("data: lost\n"))).toEqual([]);
+    finder.startStream();
+    expect(finder.feed(bytes("\ndata: kept\n\n"))).toEqual([
+      { offset: 13, lastEventId: "", dispatched: true },
     ]);
   });
 

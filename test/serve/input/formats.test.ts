@@ -59,8 +59,8 @@ describe("input formats", () => {
     {
       name: "ndjson: non-object values are data (strings as themselves)",
       format: "ndjson",
-      input: '"hello"\n42\n[1, 2]',
-      events: [{ data: "hello" }, { data: "42" }, { data: "[1, 2]" }],
+      input: '"hello"\n42\n[1, 2]\nnull',
+      events: [{ data: "hello" }, { data: "42" }, { data: "[1, 2]" }, { data: "null" }],
     },
     {
       name: "ndjson: bad lines warn with their line number and are skipped",
@@ -95,6 +95,13 @@ describe("input formats", () => {
         { data: "x" },
         { id: "2" },
       ],
+    },
+    {
+      name: "sse: read as sse even when the first line does not look like a field",
+      format: "sse",
+      input: "hello\ndata: a\n\n",
+      events: [{ data: "a" }],
+      warnings: [/^1: unknown field "hello" ignored$/],
     },
     {
       name: "sse: bad retry warns with its line number",
@@ -141,6 +148,19 @@ describe("input formats", () => {
       input: `${"[".repeat(5000)}${"]".repeat(5000)}\n{"data":${"[".repeat(300)}${"]".repeat(300)}}\n{"data":"ok"}`,
       events: [{ data: "ok" }],
       warnings: [/^1: JSON nested deeper than 256 levels/, /^2: JSON nested deeper than 256/],
+    },
+    {
+      name: "auto: an event record indented with white space is still a record",
+      format: "auto",
+      input: '  \t{"data":"x","id":"3"}',
+      events: [{ data: "x", id: "3" }],
+    },
+    {
+      name: "ndjson with --event: an explicit message type or null type gets no --event type",
+      format: "ndjson",
+      input: '{"event":"message","data":"a"}\n{"event":null,"data":"b"}\n{"data":"c"}',
+      options: { defaultEventType: "tick" },
+      events: [{ data: "a" }, { data: "b" }, { event: "tick", data: "c" }],
     },
     {
       name: "auto: a line nested too deep is plain data, sent as it came",
@@ -191,8 +211,8 @@ describe("input formats", () => {
       name: "ndjson: fields of the wrong type are warned about, the line skipped",
       format: "ndjson",
       input:
-        '{"data":"a","id":true}\n{"data":"b","comment":1}\n{"data":"c","retry":"12a"}\n{"data":"d","retry":"12"}\n{"id":5,"event":null,"retry":null,"comment":null}',
-      events: [{ data: "d", retry: 12 }, { id: "5" }],
+        '{"data":"a","id":true}\n{"data":"b","comment":1}\n{"data":"c","retry":"12a"}\n{"data":"d","retry":"12"}\n{"id":5,"event":null,"retry":null,"comment":null}\n{"data":"e","id":null}',
+      events: [{ data: "d", retry: 12 }, { id: "5" }, { data: "e" }],
       warnings: [
         /^1: "id" must be a string, line skipped$/,
         /^2: "comment" must be a string, line skipped$/,
@@ -220,6 +240,36 @@ describe("input formats", () => {
       events: [{ comment: "connected" }, { id: "1", data: "d" }],
     },
     {
+      name: "auto: white space before the first line does not hide an event stream",
+      format: "auto",
+      input: "  \t\ndata: x\n\n",
+      events: [{ data: "x" }],
+    },
+    {
+      name: "auto: a field name counts only at the start of the first line",
+      format: "auto",
+      input: "log data: 1\nid: 2",
+      events: [{ data: "log data: 1" }, { data: "id: 2" }],
+    },
+    {
+      name: "auto: input that starts with a data field is read as sse",
+      format: "auto",
+      input: "data: a\n\n",
+      events: [{ data: "a" }],
+    },
+    {
+      name: "auto: input that starts with an id field is read as sse",
+      format: "auto",
+      input: "id:1\ndata: a\n\n",
+      events: [{ id: "1", data: "a" }],
+    },
+    {
+      name: "auto: input that starts with a retry field is read as sse",
+      format: "auto",
+      input: "retry: 5\n\n",
+      events: [{ retry: 5 }],
+    },
+    {
       name: "auto: a line starting with a colon-less word is not taken for sse",
       format: "auto",
       input: "data\nretry\n",
@@ -231,6 +281,24 @@ describe("input formats", () => {
       input: '{"retry":0}\n{"data":"a","retry":"0"}\n{"retry":-1}',
       events: [{ retry: 0 }, { data: "a", retry: 0 }],
       warnings: [/^3: bad "retry" -1 \(expected whole milliseconds\)/],
+    },
+    {
+      name: "ndjson: retry as a string is digits only; a number must be whole",
+      format: "ndjson",
+      input: '{"retry":"0x10"}\n{"retry":"1e3"}\n{"retry":" 12"}\n{"retry":1.5}\n{"retry":"007"}',
+      events: [{ retry: 7 }],
+      warnings: [
+        /^1: bad "retry" "0x10" \(expected whole milliseconds\), line skipped$/,
+        /^2: bad "retry" "1e3" /,
+        /^3: bad "retry" " 12" /,
+        /^4: bad "retry" 1.5 /,
+      ],
+    },
+    {
+      name: "ndjson: a record of only a comment is sent",
+      format: "ndjson",
+      input: '{"comment":"keep-alive"}',
+      events: [{ comment: "keep-alive" }],
     },
     {
       name: "sse: retry: 0 is passed on",
@@ -268,6 +336,59 @@ describe("input formats", () => {
     expect(
       parse("ndjson", '{"data":"a"}\n{"msg":"x"}').some((item) => item.kind === "notice"),
     ).toBe(false);
+  });
+
+  it("a time that is not a finite number or a date string is ignored", () => {
+    const items = parse(
+      "ndjson",
+      '{"time":1e999,"data":"a"}\n{"time":"soon","data":"b"}\n{"time":[2024],"data":"c"}\n{"time":null,"data":"d"}',
+    );
+    expect(items).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+      { kind: "event", event: { data: "b" }, line: 2 },
+      { kind: "event", event: { data: "c" }, line: 3 },
+      { kind: "event", event: { data: "d" }, line: 4 },
+    ]);
+  });
+
+  it("each item carries the line where its event ended, and nothing else", () => {
+    expect(parse("lines", "a\n\nb")).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+      { kind: "event", event: { data: "b" }, line: 3 },
+    ]);
+    // sse: an event ends at its blank line; an unfinished block at the end is dropped.
+    expect(parse("sse", "id: 7\n\ndata: a\ndata: b\n\ndata: open")).toStrictEqual([
+      { kind: "event", event: { id: "7" }, line: 2 },
+      { kind: "event", event: { data: "a\nb" }, line: 5 },
+    ]);
+    expect(parse("auto", "data: a\n\ndata: open")).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 2 },
+    ]);
+  });
+
+  it("sse: end() discards the unfinished block, its comment and retry with it", () => {
+    const parser = createInputParser("sse");
+    expect(parser.pushLine(": note", 1)).toEqual([]);
+    expect(parser.pushLine("retry: 5", 2)).toEqual([]);
+    expect(parser.pushLine("data: open", 3)).toEqual([]);
+    expect(parser.end()).toEqual([]);
+    // Nothing is left to dispatch: the blank line after it ends an empty block.
+    expect(parser.pushLine("", 4)).toEqual([]);
+  });
+
+  it("auto: input of blank lines only gives nothing", () => {
+    expect(parse("auto", "\n  \n")).toStrictEqual([]);
+  });
+
+  it("an event without a recorded time has no timeMs key at all", () => {
+    expect(parse("ndjson", '{"data":"a"}')).toStrictEqual([
+      { kind: "event", event: { data: "a" }, line: 1 },
+    ]);
+    expect(parse("auto", '{"data":"a","time":7}\nplain')).toStrictEqual([
+      { kind: "event", event: { data: "a" }, timeMs: 7, line: 1 },
+      { kind: "event", event: { data: "plain" }, line: 2 },
+      expect.objectContaining({ kind: "notice", line: 2 }),
+    ]);
   });
 
   it("ndjson keeps the recorded time for --timing original", () => {
