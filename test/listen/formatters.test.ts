@@ -8,7 +8,13 @@ import {
   formatDelay,
   redactHeader,
 } from "../../src/listen/output/diagnostic-text.js";
-import { layoutJson, looksLikeJsonContainer } from "../../src/listen/output/json-layout.js";
+import {
+  jsonContainerTokens,
+  layoutJson,
+  layoutJsonTokens,
+  looksLikeJsonContainer,
+  maxLayoutDepth,
+} from "../../src/listen/output/json-layout.js";
 import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
 import { hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
 import { formatRunSummary } from "../../src/listen/output/run-summary.js";
@@ -186,6 +192,31 @@ describe("JSON detection (validating tokenizer)", () => {
     ["[}", false],
     ['{"a":1]', false],
     ["[NaN]", false],
+    ['{\r\n\t"a"\r\n:\t1\r\n}', true],
+    ['["\\"\\\\\\/\\b\\f\\n\\r\\t"]', true],
+    ['["\\uABCD\\uEFab\\ucdef\\u0189"]', true],
+    ['["\\x0041"]', false],
+    ['["\\u12"]', false],
+    ['["\\u00/0"]', false],
+    ['["\\u00:0"]', false],
+    ['["\\u00@0"]', false],
+    ['["\\u00G0"]', false],
+    ['["\\u00`0"]', false],
+    ['["\\u00g0"]', false],
+    ["[1e5, 1E5, 1e-5, 1E+5, -0, 0.5, -12.25e2, 90]", true],
+    ["[1e]", false],
+    ["[1e+]", false],
+    ["[-]", false],
+    ["[-x]", false],
+    ["[--1]", false],
+    ["[-.5]", false],
+    ['{"a";1}', false],
+    ["[trux]", false],
+    ["[falsx]", false],
+    ["[nulx]", false],
+    ["[abcd]", false],
+    ["[[1}1]", false],
+    ["[[1}]", false],
   ])("%j -> %s", (data, expected) => {
     expect(looksLikeJsonContainer(data)).toBe(expected);
     let parses = false;
@@ -221,6 +252,97 @@ describe("JSON detection (validating tokenizer)", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("JSON tokens and layout", () => {
+  const plain = (t: string) => t;
+  const plainPalette = {
+    key: plain,
+    string: plain,
+    number: plain,
+    literal: plain,
+    punctuation: plain,
+  };
+  const marked = {
+    key: (t: string) => `<k>${t}`,
+    string: (t: string) => `<s>${t}`,
+    number: (t: string) => `<n>${t}`,
+    literal: (t: string) => `<l>${t}`,
+    punctuation: (t: string) => `<p>${t}`,
+  };
+
+  it("gives the tokens as sent, whitespace dropped, and whether a string needs escaping", () => {
+    expect(jsonContainerTokens('{ "a" : [1, -2.5e3, true, "\\u001b"] }')).toEqual({
+      tokens: ["{", '"a"', ":", "[", "1", ",", "-2.5e3", ",", "true", ",", '"\\u001b"', "]", "}"],
+      needsEscaping: false,
+    });
+    expect(jsonContainerTokens('["~", "é😀", "\\u202e"]')?.needsEscaping).toBe(false);
+    for (const unsafe of ['["\u007f"]', '["\u009b"]', '{"\u202e":1}', '["a", "b\u2028"]']) {
+      expect(jsonContainerTokens(unsafe)?.needsEscaping).toBe(true);
+    }
+  });
+
+  it("lays out containers nested up to 100 deep, not deeper", () => {
+    expect(maxLayoutDepth).toBe(100);
+    const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
+    expect(jsonContainerTokens(deep(100))?.tokens).toHaveLength(200);
+    expect(jsonContainerTokens(deep(101))).toBeUndefined();
+    // The depth is what is open at once: two branches of 100 pass, one of 101 does not.
+    expect(jsonContainerTokens(`[${deep(99)},{"a":${deep(98)}}]`)?.tokens).toHaveLength(401);
+    expect(jsonContainerTokens(`[${deep(99)},{"a":${deep(99)}}]`)).toBeUndefined();
+  });
+
+  it("keeps a value on one line when it fits the width exactly, breaks it one column narrower", () => {
+    // [1, 2] is 6 columns, {"a": 1} is 8.
+    expect(layoutJson("[1,2]", plainPalette, 6)).toEqual(["[1, 2]"]);
+    expect(layoutJson("[1,2]", plainPalette, 5)).toEqual(["[", "  1,", "  2", "]"]);
+    expect(layoutJson('{"a":1}', plainPalette, 8)).toEqual(['{"a": 1}']);
+    expect(layoutJson('{"a":1}', plainPalette, 7)).toEqual(["{", '  "a": 1', "}"]);
+  });
+
+  it("paints every kind of token, on one line and laid out", () => {
+    const json = '{"k":[false,null,-1,"s",[],{}],"o":{"x":true}}';
+    expect(layoutJson(json, marked, 80)).toEqual([
+      '<p>{<k>"k"<p>: <p>[<l>false<p>, <l>null<p>, <n>-1<p>, <s>"s"<p>, <p>[<p>]<p>, <p>{<p>}<p>]<p>, <k>"o"<p>: <p>{<k>"x"<p>: <l>true<p>}<p>}',
+    ]);
+    expect(layoutJson(json, marked, 30)).toEqual([
+      "<p>{",
+      '  <k>"k"<p>: <p>[',
+      "    <l>false<p>,",
+      "    <l>null<p>,",
+      "    <n>-1<p>,",
+      '    <s>"s"<p>,',
+      "    <p>[]<p>,",
+      "    <p>{}",
+      "  <p>]<p>,",
+      '  <k>"o"<p>: <p>{<k>"x"<p>: <l>true<p>}',
+      "<p>}",
+    ]);
+  });
+
+  it("escapes keys and strings for the terminal, on one line and laid out", () => {
+    expect(layoutJson('{"\u009b":"\u202e"}', plainPalette, 80)).toEqual(['{"\\x9b": "\\u202e"}']);
+    expect(layoutJson('{"\u009b":"\u202e"}', plainPalette, 5)).toEqual([
+      "{",
+      '  "\\x9b": "\\u202e"',
+      "}",
+    ]);
+    expect(layoutJson('[{"\u009b":"\u202e"},1]', plainPalette, 14)).toEqual([
+      "[",
+      '  {"\\x9b": "\\u202e"},',
+      "  1",
+      "]",
+    ]);
+    // Escaping is on unless the caller says the tokens need none.
+    expect(layoutJsonTokens(["[", '"\u009b"', "]"], plainPalette, 80)).toEqual(['["\\x9b"]']);
+    expect(layoutJsonTokens(["[", '"\u009b"', "]"], plainPalette, 80, false)).toEqual([
+      '["\u009b"]',
+    ]);
+  });
+
+  it("refuses data that is not a JSON object or array", () => {
+    expect(() => layoutJson('"text"', plainPalette, 80)).toThrow("not a JSON object or array");
   });
 });
 
