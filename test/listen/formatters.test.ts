@@ -15,7 +15,11 @@ import {
   looksLikeJsonContainer,
   maxLayoutDepth,
 } from "../../src/listen/output/json-layout.js";
-import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
+import {
+  formatJsonComment,
+  formatJsonLine,
+  quotesAsIs,
+} from "../../src/listen/output/json-lines.js";
 import { hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
 import { formatRunSummary } from "../../src/listen/output/run-summary.js";
 import { formatClockTime } from "../../src/listen/output/time-column.js";
@@ -341,6 +345,68 @@ describe("JSON tokens and layout", () => {
     ]);
   });
 
+  it("keeps a nested value on its line when it fits with its key and comma, breaks it one column narrower", () => {
+    // {"b": 1, "c": 2, "e": 3} is 24 columns, [1, 2, 3] 9; each sits after `  "a": ` (7).
+    const json = '{"a":{"b":1,"c":2,"e":3},"d":[1,2,3]}';
+    expect(layoutJson(json, plainPalette, 32)).toEqual([
+      "{",
+      '  "a": {"b": 1, "c": 2, "e": 3},',
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    const objectBroken = ['  "a": {', '    "b": 1,', '    "c": 2,', '    "e": 3', "  },"];
+    expect(layoutJson(json, plainPalette, 31)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    expect(layoutJson(json, plainPalette, 17)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    expect(layoutJson(json, plainPalette, 16)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [',
+      "    1,",
+      "    2,",
+      "    3",
+      "  ]",
+      "}",
+    ]);
+  });
+
+  it("paints numbers from 0 to 9 and negative ones as numbers when laid out", () => {
+    expect(layoutJson("[0,9,-1,0.5,90]", marked, 4)).toEqual([
+      "<p>[",
+      "  <n>0<p>,",
+      "  <n>9<p>,",
+      "  <n>-1<p>,",
+      "  <n>0.5<p>,",
+      "  <n>90",
+      "<p>]",
+    ]);
+  });
+
+  it("closes a token list cut short and shows it as far as it goes, a missing value as null", () => {
+    // Not from jsonContainerTokens (always whole values), but the layout must still end.
+    expect(layoutJsonTokens(["[", "1", ",", "2"], plainPalette, 0)).toEqual([
+      "[",
+      "  1,",
+      "  2",
+      "]",
+    ]);
+    expect(layoutJsonTokens(["{", '"a"', ":", "1", ",", '"b"', ":"], plainPalette, 0)).toEqual([
+      "{",
+      '  "a": 1,',
+      '  "b": null',
+      "}",
+    ]);
+  });
+
   it("refuses data that is not a JSON object or array", () => {
     expect(() => layoutJson('"text"', plainPalette, 80)).toThrow("not a JSON object or array");
   });
@@ -422,6 +488,27 @@ describe("formatJsonLine", () => {
     }
   });
 
+  it("quotes by itself only short values JSON.stringify leaves as they are", () => {
+    const plainValues = ["", " ", "!#[]~\u007f", "plain id", "é\u2028", "\ud7ff", "\ue000\uffff"];
+    for (const value of [...plainValues, "x".repeat(63)]) {
+      expect(quotesAsIs(value)).toBe(true);
+      expect(JSON.stringify(value)).toBe(`"${value}"`);
+    }
+    // Controls, quote, backslash, any surrogate (a pair too: rare in ids), 64 units or more.
+    for (const value of [
+      "\u001f",
+      "a\u0000",
+      '"',
+      "a\\b",
+      "\ud800",
+      "\udbff\udfff",
+      "😀",
+      "x".repeat(64),
+    ]) {
+      expect(quotesAsIs(value)).toBe(false);
+    }
+  });
+
   it("writes exactly time, event, id, data in that order", () => {
     const line = formatJsonLine(
       { type: "up\x1bdate", data: 'a\n"b"\u2028', lastEventId: "" },
@@ -435,6 +522,33 @@ describe("formatJsonLine", () => {
     expect(formatJsonComment('h"\u001f', "T", "http://a/\u001f")).toBe(
       `${JSON.stringify({ time: "T", source: "http://a/\u001f", comment: 'h"\u001f' })}\n`,
     );
+  });
+});
+
+describe("formatJsonLine --json-data", () => {
+  const line = (data: string, parseData = true) =>
+    formatJsonLine({ type: "message", data, lastEventId: "" }, "T", undefined, parseData);
+
+  it("puts object and array data in as compact JSON, leading whitespace allowed", () => {
+    expect(line('{ "a" : [1, 2.50, "x\\u0041"] }')).toBe(
+      '{"time":"T","event":"message","id":"","data":{"a":[1,2.5,"xA"]}}\n',
+    );
+    expect(line(" \n[true, null]")).toBe(
+      '{"time":"T","event":"message","id":"","data":[true,null]}\n',
+    );
+  });
+
+  it("keeps any other data a string: scalars, invalid JSON, nesting the serializer cannot take", () => {
+    expect(line("42")).toBe('{"time":"T","event":"message","id":"","data":"42"}\n');
+    expect(line('"s"')).toBe('{"time":"T","event":"message","id":"","data":"\\"s\\""}\n');
+    expect(line("null")).toBe('{"time":"T","event":"message","id":"","data":"null"}\n');
+    expect(line("{not json")).toBe('{"time":"T","event":"message","id":"","data":"{not json"}\n');
+    expect(line('{"a":1}', false)).toBe(
+      '{"time":"T","event":"message","id":"","data":"{\\"a\\":1}"}\n',
+    );
+    // JSON.parse takes 200,000 levels; JSON.stringify runs out of stack on them.
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    expect(line(deep)).toBe(`{"time":"T","event":"message","id":"","data":"${deep}"}\n`);
   });
 });
 
