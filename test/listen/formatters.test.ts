@@ -171,6 +171,112 @@ describe("PrettyEventFormatter (colour)", () => {
   });
 });
 
+describe("PrettyEventFormatter (clocks, ids, widths, large data, comments)", () => {
+  const plain = () => new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }) });
+  const coloured = (sourceLabel?: string) =>
+    new PrettyEventFormatter({ chalk: new Chalk({ level: 1 }), sourceLabel, sourceLabelWidth: 6 });
+  const event = (data: string, lastEventId = "", inheritedId?: true) =>
+    inheritedId
+      ? { type: "message", data, lastEventId, inheritedId }
+      : { type: "message", data, lastEventId };
+  const bold = (t: string) => `\x1b[1m${t}\x1b[22m`;
+  const dim = (t: string) => `\x1b[2m${t}\x1b[22m`;
+
+  it("shows the time column when there is one, and no space when there is none", () => {
+    const formatter = plain();
+    expect(formatter.formatEvent(event("a"), "")).toBe("message a\n");
+    expect(formatter.formatEvent(event("b"), "10:00:00.000")).toBe("10:00:00.000 message b\n");
+    expect(formatter.formatEvent(event("c"), "10:00:00.001")).toBe("10:00:00.001 message c\n");
+    expect(formatter.formatEvent(event("d"), "")).toBe("message d\n");
+    expect(coloured().formatEvent(event("e"), "10:00")).toBe(
+      `${dim("10:00")} ${bold("message")} e\n`,
+    );
+  });
+
+  it("shows an id the event carried as id=, one inherited from an earlier event dimmed", () => {
+    expect(plain().formatEvent(event("x", "3"), "T")).toBe("T message id=3 x\n");
+    expect(plain().formatEvent(event("x", "i\x1bd", true), "T")).toBe("T message (id i\\x1bd) x\n");
+    expect(coloured().formatEvent(event("x", "3", true), "")).toBe(
+      `${bold("message")} ${dim("(id 3)")} x\n`,
+    );
+    expect(coloured().formatEvent(event(""), "")).toBe(`${bold("message")} ${dim("(empty)")}\n`);
+  });
+
+  it("paints JSON keys blue, strings green, numbers yellow, literals magenta", () => {
+    expect(coloured().formatEvent(event('{"k":"v","n":1,"t":null}'), "")).toBe(
+      `${bold("message")} {\x1b[34m"k"\x1b[39m: \x1b[32m"v"\x1b[39m, \x1b[34m"n"\x1b[39m: \x1b[33m1\x1b[39m, \x1b[34m"t"\x1b[39m: \x1b[35mnull\x1b[39m}\n`,
+    );
+  });
+
+  it("lays JSON out in 100 columns by default, less the data's indent", () => {
+    const fits = `["${"x".repeat(94)}"]`; // 98 columns
+    const wide = `["${"x".repeat(95)}"]`;
+    expect(plain().formatEvent(event(fits), "T")).toBe(`T message ${fits}\n`);
+    expect(plain().formatEvent(event(wide), "T")).toBe(
+      `T message\n  [\n    "${"x".repeat(95)}"\n  ]\n`,
+    );
+  });
+
+  it("shortens data over 16 KiB to its first 2 KiB, never splitting a surrogate pair, unless --full", () => {
+    const tail = "… [32770 bytes in all; --full shows all]\n";
+    expect(plain().formatEvent(event("é".repeat(16384)), "T")).toBe(
+      `T message ${"é".repeat(16384)}\n`,
+    );
+    expect(plain().formatEvent(event("é".repeat(16385)), "T")).toBe(
+      `T message ${"é".repeat(2048)}${tail}`,
+    );
+    const full = new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }), full: true });
+    expect(full.formatEvent(event("é".repeat(16385)), "T")).toBe(
+      `T message ${"é".repeat(16385)}\n`,
+    );
+    const start = (data: string) =>
+      plain()
+        .formatEvent(event(data), "T")
+        .replace(/… \[\d+ bytes in all; --full shows all\]\n$/, "");
+    const more = "a".repeat(20_000);
+    const a2047 = "a".repeat(2047);
+    expect(start(`${a2047}😀${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`${a2047}\udbff\udfff${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`${a2047}\ud800\udc00${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`a${a2047.slice(2)}😀${more}`)).toBe(`T message a${a2047.slice(2)}😀`);
+    expect(start(`${a2047}\ud7ff${more}`)).toBe(`T message ${a2047}\ud7ff`);
+    expect(start(`${a2047}\udc00${more}`)).toBe(`T message ${a2047}\udc00`);
+    expect(start(`a\nb${more}`)).toBe(`T message a\\nb${"a".repeat(2045)}`);
+    expect(coloured().formatEvent(event(more), "")).toBe(
+      `${bold("message")} ${"a".repeat(2048)}${dim("… [20000 bytes in all; --full shows all]")}\n`,
+    );
+  });
+
+  it("lays out JSON data up to 256 KiB (with --full), longer JSON is shown as text", () => {
+    const full = new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }), full: true });
+    const inside = "x".repeat(256 * 1024 - 4);
+    expect(full.formatEvent(event(`["${inside}"]`), "T")).toBe(
+      `T message\n  [\n    "${inside}"\n  ]\n`,
+    );
+    expect(full.formatEvent(event(`["${inside}x"]`), "T")).toBe(`T message ["${inside}x"]\n`);
+  });
+
+  it("formats comments dimmed, with or without a time and a source label", () => {
+    expect(plain().formatComment("hb\n", "")).toBe(": hb\\n\n");
+    expect(coloured().formatComment("hb", "10:00")).toBe(`${dim("10:00 : hb")}\n`);
+    expect(coloured("news").formatComment("hb", "10:00")).toBe(
+      `${dim("10:00")} ${bold("[news]")}   ${dim(": hb")}\n`,
+    );
+    expect(coloured("news").formatComment("hb", "")).toBe(`${bold("[news]")}   ${dim(": hb")}\n`);
+  });
+
+  it("pads a source label to its width, and never pads one already wider", () => {
+    const labelled = (width: number) =>
+      new PrettyEventFormatter({
+        chalk: new Chalk({ level: 0 }),
+        sourceLabel: "news",
+        sourceLabelWidth: width,
+      }).formatEvent({ type: "tick", data: "x", lastEventId: "" }, "T");
+    expect(labelled(7)).toBe("T [news]    tick x\n");
+    expect(labelled(2)).toBe("T [news] tick x\n");
+  });
+});
+
 describe("JSON detection (validating tokenizer)", () => {
   it.each([
     ['{"a":1}', true],
