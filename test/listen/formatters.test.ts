@@ -316,6 +316,7 @@ describe("JSON detection (validating tokenizer)", () => {
     ["[1e5, 1E5, 1e-5, 1E+5, -0, 0.5, -12.25e2, 90]", true],
     ["[1e]", false],
     ["[1e+]", false],
+    ["[1e,1]", false],
     ["[-]", false],
     ["[-x]", false],
     ["[--1]", false],
@@ -504,6 +505,11 @@ describe("JSON tokens and layout", () => {
       "  1,",
       "  2",
       "]",
+    ]);
+    expect(layoutJsonTokens(["{", '"a"', ":", "1"], plainPalette, 0)).toEqual([
+      "{",
+      '  "a": 1',
+      "}",
     ]);
     expect(layoutJsonTokens(["{", '"a"', ":", "1", ",", '"b"', ":"], plainPalette, 0)).toEqual([
       "{",

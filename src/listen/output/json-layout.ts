@@ -106,10 +106,10 @@ function numberEnd(data: string, start: number): number {
   let i = start;
   if (data.charCodeAt(i) === 0x2d) i++;
   const first = data.charCodeAt(i);
-  if (first === 0x30) i++;
-  else if (first >= 0x31 && first <= 0x39) while (isDigit(data.charCodeAt(++i)));
   // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-  else return -1;
+  if (!isDigit(first)) return -1;
+  if (first === 0x30) i++;
+  else while (isDigit(data.charCodeAt(++i)));
   if (data.charCodeAt(i) === 0x2e) {
     // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
     if (!isDigit(data.charCodeAt(++i))) return -1;
@@ -124,6 +124,14 @@ function numberEnd(data: string, start: number): number {
     while (isDigit(data.charCodeAt(++i)));
   }
   return i;
+}
+
+/** Where the literal `true`, `false` or `null` at `data[start]` ends, or -1 when there is none. */
+function literalEnd(data: string, start: number): number {
+  const c = data.charCodeAt(start);
+  const literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
+  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
+  return data.startsWith(literal, start) ? start + literal.length : -1;
 }
 
 /**
@@ -188,13 +196,7 @@ export function jsonContainerTokens(data: string): JsonScan | undefined {
         let end: number;
         if (c === 0x22) end = stringEnd(data, i, scan);
         else if (c === 0x2d || isDigit(c)) end = numberEnd(data, i);
-        // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-        else if (c === 0x74) end = data.startsWith("true", i) ? i + 4 : -1;
-        // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-        else if (c === 0x66) end = data.startsWith("false", i) ? i + 5 : -1;
-        // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-        else if (c === 0x6e) end = data.startsWith("null", i) ? i + 4 : -1;
-        else return undefined;
+        else end = literalEnd(data, i);
         // Stryker disable next-line ConditionalExpression,UnaryOperator: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
         if (end === -1) return undefined;
         tokens.push(data.slice(i, end));
@@ -312,9 +314,9 @@ function parseNode(tokens: string[], position: { index: number }): JsonNode {
   const paint =
     first === 0x22
       ? "string"
-      : first === 0x2d || (first >= 0x30 && first <= 0x39)
-        ? "number"
-        : "literal";
+      : first === 0x74 || first === 0x66 || first === 0x6e
+        ? "literal"
+        : "number";
   return { kind: "scalar", text: token, paint };
 }
 

@@ -74,10 +74,10 @@ function jsonContainerText(data: string): string | undefined {
   if (first !== 0x7b && first !== 0x5b) return undefined;
   try {
     return JSON.stringify(JSON.parse(data));
-    // Stryker disable next-line BlockStatement: an empty catch falls off the end, which returns undefined too
   } catch {
-    return undefined;
+    // Not JSON, or nested too deep for the parser or the serializer: the data stays a string.
   }
+  return undefined;
 }
 
 /** A comment as a JSON line; only written with `--json --comments`. */
