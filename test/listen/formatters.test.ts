@@ -8,8 +8,18 @@ import {
   formatDelay,
   redactHeader,
 } from "../../src/listen/output/diagnostic-text.js";
-import { layoutJson, looksLikeJsonContainer } from "../../src/listen/output/json-layout.js";
-import { formatJsonComment, formatJsonLine } from "../../src/listen/output/json-lines.js";
+import {
+  jsonContainerTokens,
+  layoutJson,
+  layoutJsonTokens,
+  looksLikeJsonContainer,
+  maxLayoutDepth,
+} from "../../src/listen/output/json-layout.js";
+import {
+  formatJsonComment,
+  formatJsonLine,
+  quotesAsIs,
+} from "../../src/listen/output/json-lines.js";
 import { hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.js";
 import { formatRunSummary } from "../../src/listen/output/run-summary.js";
 import { formatClockTime } from "../../src/listen/output/time-column.js";
@@ -161,6 +171,112 @@ describe("PrettyEventFormatter (colour)", () => {
   });
 });
 
+describe("PrettyEventFormatter (clocks, ids, widths, large data, comments)", () => {
+  const plain = () => new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }) });
+  const coloured = (sourceLabel?: string) =>
+    new PrettyEventFormatter({ chalk: new Chalk({ level: 1 }), sourceLabel, sourceLabelWidth: 6 });
+  const event = (data: string, lastEventId = "", inheritedId?: true) =>
+    inheritedId
+      ? { type: "message", data, lastEventId, inheritedId }
+      : { type: "message", data, lastEventId };
+  const bold = (t: string) => `\x1b[1m${t}\x1b[22m`;
+  const dim = (t: string) => `\x1b[2m${t}\x1b[22m`;
+
+  it("shows the time column when there is one, and no space when there is none", () => {
+    const formatter = plain();
+    expect(formatter.formatEvent(event("a"), "")).toBe("message a\n");
+    expect(formatter.formatEvent(event("b"), "10:00:00.000")).toBe("10:00:00.000 message b\n");
+    expect(formatter.formatEvent(event("c"), "10:00:00.001")).toBe("10:00:00.001 message c\n");
+    expect(formatter.formatEvent(event("d"), "")).toBe("message d\n");
+    expect(coloured().formatEvent(event("e"), "10:00")).toBe(
+      `${dim("10:00")} ${bold("message")} e\n`,
+    );
+  });
+
+  it("shows an id the event carried as id=, one inherited from an earlier event dimmed", () => {
+    expect(plain().formatEvent(event("x", "3"), "T")).toBe("T message id=3 x\n");
+    expect(plain().formatEvent(event("x", "i\x1bd", true), "T")).toBe("T message (id i\\x1bd) x\n");
+    expect(coloured().formatEvent(event("x", "3", true), "")).toBe(
+      `${bold("message")} ${dim("(id 3)")} x\n`,
+    );
+    expect(coloured().formatEvent(event(""), "")).toBe(`${bold("message")} ${dim("(empty)")}\n`);
+  });
+
+  it("paints JSON keys blue, strings green, numbers yellow, literals magenta", () => {
+    expect(coloured().formatEvent(event('{"k":"v","n":1,"t":null}'), "")).toBe(
+      `${bold("message")} {\x1b[34m"k"\x1b[39m: \x1b[32m"v"\x1b[39m, \x1b[34m"n"\x1b[39m: \x1b[33m1\x1b[39m, \x1b[34m"t"\x1b[39m: \x1b[35mnull\x1b[39m}\n`,
+    );
+  });
+
+  it("lays JSON out in 100 columns by default, less the data's indent", () => {
+    const fits = `["${"x".repeat(94)}"]`; // 98 columns
+    const wide = `["${"x".repeat(95)}"]`;
+    expect(plain().formatEvent(event(fits), "T")).toBe(`T message ${fits}\n`);
+    expect(plain().formatEvent(event(wide), "T")).toBe(
+      `T message\n  [\n    "${"x".repeat(95)}"\n  ]\n`,
+    );
+  });
+
+  it("shortens data over 16 KiB to its first 2 KiB, never splitting a surrogate pair, unless --full", () => {
+    const tail = "… [32770 bytes in all; --full shows all]\n";
+    expect(plain().formatEvent(event("é".repeat(16384)), "T")).toBe(
+      `T message ${"é".repeat(16384)}\n`,
+    );
+    expect(plain().formatEvent(event("é".repeat(16385)), "T")).toBe(
+      `T message ${"é".repeat(2048)}${tail}`,
+    );
+    const full = new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }), full: true });
+    expect(full.formatEvent(event("é".repeat(16385)), "T")).toBe(
+      `T message ${"é".repeat(16385)}\n`,
+    );
+    const start = (data: string) =>
+      plain()
+        .formatEvent(event(data), "T")
+        .replace(/… \[\d+ bytes in all; --full shows all\]\n$/, "");
+    const more = "a".repeat(20_000);
+    const a2047 = "a".repeat(2047);
+    expect(start(`${a2047}😀${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`${a2047}\udbff\udfff${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`${a2047}\ud800\udc00${more}`)).toBe(`T message ${a2047}`);
+    expect(start(`a${a2047.slice(2)}😀${more}`)).toBe(`T message a${a2047.slice(2)}😀`);
+    expect(start(`${a2047}\ud7ff${more}`)).toBe(`T message ${a2047}\ud7ff`);
+    expect(start(`${a2047}\udc00${more}`)).toBe(`T message ${a2047}\udc00`);
+    expect(start(`a\nb${more}`)).toBe(`T message a\\nb${"a".repeat(2045)}`);
+    expect(coloured().formatEvent(event(more), "")).toBe(
+      `${bold("message")} ${"a".repeat(2048)}${dim("… [20000 bytes in all; --full shows all]")}\n`,
+    );
+  });
+
+  it("lays out JSON data up to 256 KiB (with --full), longer JSON is shown as text", () => {
+    const full = new PrettyEventFormatter({ chalk: new Chalk({ level: 0 }), full: true });
+    const inside = "x".repeat(256 * 1024 - 4);
+    expect(full.formatEvent(event(`["${inside}"]`), "T")).toBe(
+      `T message\n  [\n    "${inside}"\n  ]\n`,
+    );
+    expect(full.formatEvent(event(`["${inside}x"]`), "T")).toBe(`T message ["${inside}x"]\n`);
+  });
+
+  it("formats comments dimmed, with or without a time and a source label", () => {
+    expect(plain().formatComment("hb\n", "")).toBe(": hb\\n\n");
+    expect(coloured().formatComment("hb", "10:00")).toBe(`${dim("10:00 : hb")}\n`);
+    expect(coloured("news").formatComment("hb", "10:00")).toBe(
+      `${dim("10:00")} ${bold("[news]")}   ${dim(": hb")}\n`,
+    );
+    expect(coloured("news").formatComment("hb", "")).toBe(`${bold("[news]")}   ${dim(": hb")}\n`);
+  });
+
+  it("pads a source label to its width, and never pads one already wider", () => {
+    const labelled = (width: number) =>
+      new PrettyEventFormatter({
+        chalk: new Chalk({ level: 0 }),
+        sourceLabel: "news",
+        sourceLabelWidth: width,
+      }).formatEvent({ type: "tick", data: "x", lastEventId: "" }, "T");
+    expect(labelled(7)).toBe("T [news]    tick x\n");
+    expect(labelled(2)).toBe("T [news] tick x\n");
+  });
+});
+
 describe("JSON detection (validating tokenizer)", () => {
   it.each([
     ['{"a":1}', true],
@@ -186,6 +302,32 @@ describe("JSON detection (validating tokenizer)", () => {
     ["[}", false],
     ['{"a":1]', false],
     ["[NaN]", false],
+    ['{\r\n\t"a"\r\n:\t1\r\n}', true],
+    ['["\\"\\\\\\/\\b\\f\\n\\r\\t"]', true],
+    ['["\\uABCD\\uEFab\\ucdef\\u0189"]', true],
+    ['["\\x0041"]', false],
+    ['["\\u12"]', false],
+    ['["\\u00/0"]', false],
+    ['["\\u00:0"]', false],
+    ['["\\u00@0"]', false],
+    ['["\\u00G0"]', false],
+    ['["\\u00`0"]', false],
+    ['["\\u00g0"]', false],
+    ["[1e5, 1E5, 1e-5, 1E+5, -0, 0.5, -12.25e2, 90]", true],
+    ["[1e]", false],
+    ["[1e+]", false],
+    ["[1e,1]", false],
+    ["[-]", false],
+    ["[-x]", false],
+    ["[--1]", false],
+    ["[-.5]", false],
+    ['{"a";1}', false],
+    ["[trux]", false],
+    ["[falsx]", false],
+    ["[nulx]", false],
+    ["[abcd]", false],
+    ["[[1}1]", false],
+    ["[[1}]", false],
   ])("%j -> %s", (data, expected) => {
     expect(looksLikeJsonContainer(data)).toBe(expected);
     let parses = false;
@@ -221,6 +363,164 @@ describe("JSON detection (validating tokenizer)", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("JSON tokens and layout", () => {
+  const plain = (t: string) => t;
+  const plainPalette = {
+    key: plain,
+    string: plain,
+    number: plain,
+    literal: plain,
+    punctuation: plain,
+  };
+  const marked = {
+    key: (t: string) => `<k>${t}`,
+    string: (t: string) => `<s>${t}`,
+    number: (t: string) => `<n>${t}`,
+    literal: (t: string) => `<l>${t}`,
+    punctuation: (t: string) => `<p>${t}`,
+  };
+
+  it("gives the tokens as sent, whitespace dropped, and whether a string needs escaping", () => {
+    expect(jsonContainerTokens('{ "a" : [1, -2.5e3, true, "\\u001b"] }')).toEqual({
+      tokens: ["{", '"a"', ":", "[", "1", ",", "-2.5e3", ",", "true", ",", '"\\u001b"', "]", "}"],
+      needsEscaping: false,
+    });
+    expect(jsonContainerTokens('["~", "é😀", "\\u202e"]')?.needsEscaping).toBe(false);
+    for (const unsafe of ['["\u007f"]', '["\u009b"]', '{"\u202e":1}', '["a", "b\u2028"]']) {
+      expect(jsonContainerTokens(unsafe)?.needsEscaping).toBe(true);
+    }
+  });
+
+  it("lays out containers nested up to 100 deep, not deeper", () => {
+    expect(maxLayoutDepth).toBe(100);
+    const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
+    expect(jsonContainerTokens(deep(100))?.tokens).toHaveLength(200);
+    expect(jsonContainerTokens(deep(101))).toBeUndefined();
+    // The depth is what is open at once: two branches of 100 pass, one of 101 does not.
+    expect(jsonContainerTokens(`[${deep(99)},{"a":${deep(98)}}]`)?.tokens).toHaveLength(401);
+    expect(jsonContainerTokens(`[${deep(99)},{"a":${deep(99)}}]`)).toBeUndefined();
+  });
+
+  it("keeps a value on one line when it fits the width exactly, breaks it one column narrower", () => {
+    // [1, 2] is 6 columns, {"a": 1} is 8.
+    expect(layoutJson("[1,2]", plainPalette, 6)).toEqual(["[1, 2]"]);
+    expect(layoutJson("[1,2]", plainPalette, 5)).toEqual(["[", "  1,", "  2", "]"]);
+    expect(layoutJson('{"a":1}', plainPalette, 8)).toEqual(['{"a": 1}']);
+    expect(layoutJson('{"a":1}', plainPalette, 7)).toEqual(["{", '  "a": 1', "}"]);
+  });
+
+  it("paints every kind of token, on one line and laid out", () => {
+    const json = '{"k":[false,null,-1,"s",[],{}],"o":{"x":true}}';
+    expect(layoutJson(json, marked, 80)).toEqual([
+      '<p>{<k>"k"<p>: <p>[<l>false<p>, <l>null<p>, <n>-1<p>, <s>"s"<p>, <p>[<p>]<p>, <p>{<p>}<p>]<p>, <k>"o"<p>: <p>{<k>"x"<p>: <l>true<p>}<p>}',
+    ]);
+    expect(layoutJson(json, marked, 30)).toEqual([
+      "<p>{",
+      '  <k>"k"<p>: <p>[',
+      "    <l>false<p>,",
+      "    <l>null<p>,",
+      "    <n>-1<p>,",
+      '    <s>"s"<p>,',
+      "    <p>[]<p>,",
+      "    <p>{}",
+      "  <p>]<p>,",
+      '  <k>"o"<p>: <p>{<k>"x"<p>: <l>true<p>}',
+      "<p>}",
+    ]);
+  });
+
+  it("escapes keys and strings for the terminal, on one line and laid out", () => {
+    expect(layoutJson('{"\u009b":"\u202e"}', plainPalette, 80)).toEqual(['{"\\x9b": "\\u202e"}']);
+    expect(layoutJson('{"\u009b":"\u202e"}', plainPalette, 5)).toEqual([
+      "{",
+      '  "\\x9b": "\\u202e"',
+      "}",
+    ]);
+    expect(layoutJson('[{"\u009b":"\u202e"},1]', plainPalette, 14)).toEqual([
+      "[",
+      '  {"\\x9b": "\\u202e"},',
+      "  1",
+      "]",
+    ]);
+    // Escaping is on unless the caller says the tokens need none.
+    expect(layoutJsonTokens(["[", '"\u009b"', "]"], plainPalette, 80)).toEqual(['["\\x9b"]']);
+    expect(layoutJsonTokens(["[", '"\u009b"', "]"], plainPalette, 80, false)).toEqual([
+      '["\u009b"]',
+    ]);
+  });
+
+  it("keeps a nested value on its line when it fits with its key and comma, breaks it one column narrower", () => {
+    // {"b": 1, "c": 2, "e": 3} is 24 columns, [1, 2, 3] 9; each sits after `  "a": ` (7).
+    const json = '{"a":{"b":1,"c":2,"e":3},"d":[1,2,3]}';
+    expect(layoutJson(json, plainPalette, 32)).toEqual([
+      "{",
+      '  "a": {"b": 1, "c": 2, "e": 3},',
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    const objectBroken = ['  "a": {', '    "b": 1,', '    "c": 2,', '    "e": 3', "  },"];
+    expect(layoutJson(json, plainPalette, 31)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    expect(layoutJson(json, plainPalette, 17)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [1, 2, 3]',
+      "}",
+    ]);
+    expect(layoutJson(json, plainPalette, 16)).toEqual([
+      "{",
+      ...objectBroken,
+      '  "d": [',
+      "    1,",
+      "    2,",
+      "    3",
+      "  ]",
+      "}",
+    ]);
+  });
+
+  it("paints numbers from 0 to 9 and negative ones as numbers when laid out", () => {
+    expect(layoutJson("[0,9,-1,0.5,90]", marked, 4)).toEqual([
+      "<p>[",
+      "  <n>0<p>,",
+      "  <n>9<p>,",
+      "  <n>-1<p>,",
+      "  <n>0.5<p>,",
+      "  <n>90",
+      "<p>]",
+    ]);
+  });
+
+  it("closes a token list cut short and shows it as far as it goes, a missing value as null", () => {
+    // Not from jsonContainerTokens (always whole values), but the layout must still end.
+    expect(layoutJsonTokens(["[", "1", ",", "2"], plainPalette, 0)).toEqual([
+      "[",
+      "  1,",
+      "  2",
+      "]",
+    ]);
+    expect(layoutJsonTokens(["{", '"a"', ":", "1"], plainPalette, 0)).toEqual([
+      "{",
+      '  "a": 1',
+      "}",
+    ]);
+    expect(layoutJsonTokens(["{", '"a"', ":", "1", ",", '"b"', ":"], plainPalette, 0)).toEqual([
+      "{",
+      '  "a": 1,',
+      '  "b": null',
+      "}",
+    ]);
+  });
+
+  it("refuses data that is not a JSON object or array", () => {
+    expect(() => layoutJson('"text"', plainPalette, 80)).toThrow("not a JSON object or array");
   });
 });
 
@@ -300,6 +600,27 @@ describe("formatJsonLine", () => {
     }
   });
 
+  it("quotes by itself only short values JSON.stringify leaves as they are", () => {
+    const plainValues = ["", " ", "!#[]~\u007f", "plain id", "é\u2028", "\ud7ff", "\ue000\uffff"];
+    for (const value of [...plainValues, "x".repeat(63)]) {
+      expect(quotesAsIs(value)).toBe(true);
+      expect(JSON.stringify(value)).toBe(`"${value}"`);
+    }
+    // Controls, quote, backslash, any surrogate (a pair too: rare in ids), 64 units or more.
+    for (const value of [
+      "\u001f",
+      "a\u0000",
+      '"',
+      "a\\b",
+      "\ud800",
+      "\udbff\udfff",
+      "😀",
+      "x".repeat(64),
+    ]) {
+      expect(quotesAsIs(value)).toBe(false);
+    }
+  });
+
   it("writes exactly time, event, id, data in that order", () => {
     const line = formatJsonLine(
       { type: "up\x1bdate", data: 'a\n"b"\u2028', lastEventId: "" },
@@ -313,6 +634,33 @@ describe("formatJsonLine", () => {
     expect(formatJsonComment('h"\u001f', "T", "http://a/\u001f")).toBe(
       `${JSON.stringify({ time: "T", source: "http://a/\u001f", comment: 'h"\u001f' })}\n`,
     );
+  });
+});
+
+describe("formatJsonLine --json-data", () => {
+  const line = (data: string, parseData = true) =>
+    formatJsonLine({ type: "message", data, lastEventId: "" }, "T", undefined, parseData);
+
+  it("puts object and array data in as compact JSON, leading whitespace allowed", () => {
+    expect(line('{ "a" : [1, 2.50, "x\\u0041"] }')).toBe(
+      '{"time":"T","event":"message","id":"","data":{"a":[1,2.5,"xA"]}}\n',
+    );
+    expect(line(" \n[true, null]")).toBe(
+      '{"time":"T","event":"message","id":"","data":[true,null]}\n',
+    );
+  });
+
+  it("keeps any other data a string: scalars, invalid JSON, nesting the serializer cannot take", () => {
+    expect(line("42")).toBe('{"time":"T","event":"message","id":"","data":"42"}\n');
+    expect(line('"s"')).toBe('{"time":"T","event":"message","id":"","data":"\\"s\\""}\n');
+    expect(line("null")).toBe('{"time":"T","event":"message","id":"","data":"null"}\n');
+    expect(line("{not json")).toBe('{"time":"T","event":"message","id":"","data":"{not json"}\n');
+    expect(line('{"a":1}', false)).toBe(
+      '{"time":"T","event":"message","id":"","data":"{\\"a\\":1}"}\n',
+    );
+    // JSON.parse takes 200,000 levels; JSON.stringify runs out of stack on them.
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    expect(line(deep)).toBe(`{"time":"T","event":"message","id":"","data":"${deep}"}\n`);
   });
 });
 

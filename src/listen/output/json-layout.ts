@@ -60,6 +60,7 @@ function isDigit(c: number): boolean {
 function stringEnd(data: string, start: number, scan: JsonScan): number {
   const length = data.length;
   let i = start + 1;
+  // Stryker disable next-line EqualityOperator: `<=` reads one past the end, NaN, which no branch below takes: still unterminated (-1)
   while (i < length) {
     const c = data.charCodeAt(i);
     if (c === 0x22) return i + 1;
@@ -78,18 +79,25 @@ function stringEnd(data: string, start: number, scan: JsonScan): number {
         i += 2;
         continue;
       }
+      // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
       if (next !== 0x75) return -1;
       for (let k = i + 2; k < i + 6; k++) {
         const h = data.charCodeAt(k);
+        // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
         if (!(isDigit(h) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return -1;
       }
       i += 6;
       continue;
     }
+    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
     if (c < 0x20) return -1;
-    if (c >= 0x7f && !scan.needsEscaping && isTerminalUnsafeCodeUnit(c)) scan.needsEscaping = true;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path (isTerminalUnsafeCodeUnit is false below 0x7f; a flag once set stays set): only `false` changes anything, and the inner if's `false` is the same mutant
+    if (c >= 0x7f && !scan.needsEscaping) {
+      if (isTerminalUnsafeCodeUnit(c)) scan.needsEscaping = true;
+    }
     i++;
   }
+  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
   return -1;
 }
 
@@ -98,10 +106,12 @@ function numberEnd(data: string, start: number): number {
   let i = start;
   if (data.charCodeAt(i) === 0x2d) i++;
   const first = data.charCodeAt(i);
+  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
+  if (!isDigit(first)) return -1;
   if (first === 0x30) i++;
-  else if (first >= 0x31 && first <= 0x39) while (isDigit(data.charCodeAt(++i)));
-  else return -1;
+  else while (isDigit(data.charCodeAt(++i)));
   if (data.charCodeAt(i) === 0x2e) {
+    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
     if (!isDigit(data.charCodeAt(++i))) return -1;
     while (isDigit(data.charCodeAt(++i)));
   }
@@ -109,10 +119,19 @@ function numberEnd(data: string, start: number): number {
   if (e === 0x65 || e === 0x45) {
     const sign = data.charCodeAt(++i);
     if (sign === 0x2b || sign === 0x2d) i++;
+    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
     if (!isDigit(data.charCodeAt(i))) return -1;
     while (isDigit(data.charCodeAt(++i)));
   }
   return i;
+}
+
+/** Where the literal `true`, `false` or `null` at `data[start]` ends, or -1 when there is none. */
+function literalEnd(data: string, start: number): number {
+  const c = data.charCodeAt(start);
+  const literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
+  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
+  return data.startsWith(literal, start) ? start + literal.length : -1;
 }
 
 /**
@@ -143,6 +162,7 @@ export function jsonContainerTokens(data: string): JsonScan | undefined {
       case expectKey:
         if (c === 0x22) {
           const end = stringEnd(data, i, scan);
+          // Stryker disable next-line ConditionalExpression,UnaryOperator: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
           if (end === -1) return undefined;
           tokens.push(data.slice(i, end));
           i = end;
@@ -176,14 +196,13 @@ export function jsonContainerTokens(data: string): JsonScan | undefined {
         let end: number;
         if (c === 0x22) end = stringEnd(data, i, scan);
         else if (c === 0x2d || isDigit(c)) end = numberEnd(data, i);
-        else if (c === 0x74 && data.startsWith("true", i)) end = i + 4;
-        else if (c === 0x66 && data.startsWith("false", i)) end = i + 5;
-        else if (c === 0x6e && data.startsWith("null", i)) end = i + 4;
-        else return undefined;
+        else end = literalEnd(data, i);
+        // Stryker disable next-line ConditionalExpression,UnaryOperator: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
         if (end === -1) return undefined;
         tokens.push(data.slice(i, end));
         i = end;
-        state = stack.length === 0 ? done : expectCommaOrClose;
+        // Inside a container: the data starts with `{` or `[`, so no value is at the top level.
+        state = expectCommaOrClose;
         continue;
       }
     }
@@ -295,9 +314,9 @@ function parseNode(tokens: string[], position: { index: number }): JsonNode {
   const paint =
     first === 0x22
       ? "string"
-      : first === 0x2d || (first >= 0x30 && first <= 0x39)
-        ? "number"
-        : "literal";
+      : first === 0x74 || first === 0x66 || first === 0x6e
+        ? "literal"
+        : "number";
   return { kind: "scalar", text: token, paint };
 }
 
