@@ -31,11 +31,6 @@ export class Utf8Body {
     return text;
   }
 
-  /** The body ended: a character cut at its end is dropped with the rest of what is pending. */
-  end(): void {
-    this.#utf8.decode();
-  }
-
   /** The U+FFFDs of `text` that were not EF BF BD in `bytes` (with the two bytes before). */
   #countInvalid(text: string, bytes: Uint8Array): number {
     let replacements = 0;

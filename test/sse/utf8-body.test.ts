@@ -16,7 +16,6 @@ function decode(bytes: Uint8Array, cuts: number[]): { text: string; invalid: num
     invalid += body.invalidSequences;
     start = end;
   }
-  body.end();
   return { text, invalid };
 }
 
