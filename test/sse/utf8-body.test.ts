@@ -36,6 +36,9 @@ describe("Utf8Body", () => {
       }
       const everyByte = Array.from(data, (_byte, index) => index + 1).slice(0, -1);
       expect(decode(data, everyByte)).toEqual({ text, invalid });
+      // An empty chunk (a read that brought no bytes) between every two bytes changes nothing.
+      const withEmpty = everyByte.flatMap((cut) => [cut, cut]);
+      expect(decode(data, withEmpty)).toEqual({ text, invalid });
     });
   }
 });
