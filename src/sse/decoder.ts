@@ -127,6 +127,7 @@ export class EventStreamDecoder {
         Error.stackTraceLimit = 0;
       },
       onRetry:
+        // Stryker disable next-line ConditionalExpression: performance only: a closure is passed that calls no handler
         handlers.onRetry &&
         ((ms) => {
           Error.stackTraceLimit = this.#stackTraceLimit;
@@ -134,6 +135,7 @@ export class EventStreamDecoder {
           Error.stackTraceLimit = 0;
         }),
       onComment:
+        // Stryker disable next-line ConditionalExpression: performance only: a closure is passed that calls no handler
         handlers.onComment &&
         ((text) => {
           Error.stackTraceLimit = this.#stackTraceLimit;
@@ -208,6 +210,7 @@ export class EventStreamDecoder {
     }
     const lastBreak = lastLineBreak(chunk);
     if (lastBreak < start) {
+      // Stryker disable next-line ConditionalExpression: slicing always (false) is performance only; holding the whole chunk (true) fails the tests
       if (start < length) this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
       return;
     }

@@ -756,6 +756,19 @@ describe("the adapter's bookkeeping", () => {
     discarded.decoder.feedText("\ndata: lost\n\ndata: c\n\n");
     expect(discarded.events).toEqual([ev("c")]);
     expect(discarded.problems).toEqual([{ type: "event-too-large", limit: 10 }]);
+
+    // A chunk whose only line break ends the skipped line: what follows it is held, alone.
+    const afterSkippedLf = recording({ maxEventSize: 20 });
+    afterSkippedLf.decoder.feedText(`data: ${"x".repeat(30)}\r`);
+    afterSkippedLf.decoder.feedText("\ndata: lost");
+    afterSkippedLf.decoder.feedText("\n\ndata: c\n\n");
+    expect(afterSkippedLf.events).toEqual([ev("c")]);
+    const afterDiscarded = recording({ maxEventSize: 20 });
+    afterDiscarded.decoder.feedText(`data: ${"x".repeat(30)}`);
+    afterDiscarded.decoder.feedText("yyy\ndata: lost");
+    afterDiscarded.decoder.feedText("\n\ndata: c\n\n");
+    expect(afterDiscarded.events).toEqual([ev("c")]);
+    expect(afterDiscarded.problems).toEqual([{ type: "event-too-large", limit: 20 }]);
   });
 
   it("an oversized unfinished line ends at the next line break; a blank line after it ends its block", () => {
