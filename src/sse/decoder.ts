@@ -210,8 +210,10 @@ export class EventStreamDecoder {
     }
     const lastBreak = lastLineBreak(chunk);
     if (lastBreak < start) {
-      // Stryker disable next-line ConditionalExpression: slicing always (false) is performance only; holding the whole chunk (true) fails the tests
-      if (start < length) this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
+      if (start < length) {
+        // Stryker disable next-line ConditionalExpression: slicing always (false) is performance only; holding the whole chunk (true) fails the tests
+        this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
+      }
       return;
     }
     let lines = start === 0 && lastBreak === length - 1 ? chunk : chunk.slice(start, lastBreak + 1);
