@@ -732,44 +732,48 @@ describe("the adapter's bookkeeping", () => {
     expect(noId.decoder.lastEventId).toBe("");
   });
 
-  it("a skipped line cut after its CR: the LF that follows ends it, the next LF is a blank line", () => {
-    // The LF of the CRLF is skipped once, even after an empty chunk; the blank line after it
-    // ends the skipped block, and what follows is a new event.
-    const split = recording({ maxEventSize: 10 });
-    split.decoder.feedText(`data: ${"x".repeat(20)}\r`);
-    split.decoder.feedText("\n");
-    split.decoder.feedText("\n");
-    split.decoder.feedText("data: b\n\n");
-    expect(split.events).toEqual([ev("b")]);
-
-    const emptyChunk = recording({ maxEventSize: 10 });
-    emptyChunk.decoder.feedText(`data: ${"x".repeat(20)}\r`);
-    emptyChunk.decoder.feed(new Uint8Array(0));
-    emptyChunk.decoder.feedText("");
-    emptyChunk.decoder.feedText("\ndata: lost\n\ndata: c\n\n");
-    expect(emptyChunk.events).toEqual([ev("c")]);
-
+  // How a skipped line ends: each case is fed chunk by chunk (strings as text, bytes as bytes);
+  // only "c" (or "b") is a new event after the skipped block.
+  const x20 = `data: ${"x".repeat(20)}`;
+  const x30 = `data: ${"x".repeat(30)}`;
+  const skippedLineEnds: Array<
+    [name: string, limit: number, chunks: Array<string | Uint8Array>, data: string]
+  > = [
+    // The LF of the CRLF is skipped once; the blank line after it ends the skipped block.
+    ["its CR ends a chunk, the LF the next", 10, [`${x20}\r`, "\n", "\n", "data: b\n\n"], "b"],
+    [
+      "an empty chunk between its CR and LF",
+      10,
+      [`${x20}\r`, new Uint8Array(0), "", "\ndata: lost\n\ndata: c\n\n"],
+      "c",
+    ],
     // The same when the oversized line was being discarded as it streamed past.
-    const discarded = recording({ maxEventSize: 10 });
-    discarded.decoder.feedText(`data: ${"x".repeat(20)}`);
-    discarded.decoder.feedText("yyy\r");
-    discarded.decoder.feedText("\ndata: lost\n\ndata: c\n\n");
-    expect(discarded.events).toEqual([ev("c")]);
-    expect(discarded.problems).toEqual([{ type: "event-too-large", limit: 10 }]);
-
+    ["discarded, its CR ends a chunk", 10, [x20, "yyy\r", "\ndata: lost\n\ndata: c\n\n"], "c"],
     // A chunk whose only line break ends the skipped line: what follows it is held, alone.
-    const afterSkippedLf = recording({ maxEventSize: 20 });
-    afterSkippedLf.decoder.feedText(`data: ${"x".repeat(30)}\r`);
-    afterSkippedLf.decoder.feedText("\ndata: lost");
-    afterSkippedLf.decoder.feedText("\n\ndata: c\n\n");
-    expect(afterSkippedLf.events).toEqual([ev("c")]);
-    const afterDiscarded = recording({ maxEventSize: 20 });
-    afterDiscarded.decoder.feedText(`data: ${"x".repeat(30)}`);
-    afterDiscarded.decoder.feedText("yyy\ndata: lost");
-    afterDiscarded.decoder.feedText("\n\ndata: c\n\n");
-    expect(afterDiscarded.events).toEqual([ev("c")]);
-    expect(afterDiscarded.problems).toEqual([{ type: "event-too-large", limit: 20 }]);
-  });
+    [
+      "its LF opens a chunk with no other line break",
+      20,
+      [`${x30}\r`, "\ndata: lost", "\n\ndata: c\n\n"],
+      "c",
+    ],
+    [
+      "discarded, its LF the one line break of a chunk",
+      20,
+      [x30, "yyy\ndata: lost", "\n\ndata: c\n\n"],
+      "c",
+    ],
+  ];
+  for (const [name, limit, chunks, data] of skippedLineEnds) {
+    it(`a skipped line's end: ${name}`, () => {
+      const { decoder, events, problems } = recording({ maxEventSize: limit });
+      for (const chunk of chunks) {
+        if (typeof chunk === "string") decoder.feedText(chunk);
+        else decoder.feed(chunk);
+      }
+      expect(events).toEqual([ev(data)]);
+      expect(problems).toEqual([{ type: "event-too-large", limit }]);
+    });
+  }
 
   it("an oversized unfinished line ends at the next line break; a blank line after it ends its block", () => {
     const { decoder, events, problems } = recording({ maxEventSize: 10 });
