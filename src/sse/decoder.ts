@@ -459,11 +459,12 @@ function lastLineBreakByte(bytes: Uint8Array): number {
 function lastBlockStart(lines: string, lfEndsCrlf: boolean): number {
   // Stryker disable next-line MethodExpression,ArithmeticOperator: performance only: a nearer start only searches the whole of `lines` by the loop below
   const nearStart = Math.max(0, lines.length - 256);
+  // Stryker disable next-line ArithmeticOperator: starting past the end only reads NaN first (no line break)
   for (let i = lines.length - 1; i >= nearStart; i--) {
     const code = lines.charCodeAt(i);
     if (code !== LF && code !== CR) continue;
-    // The break ending at i starts at `at` (the CR of a CR LF).
-    const at = code === LF && i > 0 && lines.charCodeAt(i - 1) === CR ? i - 1 : i;
+    // The break ending at i starts at `at` (the CR of a CR LF; charCodeAt(-1) is NaN).
+    const at = code === LF && lines.charCodeAt(i - 1) === CR ? i - 1 : i;
     if (at === 0) {
       // The first line: empty, unless this LF only ends a CRLF begun before `lines` (only then
       // is `lfEndsCrlf` true: `lines` starts with that LF).
