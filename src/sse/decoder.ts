@@ -93,8 +93,10 @@ export class EventStreamDecoder {
   /** After an oversized line: the rest of it is discarded up to its line break. */
   #discardingLine = false;
   /** An LF at the start of the next text ends a CRLF whose CR the parser did not see last. */
+  // Stryker disable next-line BooleanLiteral: at a stream's start nothing is pending: a leading LF, skipped or a blank line, does nothing
   #skipLeadingLf = false;
   /** The parser's last text ended in CR: it takes a leading LF of the next one as its pair. */
+  // Stryker disable next-line BooleanLiteral: at a stream's start nothing is held: a leading LF, blank line or not, leaves the count at 0
   #parserAwaitsLf = false;
   /** Data lines of the block the parser holds, and their code units joined as the data buffer. */
   #dataLines = 0;
@@ -216,7 +218,9 @@ export class EventStreamDecoder {
       }
       return;
     }
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: slicing the whole chunk (false, length + 1) is performance only; using the chunk when it is not whole (true) or slicing short (lastBreak - 1) fails the tests
     let lines = start === 0 && lastBreak === length - 1 ? chunk : chunk.slice(start, lastBreak + 1);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: joining nothing held (true, >=) gives the same string, performance only; never joining (false, <=) fails the tests
     if (this.#lineLength > 0) {
       // One join makes one flat string (a concatenation would be read through its parts).
       this.#lineParts.push(lines);
@@ -241,7 +245,9 @@ export class EventStreamDecoder {
     this.#lineParts = [];
     this.#lineLength = 0;
     this.#discardingLine = false;
+    // Stryker disable next-line BooleanLiteral: at a stream's start nothing is pending: a leading LF, skipped or a blank line, does nothing
     this.#skipLeadingLf = false;
+    // Stryker disable next-line BooleanLiteral: at a stream's start nothing is held: a leading LF, blank line or not, leaves the count at 0
     this.#parserAwaitsLf = false;
     this.#dataLines = 0;
     this.#dataLength = 0;
@@ -423,11 +429,14 @@ function indexOrLength(text: string, search: string, from: number): number {
 
 /** Where the last line break of `text` is (CR or LF), or -1. */
 function lastLineBreak(text: string): number {
+  // Stryker disable next-line ArithmeticOperator: performance only: past the end (NaN) the search below finds the same break
   const last = text.length - 1;
   const code = text.charCodeAt(last);
+  // Stryker disable next-line ConditionalExpression: not taking this fast path (false) is performance only; taking it always (true) fails the tests
   if (code === LF || code === CR) return last;
   const lf = text.lastIndexOf("\n");
   // A CR after the last LF is searched for in the short rest only.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator,StringLiteral,ArithmeticOperator: skipping this fast path (false, lf === -1, lf !== +1, "", lf - 1) is performance only; returning lf before a CR (true, !== -1, === +1) fails the tests
   if (lf !== -1 && text.indexOf("\r", lf + 1) === -1) return lf;
   return Math.max(lf, text.lastIndexOf("\r"));
 }
@@ -471,6 +480,7 @@ function lastBlockStart(lines: string, lfEndsCrlf: boolean): number {
       return lfEndsCrlf ? -1 : i + 1;
     }
     const before = lines.charCodeAt(at - 1);
+    // Stryker disable next-line ArithmeticOperator: starting the block at the blank line's breaks instead (i - 1) counts the same: empty lines
     if (before === LF || before === CR) return i + 1;
     i = at;
   }

@@ -656,6 +656,31 @@ describe("the adapter's bookkeeping", () => {
     expect(decoder.bufferedLength).toBe(0);
   });
 
+  it("a blank line of two lone CRs within a chunk ends the block before it", () => {
+    const { decoder, events } = recording();
+    decoder.feedText("data: a\r\rdata: bb\r");
+    expect(events).toEqual([ev("a")]);
+    expect(decoder.bufferedLength).toBe(2);
+  });
+
+  it("endStream drops a half line and a half block: the next body starts clean", () => {
+    const { decoder, events } = recording();
+    decoder.feedText("data: a\n\ndata: held\ndata: ha");
+    decoder.endStream();
+    decoder.feedText("data: b");
+    decoder.feedText("\n\n");
+    expect(events).toEqual([ev("a"), ev("b")]);
+  });
+
+  it("a block over the bound is told once, however many chunks it grows over", () => {
+    // 8, then 8 + 1 + 8 = 17 > 10 (skipped; counting restarts), then 9, then 18 > 10 again.
+    const { decoder, events, problems } = recording({ maxEventSize: 10 });
+    for (const letter of "abcd") decoder.feedText(`data: ${letter.repeat(8)}\n`);
+    decoder.feedText("\ndata: e\n\n");
+    expect(problems).toEqual([{ type: "event-too-large", limit: 10 }]);
+    expect(events).toEqual([ev("e")]);
+  });
+
   it("dispatches at the last line break of a chunk, CR or LF, without waiting for more", () => {
     const crAfterLf = recording();
     crAfterLf.decoder.feedText("data: a\n\rdata: b");
