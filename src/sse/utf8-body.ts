@@ -11,7 +11,9 @@ export class Utf8Body {
   /** No text decoded yet: a leading U+FEFF is still to be stripped. */
   #atStart = true;
   /** The last two bytes before this chunk (-1: none), to tell a U+FFFD sent split in two. */
+  // Stryker disable next-line UnaryOperator: any value that is no byte 0xEF or 0xBF matches nothing (+1 as -1)
   #beforeLastByte = -1;
+  // Stryker disable next-line UnaryOperator: any value that is no byte 0xEF or 0xBF matches nothing (+1 as -1)
   #lastByte = -1;
   /** Invalid sequences in the bytes of the last `decode` call. */
   invalidSequences = 0;
