@@ -322,8 +322,7 @@ export class EventStreamDecoder {
       from = blockStart;
     }
     const length = lines.length;
-    // The next LF and the next CR at or after `from` (`length`: none), each searched again only
-    // once `from` has passed it: a block without CR is not searched to its end at every line.
+    // The next LF and CR at or after `from` (`length`: none), searched again once passed.
     let nextLf = -1;
     let nextCr = -1;
     // Stryker disable next-line EqualityOperator: one more pass at from === length (<=) reads an empty line, no data; none (>=) fails the tests
@@ -332,7 +331,6 @@ export class EventStreamDecoder {
       if (nextLf < from) nextLf = indexOrLength(lines, "\n", from);
       // Stryker disable next-line ConditionalExpression,EqualityOperator: performance only when searching more often (true, <=); never searching (false, >=) fails the tests
       if (nextCr < from) nextCr = indexOrLength(lines, "\r", from);
-      // `lines` ends with a line break: `end` is one.
       const end = Math.min(nextLf, nextCr);
       // §9.2.6: a `data` field is the name "data" followed by a colon or by the line's end.
       if (
