@@ -93,8 +93,10 @@ export class EventStreamDecoder {
   /** After an oversized line: the rest of it is discarded up to its line break. */
   #discardingLine = false;
   /** An LF at the start of the next text ends a CRLF whose CR the parser did not see last. */
+  // Stryker disable next-line BooleanLiteral: at a stream's start nothing is pending: a leading LF, skipped or a blank line, does nothing
   #skipLeadingLf = false;
   /** The parser's last text ended in CR: it takes a leading LF of the next one as its pair. */
+  // Stryker disable next-line BooleanLiteral: at a stream's start nothing is held: a leading LF, blank line or not, leaves the count at 0
   #parserAwaitsLf = false;
   /** Data lines of the block the parser holds, and their code units joined as the data buffer. */
   #dataLines = 0;
@@ -127,6 +129,7 @@ export class EventStreamDecoder {
         Error.stackTraceLimit = 0;
       },
       onRetry:
+        // Stryker disable next-line ConditionalExpression: performance only: a closure is passed that calls no handler
         handlers.onRetry &&
         ((ms) => {
           Error.stackTraceLimit = this.#stackTraceLimit;
@@ -134,6 +137,7 @@ export class EventStreamDecoder {
           Error.stackTraceLimit = 0;
         }),
       onComment:
+        // Stryker disable next-line ConditionalExpression: performance only: a closure is passed that calls no handler
         handlers.onComment &&
         ((text) => {
           Error.stackTraceLimit = this.#stackTraceLimit;
@@ -172,24 +176,23 @@ export class EventStreamDecoder {
    * sequences become U+FFFD (counted as a problem); one leading BOM is stripped.
    */
   feed(bytes: Uint8Array): void {
+    this.#utf8 ??= new Utf8Body();
     // Whole lines and the unfinished one are decoded apart (CR and LF are never part of a UTF-8
     // sequence), so each is a string of its own rather than a slice of one: the parser reads a
-    // flat string fastest.
+    // flat string fastest. The invalid sequences of the chunk are told once, however it is cut.
     const lastBreak = lastLineBreakByte(bytes);
-    if (lastBreak === -1 || lastBreak === bytes.length - 1) {
-      this.feedText(this.#decode(bytes));
-      return;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UnaryOperator,ArithmeticOperator: performance only: decoding the chunk whole or cut anywhere gives the same text and count
+    const whole = lastBreak === -1 || lastBreak === bytes.length - 1;
+    const lines = this.#utf8.decode(whole ? bytes : bytes.subarray(0, lastBreak + 1));
+    let invalid = this.#utf8.invalidSequences;
+    let rest = "";
+    if (!whole) {
+      rest = this.#utf8.decode(bytes.subarray(lastBreak + 1));
+      invalid += this.#utf8.invalidSequences;
     }
-    this.feedText(this.#decode(bytes.subarray(0, lastBreak + 1)));
-    this.feedText(this.#decode(bytes.subarray(lastBreak + 1)));
-  }
-
-  #decode(bytes: Uint8Array): string {
-    this.#utf8 ??= new Utf8Body();
-    const text = this.#utf8.decode(bytes);
-    const count = this.#utf8.invalidSequences;
-    if (count > 0) this.#handlers.onProblem?.({ type: "invalid-utf8", count });
-    return text;
+    if (invalid > 0) this.#handlers.onProblem?.({ type: "invalid-utf8", count: invalid });
+    this.feedText(lines);
+    this.feedText(rest);
   }
 
   /** Feeds already decoded text (used by tests and by `serve --format sse`). */
@@ -209,10 +212,15 @@ export class EventStreamDecoder {
     }
     const lastBreak = lastLineBreak(chunk);
     if (lastBreak < start) {
-      if (start < length) this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
+      if (start < length) {
+        // Stryker disable next-line ConditionalExpression: slicing always (false) is performance only; holding the whole chunk (true) fails the tests
+        this.#holdLinePart(start === 0 ? chunk : chunk.slice(start));
+      }
       return;
     }
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: slicing the whole chunk (false, length + 1) is performance only; using the chunk when it is not whole (true) or slicing short (lastBreak - 1) fails the tests
     let lines = start === 0 && lastBreak === length - 1 ? chunk : chunk.slice(start, lastBreak + 1);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: joining nothing held (true, >=) gives the same string, performance only; never joining (false, <=) fails the tests
     if (this.#lineLength > 0) {
       // One join makes one flat string (a concatenation would be read through its parts).
       this.#lineParts.push(lines);
@@ -229,7 +237,6 @@ export class EventStreamDecoder {
    * discarded" — an unfinished block is not dispatched.
    */
   endStream(): void {
-    this.#utf8?.end();
     this.#utf8 = undefined;
     this.#clear();
   }
@@ -238,7 +245,9 @@ export class EventStreamDecoder {
     this.#lineParts = [];
     this.#lineLength = 0;
     this.#discardingLine = false;
+    // Stryker disable next-line BooleanLiteral: at a stream's start nothing is pending: a leading LF, skipped or a blank line, does nothing
     this.#skipLeadingLf = false;
+    // Stryker disable next-line BooleanLiteral: at a stream's start nothing is held: a leading LF, blank line or not, leaves the count at 0
     this.#parserAwaitsLf = false;
     this.#dataLines = 0;
     this.#dataLength = 0;
@@ -306,11 +315,6 @@ export class EventStreamDecoder {
    */
   #countHeldData(lines: string, lfEndsCrlf: boolean): void {
     const blockStart = lastBlockStart(lines, lfEndsCrlf);
-    if (blockStart === lines.length) {
-      this.#dataLines = 0;
-      this.#dataLength = 0;
-      return;
-    }
     let from = 0;
     if (blockStart !== -1) {
       this.#dataLines = 0;
@@ -318,19 +322,24 @@ export class EventStreamDecoder {
       from = blockStart;
     }
     const length = lines.length;
-    let nextLf = -2;
-    let nextCr = lines.indexOf("\r", from) === -1 ? -1 : -2;
+    // The next LF and CR at or after `from` (`length`: none), searched again once passed.
+    let nextLf = -1;
+    let nextCr = -1;
+    // Stryker disable next-line EqualityOperator: one more pass at from === length (<=) reads an empty line, no data; none (>=) fails the tests
     while (from < length) {
-      if (nextLf !== -1 && nextLf < from) nextLf = lines.indexOf("\n", from);
-      if (nextCr !== -1 && nextCr < from) nextCr = lines.indexOf("\r", from);
-      const end = nextCr === -1 || (nextLf !== -1 && nextLf < nextCr) ? nextLf : nextCr;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: performance only when searching more often (true, <=); never searching (false, >=) fails the tests
+      if (nextLf < from) nextLf = indexOrLength(lines, "\n", from);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: performance only when searching more often (true, <=); never searching (false, >=) fails the tests
+      if (nextCr < from) nextCr = indexOrLength(lines, "\r", from);
+      const end = Math.min(nextLf, nextCr);
       // §9.2.6: a `data` field is the name "data" followed by a colon or by the line's end.
       if (
         lines.startsWith("data", from) &&
         (from + 4 === end || lines.charCodeAt(from + 4) === COLON)
       ) {
         let valueStart = Math.min(from + 5, end);
-        if (lines.charCodeAt(valueStart) === SPACE && valueStart < end) valueStart++;
+        // The value starts after one space (`valueStart` is at most `end`, a line break).
+        if (lines.charCodeAt(valueStart) === SPACE) valueStart++;
         this.#dataLength += (this.#dataLines > 0 ? 1 : 0) + (end - valueStart);
         this.#dataLines++;
       }
@@ -349,6 +358,7 @@ export class EventStreamDecoder {
     // not the parser was waiting for the LF of a CRLF.
     this.#flushing = true;
     this.#flushedId = undefined;
+    // Stryker disable next-line StringLiteral,CallExpression: memory only (the parser would keep the block's data until its end, then drop it); the heap test "what the parser holds is bounded too", left out of mutation runs for its cost, fails on it
     this.#parse("\r\n");
     this.#flushing = false;
     // The block goes on: its id is handed back, and an empty data line makes its real end
@@ -399,33 +409,52 @@ export class EventStreamDecoder {
   #onParseError(error: ParseError): void {
     switch (error.type) {
       case "invalid-retry":
+        // Stryker disable next-line StringLiteral: eventsource-parser always sets it for this error type; the fallback is for its type only
         this.#handlers.onProblem?.({ type: "invalid-retry", value: error.value ?? "" });
         return;
       case "unknown-field":
+        // Stryker disable next-line StringLiteral: eventsource-parser always sets it for this error type; the fallback is for its type only
         this.#handlers.onProblem?.({ type: "unknown-field", field: error.field ?? "" });
         return;
     }
   }
 }
 
+/** Where `search` is in `text` at or after `from`, or `text.length`. */
+function indexOrLength(text: string, search: string, from: number): number {
+  const index = text.indexOf(search, from);
+  return index === -1 ? text.length : index;
+}
+
 /** Where the last line break of `text` is (CR or LF), or -1. */
 function lastLineBreak(text: string): number {
+  // Stryker disable next-line ArithmeticOperator: performance only: past the end (NaN) the search below finds the same break
   const last = text.length - 1;
   const code = text.charCodeAt(last);
+  // Stryker disable next-line ConditionalExpression: not taking this fast path (false) is performance only; taking it always (true) fails the tests
   if (code === LF || code === CR) return last;
   const lf = text.lastIndexOf("\n");
   // A CR after the last LF is searched for in the short rest only.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator,StringLiteral,ArithmeticOperator: skipping this fast path (false, lf === -1, lf !== +1, "", lf - 1) is performance only; returning lf before a CR (true, !== -1, === +1) fails the tests
   if (lf !== -1 && text.indexOf("\r", lf + 1) === -1) return lf;
   return Math.max(lf, text.lastIndexOf("\r"));
 }
 
-/** Where the last CR or LF byte of `bytes` is, or -1. */
+/**
+ * Where the last CR or LF byte of `bytes` is, or -1. Only where `feed` cuts a chunk: any index
+ * gives the same text, so each mutant below is performance only (the pieces of a line cut off a
+ * line break are joined in feedText, a little slower).
+ */
 function lastLineBreakByte(bytes: Uint8Array): number {
+  // Stryker disable next-line ArithmeticOperator: performance only: where feed cuts (see above)
   const last = bytes.length - 1;
   const byte = bytes[last];
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: performance only: where feed cuts (see above)
   if (byte === LF || byte === CR) return last;
   const lf = bytes.lastIndexOf(LF);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UnaryOperator,ArithmeticOperator: performance only: where feed cuts (see above)
   if (lf !== -1 && bytes.indexOf(CR, lf + 1) === -1) return lf;
+  // Stryker disable next-line MethodExpression: performance only: where feed cuts (see above)
   return Math.max(lf, bytes.lastIndexOf(CR));
 }
 
@@ -436,22 +465,28 @@ function lastLineBreakByte(bytes: Uint8Array): number {
  * back. `lfEndsCrlf`: its first character is the LF of a CRLF begun before it.
  */
 function lastBlockStart(lines: string, lfEndsCrlf: boolean): number {
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: performance only: a nearer start only searches the whole of `lines` by the loop below
   const nearStart = Math.max(0, lines.length - 256);
+  // Stryker disable next-line ArithmeticOperator: starting past the end only reads NaN first (no line break)
   for (let i = lines.length - 1; i >= nearStart; i--) {
     const code = lines.charCodeAt(i);
     if (code !== LF && code !== CR) continue;
-    // The break ending at i starts at `at` (the CR of a CR LF).
-    const at = code === LF && i > 0 && lines.charCodeAt(i - 1) === CR ? i - 1 : i;
+    // The break ending at i starts at `at` (the CR of a CR LF; charCodeAt(-1) is NaN).
+    const at = code === LF && lines.charCodeAt(i - 1) === CR ? i - 1 : i;
     if (at === 0) {
-      // The first line: empty, unless this LF only ends a CRLF begun before `lines`.
-      return at < i || code === CR || !lfEndsCrlf ? i + 1 : -1;
+      // The first line: empty, unless this LF only ends a CRLF begun before `lines` (only then
+      // is `lfEndsCrlf` true: `lines` starts with that LF).
+      return lfEndsCrlf ? -1 : i + 1;
     }
     const before = lines.charCodeAt(at - 1);
+    // Stryker disable next-line ArithmeticOperator: starting the block at the blank line's breaks instead (i - 1) counts the same: empty lines
     if (before === LF || before === CR) return i + 1;
     i = at;
   }
+  // Stryker disable next-line ConditionalExpression: false is performance only (the loop searched all of `lines`, the search below finds nothing more); true fails the tests
   if (nearStart === 0) return -1;
   // Further back (a block longer than a few lines): every blank line holds one of these pairs.
+  // Stryker disable next-line ArithmeticOperator: a pair up to nearStart + 2 would be a blank line the loop already found
   const before = nearStart - 2;
   const pair = Math.max(
     lines.lastIndexOf("\n\n", before),

@@ -11,7 +11,9 @@ export class Utf8Body {
   /** No text decoded yet: a leading U+FEFF is still to be stripped. */
   #atStart = true;
   /** The last two bytes before this chunk (-1: none), to tell a U+FFFD sent split in two. */
+  // Stryker disable next-line UnaryOperator: any value that is no byte 0xEF or 0xBF matches nothing (+1 as -1)
   #beforeLastByte = -1;
+  // Stryker disable next-line UnaryOperator: any value that is no byte 0xEF or 0xBF matches nothing (+1 as -1)
   #lastByte = -1;
   /** Invalid sequences in the bytes of the last `decode` call. */
   invalidSequences = 0;
@@ -21,6 +23,7 @@ export class Utf8Body {
     let text = this.#utf8.decode(bytes, { stream: true });
     // A text without U+FFFD (the usual case; a one-byte string cannot even hold one) had no
     // invalid byte. Otherwise the replacements are the U+FFFDs that were not sent as such.
+    // Stryker disable next-line ConditionalExpression,StringLiteral: counting always is performance only (no U+FFFD: none counted); never counting (false) fails the tests
     this.invalidSequences = text.includes("\uFFFD") ? this.#countInvalid(text, bytes) : 0;
     this.#keepLastBytes(bytes);
     // A chunk holding only part of the BOM decodes to "": keep waiting for the first character.
@@ -29,11 +32,6 @@ export class Utf8Body {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     return text;
-  }
-
-  /** The body ended: a character cut at its end is dropped with the rest of what is pending. */
-  end(): void {
-    this.#utf8.decode();
   }
 
   /** The U+FFFDs of `text` that were not EF BF BD in `bytes` (with the two bytes before). */
@@ -48,6 +46,7 @@ export class Utf8Body {
     const at = (i: number) => (i === 0 ? before : i === 1 ? last : bytes[i - 2]!);
     const total = bytes.length + 2;
     let sent = 0;
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator: windows past the end read undefined and match nothing (<=, i - 2); reading none (>=) fails the tests
     for (let i = 0; i + 2 < total; i++) {
       if (at(i) === 0xef && at(i + 1) === 0xbf && at(i + 2) === 0xbd) sent++;
     }

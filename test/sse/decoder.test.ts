@@ -610,3 +610,252 @@ describe("the parser's errors cost no stack traces; the caller's are kept", () =
     expect(problems).toEqual([{ type: "unknown-field", field: "foo" }]);
   });
 });
+
+// The adapter's own bookkeeping around the parser: what it counts as held, where it cuts a chunk,
+// what a new stream forgets, how a skipped block ends. Each value below is counted by hand.
+describe("the adapter's bookkeeping", () => {
+  /** A decoder that records everything, and the records. */
+  function recording(options: { maxEventSize?: number; lastEventId?: string } = {}) {
+    const events: StreamEvent[] = [];
+    const problems: DecodeProblem[] = [];
+    const decoder = new EventStreamDecoder(
+      { onEvent: (event) => events.push(event), onProblem: (problem) => problems.push(problem) },
+      options,
+    );
+    return { decoder, events, problems };
+  }
+
+  it("counts held data exactly: each data line's value, joined by one LF, whatever ends the lines", () => {
+    const { decoder, events } = recording();
+    // Data values "aaaa" (4), "bbb" (1 + 3), "" (1 + 0): 9. "data2", "abcd", "id" are no data.
+    decoder.feedText("data: aaaa\rdata:bbb\r\ndata\ndata2: x\nabcd\nid: 1\r");
+    expect(decoder.bufferedLength).toBe(9);
+    // The LF of the CRLF begun above: no blank line, the block is still held.
+    decoder.feedText("\n");
+    expect(decoder.bufferedLength).toBe(9);
+    expect(events).toEqual([]);
+    decoder.feedText("\n");
+    expect(events).toEqual([ev("aaaa\nbbb\n", "message", "1")]);
+    expect(decoder.bufferedLength).toBe(0);
+  });
+
+  it("counts held data of a block begun by a blank line in the chunk", () => {
+    const { decoder, events } = recording();
+    decoder.feedText(":\ndata: aaaa\n");
+    expect(decoder.bufferedLength).toBe(4);
+    // An LF after an LF is a blank line: "aaaa" goes out, "bb" is held.
+    decoder.feedText("\ndata: bb\n");
+    expect(events).toEqual([ev("aaaa")]);
+    expect(decoder.bufferedLength).toBe(2);
+    decoder.feedText("\rdata: c\rdata: dd\r");
+    expect(events).toEqual([ev("aaaa"), ev("bb")]);
+    expect(decoder.bufferedLength).toBe(4);
+    // A lone CR is a line break of its own: after the CR above, a CR is a blank line.
+    decoder.feedText("\r");
+    expect(events).toEqual([ev("aaaa"), ev("bb"), ev("c\ndd")]);
+    expect(decoder.bufferedLength).toBe(0);
+  });
+
+  it("a blank line of two lone CRs within a chunk ends the block before it", () => {
+    const { decoder, events } = recording();
+    decoder.feedText("data: a\r\rdata: bb\r");
+    expect(events).toEqual([ev("a")]);
+    expect(decoder.bufferedLength).toBe(2);
+  });
+
+  it("endStream drops a half line and a half block: the next body starts clean", () => {
+    const { decoder, events } = recording();
+    decoder.feedText("data: a\n\ndata: held\ndata: ha");
+    decoder.endStream();
+    decoder.feedText("data: b");
+    decoder.feedText("\n\n");
+    expect(events).toEqual([ev("a"), ev("b")]);
+  });
+
+  it("a block over the bound is told once, however many chunks it grows over", () => {
+    // 8, then 8 + 1 + 8 = 17 > 10 (skipped; counting restarts), then 9, then 18 > 10 again.
+    const { decoder, events, problems } = recording({ maxEventSize: 10 });
+    for (const letter of "abcd") decoder.feedText(`data: ${letter.repeat(8)}\n`);
+    decoder.feedText("\ndata: e\n\n");
+    expect(problems).toEqual([{ type: "event-too-large", limit: 10 }]);
+    expect(events).toEqual([ev("e")]);
+  });
+
+  it("dispatches at the last line break of a chunk, CR or LF, without waiting for more", () => {
+    const crAfterLf = recording();
+    crAfterLf.decoder.feedText("data: a\n\rdata: b");
+    expect(crAfterLf.events).toEqual([ev("a")]);
+    const lonesCrs = recording();
+    lonesCrs.decoder.feedText("data: a\r\rdata: b");
+    expect(lonesCrs.events).toEqual([ev("a")]);
+    const afterHeldLine = recording();
+    afterHeldLine.decoder.feedText("data: a");
+    afterHeldLine.decoder.feedText("\n\rdata: b");
+    expect(afterHeldLine.events).toEqual([ev("a")]);
+    afterHeldLine.decoder.feedText("\n\n");
+    expect(afterHeldLine.events).toEqual([ev("a"), ev("b")]);
+  });
+
+  it("startStream drops a half line and a half block without endStream", () => {
+    const { decoder, events } = recording();
+    decoder.feedText("data: a\n\ndata: held\ndata: half");
+    decoder.startStream();
+    decoder.feedText("data: b");
+    decoder.feedText("\n\n");
+    expect(events).toEqual([ev("a"), ev("b")]);
+  });
+
+  it("a new body's text that starts with ï»¿ is no BOM either (after endStream or startStream)", () => {
+    const { decoder, events, problems } = recording();
+    const latin1Bom = new TextEncoder().encode("\u00EF\u00BB\u00BFdata: x\n\ndata: y\n\n");
+    decoder.feed(Buffer.from("data: a\n\n"));
+    decoder.endStream();
+    decoder.feed(latin1Bom);
+    decoder.startStream();
+    decoder.feed(latin1Bom);
+    expect(events).toEqual([ev("a"), ev("y"), ev("y")]);
+    expect(problems).toEqual([
+      { type: "unknown-field", field: "\u00EF\u00BB\u00BFdata" },
+      { type: "unknown-field", field: "\u00EF\u00BB\u00BFdata" },
+    ]);
+  });
+
+  it("tells the invalid UTF-8 of one chunk once, also when the chunk is cut at a line break", () => {
+    const { decoder, events, problems } = recording();
+    decoder.feed(
+      Uint8Array.from([...Buffer.from("data: "), 0xff, 0x0a, ...Buffer.from("data: "), 0xff]),
+    );
+    expect(problems).toEqual([{ type: "invalid-utf8", count: 2 }]);
+    decoder.feed(Buffer.from("\n\n"));
+    expect(events).toEqual([ev("\uFFFD\n\uFFFD")]);
+  });
+
+  it("the id of a skipped block counts at its blank line, not before, and not when cut off", () => {
+    // The block grows over the bound in its second chunk: the parser gives it up there.
+    const cutOff = recording({ maxEventSize: 10 });
+    cutOff.decoder.feedText("id: 1\ndata: a\n\nid: 2\n");
+    cutOff.decoder.feedText(`data: ${"x".repeat(20)}\n`);
+    expect(cutOff.decoder.lastEventId).toBe("1");
+    cutOff.decoder.endStream();
+    expect(cutOff.decoder.lastEventId).toBe("1");
+
+    const ended = recording({ maxEventSize: 10 });
+    ended.decoder.feedText("id: 1\ndata: a\n\nid: 2\n");
+    ended.decoder.feedText(`data: ${"x".repeat(20)}\n`);
+    ended.decoder.feedText("\ndata: b\n\n");
+    expect(ended.events).toEqual([ev("a", "message", "1"), inherited("b", "2")]);
+    expect(ended.problems).toEqual([{ type: "event-too-large", limit: 10 }]);
+
+    // Without an id of its own the skipped block sets none.
+    const noId = recording({ maxEventSize: 10 });
+    noId.decoder.feedText(`data: ${"x".repeat(20)}\n`);
+    // The LF is a blank line (the one before it ended a line): the next block starts after it.
+    noId.decoder.feedText("\ndata: b\n");
+    expect(noId.decoder.bufferedLength).toBe(1);
+    noId.decoder.feedText("\n");
+    expect(noId.events).toEqual([ev("b")]);
+    expect(noId.decoder.lastEventId).toBe("");
+  });
+
+  // How a skipped line ends: each case is fed chunk by chunk (strings as text, bytes as bytes);
+  // only "c" (or "b") is a new event after the skipped block.
+  const x20 = `data: ${"x".repeat(20)}`;
+  const x30 = `data: ${"x".repeat(30)}`;
+  const skippedLineEnds: Array<
+    [name: string, limit: number, chunks: Array<string | Uint8Array>, data: string]
+  > = [
+    // The LF of the CRLF is skipped once; the blank line after it ends the skipped block.
+    ["its CR ends a chunk, the LF the next", 10, [`${x20}\r`, "\n", "\n", "data: b\n\n"], "b"],
+    [
+      "an empty chunk between its CR and LF",
+      10,
+      [`${x20}\r`, new Uint8Array(0), "", "\ndata: lost\n\ndata: c\n\n"],
+      "c",
+    ],
+    // The same when the oversized line was being discarded as it streamed past.
+    ["discarded, its CR ends a chunk", 10, [x20, "yyy\r", "\ndata: lost\n\ndata: c\n\n"], "c"],
+    // A chunk whose only line break ends the skipped line: what follows it is held, alone.
+    [
+      "its LF opens a chunk with no other line break",
+      20,
+      [`${x30}\r`, "\ndata: lost", "\n\ndata: c\n\n"],
+      "c",
+    ],
+    [
+      "discarded, its LF the one line break of a chunk",
+      20,
+      [x30, "yyy\ndata: lost", "\n\ndata: c\n\n"],
+      "c",
+    ],
+  ];
+  for (const [name, limit, chunks, data] of skippedLineEnds) {
+    it(`a skipped line's end: ${name}`, () => {
+      const { decoder, events, problems } = recording({ maxEventSize: limit });
+      for (const chunk of chunks) {
+        if (typeof chunk === "string") decoder.feedText(chunk);
+        else decoder.feed(chunk);
+      }
+      expect(events).toEqual([ev(data)]);
+      expect(problems).toEqual([{ type: "event-too-large", limit }]);
+    });
+  }
+
+  it("an oversized unfinished line ends at the next line break; a blank line after it ends its block", () => {
+    const { decoder, events, problems } = recording({ maxEventSize: 10 });
+    decoder.feedText(`data: ${"x".repeat(20)}`);
+    expect(decoder.bufferedLength).toBe(0);
+    decoder.feedText("\n\ndata: b");
+    decoder.feedText("\n\n");
+    expect(events).toEqual([ev("b")]);
+    expect(problems).toEqual([{ type: "event-too-large", limit: 10 }]);
+  });
+
+  it("retry, comment and problem handlers see the caller's Error.stackTraceLimit too", () => {
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 7;
+    const seen: string[] = [];
+    try {
+      const decoder = new EventStreamDecoder({
+        onEvent: () => seen.push(`event ${Error.stackTraceLimit}`),
+        onRetry: () => seen.push(`retry ${Error.stackTraceLimit}`),
+        onComment: () => seen.push(`comment ${Error.stackTraceLimit}`),
+        onProblem: () => seen.push(`problem ${Error.stackTraceLimit}`),
+      });
+      decoder.feedText(": c\nretry: 5\nfoo: bar\ndata: a\n\n");
+      expect(Error.stackTraceLimit).toBe(7);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+    expect(seen).toEqual(["comment 7", "retry 7", "problem 7", "event 7"]);
+  });
+});
+
+describe("held data of a block longer than the last 256 code units of a chunk", () => {
+  const long = `data: ${"x".repeat(300)}`;
+  const held = (...chunks: string[]) => {
+    const decoder = new EventStreamDecoder({ onEvent: () => {} });
+    for (const chunk of chunks) decoder.feedText(chunk);
+    return decoder.bufferedLength;
+  };
+
+  it("finds the blank line far back, whichever line breaks make it", () => {
+    expect(held(`data: a\n\n${long}\n`)).toBe(300);
+    expect(held(`data: a\r\r${long}\r`)).toBe(300);
+    expect(held(`data: a\n\r${long}\n`)).toBe(300);
+    expect(held(`data: a\r\n\r\n${long}\r\n`)).toBe(300);
+    // Two data lines after the blank line: 1 + 1 + 300.
+    expect(held(`data: a\n\ndata: b\n${long}\n`)).toBe(302);
+    // The blank line right after the chunk's first line: what was held before ends there.
+    expect(held("data: q\n", `a\n\n${long}\n`)).toBe(300);
+    // No blank line: "a" joins the long line.
+    expect(held(`data: a\n${long}\n`)).toBe(302);
+  });
+
+  it("a line break opening the chunk is a blank line unless it ends a CRLF", () => {
+    expect(held("data: a\n", `\n${long}\n`)).toBe(300);
+    expect(held("data: a\n", `\r${long}\n`)).toBe(300);
+    expect(held("data: a\r", `\r${long}\n`)).toBe(300);
+    // The LF of "data: a\r\n": the block goes on, "a" and the long line joined.
+    expect(held("data: a\r", `\n${long}\n`)).toBe(302);
+  });
+});

@@ -16,7 +16,6 @@ function decode(bytes: Uint8Array, cuts: number[]): { text: string; invalid: num
     invalid += body.invalidSequences;
     start = end;
   }
-  body.end();
   return { text, invalid };
 }
 
@@ -25,6 +24,10 @@ const cases: Array<[name: string, bytes: number[], text: string, invalid: number
   ["a U+FFFD sent as such", [0x61, 0xef, 0xbf, 0xbd, 0x62], "a\uFFFDb", 0],
   ["a stray byte, a cut sequence", [0x61, 0xff, 0x62, 0xc3, 0x0a], "a\uFFFDb\uFFFD\n", 2],
   ["both, side by side", [0xef, 0xbf, 0xbd, 0xef, 0xbf, 0x0a], "\uFFFD\uFFFD\n", 1],
+  // Only EF BF BD is a U+FFFD sent: its last bytes alone, or EF ? BD, are invalid.
+  ["a stray BD", [0x61, 0xbd, 0x62], "a\uFFFDb", 1],
+  ["a stray BF BD", [0x61, 0xbf, 0xbd, 0x62], "a\uFFFD\uFFFDb", 2],
+  ["EF, a letter, BD", [0xef, 0x41, 0xbd], "\uFFFDA\uFFFD", 2],
 ];
 
 describe("Utf8Body", () => {
@@ -37,6 +40,9 @@ describe("Utf8Body", () => {
       }
       const everyByte = Array.from(data, (_byte, index) => index + 1).slice(0, -1);
       expect(decode(data, everyByte)).toEqual({ text, invalid });
+      // An empty chunk (a read that brought no bytes) between every two bytes changes nothing.
+      const withEmpty = everyByte.flatMap((cut) => [cut, cut]);
+      expect(decode(data, withEmpty)).toEqual({ text, invalid });
     });
   }
 });
