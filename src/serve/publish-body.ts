@@ -14,8 +14,8 @@
  */
 import type { OutgoingEvent } from "../sse/encoder.js";
 import { outgoingEventProblem } from "../sse/encoder.js";
+import { jsonNestsDeeperThan } from "../sse/json-depth.js";
 import { createInputParser, type InputParserOptions } from "./input/formats.js";
-import { jsonNestsDeeperThan } from "./json-depth.js";
 
 export type PublishBodyKind = "text" | "json";
 

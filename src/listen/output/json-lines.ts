@@ -4,6 +4,7 @@
  * become \u00XX) and lossless (`sse-tool serve` reads it back).
  */
 import type { StreamEvent } from "../../sse/decoder.js";
+import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
 
 /** JSON.stringify for a string, skipping the escaping scan for short plain values. */
 function quote(value: string): string {
@@ -66,12 +67,14 @@ export function formatJsonLine(
 }
 
 /**
- * The data as compact JSON when it is a JSON object or array, else undefined. Nesting too deep
- * for the parser or the serializer (a hostile stream) leaves it a string.
+ * The data as compact JSON when it is a JSON object or array, else undefined. Nesting deeper
+ * than `maxJsonDepth` (a hostile stream) leaves it a string, on every engine.
  */
 function jsonContainerText(data: string): string | undefined {
   const first = data.trimStart().charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
+  // Deeper than serve accepts (and jq 1.6 reads): a string, whatever this engine could take.
+  if (jsonNestsDeeperThan(data, maxJsonDepth)) return undefined;
   try {
     return JSON.stringify(JSON.parse(data));
   } catch {

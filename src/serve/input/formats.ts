@@ -15,7 +15,7 @@
  */
 import { EventStreamDecoder } from "../../sse/decoder.js";
 import type { OutgoingEvent } from "../../sse/encoder.js";
-import { jsonNestsDeeperThan, maxJsonDepth } from "../json-depth.js";
+import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
 
 export type InputFormat = "auto" | "lines" | "ndjson" | "sse";
 

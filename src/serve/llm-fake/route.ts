@@ -15,7 +15,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
-import { jsonNestsDeeperThan, maxJsonDepth } from "../json-depth.js";
+import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
 import { readRequestBody } from "../read-body.js";
 import type { Route } from "../server.js";
 import { completeReply, errorEnvelope, requestProblem } from "./replies.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonNestsDeeperThan } from "../../src/serve/json-depth.js";
+import { jsonNestsDeeperThan } from "../../src/sse/json-depth.js";
 
 describe("jsonNestsDeeperThan", () => {
   it.each([

@@ -1,8 +1,9 @@
 /**
- * How deeply JSON text nests, found without parsing it. Pure. `JSON.stringify` (and any
- * recursive walk) overflows the stack on a value nested a few thousand levels deep, which a
- * 12 KB body can hold; anything that will re-serialise a value from a client or a file checks
- * its text first. One pass, no recursion, no allocation.
+ * How deeply an event's JSON data nests, found without parsing it. Pure. `JSON.stringify` (and
+ * any recursive walk) overflows the stack on a value nested a few thousand levels deep on some
+ * engines and not on others (Node 26's does not), which a 12 KB body can hold; anything that
+ * re-serialises a value from a client, a file or a server checks its text first, so that the
+ * outcome is the same on every Node.js line. One pass, no recursion, no allocation.
  */
 
 /** Deeper than any event a person means to send; far below where the stack would overflow. */
