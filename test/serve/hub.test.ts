@@ -114,6 +114,10 @@ describe("BroadcastHub fan-out", () => {
     // A client with nothing pending takes even a chunk larger than the bound.
     hub.publish([{ data: "y".repeat(500) }]);
     expect(fast.droppedFor).toBeUndefined();
+    // Exactly at the bound is not over it.
+    behind.backlogBytes = 100;
+    hub.publish([{ data: "z" }]);
+    expect(behind.droppedFor).toBeUndefined();
   });
 
   it("heartbeats only clients that were sent nothing since the last tick", () => {
@@ -368,7 +372,13 @@ describe("BroadcastHub back-pressure", () => {
   it("a slow client still reading is waited for; one that stopped for a whole period is not", () => {
     const hub = hubWith();
     const slow = new RecordingClient();
+    const atTheMark = new RecordingClient();
+    const idle = new RecordingClient();
     hub.addClient(slow);
+    hub.addClient(atTheMark);
+    hub.addClient(idle);
+    atTheMark.backlogBytes = 100;
+    expect(hub.isCongested(100)).toBe(false);
     slow.backlogBytes = 500;
     expect(hub.isCongested(100)).toBe(true);
     // One of its writes reached the socket during the period, though it is still over the mark.
@@ -378,9 +388,12 @@ describe("BroadcastHub back-pressure", () => {
     expect(slow.stalled).toBe(false);
     expect(hub.isCongested(100)).toBe(true);
     // A whole period without progress: now it is stalled, and the source no longer waits.
+    // Clients at or below the mark are never marked, and a stalled one is not counted again.
     expect(hub.markCongestedStalled()).toBe(1);
     expect(slow.stalled).toBe(true);
+    expect([atTheMark.stalled, idle.stalled]).toEqual([false, false]);
     expect(hub.isCongested(100)).toBe(false);
+    expect(hub.markCongestedStalled()).toBe(0);
     // Progress again: waited for again.
     hub.clientDrained(slow);
     expect(slow.stalled).toBe(false);
