@@ -48,6 +48,12 @@ function isJsonWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/**
+ * What the scanners below return when no string, number or literal starts at the index.
+ */
+// Stryker disable next-line UnaryOperator: 1 would send the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
+const notAToken = -1;
+
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -79,26 +85,22 @@ function stringEnd(data: string, start: number, scan: JsonScan): number {
         i += 2;
         continue;
       }
-      // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-      if (next !== 0x75) return -1;
+      if (next !== 0x75) return notAToken;
       for (let k = i + 2; k < i + 6; k++) {
         const h = data.charCodeAt(k);
-        // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-        if (!(isDigit(h) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return -1;
+        if (!(isDigit(h) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))) return notAToken;
       }
       i += 6;
       continue;
     }
-    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-    if (c < 0x20) return -1;
+    if (c < 0x20) return notAToken;
     // Stryker disable next-line ConditionalExpression,LogicalOperator: a fast path (isTerminalUnsafeCodeUnit is false below 0x7f; a flag once set stays set): only `false` changes anything, and the inner if's `false` is the same mutant
     if (c >= 0x7f && !scan.needsEscaping) {
       if (isTerminalUnsafeCodeUnit(c)) scan.needsEscaping = true;
     }
     i++;
   }
-  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-  return -1;
+  return notAToken;
 }
 
 /** Where the JSON number starting at `data[start]` ends, or -1 when it is not one. */
@@ -106,21 +108,18 @@ function numberEnd(data: string, start: number): number {
   let i = start;
   if (data.charCodeAt(i) === 0x2d) i++;
   const first = data.charCodeAt(i);
-  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-  if (!isDigit(first)) return -1;
+  if (!isDigit(first)) return notAToken;
   if (first === 0x30) i++;
   else while (isDigit(data.charCodeAt(++i)));
   if (data.charCodeAt(i) === 0x2e) {
-    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-    if (!isDigit(data.charCodeAt(++i))) return -1;
+    if (!isDigit(data.charCodeAt(++i))) return notAToken;
     while (isDigit(data.charCodeAt(++i)));
   }
   const e = data.charCodeAt(i);
   if (e === 0x65 || e === 0x45) {
     const sign = data.charCodeAt(++i);
     if (sign === 0x2b || sign === 0x2d) i++;
-    // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-    if (!isDigit(data.charCodeAt(i))) return -1;
+    if (!isDigit(data.charCodeAt(i))) return notAToken;
     while (isDigit(data.charCodeAt(++i)));
   }
   return i;
@@ -130,8 +129,7 @@ function numberEnd(data: string, start: number): number {
 function literalEnd(data: string, start: number): number {
   const c = data.charCodeAt(start);
   const literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
-  // Stryker disable next-line UnaryOperator: 1 for -1 sends the scan back to index 1, the first token after the opener, never the colon, comma or close the next state needs: still rejected
-  return data.startsWith(literal, start) ? start + literal.length : -1;
+  return data.startsWith(literal, start) ? start + literal.length : notAToken;
 }
 
 /**
@@ -162,8 +160,8 @@ export function jsonContainerTokens(data: string): JsonScan | undefined {
       case expectKey:
         if (c === 0x22) {
           const end = stringEnd(data, i, scan);
-          // Stryker disable next-line ConditionalExpression,UnaryOperator: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
-          if (end === -1) return undefined;
+          // Stryker disable next-line ConditionalExpression: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
+          if (end === notAToken) return undefined;
           tokens.push(data.slice(i, end));
           i = end;
           state = expectColon;
@@ -197,8 +195,8 @@ export function jsonContainerTokens(data: string): JsonScan | undefined {
         if (c === 0x22) end = stringEnd(data, i, scan);
         else if (c === 0x2d || isDigit(c)) end = numberEnd(data, i);
         else end = literalEnd(data, i);
-        // Stryker disable next-line ConditionalExpression,UnaryOperator: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
-        if (end === -1) return undefined;
+        // Stryker disable next-line ConditionalExpression: without it, i = -1 reads NaN, which the next state (a colon, a comma or a close) rejects: the same undefined
+        if (end === notAToken) return undefined;
         tokens.push(data.slice(i, end));
         i = end;
         // Inside a container: the data starts with `{` or `[`, so no value is at the top level.

@@ -4,7 +4,7 @@
  * become \u00XX) and lossless (`sse-tool serve` reads it back).
  */
 import type { StreamEvent } from "../../sse/decoder.js";
-import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
+import { jsonNestsDeeperThan } from "../../sse/json-depth.js";
 
 /** JSON.stringify for a string, skipping the escaping scan for short plain values. */
 function quote(value: string): string {
@@ -74,11 +74,11 @@ function jsonContainerText(data: string): string | undefined {
   const first = data.trimStart().charCodeAt(0);
   if (first !== 0x7b && first !== 0x5b) return undefined;
   // Deeper than serve accepts (and jq 1.6 reads): a string, whatever this engine could take.
-  if (jsonNestsDeeperThan(data, maxJsonDepth)) return undefined;
+  if (jsonNestsDeeperThan(data)) return undefined;
   try {
     return JSON.stringify(JSON.parse(data));
   } catch {
-    // Not JSON, or nested too deep for the parser or the serializer: the data stays a string.
+    // Not JSON: the data stays a string.
   }
   return undefined;
 }
