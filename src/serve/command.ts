@@ -6,7 +6,7 @@
  * --llm-fake` is src/serve/llm-fake/command.ts.)
  */
 import { SseToolError } from "../errors.js";
-import { onInterrupt } from "../terminal/interrupts.js";
+import { onInterrupt, whenInterrupted } from "../terminal/interrupts.js";
 import {
   announceEndpoint,
   checkServeAccess,
@@ -140,21 +140,19 @@ async function serveReplay(file: string | undefined, options: ServeCliOptions): 
   const serveAccess = await checkServeAccess(options, process.env);
   const logLines = serveLog(options);
   const opened = await openServer(serverOptions(options), serveAccess, logLines);
-  let removeInterruptHandler = () => {};
+  const stop = whenInterrupted({ signals: serveStopSignals });
   try {
-    await new Promise<void>((resolve) => {
-      removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
-      announce(opened, options, serveAccess, logLines);
-      const speed =
-        options.speed === undefined || options.speed === 1 ? "" : `, --speed ${options.speed}`;
-      logLines.say(
-        `replaying ${options.replay} to each client from the start${speed}${options.loop ? ", looped" : ""}`,
-      );
-    });
+    announce(opened, options, serveAccess, logLines);
+    const speed =
+      options.speed === undefined || options.speed === 1 ? "" : `, --speed ${options.speed}`;
+    logLines.say(
+      `replaying ${options.replay} to each client from the start${speed}${options.loop ? ", looped" : ""}`,
+    );
+    await stop.interrupted;
     await opened.close();
     return 0;
   } finally {
-    removeInterruptHandler();
+    stop.remove();
   }
 }
 

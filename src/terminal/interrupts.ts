@@ -40,3 +40,19 @@ export function onInterrupt(
     for (const name of signals) process.off(name, onSignal);
   };
 }
+
+/**
+ * `onInterrupt` as a promise, for a command that waits for nothing else: it settles with the
+ * signal's name (undefined for the caller's AbortSignal). The handler is in place on return, so
+ * what the command prints next ("serving ...") can be answered with a signal at once.
+ */
+export function whenInterrupted(sources: InterruptSources = {}): {
+  interrupted: Promise<NodeJS.Signals | undefined>;
+  remove: () => void;
+} {
+  let settle: (received?: NodeJS.Signals) => void = () => {};
+  const interrupted = new Promise<NodeJS.Signals | undefined>((resolve) => {
+    settle = resolve;
+  });
+  return { interrupted, remove: onInterrupt(settle, sources) };
+}

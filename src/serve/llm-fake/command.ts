@@ -6,7 +6,7 @@
  */
 import { text } from "node:stream/consumers";
 import { SseToolError } from "../../errors.js";
-import { onInterrupt } from "../../terminal/interrupts.js";
+import { whenInterrupted } from "../../terminal/interrupts.js";
 import {
   announceEndpoint,
   checkServeAccess,
@@ -69,20 +69,18 @@ export async function serveLlmFake(
     server.addRoute(route);
   }
   const url = await server.listen();
-  let removeInterruptHandler = () => {};
+  // The handler first: a script that sends SIGINT on reading "serving" finds it in place.
+  const stop = whenInterrupted({ signals: serveStopSignals });
   try {
-    await new Promise<void>((resolve) => {
-      // The handler first: a script that sends SIGINT on reading "serving" finds it in place.
-      removeInterruptHandler = onInterrupt(() => resolve(), { signals: serveStopSignals });
-      announceEndpoint(url, options, serveAccess, streamPath, logLines);
-      say(
-        `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
-          `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
-      );
-    });
+    announceEndpoint(url, options, serveAccess, streamPath, logLines);
+    say(
+      `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
+        `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
+    );
+    await stop.interrupted;
     await server.close(closeFlushTimeoutMs);
     return 0;
   } finally {
-    removeInterruptHandler();
+    stop.remove();
   }
 }
