@@ -1,21 +1,42 @@
 /**
- * The README's examples, read from README.md itself so each test runs what the README shows:
- * a fenced block right after `<!-- example: <name> -->`.
+ * The documentation's examples, read from README.md and docs/*.md themselves so each test runs
+ * what a reader sees: a fenced block right after `<!-- example: <name> -->`, or every ```sh
+ * block.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+const root = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The code of the example block called `name`. */
+/** One page of the documentation: its path from the repository root, and its text. */
+export interface DocPage {
+  path: string;
+  text: string;
+}
+
+/** README.md, then docs/*.md in name order. */
+export function docPages(): DocPage[] {
+  const docs = readdirSync(join(root, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .sort()
+    .map((name) => `docs/${name}`);
+  return ["README.md", ...docs].map((path) => ({
+    path,
+    text: readFileSync(join(root, path), "utf8"),
+  }));
+}
+
+/** The code of the example block called `name`, on whichever page holds it. */
 export function readmeExample(name: string): string {
   const marker = `<!-- example: ${name} -->`;
-  const at = readme.indexOf(marker);
-  if (at === -1) throw new Error(`README.md has no example "${name}"`);
-  const open = readme.indexOf("```", at);
-  const start = readme.indexOf("\n", open) + 1;
-  const end = readme.indexOf("\n```", start);
-  return readme.slice(start, end + 1);
+  const page = docPages().find(({ text }) => text.includes(marker));
+  if (page === undefined) throw new Error(`no README.md or docs/*.md page has example "${name}"`);
+  const { text } = page;
+  const open = text.indexOf("```", text.indexOf(marker));
+  const start = text.indexOf("\n", open) + 1;
+  const end = text.indexOf("\n```", start);
+  return text.slice(start, end + 1);
 }
 
 /**
@@ -30,25 +51,30 @@ export function readmeCommands(name: string): string[][] {
     .map((line) => line.split(/\s+/).slice(1));
 }
 
-/** One shell command line of a README example: continuation lines joined, comment dropped. */
+/** One shell command line of an example: continuation lines joined, comment dropped. */
 export interface ShellExample {
-  /** Which ```sh block (0-based, in README order): commands of one block run in order. */
+  /** Which ```sh block (0-based, over all pages in docPages() order): commands of one block run in order. */
   block: number;
   command: string;
+  /** The page it is on (README.md, docs/serve.md, ...); absent for --help's and the demo's. */
+  page?: string;
 }
 
-/** Every command line of every ```sh block of the README, in order. */
+/** Every command line of every ```sh block of README.md and docs/*.md, in order. */
 export function readmeShellExamples(): ShellExample[] {
   const examples: ShellExample[] = [];
   const fence = /```(\w*)\n([\s\S]*?)```/g;
   let block = 0;
-  for (const match of readme.matchAll(fence)) {
-    if (match[1] !== "sh") continue;
-    for (const line of match[2]!.replace(/\\\n\s*/g, "").split("\n")) {
-      const command = withoutComment(line).trim();
-      if (command !== "" && !command.startsWith("#")) examples.push({ block, command });
+  for (const { path, text } of docPages()) {
+    for (const match of text.matchAll(fence)) {
+      if (match[1] !== "sh") continue;
+      for (const line of match[2]!.replace(/\\\n\s*/g, "").split("\n")) {
+        const command = withoutComment(line).trim();
+        if (command !== "" && !command.startsWith("#"))
+          examples.push({ block, command, page: path });
+      }
+      block++;
     }
-    block++;
   }
   return examples;
 }

@@ -1,7 +1,7 @@
 /**
- * Every example in the README runs as written from a clone (issue 15): the files it reads
- * ship in examples/, and each command that needs no outside network is run, in its block's
- * order, by `sh` with `sse-tool` on the PATH — against the `serve` a block starts itself, or
+ * Every example in the README and in docs/*.md runs as written from a clone (issue 15): the
+ * files it reads ship in examples/, and each command that needs no outside network is run, in
+ * its block's order, by `sh` with `sse-tool` on the PATH — against the `serve` a block starts itself, or
  * a local stream server started here. Port 8080 is the one thing changed: to a free port.
  * The same file check covers `--help`'s examples and the demo's "Try next".
  */
@@ -58,10 +58,12 @@ function filesWritten(command: string): string[] {
 function missingFiles(commands: ShellExample[]): string[] {
   const written = new Set<string>();
   const missing: string[] = [];
-  for (const { block, command } of commands) {
+  for (const { block, command, page } of commands) {
     for (const file of filesRead(command)) {
       const known = written.has(`${block}:${file}`) || readersOwn.has(file);
-      if (!known && !existsSync(join(repo, file))) missing.push(`${file} (in: ${command})`);
+      if (!known && !existsSync(join(repo, file))) {
+        missing.push(`${file} (in ${page ?? "--help or the demo"}: ${command})`);
+      }
     }
     for (const file of filesWritten(command)) written.add(`${block}:${file}`);
   }
@@ -172,9 +174,11 @@ const withPort = (command: string, port: string) =>
     .replace(/\b(localhost|127\.0\.0\.1):8080\b/g, `$1:${port}`)
     .replace(/(^|\s):8080\//g, `$1:${port}/`);
 
-describe("the README's examples", () => {
-  it("every file an example reads ships in the clone (README, --help, demo)", async () => {
-    expect(missingFiles(readmeShellExamples())).toEqual([]);
+describe("the examples of the README and docs/", () => {
+  it("every file an example reads ships in the clone (README, docs/, --help, demo)", async () => {
+    const documented = readmeShellExamples();
+    expect(new Set(documented.map(({ page }) => page))).toContain("docs/serve.md");
+    expect(missingFiles(documented)).toEqual([]);
     const helpExamples: ShellExample[] = [];
     for (const command of ["", "listen", "serve", "doctor"]) {
       const help = await runCli(command === "" ? ["--help"] : [command, "--help"]);
@@ -212,7 +216,7 @@ describe("the README's examples", () => {
       expect(run.stderr).toContain("exit status 0\n");
     };
     try {
-      for (const { block, command } of examples) {
+      for (const { block, command, page } of examples) {
         if (server && server.block !== block) await stopServer();
         // A file an example left out would have written (a recording of a remote stream) leaves
         // out what reads it.
@@ -263,7 +267,7 @@ describe("the README's examples", () => {
           expect(code, `${command}\n${run.stderr}`).toBe(28);
           expect(run.stdout, command).toContain("data:");
         } else {
-          expect(code, `${command}\n${run.stdout}\n${run.stderr}`).toBe(0);
+          expect(code, `${page}: ${command}\n${run.stdout}\n${run.stderr}`).toBe(0);
         }
         ran.push(command);
       }
