@@ -17,12 +17,15 @@ import { redactUrl } from "../http/redaction.js";
 import type { RedirectHeaderRules } from "../http/redirect-follow.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
+import { Http1Transport } from "../http/transports/http1.js";
+import { buildStreamRequest, type StreamTransport } from "../http/transports/stream-transport.js";
 import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
-import { failedAssertions, type LoadAssertions, type LossLimit } from "./assertions.js";
-import { ClientPool } from "./client-pool.js";
-import { DeliveryAccounting } from "./delivery.js";
+import { DeliveryAccounting } from "./accounting/delivery.js";
+import { LatencyReader } from "./accounting/latency-field.js";
+import { LoadMetrics } from "./accounting/metrics.js";
+import { ClientPool } from "./clients/client-pool.js";
 import {
   fileLimitShortfall,
   fileLimitWarning,
@@ -32,14 +35,11 @@ import {
   readLocalPortRange,
 } from "./file-limit.js";
 import { GeneratorMonitor } from "./generator-usage.js";
-import { Http1Transport } from "./http1-transport.js";
-import { LatencyReader } from "./latency-field.js";
-import { mergeReports, readReport } from "./merge.js";
-import { LoadMetrics } from "./metrics.js";
-import { formatProgressLine } from "./progress-line.js";
-import { buildReport, type LoadReport } from "./report.js";
-import { formatReportText, noPaint, type Paint } from "./report-text.js";
-import { buildStreamRequest, type StreamTransport } from "./stream-request.js";
+import { failedAssertions, type LoadAssertions, type LossLimit } from "./report/assertions.js";
+import { mergeReports, readReport } from "./report/merge.js";
+import { formatProgressLine } from "./report/progress-line.js";
+import { buildReport, type LoadReport } from "./report/report.js";
+import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
 
 /** `load`'s options; the request ones (-H, -X, -d, --insecure, --proxy, ...) are listen's. */
 export interface LoadCliOptions extends RequestCliOptions {
@@ -198,7 +198,7 @@ async function prepareRun(
   // streams use the lighter transport (about a third of the memory per connection).
   const transport: StreamTransport =
     options.http2 === true || viaProxy
-      ? new (await import("./undici-transport.js")).UndiciTransport({
+      ? new (await import("../http/transports/undici.js")).UndiciTransport({
           insecure: options.insecure,
           http2: options.http2,
           extraCaPem,

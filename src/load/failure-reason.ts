@@ -4,8 +4,8 @@
  */
 import { isSseToolError } from "../errors.js";
 import { errorCode } from "../http/network-error.js";
-import { HttpProtocolError } from "./http1-response.js";
-import type { FailureReason } from "./metrics.js";
+import { HttpProtocolError } from "../http/transports/http1-response.js";
+import type { FailureReason } from "./accounting/metrics.js";
 
 const tlsCodes = /^(ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL)/;
 

@@ -10,9 +10,9 @@ import {
   fileLimitWarning,
   portRangeWarning,
 } from "../../src/load/file-limit.js";
-import { formatProgressLine } from "../../src/load/progress-line.js";
-import type { LoadReport } from "../../src/load/report.js";
-import { formatDurationMs, formatReportText } from "../../src/load/report-text.js";
+import { formatProgressLine } from "../../src/load/report/progress-line.js";
+import type { LoadReport } from "../../src/load/report/report.js";
+import { formatDurationMs, formatReportText } from "../../src/load/report/report-text.js";
 
 describe("option values", () => {
   it.each([

@@ -7,38 +7,38 @@
  * Thousands of these live in one process, so a client is one object with a few fields and no
  * closures: the decoder and the transport call its methods, timers get it as an argument.
  */
-import { isSseToolError, SseToolError } from "../errors.js";
+import { isSseToolError, SseToolError } from "../../errors.js";
 import {
   type BodyDecompressor,
   contentCodings,
   createDecompressors,
-} from "../http/content-decoding.js";
-import { describeNetworkError } from "../http/network-error.js";
-import { nextRedirect, type RedirectHeaderRules } from "../http/redirect-follow.js";
-import {
-  type DecodeProblem,
-  type DecoderHandlers,
-  EventStreamDecoder,
-  type StreamEvent,
-} from "../sse/decoder.js";
-import { ReconnectPolicy } from "../sse/reconnect-policy.js";
-import { lastEventIdHeaderValue } from "../sse/request-headers.js";
-import { judgeResponse } from "../sse/response-verdict.js";
-import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { DeliveryAccounting } from "./delivery.js";
-import { eventFingerprint } from "./event-ids.js";
-import { failureReasonOf } from "./failure-reason.js";
-import { HttpProtocolError } from "./http1-response.js";
-import type { LatencyReader } from "./latency-field.js";
-import type { DropReason, LoadMetrics } from "./metrics.js";
+} from "../../http/content-decoding.js";
+import { describeNetworkError } from "../../http/network-error.js";
+import { nextRedirect, type RedirectHeaderRules } from "../../http/redirect-follow.js";
+import { lastEventIdHeaderValue } from "../../http/request-headers.js";
+import { HttpProtocolError } from "../../http/transports/http1-response.js";
 import type {
   OpenStream,
   ResponseHead,
   StreamRequest,
   StreamSink,
   StreamTransport,
-} from "./stream-request.js";
-import { type SharedUtf8Decoder, utf8BodyStart } from "./utf8-chunks.js";
+} from "../../http/transports/stream-transport.js";
+import {
+  type DecodeProblem,
+  type DecoderHandlers,
+  EventStreamDecoder,
+  type StreamEvent,
+} from "../../sse/decoder.js";
+import { eventFingerprint } from "../../sse/event-id.js";
+import { ReconnectPolicy } from "../../sse/reconnect-policy.js";
+import { judgeResponse } from "../../sse/response-verdict.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
+import type { DeliveryAccounting } from "../accounting/delivery.js";
+import type { LatencyReader } from "../accounting/latency-field.js";
+import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
+import { failureReasonOf } from "../failure-reason.js";
+import { type SharedUtf8Decoder, utf8BodyStart } from "../utf8-chunks.js";
 
 /** What every client of a run shares (the pool). */
 export interface ClientContext {

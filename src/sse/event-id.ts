@@ -3,7 +3,7 @@
  * key it is remembered by (bounded for long ids), and a fingerprint of the event to tell a
  * repeated event from a new one when it carries no id of its own. Pure.
  */
-import { detachedCopy } from "../sse/detached-copy.js";
+import { detachedCopy } from "./detached-copy.js";
 
 /**
  * The id as a sequence number: a canonical decimal (no sign, no leading zero) up to 15 digits,

@@ -1,5 +1,5 @@
-import { detachedCopy } from "../sse/detached-copy.js";
-import type { ResponseHead } from "./stream-request.js";
+import { detachedCopy } from "../../sse/detached-copy.js";
+import type { ResponseHead } from "./stream-transport.js";
 
 /**
  * Reads an HTTP/1.1 response from the bytes of a connection: the head (status line and the few

@@ -3,8 +3,8 @@
  * Pure: colours come in as functions, off when output is not a terminal. Everything the server
  * controlled (error examples) was escaped when it was recorded.
  */
-import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { PercentileSummary } from "./histogram.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
+import type { PercentileSummary } from "../accounting/histogram.js";
 import type { LoadReport } from "./report.js";
 
 export interface Paint {

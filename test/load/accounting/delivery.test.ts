@@ -4,8 +4,12 @@
  * of streams through real servers.
  */
 import { describe, expect, it } from "vitest";
-import { DeliveryAccounting, type DeliveryResult, shiftWindow } from "../../src/load/delivery.js";
-import { eventFingerprint, idKey, sequenceNumber } from "../../src/load/event-ids.js";
+import {
+  DeliveryAccounting,
+  type DeliveryResult,
+  shiftWindow,
+} from "../../../src/load/accounting/delivery.js";
+import { eventFingerprint, idKey, sequenceNumber } from "../../../src/sse/event-id.js";
 
 const settleMs = 1000;
 

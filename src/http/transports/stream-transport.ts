@@ -4,7 +4,7 @@
  * write the same bytes instead of building their own. Only the Last-Event-ID differs per client.
  * Pure; the transports (http1-transport.ts, undici-transport.ts) use it.
  */
-import { SseToolError } from "../errors.js";
+import { SseToolError } from "../../errors.js";
 
 /** What an event-stream client needs from a response head. */
 export interface ResponseHead {

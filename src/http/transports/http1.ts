@@ -17,7 +17,7 @@ import {
   type StreamRequest,
   type StreamSink,
   type StreamTransport,
-} from "./stream-request.js";
+} from "./stream-transport.js";
 
 export interface Http1TransportOptions {
   connectTimeoutMs: number;
