@@ -1,7 +1,7 @@
 /**
- * What `load` reads from an event's id: a sequence number when it is a canonical decimal, the
- * key it is remembered by (bounded for long ids), and a fingerprint of the event to tell a
- * repeated event from a new one when it carries no id of its own. Pure.
+ * What a reader keeps of an event's id (HTML §9.2.6 last event ID): a sequence number when it
+ * is a canonical decimal, and a key of bounded length to remember it by, copied so that it does
+ * not pin the chunk it was sliced from. `load` and `doctor` both count ids by these rules. Pure.
  */
 import { detachedCopy } from "./detached-copy.js";
 
@@ -21,31 +21,30 @@ export function sequenceNumber(id: string): number {
   return value;
 }
 
-/** A cheap fingerprint of an event, to tell a repeated event from a new one without an id. */
-export function eventFingerprint(type: string, data: string): number {
-  const length = data.length;
-  return (
-    (length * 65599 +
-      (length === 0 ? 0 : data.charCodeAt(0) * 257 + data.charCodeAt(length - 1)) +
-      type.length * 7919) |
-    0
-  );
-}
-
-/** Ids longer than this are kept as their length and a hash: a server cannot make each client keep a 64 KiB id. */
-const longIdLength = 64;
+/**
+ * Ids longer than this are remembered by a short key: a server cannot make each of thousands of
+ * `load` clients keep a 64 KiB id, and a person reading `doctor` sees the id's start.
+ */
+export const longestKeptId = 64;
+/** How much of a long id its key shows. */
+const keptPrefix = 16;
+/** Marks a key made from a long id; an id holding it is keyed too, so the two never meet. */
+const cutMark = "…#";
 
 /**
- * The key an id is remembered by: the id itself (detached from the chunk it was sliced from),
- * or for a long id its length and a 52-bit FNV-1a hash, prefixed by NUL (which no id holds).
+ * The key an id is remembered by: the id itself, or for a long one its first characters, "…#",
+ * a double FNV-1a hash of the whole and ":" its length.
  */
-export function idKey(id: string): string {
-  if (id.length <= longIdLength) return detachedCopy(id);
+export function eventIdKey(id: string): string {
+  if (id.length <= longestKeptId && !id.includes(cutMark)) return detachedCopy(id);
   let low = 0x811c9dc5;
   let high = 0x050c5d1f;
   for (let at = 0; at < id.length; at++) {
     low = Math.imul(low ^ id.charCodeAt(at), 0x01000193) >>> 0;
     high = Math.imul(high ^ (low >>> 24) ^ id.charCodeAt(at), 0x01000193) >>> 0;
   }
-  return `\u0000${id.length}:${high.toString(36)}${low.toString(36)}`;
+  // A template holding a slice still points into the chunk: copy the result.
+  return detachedCopy(
+    `${id.slice(0, keptPrefix)}${cutMark}${high.toString(36)}${low.toString(36)}:${id.length}`,
+  );
 }

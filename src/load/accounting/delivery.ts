@@ -22,7 +22,7 @@
  * such an event is counted but not accounted by id. Seeing the same last event ID twice in a row
  * is therefore only a duplicate when the event also looks the same (type and data fingerprint).
  */
-import { idKey, sequenceNumber } from "../../sse/event-id.js";
+import { eventIdKey, sequenceNumber } from "../../sse/event-id.js";
 import { DurationHistogram } from "./histogram.js";
 import { IdRing, RingOutcome } from "./id-ring.js";
 import { popcount } from "./popcount.js";
@@ -202,7 +202,7 @@ export class DeliveryAccounting {
     this.#events[client]!++;
     if (lastEventId === "") return;
     const number = sequenceNumber(lastEventId);
-    const key = number >= 0 ? "" : idKey(lastEventId);
+    const key = number >= 0 ? "" : eventIdKey(lastEventId);
     const sameAsPrevious =
       number >= 0 ? number === this.#previousNumber[client] : this.#previousText?.[client] === key;
     if (sameAsPrevious) {

@@ -10,10 +10,10 @@ import {
   type StreamRequest,
   type StreamTransport,
 } from "../../http/transports/stream-transport.js";
+import { SharedUtf8Decoder } from "../../sse/utf8-body.js";
 import type { DeliveryAccounting } from "../accounting/delivery.js";
 import type { LatencyReader } from "../accounting/latency-field.js";
 import type { LoadMetrics } from "../accounting/metrics.js";
-import { SharedUtf8Decoder } from "../utf8-chunks.js";
 import { type ClientContext, LoadClient } from "./client.js";
 
 export interface PoolOptions {

@@ -30,15 +30,15 @@ import {
   EventStreamDecoder,
   type StreamEvent,
 } from "../../sse/decoder.js";
-import { eventFingerprint } from "../../sse/event-id.js";
 import { ReconnectPolicy } from "../../sse/reconnect-policy.js";
 import { judgeResponse } from "../../sse/response-verdict.js";
+import { type SharedUtf8Decoder, utf8BodyStart } from "../../sse/utf8-body.js";
 import { escapeForTerminalLine } from "../../terminal/escape.js";
 import type { DeliveryAccounting } from "../accounting/delivery.js";
+import { eventFingerprint } from "../accounting/event-fingerprint.js";
 import type { LatencyReader } from "../accounting/latency-field.js";
 import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
 import { failureReasonOf } from "../failure-reason.js";
-import { type SharedUtf8Decoder, utf8BodyStart } from "../utf8-chunks.js";
 
 /** What every client of a run shares (the pool). */
 export interface ClientContext {

@@ -9,7 +9,7 @@ import {
   type DeliveryResult,
   shiftWindow,
 } from "../../../src/load/accounting/delivery.js";
-import { eventFingerprint, idKey, sequenceNumber } from "../../../src/sse/event-id.js";
+import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
 
 const settleMs = 1000;
 
@@ -342,30 +342,6 @@ describe("fan-out skew", () => {
 });
 
 describe("helpers", () => {
-  it("keeps short ids as they are and long ones as a short key", () => {
-    expect(idKey("abc")).toBe("abc");
-    const long = "x".repeat(70_000);
-    const key = idKey(long);
-    expect(key.length).toBeLessThan(40);
-    expect(key).toBe(idKey(`${"x".repeat(69_999)}x`));
-    expect(key).not.toBe(idKey(`${"x".repeat(69_999)}y`));
-    expect(idKey(`${"y".repeat(100)}`)).not.toBe(idKey(`${"y".repeat(101)}`));
-  });
-
-  it.each([
-    ["0", 0],
-    ["7", 7],
-    ["123456789012345", 123456789012345],
-    ["1234567890123456", -1],
-    ["007", -1],
-    ["-1", -1],
-    ["1e3", -1],
-    ["", -1],
-    [" 1", -1],
-  ])("sequenceNumber(%j) = %d", (id, expected) => {
-    expect(sequenceNumber(id)).toBe(expected);
-  });
-
   it("shiftWindow counts the ids that leave the window without having arrived", () => {
     for (const step of [1, 5, 31, 32, 33, 64, 100, 255, 256, 300]) {
       const window = new Uint32Array(8).fill(0xffffffff);

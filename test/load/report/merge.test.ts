@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { DeliveryAccounting } from "../../../src/load/accounting/delivery.js";
+import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
 import { LoadMetrics } from "../../../src/load/accounting/metrics.js";
 import type { GeneratorUsage } from "../../../src/load/generator-usage.js";
 import { mergeReports, readReport } from "../../../src/load/report/merge.js";
 import { buildReport, type LoadReport } from "../../../src/load/report/report.js";
-import { eventFingerprint } from "../../../src/sse/event-id.js";
 
 const generator: GeneratorUsage = {
   processes: 1,
