@@ -13,7 +13,7 @@ import {
   contentCodings,
   createDecompressors,
 } from "../../http/content-decoding.js";
-import { describeNetworkError } from "../../http/network-error.js";
+import { describeNetworkError, failureReasonOf } from "../../http/network-error.js";
 import { nextRedirect, type RedirectHeaderRules } from "../../http/redirect-follow.js";
 import { lastEventIdHeaderValue } from "../../http/request-headers.js";
 import { HttpProtocolError } from "../../http/transports/http1-response.js";
@@ -38,7 +38,6 @@ import type { DeliveryAccounting } from "../accounting/delivery.js";
 import { eventFingerprint } from "../accounting/event-fingerprint.js";
 import type { LatencyReader } from "../accounting/latency-field.js";
 import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
-import { failureReasonOf } from "../failure-reason.js";
 
 /** What every client of a run shares (the pool). */
 export interface ClientContext {

@@ -11,9 +11,10 @@
  * and a bad one is named with what is wrong, rather than merged into wrong numbers.
  */
 import { SseToolError } from "../../errors.js";
+import { failureReasons } from "../../http/network-error.js";
 import type { IdKind } from "../accounting/delivery.js";
 import { DurationHistogram } from "../accounting/histogram.js";
-import { dropReasons, failureReasons } from "../accounting/metrics.js";
+import { dropReasons } from "../accounting/metrics.js";
 import type { GeneratorUsage } from "../generator-usage.js";
 import {
   type ClientSummary,
