@@ -8,11 +8,7 @@ import {
   lastEventIdHeaderValue,
   parseHeaderOptions,
 } from "../../src/http/request-headers.js";
-import {
-  describeBodyStart,
-  formatDelay,
-  redactHeader,
-} from "../../src/listen/output/diagnostic-text.js";
+import { describeBodyStart, redactHeader } from "../../src/listen/output/diagnostic-text.js";
 import {
   jsonContainerTokens,
   layoutJson,
@@ -32,7 +28,7 @@ import { ReconnectPolicy } from "../../src/sse/reconnect-policy.js";
 import { judgeResponse, mimeEssence } from "../../src/sse/response-verdict.js";
 import { decideColorLevel } from "../../src/terminal/color-level.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../src/terminal/escape.js";
-import { formatBytes } from "../../src/terminal/units.js";
+import { formatBytes, formatDelay } from "../../src/terminal/units.js";
 
 describe("escapeForTerminal", () => {
   it.each([
