@@ -4,11 +4,7 @@
  * of streams through real servers.
  */
 import { describe, expect, it } from "vitest";
-import {
-  DeliveryAccounting,
-  type DeliveryResult,
-  shiftWindow,
-} from "../../../src/load/accounting/delivery.js";
+import { DeliveryAccounting, type DeliveryResult } from "../../../src/load/accounting/delivery.js";
 import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
 
 const settleMs = 1000;
@@ -338,25 +334,5 @@ describe("fan-out skew", () => {
     expect(skew.count).toBe(100);
     expect(skew.percentile(50)).toBeCloseTo(40, 0);
     expect(skew.percentile(100)).toBe(40);
-  });
-});
-
-describe("helpers", () => {
-  it("shiftWindow counts the ids that leave the window without having arrived", () => {
-    for (const step of [1, 5, 31, 32, 33, 64, 100, 255, 256, 300]) {
-      const window = new Uint32Array(8).fill(0xffffffff);
-      // Bits 250..255 absent: they leave the window for every step >= 6.
-      window[7] = 0x03ffffff;
-      const out = shiftWindow(window, 0, step);
-      const absentLeaving = Math.min(6, step);
-      expect({ step, out }).toEqual({
-        step,
-        out: absentLeaving + Math.max(0, step - 256) + (step >= 256 ? step - step : 0),
-      });
-      // Bit k is now bit k + step: the new low bits are absent.
-      let present = 0;
-      for (const word of window) present += word.toString(2).split("1").length - 1;
-      expect(present).toBe(Math.max(0, 256 - step - Math.max(0, 6 - step)));
-    }
   });
 });
