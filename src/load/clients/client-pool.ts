@@ -14,7 +14,8 @@ import { SharedUtf8Decoder } from "../../sse/utf8-body.js";
 import type { DeliveryAccounting } from "../accounting/delivery.js";
 import type { LatencyReader } from "../accounting/latency-field.js";
 import type { LoadMetrics } from "../accounting/metrics.js";
-import { type ClientContext, LoadClient } from "./client.js";
+import { LoadClient } from "./client.js";
+import type { ClientContext } from "./client-context.js";
 
 export interface PoolOptions {
   clients: number;
