@@ -22,6 +22,23 @@ function decode(bytes: Uint8Array, cuts: number[]): { text: string; invalid: num
   return { text, invalid };
 }
 
+/** Runs `check` on random bytes with sorted cut points inside them. */
+function forRandomCuts(check: (bytes: Uint8Array, points: number[]) => void): void {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.array(fc.nat({ max: 40 }), { maxLength: 6 }),
+      (bytes, cuts) => {
+        const points = [...new Set(cuts.map((cut) => Math.min(cut, bytes.length)))].sort(
+          (a, b) => a - b,
+        );
+        check(bytes, points);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+}
+
 const cases: Array<[name: string, bytes: number[], text: string, invalid: number]> = [
   ["one BOM stripped, a second kept", [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x61], "\uFEFFa", 0],
   ["a U+FFFD sent as such", [0x61, 0xef, 0xbf, 0xbd, 0x62], "a\uFFFDb", 0],
@@ -50,19 +67,9 @@ describe("Utf8Body", () => {
   }
 
   it("gives the same text and count however random bytes are cut", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 40 }),
-        fc.array(fc.nat({ max: 40 }), { maxLength: 6 }),
-        (bytes, cuts) => {
-          const points = [...new Set(cuts.map((cut) => Math.min(cut, bytes.length)))].sort(
-            (a, b) => a - b,
-          );
-          expect(decode(bytes, points)).toEqual(decode(bytes, []));
-        },
-      ),
-      { numRuns: 2000 },
-    );
+    forRandomCuts((bytes, points) => {
+      expect(decode(bytes, points)).toEqual(decode(bytes, []));
+    });
   });
 });
 
@@ -108,25 +115,15 @@ describe("SharedUtf8Decoder", () => {
   }
 
   it("matches a streaming decoder for random bytes cut anywhere", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 40 }),
-        fc.array(fc.nat({ max: 40 }), { maxLength: 6 }),
-        (bytes, cuts) => {
-          const points = [...new Set(cuts.map((cut) => Math.min(cut, bytes.length)))].sort(
-            (a, b) => a - b,
-          );
-          const chunks: Uint8Array[] = [];
-          let start = 0;
-          for (const point of [...points, bytes.length]) {
-            chunks.push(bytes.subarray(start, point));
-            start = point;
-          }
-          expect(shared(chunks)).toBe(reference(chunks));
-        },
-      ),
-      { numRuns: 2000 },
-    );
+    forRandomCuts((bytes, points) => {
+      const chunks: Uint8Array[] = [];
+      let start = 0;
+      for (const point of [...points, bytes.length]) {
+        chunks.push(bytes.subarray(start, point));
+        start = point;
+      }
+      expect(shared(chunks)).toBe(reference(chunks));
+    });
   });
 
   it("decodes only the given range of a larger buffer", () => {
