@@ -1,6 +1,6 @@
 /**
  * Delivery accounting, table-driven: each case is what clients received (client, id, time),
- * and the counts a user must see. The end-to-end tests (load.e2e.test.ts) send the same kinds
+ * and the counts a user must see. The end-to-end tests (delivery.e2e.test.ts) send the same kinds
  * of streams through real servers.
  */
 import { describe, expect, it } from "vitest";
