@@ -23,8 +23,8 @@
  * is therefore only a duplicate when the event also looks the same (type and data fingerprint).
  */
 import { eventIdKey, sequenceNumber } from "../../sse/event-id.js";
+import type { DeliveryResult, IdKind } from "./delivery-result.js";
 import { FanOutSkew } from "./fan-out-skew.js";
-import type { DurationHistogram } from "./histogram.js";
 import { IdRing, RingOutcome } from "./id-ring.js";
 import { SequenceTimeline } from "./sequence-timeline.js";
 import { shiftWindow, windowBits, windowHoles, windowWords } from "./sequence-window.js";
@@ -38,33 +38,6 @@ export interface DeliveryOptions {
   settleMs: number;
   /** Upper bound for the other-ids ring, in bytes (one bit per client per id, twice). */
   ringBudgetBytes?: number;
-}
-
-/** How the run's events were identified. */
-export type IdKind =
-  /** No event carried an id: only counts and timings. */
-  | "none"
-  /** Decimal ids going up by one: gaps are losses. */
-  | "sequence"
-  /** Decimal ids with gaps between them (timestamps, row ids): compared across clients. */
-  | "numeric"
-  /** Other ids (UUIDs, ...): compared across clients. */
-  | "opaque"
-  | "mixed";
-
-export interface DeliveryResult {
-  ids: IdKind;
-  events: number;
-  missing: number;
-  duplicates: number;
-  outOfOrder: number;
-  /** Per client, indexed by client number. */
-  clientEvents: Float64Array;
-  clientMissing: Float64Array;
-  clientDuplicates: Float64Array;
-  clientOutOfOrder: Float64Array;
-  /** Spread between the first and the last client receiving each id, ms. */
-  skew: DurationHistogram;
 }
 
 /** Forward steps between decimal ids (over all clients) after which their kind is decided. */

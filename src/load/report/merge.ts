@@ -12,7 +12,7 @@
  */
 import { SseToolError } from "../../errors.js";
 import { failureReasons } from "../../http/network-error.js";
-import type { IdKind } from "../accounting/delivery.js";
+import type { IdKind } from "../accounting/delivery-result.js";
 import { DurationHistogram } from "../accounting/histogram.js";
 import { dropReasons } from "../accounting/metrics.js";
 import type { GeneratorUsage } from "../generator-usage.js";

@@ -8,7 +8,7 @@
  */
 
 import { type FailureReason, failureReasons } from "../../http/network-error.js";
-import type { DeliveryResult, IdKind } from "../accounting/delivery.js";
+import type { DeliveryResult, IdKind } from "../accounting/delivery-result.js";
 import type { EncodedHistogram, PercentileSummary } from "../accounting/histogram.js";
 import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
 import type { GeneratorUsage } from "../generator-usage.js";

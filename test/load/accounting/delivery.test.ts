@@ -4,7 +4,8 @@
  * of streams through real servers.
  */
 import { describe, expect, it } from "vitest";
-import { DeliveryAccounting, type DeliveryResult } from "../../../src/load/accounting/delivery.js";
+import { DeliveryAccounting } from "../../../src/load/accounting/delivery.js";
+import type { DeliveryResult } from "../../../src/load/accounting/delivery-result.js";
 import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
 
 const settleMs = 1000;
