@@ -7,8 +7,8 @@ import { SseToolError } from "../../src/errors.js";
 import { describeNetworkError, failureReasonOf } from "../../src/http/network-error.js";
 import { HttpProtocolError } from "../../src/http/transports/http1-response.js";
 
-function failure(code: string, message = "boom"): Error {
-  return Object.assign(new Error(message), { code });
+function failure(code: string): Error {
+  return Object.assign(new Error("boom"), { code });
 }
 
 describe("failureReasonOf and describeNetworkError", () => {
