@@ -15,6 +15,7 @@ export default defineConfig({
       "test/serve/input/formats.test.ts",
       "test/serve/access.test.ts",
       "test/http/loopback.test.ts",
+      "test/http/request-headers.test.ts",
     ],
     exclude: ["test/**/*.system.test.ts"],
     // The decoder's heap measurement (gc between runs, 20 MB fed) takes seconds under Stryker's

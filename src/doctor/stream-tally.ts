@@ -1,19 +1,16 @@
 /**
  * What doctor keeps of a watched stream: a summary that stays the same size however long the
- * watch and however many events (issue 13: keeping every event, chunk time and id of a 512 MiB
- * watch peaked at 631 MB). Counts, maxima and running values are updated as events arrive; of
- * the ids, the first and last `idMemory` are kept (copied, so they do not pin their chunks),
- * plus the range when they are consecutive integers. Pure: the probe passes every time.
+ * watch and however many events. Counts, maxima and running values are updated as events
+ * arrive; of the ids, the first and last `idMemory` are kept (as keys of bounded length that do
+ * not pin their chunks), plus the range when they are consecutive integers. Pure: the probe
+ * passes every time.
  */
-import { detachedCopy } from "../sse/detached-copy.js";
+import { eventIdKey, sequenceNumber } from "../sse/event-id.js";
 
 /** New ids remembered at each end of a watch, for the resume test's "repeated" check. */
 export const idMemory = 1000;
 /** Ids listed in order (the first ones of a watch), and repeated ids listed by the resume test. */
 export const idsListed = 20;
-/** Longest id kept whole; longer ones are kept as a prefix and a hash of the whole. */
-const longestKeptId = 256;
-
 /** Events closer together than this arrived "at once" (one read from the socket). */
 export const burstGapMs = 25;
 /** A group of at least this many events at once ... */
@@ -53,16 +50,6 @@ export interface StreamSummary {
   longestCommentIntervalMs: number;
   /** Longest stretch without any byte, from the headers to the end of the watch. */
   longestSilenceMs: number;
-}
-
-const integer = /^(0|[1-9][0-9]{0,14})$/;
-
-/** A short, detached key for an id: itself, or a prefix and a hash when it is long. */
-function idKey(id: string): string {
-  if (id.length <= longestKeptId) return detachedCopy(id);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  return detachedCopy(`${id.slice(0, 64)}…#${(hash >>> 0).toString(16)}:${id.length}`);
 }
 
 export class StreamTally {
@@ -128,7 +115,7 @@ export class StreamTally {
     const isNewId = lastEventId !== "" && lastEventId !== this.#previousId;
     if (lastEventId !== this.#previousId) {
       // The decoder's id is a slice of its chunk: keep a detached key, once per change.
-      this.#lastEventIdKey = lastEventId === "" ? "" : idKey(lastEventId);
+      this.#lastEventIdKey = lastEventId === "" ? "" : eventIdKey(lastEventId);
       this.#previousId = lastEventId;
     }
     if (isNewId) this.#newId(this.#lastEventIdKey);
@@ -146,10 +133,8 @@ export class StreamTally {
   knows(key: string): boolean {
     if (this.#firstIds.has(key) || this.#recentCounts.has(key)) return true;
     const run = this.#integerRun;
-    if (run && this.#integersOnly && integer.test(key)) {
-      const value = Number(key);
-      return value >= run.first && value <= run.last;
-    }
+    const value = sequenceNumber(key);
+    if (run && this.#integersOnly && value >= 0) return value >= run.first && value <= run.last;
     return false;
   }
 
@@ -185,9 +170,9 @@ export class StreamTally {
       if (this.#firstRepeatedIds.length < idsListed) this.#firstRepeatedIds.push(key);
     }
     if (this.#integersOnly) {
-      const value = integer.test(key) ? Number(key) : undefined;
+      const value = sequenceNumber(key);
       const run = this.#integerRun;
-      if (value === undefined || (run && value !== run.last + 1)) this.#integersOnly = false;
+      if (value < 0 || (run && value !== run.last + 1)) this.#integersOnly = false;
       else if (run) run.last = value;
       else this.#integerRun = { first: value, last: value };
     }

@@ -5,9 +5,9 @@
  */
 import type { Readable } from "node:stream";
 import packageJson from "../../package.json" with { type: "json" };
-import { buildRequestHeaders, isJsonBody, parseHeaderOptions } from "../sse/request-headers.js";
 import { basicAuthorization } from "./basic-auth.js";
 import { readRequestBody } from "./request-body.js";
+import { buildRequestHeaders, isJsonBody, parseHeaderOptions } from "./request-headers.js";
 
 /** Sent as User-Agent unless -H changes or removes it (`-H 'User-Agent:'`). */
 export const defaultUserAgent = `sse-tool/${packageJson.version}`;

@@ -12,17 +12,19 @@ import type { Readable, Writable } from "node:stream";
 import { Chalk, supportsColor } from "chalk";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
-import { proxiesIn, proxySettings } from "../http/proxy-choice.js";
 import { redactUrl } from "../http/redaction.js";
 import type { RedirectHeaderRules } from "../http/redirect-follow.js";
 import { prepareRequest, type RequestCliOptions } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
+import { chooseStreamTransport } from "../http/transports/choice.js";
+import { buildStreamRequest, type StreamTransport } from "../http/transports/stream-transport.js";
 import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
-import { failedAssertions, type LoadAssertions, type LossLimit } from "./assertions.js";
-import { ClientPool } from "./client-pool.js";
-import { DeliveryAccounting } from "./delivery.js";
+import { DeliveryAccounting } from "./accounting/delivery.js";
+import { LatencyReader } from "./accounting/latency-field.js";
+import { LoadMetrics } from "./accounting/metrics.js";
+import { ClientPool } from "./clients/client-pool.js";
 import {
   fileLimitShortfall,
   fileLimitWarning,
@@ -32,14 +34,11 @@ import {
   readLocalPortRange,
 } from "./file-limit.js";
 import { GeneratorMonitor } from "./generator-usage.js";
-import { Http1Transport } from "./http1-transport.js";
-import { LatencyReader } from "./latency-field.js";
-import { mergeReports, readReport } from "./merge.js";
-import { LoadMetrics } from "./metrics.js";
-import { formatProgressLine } from "./progress-line.js";
-import { buildReport, type LoadReport } from "./report.js";
-import { formatReportText, noPaint, type Paint } from "./report-text.js";
-import { buildStreamRequest, type StreamTransport } from "./stream-request.js";
+import { failedAssertions, type LoadAssertions, type LossLimit } from "./report/assertions.js";
+import { mergeReports, readReport } from "./report/merge.js";
+import { formatProgressLine } from "./report/progress-line.js";
+import { buildReport, type LoadReport } from "./report/report.js";
+import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
 
 /** `load`'s options; the request ones (-H, -X, -d, --insecure, --proxy, ...) are listen's. */
 export interface LoadCliOptions extends RequestCliOptions {
@@ -181,7 +180,7 @@ async function prepareRun(
 
   const prepared = await prepareRequest(target, options, io.stdin);
   const method = prepared.method;
-  // Last-Event-ID is each client's own (stream-request.ts adds it to the shared head).
+  // Last-Event-ID is each client's own: the transport adds it to the shared head.
   // prepared.url is the target without `user:password@` (that travels as Authorization).
   const request = buildStreamRequest(
     new URL(prepared.url),
@@ -192,21 +191,14 @@ async function prepareRun(
   const extraCaPem =
     options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert);
   const connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
-  // Any proxy at all (a redirect may lead to a host NO_PROXY does not exempt).
-  const viaProxy = proxiesIn(proxySettings(options.proxy, io.env)).length > 0;
-  // HTTP/2 multiplexes and a proxy tunnels: undici does both (loaded only then). Plain HTTP/1.1
-  // streams use the lighter transport (about a third of the memory per connection).
-  const transport: StreamTransport =
-    options.http2 === true || viaProxy
-      ? new (await import("./undici-transport.js")).UndiciTransport({
-          insecure: options.insecure,
-          http2: options.http2,
-          extraCaPem,
-          proxy: options.proxy,
-          env: io.env,
-          connectTimeoutMs,
-        })
-      : new Http1Transport({ connectTimeoutMs, insecure: options.insecure, extraCaPem });
+  const transport = await chooseStreamTransport({
+    insecure: options.insecure,
+    http2: options.http2,
+    extraCaPem,
+    proxy: options.proxy,
+    env: io.env,
+    connectTimeoutMs,
+  });
   return {
     url: target,
     transport,

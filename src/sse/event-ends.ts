@@ -56,7 +56,7 @@ export class EventEndFinder {
     while (start < chunk.length) {
       let end = start;
       while (
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: feeding byte by byte gives the same ends (the bound only stops reading past the chunk)
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: same ends byte by byte
         end < chunk.length &&
         chunk[end] !== LF &&
         chunk[end] !== CR
@@ -72,7 +72,7 @@ export class EventEndFinder {
         // A CRLF blank line dispatches at its CR; the block ends after the LF.
         const offset = chunk[end - 1] === CR && chunk[end] === LF ? end + 1 : end;
         // That LF goes to the decoder too, which knows it ends the CR's line.
-        // Stryker disable next-line ConditionalExpression,EqualityOperator: unfed, the LF would pair with the next one, a blank line after a dispatch, a no-op
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: an unfed LF is a no-op
         if (offset > end) decoder.feed(chunk.subarray(end, offset));
         ends.push({ offset, lastEventId: decoder.lastEventId, dispatched });
         end = offset;

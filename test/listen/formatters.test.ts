@@ -4,10 +4,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describeNetworkError } from "../../src/http/network-error.js";
 import {
-  describeBodyStart,
-  formatDelay,
-  redactHeader,
-} from "../../src/listen/output/diagnostic-text.js";
+  buildRequestHeaders,
+  lastEventIdHeaderValue,
+  parseHeaderOptions,
+} from "../../src/http/request-headers.js";
+import { describeBodyStart, redactHeader } from "../../src/listen/output/diagnostic-text.js";
 import {
   jsonContainerTokens,
   layoutJson,
@@ -24,15 +25,10 @@ import { hashName, PrettyEventFormatter } from "../../src/listen/output/pretty.j
 import { formatRunSummary } from "../../src/listen/output/run-summary.js";
 import { formatClockTime } from "../../src/listen/output/time-column.js";
 import { ReconnectPolicy } from "../../src/sse/reconnect-policy.js";
-import {
-  buildRequestHeaders,
-  lastEventIdHeaderValue,
-  parseHeaderOptions,
-} from "../../src/sse/request-headers.js";
 import { judgeResponse, mimeEssence } from "../../src/sse/response-verdict.js";
 import { decideColorLevel } from "../../src/terminal/color-level.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../src/terminal/escape.js";
-import { formatBytes } from "../../src/terminal/units.js";
+import { formatBytes, formatDelay } from "../../src/terminal/units.js";
 
 describe("escapeForTerminal", () => {
   it.each([

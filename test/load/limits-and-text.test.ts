@@ -10,9 +10,9 @@ import {
   fileLimitWarning,
   portRangeWarning,
 } from "../../src/load/file-limit.js";
-import { formatProgressLine } from "../../src/load/progress-line.js";
-import type { LoadReport } from "../../src/load/report.js";
-import { formatDurationMs, formatReportText } from "../../src/load/report-text.js";
+import { formatProgressLine } from "../../src/load/report/progress-line.js";
+import type { LoadReport } from "../../src/load/report/report.js";
+import { formatReportText } from "../../src/load/report/report-text.js";
 
 describe("option values", () => {
   it.each([
@@ -151,15 +151,5 @@ describe("text report", () => {
       /\n {2}#2 +19 events · 1 missing · 2 reconnects · 2 failed attempts \(last: status\)\n/,
     );
     expect(text).not.toMatch(/\u202e/);
-  });
-
-  it.each([
-    [0.4236, "0.42 ms"],
-    [4.236, "4.2 ms"],
-    [123.4, "123 ms"],
-    [1234, "1.23 s"],
-    [65_200, "65.2 s"],
-  ])("formats %d ms as %s", (ms, text) => {
-    expect(formatDurationMs(ms)).toBe(text);
   });
 });

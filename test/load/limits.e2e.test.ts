@@ -4,7 +4,7 @@
  * and servers that break HTTP: each is a counted failure or drop, never a crash or a hang.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadReport } from "../../src/load/report.js";
+import type { LoadReport } from "../../src/load/report/report.js";
 import { runShell, shellCommand } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,

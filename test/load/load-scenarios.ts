@@ -5,7 +5,7 @@
  * binary run as a user runs it, its --json report parsed.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LoadReport } from "../../src/load/report.js";
+import type { LoadReport } from "../../src/load/report/report.js";
 import { type CliResult, type CliRunOptions, runCli } from "../helpers/cli-process.js";
 import { eventStreamHeaders, type RouteHandler } from "../helpers/http-test-server.js";
 import { type RawTcpServer, startRawTcpServer } from "../helpers/raw-tcp-server.js";

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadReport } from "../../src/load/report.js";
+import type { LoadReport } from "../../src/load/report/report.js";
 import { runCli, runShell, shellCommand, shellQuote, startCli } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,

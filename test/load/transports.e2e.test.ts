@@ -9,7 +9,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LoadReport } from "../../src/load/report.js";
+import type { LoadReport } from "../../src/load/report/report.js";
 import {
   eventStreamHeaders,
   startTestServer,

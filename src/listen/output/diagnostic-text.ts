@@ -20,8 +20,3 @@ export function describeBodyStart(text: string): string {
 export function redactHeader(name: string, value: string): string {
   return escapeForTerminalLine(redactHeaderValue(name, value));
 }
-
-/** A reconnect wait: `50 ms`, `3.0 s`. */
-export function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}

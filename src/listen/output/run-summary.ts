@@ -1,5 +1,5 @@
 /** The one-line summary written to stderr when `listen` ends. */
-import { formatBytes } from "../../terminal/units.js";
+import { formatBytes, formatElapsed } from "../../terminal/units.js";
 
 export interface RunTotals {
   /** Events dispatched by the decoder. */
@@ -12,13 +12,6 @@ export interface RunTotals {
   reconnects: number;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.floor((ms % 60_000) / 1000);
-  return `${minutes} min ${seconds} s`;
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function formatRunSummary(totals: RunTotals): string {
@@ -26,5 +19,5 @@ export function formatRunSummary(totals: RunTotals): string {
     totals.shownEvents === totals.events
       ? plural(totals.events, "event")
       : `${plural(totals.events, "event")} (${totals.shownEvents} shown)`;
-  return `${events}, ${formatBytes(totals.bytes)}, ${formatDuration(totals.durationMs)}, ${plural(totals.reconnects, "reconnect")}`;
+  return `${events}, ${formatBytes(totals.bytes)}, ${formatElapsed(totals.durationMs)}, ${plural(totals.reconnects, "reconnect")}`;
 }

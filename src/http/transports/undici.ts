@@ -6,19 +6,15 @@
  * Connect time is not measured here: undici shares (HTTP/2) or hides (proxy) the connection.
  */
 import type { Dispatcher } from "undici";
-import {
-  createDispatcher,
-  type DispatcherOptions,
-  type HttpDispatcher,
-} from "../http/dispatcher.js";
-import { detachedCopy } from "../sse/detached-copy.js";
+import { detachedCopy } from "../../sse/detached-copy.js";
+import { createDispatcher, type DispatcherOptions, type HttpDispatcher } from "../dispatcher.js";
 import type {
   OpenStream,
   ResponseHead,
   StreamRequest,
   StreamSink,
   StreamTransport,
-} from "./stream-request.js";
+} from "./stream-transport.js";
 
 export class UndiciTransport implements StreamTransport {
   readonly #options: Omit<DispatcherOptions, "localAddress">;

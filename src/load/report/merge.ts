@@ -10,11 +10,12 @@
  * Report files come from elsewhere: each one is checked field by field (types, bounds, sizes)
  * and a bad one is named with what is wrong, rather than merged into wrong numbers.
  */
-import { SseToolError } from "../errors.js";
-import type { IdKind } from "./delivery.js";
-import type { GeneratorUsage } from "./generator-usage.js";
-import { DurationHistogram } from "./histogram.js";
-import { dropReasons, failureReasons } from "./metrics.js";
+import { SseToolError } from "../../errors.js";
+import { failureReasons } from "../../http/network-error.js";
+import type { IdKind } from "../accounting/delivery-result.js";
+import { DurationHistogram } from "../accounting/histogram.js";
+import { dropReasons } from "../accounting/metrics.js";
+import type { GeneratorUsage } from "../generator-usage.js";
 import {
   type ClientSummary,
   compareClients,

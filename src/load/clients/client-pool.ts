@@ -4,13 +4,18 @@
  * accepts them, a bounded number of first connections in flight at once so its accept queue
  * never overflows), spreads them over the source addresses, and stops them all at the end.
  */
-import type { RedirectHeaderRules } from "../http/redirect-follow.js";
-import { type ClientContext, LoadClient } from "./client.js";
-import type { DeliveryAccounting } from "./delivery.js";
-import type { LatencyReader } from "./latency-field.js";
-import type { LoadMetrics } from "./metrics.js";
-import { buildStreamRequest, type StreamRequest, type StreamTransport } from "./stream-request.js";
-import { SharedUtf8Decoder } from "./utf8-chunks.js";
+import type { RedirectHeaderRules } from "../../http/redirect-follow.js";
+import {
+  buildStreamRequest,
+  type StreamRequest,
+  type StreamTransport,
+} from "../../http/transports/stream-transport.js";
+import { SharedUtf8Decoder } from "../../sse/utf8-body.js";
+import type { DeliveryAccounting } from "../accounting/delivery.js";
+import type { LatencyReader } from "../accounting/latency-field.js";
+import type { LoadMetrics } from "../accounting/metrics.js";
+import { LoadClient } from "./client.js";
+import type { ClientContext } from "./client-context.js";
 
 export interface PoolOptions {
   clients: number;

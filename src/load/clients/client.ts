@@ -7,75 +7,30 @@
  * Thousands of these live in one process, so a client is one object with a few fields and no
  * closures: the decoder and the transport call its methods, timers get it as an argument.
  */
-import { isSseToolError, SseToolError } from "../errors.js";
-import {
-  type BodyDecompressor,
-  contentCodings,
-  createDecompressors,
-} from "../http/content-decoding.js";
-import { describeNetworkError } from "../http/network-error.js";
-import { nextRedirect, type RedirectHeaderRules } from "../http/redirect-follow.js";
-import {
-  type DecodeProblem,
-  type DecoderHandlers,
-  EventStreamDecoder,
-  type StreamEvent,
-} from "../sse/decoder.js";
-import { ReconnectPolicy } from "../sse/reconnect-policy.js";
-import { lastEventIdHeaderValue } from "../sse/request-headers.js";
-import { judgeResponse } from "../sse/response-verdict.js";
-import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { DeliveryAccounting } from "./delivery.js";
-import { eventFingerprint } from "./event-ids.js";
-import { failureReasonOf } from "./failure-reason.js";
-import { HttpProtocolError } from "./http1-response.js";
-import type { LatencyReader } from "./latency-field.js";
-import type { DropReason, LoadMetrics } from "./metrics.js";
+import { isSseToolError } from "../../errors.js";
+import type { BodyDecompressor } from "../../http/content-decoding.js";
+import { describeNetworkError, failureReasonOf } from "../../http/network-error.js";
+import { lastEventIdHeaderValue } from "../../http/request-headers.js";
+import { HttpProtocolError } from "../../http/transports/http1-response.js";
 import type {
   OpenStream,
   ResponseHead,
   StreamRequest,
   StreamSink,
-  StreamTransport,
-} from "./stream-request.js";
-import { type SharedUtf8Decoder, utf8BodyStart } from "./utf8-chunks.js";
-
-/** What every client of a run shares (the pool). */
-export interface ClientContext {
-  readonly transport: StreamTransport;
-  /** The request as the user gave it; every attempt starts from it (redirects are re-followed). */
-  readonly request: StreamRequest;
-  /** Which headers follow a redirect to another origin (-H, --location-trusted). */
-  readonly redirectRules: RedirectHeaderRules;
-  readonly accounting: DeliveryAccounting;
-  readonly metrics: LoadMetrics;
-  readonly utf8: SharedUtf8Decoder;
-  readonly latency: LatencyReader | undefined;
-  /** Whether an ended stream is requested again (GET, as listen does). */
-  readonly reconnect: boolean;
-  readonly retryMs: number;
-  readonly maxEventSize: number;
-  readonly maxRedirects: number;
-  /** True once the run is stopping: nothing is reconnected any more. */
-  readonly stopping: boolean;
-  /** Events received by every client so far. */
-  events: number;
-  /** performance.now() of the first and the latest event received by any client (NaN: none). */
-  firstEventAtMs: number;
-  lastEventAtMs: number;
-  /** The request after a redirect (built once per target and shared). */
-  requestFor(
-    url: string,
-    method: string,
-    headers: Record<string, string>,
-    body?: Uint8Array,
-  ): StreamRequest;
-  sourceAddressFor(client: number): string | undefined;
-  /** The client's first attempt has an outcome (a stream, or a failure). */
-  firstAttemptDone(client: number): void;
-  /** The client will not connect again (failed for good, 204, or an ended non-GET stream). */
-  clientDone(client: number): void;
-}
+} from "../../http/transports/stream-transport.js";
+import {
+  type DecodeProblem,
+  type DecoderHandlers,
+  EventStreamDecoder,
+  type StreamEvent,
+} from "../../sse/decoder.js";
+import { ReconnectPolicy } from "../../sse/reconnect-policy.js";
+import { utf8BodyStart } from "../../sse/utf8-body.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
+import { eventFingerprint } from "../accounting/event-fingerprint.js";
+import type { DropReason } from "../accounting/metrics.js";
+import type { ClientContext } from "./client-context.js";
+import { acceptHead, redirectOf } from "./response-head.js";
 
 const State = { idle: 0, connecting: 1, streaming: 2, waiting: 3, done: 4 } as const;
 type State = (typeof State)[keyof typeof State];
@@ -164,22 +119,9 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   head(head: ResponseHead): void {
     if (this.#state !== State.connecting) return;
     const context = this.#context;
-    const request = this.#request;
-    let redirect: ReturnType<typeof nextRedirect>;
+    let redirect: ReturnType<typeof redirectOf>;
     try {
-      redirect = nextRedirect(
-        head.status,
-        head.location,
-        {
-          url: request.url.href,
-          method: request.method,
-          headers: { ...request.headers },
-          body: request.body,
-        },
-        context.redirectRules,
-        this.#redirects,
-        context.maxRedirects,
-      );
+      redirect = redirectOf(head, this.#request, context, this.#redirects);
     } catch (error) {
       this.#closeStream();
       this.#attemptFailed(error, false);
@@ -199,39 +141,19 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     }
     const now = performance.now();
     context.metrics.firstByte.record(now - this.#attemptAtMs);
-    const verdict = judgeResponse(head.status, head.contentType, this.#reconnecting);
+    const verdict = acceptHead(head, this.#reconnecting);
     if (verdict.kind === "stop") {
-      // 204 No Content: the server asks the client to stop (§9.2.3); not an error.
       this.#closeStream();
       this.#reportFirstAttempt();
       this.#becomeDone();
       return;
     }
-    if (verdict.kind !== "stream") {
+    if (verdict.kind === "failed") {
       this.#closeStream();
-      const status = `HTTP ${head.status} ${head.statusText}`.trim();
-      const failure =
-        verdict.kind === "fail" && verdict.reason === "content-type"
-          ? new SseToolError(
-              "content-type",
-              `Content-Type ${head.contentType ?? "(none)"}, not text/event-stream (${status})`,
-            )
-          : new SseToolError("http-status", status);
-      // 5xx, 429 and 408 on a reconnect mean "try again later"; anything else fails for good.
-      this.#attemptFailed(failure, verdict.kind === "retry-later");
+      this.#attemptFailed(verdict.error, verdict.mayRetry);
       return;
     }
-    let decompressors: BodyDecompressor[] = [];
-    const codings = contentCodings(head.contentEncoding);
-    if (codings.length > 0) {
-      try {
-        decompressors = createDecompressors(codings);
-      } catch (error) {
-        this.#closeStream();
-        this.#attemptFailed(error, false);
-        return;
-      }
-    }
+    const decompressors = verdict.decompressors;
     this.#state = State.streaming;
     this.#reconnecting = true;
     this.#sawEvent = false;

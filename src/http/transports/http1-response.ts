@@ -1,15 +1,14 @@
-import { detachedCopy } from "../sse/detached-copy.js";
-import type { ResponseHead } from "./stream-request.js";
+import { detachedCopy } from "../../sse/detached-copy.js";
+import type { ResponseHead } from "./stream-transport.js";
 
 /**
  * Reads an HTTP/1.1 response from the bytes of a connection: the head (status line and the few
  * headers an event stream needs), then the body framed by chunked encoding, Content-Length or
  * the end of the connection (RFC 9112 §6). Pure: bytes in, calls out, no I/O.
  *
- * `load` holds thousands of connections; node:http and undici keep 6-10 KB of objects per
- * connection (a parser, a request, a readable body) that this reader replaces with a handful
- * of fields. Every buffer it keeps is bounded: a server cannot make it hold more than
- * `maxHeadBytes` of head or a few bytes of chunk framing.
+ * A handful of fields replaces the parser, request and readable body that node:http and undici
+ * keep per connection. Every buffer it keeps is bounded: a server cannot make it hold more
+ * than `maxHeadBytes` of head or a few bytes of chunk framing.
  */
 
 export interface Http1ResponseHandlers {

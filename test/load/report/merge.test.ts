@@ -3,12 +3,12 @@
  * their clients (for everything that adds up), and report files are checked field by field.
  */
 import { describe, expect, it } from "vitest";
-import { DeliveryAccounting } from "../../src/load/delivery.js";
-import { eventFingerprint } from "../../src/load/event-ids.js";
-import type { GeneratorUsage } from "../../src/load/generator-usage.js";
-import { mergeReports, readReport } from "../../src/load/merge.js";
-import { LoadMetrics } from "../../src/load/metrics.js";
-import { buildReport, type LoadReport } from "../../src/load/report.js";
+import { DeliveryAccounting } from "../../../src/load/accounting/delivery.js";
+import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
+import { LoadMetrics } from "../../../src/load/accounting/metrics.js";
+import type { GeneratorUsage } from "../../../src/load/generator-usage.js";
+import { mergeReports, readReport } from "../../../src/load/report/merge.js";
+import { buildReport, type LoadReport } from "../../../src/load/report/report.js";
 
 const generator: GeneratorUsage = {
   processes: 1,

@@ -1,10 +1,11 @@
 /**
- * One stream request as every client of a run sends it, built once and shared: the URL, method,
- * headers and body, and for HTTP/1.1 the request head already encoded, so thousands of clients
- * write the same bytes instead of building their own. Only the Last-Event-ID differs per client.
- * Pure; the transports (http1-transport.ts, undici-transport.ts) use it.
+ * The one interface of the stream transports (http1.ts, the lean HTTP/1.1 client; undici.ts,
+ * for HTTP/2 and proxies; choice.ts picks one): open a request, hear about it through a sink.
+ * A request is built once and shared: the URL, method, headers and body, and for HTTP/1.1 the
+ * head already encoded, so thousands of clients write the same bytes; only the Last-Event-ID
+ * differs per client. Pure.
  */
-import { SseToolError } from "../errors.js";
+import { SseToolError } from "../../errors.js";
 
 /** What an event-stream client needs from a response head. */
 export interface ResponseHead {

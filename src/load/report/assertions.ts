@@ -3,8 +3,9 @@
  * that does not hold becomes a line naming the flag and what was measured; any such line means
  * exit 4. Pure.
  */
+
+import { formatPreciseMs } from "../../terminal/units.js";
 import type { LoadReport } from "./report.js";
-import { formatDurationMs } from "./report-text.js";
 
 /** --max-loss: a number of events, or a share of the deliveries expected. */
 export type LossLimit = { count: number } | { percent: number };
@@ -54,13 +55,13 @@ export function failedAssertions(report: LoadReport, assertions: LoadAssertions)
     }
   }
   if (maxSkewP99Ms !== undefined) {
-    const flag = `--max-skew-p99 ${formatDurationMs(maxSkewP99Ms)}`;
+    const flag = `--max-skew-p99 ${formatPreciseMs(maxSkewP99Ms)}`;
     if (report.skew === null) {
       failures.push(
         `${flag}: no skew was measured (it needs events with ids received by at least two clients)`,
       );
     } else if (report.skew.p99 > maxSkewP99Ms) {
-      failures.push(`${flag}: fan-out skew p99 was ${formatDurationMs(report.skew.p99)}`);
+      failures.push(`${flag}: fan-out skew p99 was ${formatPreciseMs(report.skew.p99)}`);
     }
   }
   if (minConnected !== undefined && report.connected < minConnected) {

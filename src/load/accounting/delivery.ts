@@ -3,8 +3,8 @@
  * arrived twice or out of order, and how far apart in time the clients received each id (the
  * fan-out skew). Pure: the pool hands in (client, id, time) and reads totals at the end.
  *
- * Memory is bounded and small per client (about 200 bytes): counters in typed arrays indexed by
- * client, never a set of every id a client saw. Two rules find missing events:
+ * Memory is bounded and small per client: counters in typed arrays indexed by client, never a
+ * set of every id a client saw. Two rules find missing events:
  *
  * - Sequence ids (decimal numbers that mostly go up by one, as `serve --ids`, counters and
  *   offsets give): every number between a client's first and highest id that it did not get is
@@ -22,11 +22,12 @@
  * such an event is counted but not accounted by id. Seeing the same last event ID twice in a row
  * is therefore only a duplicate when the event also looks the same (type and data fingerprint).
  */
-import { idKey, sequenceNumber } from "./event-ids.js";
-import { DurationHistogram } from "./histogram.js";
+import { eventIdKey, sequenceNumber } from "../../sse/event-id.js";
+import type { DeliveryResult, IdKind } from "./delivery-result.js";
+import { FanOutSkew } from "./fan-out-skew.js";
 import { IdRing, RingOutcome } from "./id-ring.js";
-import { popcount } from "./popcount.js";
 import { SequenceTimeline } from "./sequence-timeline.js";
+import { shiftWindow, windowBits, windowHoles, windowWords } from "./sequence-window.js";
 
 export interface DeliveryOptions {
   clients: number;
@@ -39,40 +40,8 @@ export interface DeliveryOptions {
   ringBudgetBytes?: number;
 }
 
-/** How the run's events were identified. */
-export type IdKind =
-  /** No event carried an id: only counts and timings. */
-  | "none"
-  /** Decimal ids going up by one: gaps are losses. */
-  | "sequence"
-  /** Decimal ids with gaps between them (timestamps, row ids): compared across clients. */
-  | "numeric"
-  /** Other ids (UUIDs, ...): compared across clients. */
-  | "opaque"
-  | "mixed";
-
-export interface DeliveryResult {
-  ids: IdKind;
-  events: number;
-  missing: number;
-  duplicates: number;
-  outOfOrder: number;
-  /** Per client, indexed by client number. */
-  clientEvents: Float64Array;
-  clientMissing: Float64Array;
-  clientDuplicates: Float64Array;
-  clientOutOfOrder: Float64Array;
-  /** Spread between the first and the last client receiving each id, ms. */
-  skew: DurationHistogram;
-}
-
-/** Ids in each client's sequence window. */
-const windowBits = 256;
-const windowWords = windowBits / 32;
 /** Forward steps between decimal ids (over all clients) after which their kind is decided. */
 const sequenceDecisionSteps = 256;
-/** Direct-mapped slots remembering when each sequence id was first and last received. */
-const skewSlots = 1 << 16;
 const defaultRingBudgetBytes = 8 * 1024 * 1024;
 
 const Alignment = { unknown: 0, follows: 1, own: 2 } as const;
@@ -125,11 +94,7 @@ export class DeliveryAccounting {
 
   readonly #timeline = new SequenceTimeline();
 
-  #skewId: Float64Array | undefined;
-  #skewFirst: Float64Array | undefined;
-  #skewLast: Float64Array | undefined;
-  #skewCount: Float64Array | undefined;
-  readonly #skew = new DurationHistogram();
+  readonly #skew = new FanOutSkew();
 
   #ring: IdRing | undefined;
 
@@ -202,7 +167,7 @@ export class DeliveryAccounting {
     this.#events[client]!++;
     if (lastEventId === "") return;
     const number = sequenceNumber(lastEventId);
-    const key = number >= 0 ? "" : idKey(lastEventId);
+    const key = number >= 0 ? "" : eventIdKey(lastEventId);
     const sameAsPrevious =
       number >= 0 ? number === this.#previousNumber[client] : this.#previousText?.[client] === key;
     if (sameAsPrevious) {
@@ -278,7 +243,7 @@ export class DeliveryAccounting {
       // Older than the first id this client got: late, but never expected of it.
       this.#outOfOrder[client]!++;
     }
-    if (this.#alignment[client] === Alignment.follows) this.#noteSkew(id, atMs);
+    if (this.#alignment[client] === Alignment.follows) this.#skew.note(id, atMs);
   }
 
   #decideSequence(): void {
@@ -287,34 +252,6 @@ export class DeliveryAccounting {
     this.#isSequence = this.#stepsByOne * 2 >= steps;
     // A sequence is checked by gaps: the ring's bits per client are not needed for numbers.
     if (this.#isSequence && this.#otherIdEvents === 0) this.#ring = undefined;
-  }
-
-  #noteSkew(id: number, atMs: number): void {
-    if (this.#skewId === undefined) {
-      this.#skewId = new Float64Array(skewSlots).fill(-1);
-      this.#skewFirst = new Float64Array(skewSlots);
-      this.#skewLast = new Float64Array(skewSlots);
-      this.#skewCount = new Float64Array(skewSlots);
-    }
-    const slot = id % skewSlots;
-    if (this.#skewId[slot] !== id) {
-      this.#recordSkewSlot(slot);
-      this.#skewId[slot] = id;
-      this.#skewFirst![slot] = atMs;
-      this.#skewLast![slot] = atMs;
-      this.#skewCount![slot] = 1;
-      return;
-    }
-    if (atMs < this.#skewFirst![slot]!) this.#skewFirst![slot] = atMs;
-    if (atMs > this.#skewLast![slot]!) this.#skewLast![slot] = atMs;
-    this.#skewCount![slot]!++;
-  }
-
-  #recordSkewSlot(slot: number): void {
-    if (this.#skewId![slot]! >= 0 && this.#skewCount![slot]! >= 2) {
-      this.#skew.record(this.#skewLast![slot]! - this.#skewFirst![slot]!);
-    }
-    this.#skewId![slot] = -1;
   }
 
   #ringFor(): IdRing {
@@ -326,7 +263,7 @@ export class DeliveryAccounting {
         ownSequence: this.#ownSequence,
         missingNumbers: this.#ringMissingNumbers,
         missingOthers: this.#ringMissingOthers,
-        skew: this.#skew,
+        skew: this.#skew.histogram,
       });
     }
     return this.#ring;
@@ -335,18 +272,11 @@ export class DeliveryAccounting {
   /** The totals at the end of the run; the accounting is not used afterwards. */
   finish(atMs: number): DeliveryResult {
     const clients = this.#clients;
-    // Skew of ids received long enough ago; the youngest may still be on their way.
-    if (this.#skewId !== undefined) {
-      for (let slot = 0; slot < skewSlots; slot++) {
-        if (this.#skewFirst![slot]! <= atMs - this.#settleMs) this.#recordSkewSlot(slot);
-      }
-    }
+    this.#skew.finish(atMs - this.#settleMs);
     this.#ring?.finish(atMs - this.#settleMs);
+    const skew = this.#skew.histogram;
     // A client lagging by the largest skew seen is late, not missing anything.
-    const marginMs = Math.max(
-      this.#settleMs,
-      this.#skew.count > 0 ? this.#skew.percentile(100) : 0,
-    );
+    const marginMs = Math.max(this.#settleMs, skew.count > 0 ? skew.percentile(100) : 0);
     const steps = this.#stepsByOne + this.#longerSteps;
     const isSequence =
       this.#numericEvents > 0 && (this.#isSequence ?? this.#stepsByOne * 2 >= steps);
@@ -379,7 +309,7 @@ export class DeliveryAccounting {
       clientMissing: missing,
       clientDuplicates: this.#duplicates,
       clientOutOfOrder: this.#outOfOrder,
-      skew: this.#skew,
+      skew,
     };
   }
 
@@ -392,10 +322,7 @@ export class DeliveryAccounting {
   /** Ids inside the client's window that never arrived. */
   #windowHoles(client: number): number {
     if (Number.isNaN(this.#highestId[client]!)) return 0;
-    let present = 0;
-    const base = client * windowWords;
-    for (let word = 0; word < windowWords; word++) present += popcount(this.#window[base + word]!);
-    return windowBits - present;
+    return windowHoles(this.#window, client * windowWords);
   }
 
   /**
@@ -422,37 +349,4 @@ export class DeliveryAccounting {
     const tail = expectedTo > highest ? expectedTo - highest : 0;
     return head + tail;
   }
-}
-
-/**
- * Moves a window up by `step` ids (bit k becomes bit k + step) and returns how many ids fell out
- * of it without having arrived: absent bits shifted out, and ids skipped past the window.
- */
-export function shiftWindow(window: Uint32Array, base: number, step: number): number {
-  if (step >= windowBits) {
-    let present = 0;
-    for (let word = 0; word < windowWords; word++) {
-      present += popcount(window[base + word]!);
-      window[base + word] = 0;
-    }
-    return windowBits - present + (step - windowBits);
-  }
-  // Present ids among the bits that leave: k >= windowBits - step.
-  const from = windowBits - step;
-  let present = 0;
-  for (let word = from >>> 5; word < windowWords; word++) {
-    let bits = window[base + word]!;
-    if (word === from >>> 5) bits &= ~0 << (from & 31);
-    present += popcount(bits >>> 0);
-  }
-  const wordShift = step >>> 5;
-  const bitShift = step & 31;
-  for (let word = windowWords - 1; word >= 0; word--) {
-    const source = word - wordShift;
-    const high = source >= 0 ? window[base + source]! : 0;
-    const low = source - 1 >= 0 ? window[base + source - 1]! : 0;
-    window[base + word] =
-      bitShift === 0 ? high : ((high << bitShift) | (low >>> (32 - bitShift))) >>> 0;
-  }
-  return step - present;
 }

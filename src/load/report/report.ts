@@ -6,15 +6,12 @@
  * connect / firstEvent / skew / latency percentiles in ms, the generator's own usage), then the
  * details, then the histograms that make reports of several machines mergeable.
  */
-import type { DeliveryResult, IdKind } from "./delivery.js";
-import type { GeneratorUsage } from "./generator-usage.js";
-import type { EncodedHistogram, PercentileSummary } from "./histogram.js";
-import {
-  type DropReason,
-  type FailureReason,
-  failureReasons,
-  type LoadMetrics,
-} from "./metrics.js";
+
+import { type FailureReason, failureReasons } from "../../http/network-error.js";
+import type { DeliveryResult, IdKind } from "../accounting/delivery-result.js";
+import type { EncodedHistogram, PercentileSummary } from "../accounting/histogram.js";
+import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
+import type { GeneratorUsage } from "../generator-usage.js";
 
 export const reportFormat = "sse-tool-load/1";
 /** Clients listed in `worstClients`. */

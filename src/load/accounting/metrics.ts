@@ -3,35 +3,8 @@
  * they failed, streams the server ended or cut, reconnects, and the connect / first-byte /
  * first-event / latency histograms. Pure counters; the pool and clients update them.
  */
+import { type FailureReason, failureReasons } from "../../http/network-error.js";
 import { DurationHistogram } from "./histogram.js";
-
-/** Why a connection attempt brought no stream. */
-export const failureReasons = [
-  /** Nothing listens on the port (ECONNREFUSED). */
-  "refused",
-  /** No connection, or no response head, within --connect-timeout. */
-  "timeout",
-  /** The connection was reset or closed before the response head. */
-  "reset",
-  /** A status that is not 2xx (204 aside). */
-  "status",
-  /** A 2xx response that is not text/event-stream. */
-  "content-type",
-  /** The host name did not resolve. */
-  "dns",
-  /** The TLS handshake failed (certificate, protocol). */
-  "tls",
-  /** The process ran out of file descriptors (EMFILE). */
-  "files",
-  /** No free local port for another connection from this source address (EADDRNOTAVAIL). */
-  "ports",
-  /** The response broke HTTP framing. */
-  "protocol",
-  /** Too many redirects, or a redirect to an unusable URL. */
-  "redirect",
-  "other",
-] as const;
-export type FailureReason = (typeof failureReasons)[number];
 
 /** Why an open stream ended. */
 export const dropReasons = [

@@ -1,7 +1,11 @@
 /** --latency-field: paths, send-time units, and events without a usable field. */
 import { describe, expect, it } from "vitest";
-import { LatencyReader, parseFieldPath, sendTimeMs } from "../../src/load/latency-field.js";
-import { LoadMetrics } from "../../src/load/metrics.js";
+import {
+  LatencyReader,
+  parseFieldPath,
+  sendTimeMs,
+} from "../../../src/load/accounting/latency-field.js";
+import { LoadMetrics } from "../../../src/load/accounting/metrics.js";
 
 describe("--latency-field", () => {
   it.each([

@@ -3,8 +3,8 @@
  * latency (receive time minus send time). Pure. The same event reaches every client, so with
  * sequence ids the send time is read once per event, not once per client.
  */
-import { SseToolError } from "../errors.js";
-import { sequenceNumber } from "./event-ids.js";
+import { SseToolError } from "../../errors.js";
+import { sequenceNumber } from "../../sse/event-id.js";
 import type { LoadMetrics } from "./metrics.js";
 
 const maxSegments = 16;

@@ -8,8 +8,8 @@ import {
   Http1ResponseReader,
   HttpProtocolError,
   maxHeadBytes,
-} from "../../src/load/http1-response.js";
-import type { ResponseHead } from "../../src/load/stream-request.js";
+} from "../../../src/http/transports/http1-response.js";
+import type { ResponseHead } from "../../../src/http/transports/stream-transport.js";
 
 interface Read {
   heads: ResponseHead[];

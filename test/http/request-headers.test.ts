@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isJsonBody } from "../../src/sse/request-headers.js";
+import { isJsonBody } from "../../src/http/request-headers.js";
 
 describe("isJsonBody: which -d bodies are sent as application/json", () => {
   const cases: Array<[string, boolean]> = [

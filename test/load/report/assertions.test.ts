@@ -1,7 +1,7 @@
 /** The CI assertions: each names its flag and what was measured when it does not hold. */
 import { describe, expect, it } from "vitest";
-import { failedAssertions } from "../../src/load/assertions.js";
-import type { LoadReport } from "../../src/load/report.js";
+import { failedAssertions } from "../../../src/load/report/assertions.js";
+import type { LoadReport } from "../../../src/load/report/report.js";
 
 const report = (fields: Partial<LoadReport>): LoadReport =>
   ({

@@ -1,11 +1,9 @@
 /**
- * The HTTP/1.1 transport of `load`: one plain TCP or TLS socket per stream, read into one
- * buffer shared by every socket (net's `onread`), framed by the pure Http1ResponseReader.
- *
- * Measured at 5,000 idle streams (bench suite `load`): about 6 KB per connection, against
- * 13-16 KB with undici (dispatch or request) or node:http, which keep a parser, a request
- * object and a readable body per connection. HTTP/2 and proxies go through undici instead
- * (undici-transport.ts), where multiplexing or the proxy decides the cost.
+ * The lean HTTP/1.1 transport: one plain TCP or TLS socket per stream, read into one buffer
+ * shared by every socket (net's `onread`), framed by the pure Http1ResponseReader. It exists
+ * for memory per connection: undici and node:http keep a parser, a request object and a
+ * readable body per connection (the bench suite `load` measures both). HTTP/2 and proxies go
+ * through undici.ts, where multiplexing or the proxy decides the cost.
  */
 import net from "node:net";
 import tls, { rootCertificates } from "node:tls";
@@ -17,7 +15,7 @@ import {
   type StreamRequest,
   type StreamSink,
   type StreamTransport,
-} from "./stream-request.js";
+} from "./stream-transport.js";
 
 export interface Http1TransportOptions {
   connectTimeoutMs: number;

@@ -4,7 +4,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketCount, bucketOf, DurationHistogram, roundMs } from "../../src/load/histogram.js";
+import {
+  bucketCount,
+  bucketOf,
+  DurationHistogram,
+  roundMs,
+} from "../../../src/load/accounting/histogram.js";
 
 /** Nearest-rank percentile of raw samples, the reference. */
 function exactPercentile(values: number[], p: number): number {

@@ -1,11 +1,12 @@
 /**
  * Delivery accounting, table-driven: each case is what clients received (client, id, time),
- * and the counts a user must see. The end-to-end tests (load.e2e.test.ts) send the same kinds
+ * and the counts a user must see. The end-to-end tests (delivery.e2e.test.ts) send the same kinds
  * of streams through real servers.
  */
 import { describe, expect, it } from "vitest";
-import { DeliveryAccounting, type DeliveryResult, shiftWindow } from "../../src/load/delivery.js";
-import { eventFingerprint, idKey, sequenceNumber } from "../../src/load/event-ids.js";
+import { DeliveryAccounting } from "../../../src/load/accounting/delivery.js";
+import type { DeliveryResult } from "../../../src/load/accounting/delivery-result.js";
+import { eventFingerprint } from "../../../src/load/accounting/event-fingerprint.js";
 
 const settleMs = 1000;
 
@@ -334,49 +335,5 @@ describe("fan-out skew", () => {
     expect(skew.count).toBe(100);
     expect(skew.percentile(50)).toBeCloseTo(40, 0);
     expect(skew.percentile(100)).toBe(40);
-  });
-});
-
-describe("helpers", () => {
-  it("keeps short ids as they are and long ones as a short key", () => {
-    expect(idKey("abc")).toBe("abc");
-    const long = "x".repeat(70_000);
-    const key = idKey(long);
-    expect(key.length).toBeLessThan(40);
-    expect(key).toBe(idKey(`${"x".repeat(69_999)}x`));
-    expect(key).not.toBe(idKey(`${"x".repeat(69_999)}y`));
-    expect(idKey(`${"y".repeat(100)}`)).not.toBe(idKey(`${"y".repeat(101)}`));
-  });
-
-  it.each([
-    ["0", 0],
-    ["7", 7],
-    ["123456789012345", 123456789012345],
-    ["1234567890123456", -1],
-    ["007", -1],
-    ["-1", -1],
-    ["1e3", -1],
-    ["", -1],
-    [" 1", -1],
-  ])("sequenceNumber(%j) = %d", (id, expected) => {
-    expect(sequenceNumber(id)).toBe(expected);
-  });
-
-  it("shiftWindow counts the ids that leave the window without having arrived", () => {
-    for (const step of [1, 5, 31, 32, 33, 64, 100, 255, 256, 300]) {
-      const window = new Uint32Array(8).fill(0xffffffff);
-      // Bits 250..255 absent: they leave the window for every step >= 6.
-      window[7] = 0x03ffffff;
-      const out = shiftWindow(window, 0, step);
-      const absentLeaving = Math.min(6, step);
-      expect({ step, out }).toEqual({
-        step,
-        out: absentLeaving + Math.max(0, step - 256) + (step >= 256 ? step - step : 0),
-      });
-      // Bit k is now bit k + step: the new low bits are absent.
-      let present = 0;
-      for (const word of window) present += word.toString(2).split("1").length - 1;
-      expect(present).toBe(Math.max(0, 256 - step - Math.max(0, 6 - step)));
-    }
   });
 });

@@ -3,8 +3,9 @@
  * Pure: colours come in as functions, off when output is not a terminal. Everything the server
  * controlled (error examples) was escaped when it was recorded.
  */
-import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { PercentileSummary } from "./histogram.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
+import { formatPreciseMs } from "../../terminal/units.js";
+import type { PercentileSummary } from "../accounting/histogram.js";
 import type { LoadReport } from "./report.js";
 
 export interface Paint {
@@ -22,16 +23,6 @@ export const noPaint: Paint = {
 };
 
 const count = (value: number) => Math.round(value).toLocaleString("en-US");
-
-/** A duration in ms as people read it: 0.42 ms, 4.2 ms, 123 ms, 1.23 s, 65.2 s. */
-export function formatDurationMs(ms: number): string {
-  if (!Number.isFinite(ms)) return "n/a";
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 10) return `${ms.toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${(ms / 1000).toFixed(1)} s`;
-}
 
 const idsExplained: Record<LoadReport["ids"], string> = {
   none: "events carry no id: delivery is counted, not checked",
@@ -66,7 +57,7 @@ export function formatReportText(report: LoadReport, paint: Paint = noPaint): st
       summary === null
         ? paint.dim("        -  (not measured)")
         : [summary.p50, summary.p90, summary.p99, summary.max]
-            .map((ms) => formatDurationMs(ms).padStart(9))
+            .map((ms) => formatPreciseMs(ms).padStart(9))
             .join("");
     lines.push(`  ${name.padEnd(14)}${cells}${note}`);
   };
@@ -92,7 +83,7 @@ export function formatReportText(report: LoadReport, paint: Paint = noPaint): st
   lines.push("");
   const generator = report.generator;
   lines.push(
-    `generator  CPU ${generator.cpuPercent}% of a core · event loop busy ${generator.eventLoopBusyPercent}% (timer delay p99 ${formatDurationMs(generator.eventLoopDelayP99Ms)}) · peak RSS ${generator.peakRssMb} MB${generator.processes > 1 ? ` (largest of ${generator.processes} processes)` : ""}`,
+    `generator  CPU ${generator.cpuPercent}% of a core · event loop busy ${generator.eventLoopBusyPercent}% (timer delay p99 ${formatPreciseMs(generator.eventLoopDelayP99Ms)}) · peak RSS ${generator.peakRssMb} MB${generator.processes > 1 ? ` (largest of ${generator.processes} processes)` : ""}`,
   );
   if (generator.saturated) {
     lines.push(
