@@ -16,8 +16,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
 import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
-import { readRequestBody } from "../read-body.js";
-import type { Route } from "../server.js";
+import { readRequestBody } from "../http/read-body.js";
+import type { Route } from "../http/sse-server.js";
 import { completeReply, errorEnvelope, requestProblem } from "./replies.js";
 import {
   estimateTokens,
