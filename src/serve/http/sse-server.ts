@@ -1,38 +1,25 @@
 /**
- * The HTTP side of `serve`: a node:http server with a small router, the event-stream route,
- * heartbeats and a graceful close (the CORS headers come from cors.ts). A stream's bytes come
- * from a feed (feed.ts): the BroadcastHub by default, or a replay; this module only turns connections into the feed's
- * clients. With faults (faults.ts), a stream request may be failed, and the bytes go through
- * the faults first.
+ * The node:http server of `serve`: a small route table in front of the event-stream route
+ * (stream-route.ts), heartbeats, and a close that lets streams flush first. Every request passes
+ * the gate first (request-gate.ts: Host, then Origin); a handler's error, thrown or rejected,
+ * is answered with a 500 and never reaches the process.
  *
- * Extending it (viewer page, publishing, auth): `server.addRoute({ method, path, handle })`
- * adds a handler; `server.authorize = (request, url) => boolean` guards every route not marked
- * `public` (a false answer is a 401). OPTIONS preflight, 404 and 405 come from the route table.
- *
- * Every request passes the same gate first, in this order (src/serve/access.ts has the rules):
- * a Host that is not a loopback name, an IP address or an allowed host is refused (403: DNS
- * rebinding), then an `Origin` that is neither the server's own nor allowed (403, whatever the
- * method: a cross-origin "simple" POST would otherwise publish without a preflight). A
- * handler's error, thrown or rejected, is answered with a 500 and never reaches the process.
+ * Extending it (viewer page, publishing, the fake LLM APIs): `addRoute({ method, path, handle })`
+ * adds a handler; `authorize = (request, url) => boolean` guards every route not marked
+ * `public` (false is a 401). OPTIONS preflight, 404 and 405 come from the route table.
  */
-import {
-  createServer,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
-import { isAllowedHost, type OriginPolicy, originPolicy } from "../access/access.js";
+import { type OriginPolicy, originPolicy } from "../access/access.js";
 import type { Faults } from "../faults/faults.js";
-import { type FeedOpening, quotedForLog, type StreamFeed } from "../feeds/feed.js";
+import type { StreamFeed } from "../feeds/feed.js";
 import type { BroadcastHub } from "../feeds/hub.js";
 import { HubFeed } from "../feeds/hub-feed.js";
-import type { StreamSink } from "../feeds/stream-sink.js";
-import { answerPreflight, CorsHeaders, isSameOrigin, setCors } from "./cors.js";
-import { ChunkFramer, StreamClient } from "./stream-client.js";
+import { answerPreflight, CorsHeaders, setCors } from "./cors.js";
+import { passRequestGate } from "./request-gate.js";
+import { StreamRoute } from "./stream-route.js";
 
 /** Handles a request; a thrown error or a rejected promise is answered with a 500. */
 export type RouteHandler = (
@@ -87,20 +74,15 @@ export class SseServer {
   readonly #options: SseServerOptions;
   readonly #server: Server;
   readonly #routes: Route[] = [];
-  readonly #clients = new Set<StreamSink>();
   /** Responses of other routes not finished yet: closing waits for them (within its bound). */
   readonly #inFlight = new Set<ServerResponse>();
-  readonly #framer = new ChunkFramer();
   readonly #cors: CorsHeaders;
   readonly #feed: StreamFeed;
+  /** Its place in the route table; the streams themselves are #streams'. */
   readonly #streamRoute: Route;
+  readonly #streams: StreamRoute;
   readonly #closingController = new AbortController();
   #heartbeatTimer: NodeJS.Timeout | undefined;
-  #firstClient: () => void = () => {};
-  /** Resolves when the first event-stream client connects. */
-  readonly firstClient = new Promise<void>((resolve) => {
-    this.#firstClient = resolve;
-  });
   #closing = false;
 
   constructor(options: SseServerOptions) {
@@ -116,6 +98,14 @@ export class SseServer {
     } else {
       throw new Error("SseServer needs a hub or a feed");
     }
+    this.#streams = new StreamRoute({
+      feed: this.#feed,
+      faults: options.faults,
+      cors: this.#cors,
+      isClosing: () => this.#closing,
+      log: options.log,
+      warn: options.warn,
+    });
     this.#server = createServer(
       {
         // Slow-loris: a client must send its headers within 10 s (checked every 2 s).
@@ -141,7 +131,7 @@ export class SseServer {
     this.#streamRoute = {
       method: "GET",
       path: options.streamPath,
-      // #route opens the stream itself: it hands over the CORS decision it made.
+      // #route opens the stream itself (#streams): it hands over the CORS decision it made.
       handle: () => {},
     };
     this.addRoute(this.#streamRoute);
@@ -152,7 +142,12 @@ export class SseServer {
   }
 
   get clientCount(): number {
-    return this.#clients.size;
+    return this.#streams.clients.size;
+  }
+
+  /** Resolves when the first event-stream client connects. */
+  get firstClient(): Promise<void> {
+    return this.#streams.firstClient;
   }
 
   /** Aborted when closing starts: a handler streaming at its own pace finishes at once. */
@@ -200,7 +195,7 @@ export class SseServer {
     this.#closingController.abort();
     clearInterval(this.#heartbeatTimer);
     const serverClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    const streamsClosed = [...this.#clients].map(
+    const streamsClosed = [...this.#streams.clients].map(
       (client) =>
         new Promise<void>((resolve) => {
           client.socket.once("close", () => resolve());
@@ -223,39 +218,13 @@ export class SseServer {
   }
 
   #route(request: IncomingMessage, response: ServerResponse): void {
-    const { log } = this.#options;
-    // Before anything else: a rebinding name gets no stream, no page and no publishing.
-    if (!isAllowedHost(request.headers.host, this.#options.allowedHosts ?? [])) {
-      log(
-        `403 for ${request.method} from ${peerLabel(request)}: Host ${quotedForLog(request.headers.host ?? "")} is not allowed (--allowed-host adds a name)`,
-      );
-      refuse(
-        response,
-        "forbidden: this server answers requests for localhost, an IP address or an --allowed-host name only\n",
-      );
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(request.url ?? "/", "http://localhost");
-    } catch {
-      response.writeHead(400, { "Content-Type": "text/plain" }).end("bad request target\n");
-      return;
-    }
-    const origin = request.headers.origin;
-    const corsOrigin = this.#cors.allowOriginFor(origin);
-    const originAllowed =
-      origin === undefined ||
-      corsOrigin === "*" ||
-      corsOrigin === origin ||
-      isSameOrigin(origin, request);
-    if (!originAllowed) {
-      log(
-        `403 for ${request.method} from ${peerLabel(request)}: Origin ${quotedForLog(origin)} is not allowed (--cors adds one)`,
-      );
-      refuse(response, "forbidden: pages on this origin may not use this server (see --cors)\n");
-      return;
-    }
+    const passed = passRequestGate(request, response, {
+      cors: this.#cors,
+      allowedHosts: this.#options.allowedHosts ?? [],
+      log: this.#options.log,
+    });
+    if (passed === undefined) return;
+    const { url, corsOrigin } = passed;
     const routes = this.#routes.filter((route) =>
       route.matchPath ? route.matchPath(url.pathname) : route.path === url.pathname,
     );
@@ -289,7 +258,7 @@ export class SseServer {
         .end("unauthorized: send Authorization: Bearer <token>, or add ?token=<token>\n");
       return;
     }
-    if (route === this.#streamRoute) this.#openStream(request, response, corsOrigin);
+    if (route === this.#streamRoute) this.#streams.open(request, response, corsOrigin);
     else this.#handle(route, request, response, url);
   }
 
@@ -315,118 +284,4 @@ export class SseServer {
       failed(error);
     }
   }
-
-  #openStream(
-    request: IncomingMessage,
-    response: ServerResponse,
-    corsOrigin: string | undefined,
-  ): void {
-    if (this.#closing) {
-      // #route gave it its CORS headers already: a closing server answers every route so.
-      response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
-      return;
-    }
-    const faults = this.#options.faults;
-    const failStatus = faults?.failure(peerLabel(request));
-    if (failStatus !== undefined) {
-      setCors(response, corsOrigin);
-      if (failStatus === 204) response.writeHead(204).end();
-      else {
-        response
-          .writeHead(failStatus, { "Content-Type": "text/plain" })
-          .end(`fault injected by sse-tool serve --fail-first (HTTP ${failStatus})\n`);
-      }
-      return;
-    }
-    const header = request.headers["last-event-id"];
-    const lastEventId = typeof header === "string" ? header : undefined;
-    const opening = this.#feed.open(lastEventId);
-    const delayMs = (faults?.headDelayMs ?? 0) + (opening.head?.delayMs ?? 0);
-    if (delayMs <= 0) {
-      this.#writeStreamHead(request, response, corsOrigin, opening, lastEventId);
-      return;
-    }
-    const timer = setTimeout(() => {
-      request.socket.off("close", cancel);
-      this.#writeStreamHead(request, response, corsOrigin, opening, lastEventId);
-    }, delayMs);
-    const cancel = () => clearTimeout(timer);
-    request.socket.once("close", cancel);
-  }
-
-  #writeStreamHead(
-    request: IncomingMessage,
-    response: ServerResponse,
-    corsOrigin: string | undefined,
-    opening: FeedOpening,
-    lastEventId: string | undefined,
-  ): void {
-    if (this.#closing) {
-      response.writeHead(503, { "Content-Type": "text/plain" }).end("shutting down\n");
-      return;
-    }
-    // HTTP/1.0: no `Connection: keep-alive`, so node:http says `close` and ends the body so.
-    const http10 = request.httpVersionMajor === 1 && request.httpVersionMinor === 0;
-    const head = opening.head;
-    if (head === undefined) {
-      const headers = this.#cors.streamHeaders(corsOrigin);
-      response.writeHead(200, http10 ? withoutConnection(headers) : headers);
-    } else {
-      response.writeHead(head.status, head.statusText, this.#cors.feedHeaders(head, corsOrigin));
-    }
-    // The head goes out now, through node:http; the body is then written to the socket itself.
-    response.flushHeaders();
-    const start = () => this.#startStream(request, response, opening, lastEventId);
-    if (response.socket === null) {
-      // A pipelined request waits behind the connection's earlier response: node:http writes
-      // this head once the socket is handed over (right after 'socket'); start after it.
-      response.once("socket", () => process.nextTick(start));
-      return;
-    }
-    start();
-  }
-
-  #startStream(
-    request: IncomingMessage,
-    response: ServerResponse,
-    opening: FeedOpening,
-    lastEventId: string | undefined,
-  ): void {
-    if (this.#closing) return;
-    const { log, warn, faults } = this.#options;
-    const feed = this.#feed;
-    const socket = request.socket;
-    const label = peerLabel(request);
-    // node:http decided with the head: chunked for HTTP/1.1, not for a plain HTTP/1.0 client.
-    const framer = response.chunkedEncoding ? this.#framer : undefined;
-    // Progress is reported for the client the feed knows: the faults in front, if any.
-    const connection = new StreamClient(response, socket, framer, () => feed.drained(sink));
-    const sink: StreamSink = faults === undefined ? connection : faults.wrap(connection, label);
-    this.#clients.add(sink);
-    socket.once("close", () => {
-      this.#clients.delete(sink);
-      feed.remove(sink);
-      if (sink.dropReason !== undefined) {
-        warn(`client ${label} dropped: ${sink.dropReason}`);
-      } else {
-        log(`client ${label} disconnected`);
-      }
-    });
-    const detail = feed.start(sink, opening, lastEventId);
-    log(`client ${label} connected${detail}`);
-    this.#firstClient();
-  }
-}
-
-function peerLabel(request: IncomingMessage): string {
-  return `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-}
-
-function refuse(response: ServerResponse, text: string): void {
-  response.writeHead(403, { "Content-Type": "text/plain" }).end(text);
-}
-
-function withoutConnection(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  const { Connection: _connection, ...rest } = headers;
-  return rest;
 }
