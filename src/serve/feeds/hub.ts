@@ -1,18 +1,17 @@
 /**
- * The broadcast hub of `serve`: one ordered stream of events, its history ring, and the
- * connected clients it fans out to. Pure: no sockets, no timers, no console; the server hands
- * in clients as `HubClient`s and the input pump calls `publish`.
+ * The broadcast hub of `serve`: one ordered stream of events, kept in a history ring
+ * (history-ring.ts), fanned out to the connected clients, with the back-pressure that paces
+ * the source (back-pressure.ts). Pure: the server hands in clients as `HubClient`s and the
+ * input pump calls `publish`.
  *
- * Performance rules (issue 8): each event is encoded once; a batch of events becomes one Buffer
- * that the very same object is written to every client (no per-client copies); a client holds
- * only a few fields; waiting for slow clients is one promise for all, woken as clients' writes
- * reach their sockets.
+ * Each event is encoded once, and a batch becomes one Buffer written as the same object to
+ * every client: a client costs a few fields, not a copy of what it is sent.
  *
  * A new client that asks for kept events (Last-Event-ID, `earliest`, --replay-history) is sent
- * them from the history ring in pieces of at most `replayPieceBytes`, each piece only once the
- * client took the previous ones, so what is queued for it stays within --max-client-buffer
- * however large the history. Live events reach it through the same ring, after the replay, in
- * order; a client so slow that the ring drops events it has not been sent is dropped.
+ * them in pieces of at most `replayPieceBytes`, each once it took the previous ones, so what is
+ * queued for it stays within --max-client-buffer however large the history. Live events reach
+ * it through the same ring, in order; a client so slow that the ring drops events it has not
+ * been sent is dropped.
  */
 import {
   encodeComment,
@@ -20,22 +19,9 @@ import {
   type OutgoingEvent,
   outgoingEventProblem,
 } from "../../sse/encoder.js";
-
-/** What the hub needs from a connected client (implemented by the HTTP server). */
-export interface HubClient {
-  /** Bytes handed to the connection and not yet taken by the peer's socket. */
-  readonly backlogBytes: number;
-  /** Queues bytes for the peer. */
-  send(chunk: Buffer): void;
-  /** The hub gave up on this client (its backlog would pass the bound); close it and log. */
-  drop(reason: string): void;
-  /** Hub-owned: something was sent since the last heartbeat tick. */
-  sentSinceHeartbeat: boolean;
-  /** Hub-owned: made no progress while the source waited; not waited for until it drains. */
-  stalled: boolean;
-  /** Hub-owned: a write reached its socket since the last stall check. */
-  progressed: boolean;
-}
+import { BackPressure } from "./back-pressure.js";
+import { type HistoryEntry, HistoryRing } from "./history-ring.js";
+import type { HubClient } from "./hub-client.js";
 
 export interface BroadcastHubOptions {
   /** How many events the history ring keeps for clients resuming with Last-Event-ID. */
@@ -98,13 +84,6 @@ interface ReplayCursor {
   rest: Buffer | undefined;
 }
 
-interface HistoryEntry {
-  seq: number;
-  id: string | undefined;
-  /** The encoded block; a view into its batch's buffer, not a copy. */
-  bytes: Buffer;
-}
-
 const heartbeatBytes = Buffer.from(`${encodeComment("heartbeat")}\n`);
 
 /** Ids that --ids numbering continues after: digits only, a safe integer. */
@@ -114,24 +93,20 @@ export class BroadcastHub {
   readonly #historySize: number;
   readonly #assignIds: boolean;
   readonly #maxClientBufferBytes: number;
-  /** Ring buffer: `#history[(#historyStart + i) % size]` is the i-th oldest kept event. */
-  readonly #history: HistoryEntry[] = [];
-  #historyStart = 0;
-  /** id -> seq of the newest kept event that carried it. */
-  readonly #seqById = new Map<string, number>();
+  readonly #history: HistoryRing;
   readonly #clients = new Set<HubClient>();
   /** Clients still being sent kept events; live events reach them through the ring. */
   readonly #replaying = new Map<HubClient, ReplayCursor>();
   /** A replay piece's size; a replaying client is sent more while its backlog is below it. */
   readonly #replayPieceBytes: number;
+  readonly #backPressure = new BackPressure(this.#clients, this.#replaying);
   #lastSeq = 0;
   /** The largest numeric id published (given or assigned): --ids continues after it. */
   #largestNumericId = 0;
-  #drainWaiters: Array<() => void> = [];
-  #drainHighWaterBytes = 0;
 
   constructor(options: BroadcastHubOptions) {
     this.#historySize = Math.max(0, options.historySize);
+    this.#history = new HistoryRing(this.#historySize);
     this.#assignIds = options.assignIds ?? false;
     this.#maxClientBufferBytes = options.maxClientBufferBytes;
     // Backlog below one piece, plus one piece: never more than the bound queued by a replay.
@@ -191,7 +166,7 @@ export class BroadcastHub {
     batch.write(text);
     let offset = 0;
     for (const entry of entries) {
-      this.#remember({
+      this.#history.remember({
         seq: entry.seq,
         id: entry.id,
         bytes: batch.subarray(offset, offset + entry.length),
@@ -223,7 +198,7 @@ export class BroadcastHub {
     if (lastEventId === earliestEventId) {
       outcome = { kind: "earliest", missedEvents: kept };
     } else if (lastEventId !== undefined) {
-      const seq = this.#seqById.get(lastEventId);
+      const seq = this.#history.seqOf(lastEventId);
       if (seq === undefined) {
         outcome = { kind: "unknown-id", missedEvents: kept };
       } else {
@@ -248,7 +223,7 @@ export class BroadcastHub {
 
   removeClient(client: HubClient): void {
     this.#replaying.delete(client);
-    if (this.#clients.delete(client)) this.#checkDrained();
+    if (this.#clients.delete(client)) this.#backPressure.check();
   }
 
   /** Sends a heartbeat comment to every client that was sent nothing since the last tick. */
@@ -263,41 +238,23 @@ export class BroadcastHub {
 
   /**
    * Resolves once no client that is not stalled has more than `highWaterBytes` unsent: the
-   * source is then read on. This is how the source is read no faster than clients drain it.
+   * source is then read on, no faster than clients drain it.
    */
   whenDrained(highWaterBytes: number): Promise<void> {
-    this.#drainHighWaterBytes = highWaterBytes;
-    if (!this.#isCongested()) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return this.#backPressure.whenDrained(highWaterBytes);
   }
 
   /** True while some client that is not stalled is over `highWaterBytes`. */
   isCongested(highWaterBytes: number): boolean {
-    this.#drainHighWaterBytes = highWaterBytes;
-    return this.#isCongested();
+    return this.#backPressure.isCongested(highWaterBytes);
   }
 
   /**
-   * Called once per stall period the source waited in vain. Marks the clients still over the
-   * high-water mark that made no progress since the last call as stalled: the source stops
-   * waiting for them; they keep receiving until they drain (then count again) or pass the bound
-   * (dropped). A slow client that is still reading is waited for: it is judged again next time.
+   * Called once per stall period the source waited in vain: marks the clients over the
+   * high-water mark that made no progress since as stalled (back-pressure.ts); how many.
    */
   markCongestedStalled(): number {
-    let marked = 0;
-    for (const client of this.#clients) {
-      if (this.#replaying.has(client)) continue;
-      if (!client.stalled && client.backlogBytes > this.#drainHighWaterBytes) {
-        if (client.progressed) {
-          client.progressed = false;
-          continue;
-        }
-        client.stalled = true;
-        marked++;
-      }
-    }
-    this.#checkDrained();
-    return marked;
+    return this.#backPressure.markCongestedStalled();
   }
 
   /** The server calls this when a client's write reached the socket (it made progress). */
@@ -305,19 +262,7 @@ export class BroadcastHub {
     client.stalled = false;
     client.progressed = true;
     if (this.#replaying.has(client)) this.#continueReplay(client);
-    this.#checkDrained();
-  }
-
-  /**
-   * Replaying clients do not hold the source back: they are behind by choice, catching up on
-   * the past while the ring keeps what they have not been sent.
-   */
-  #isCongested(): boolean {
-    for (const client of this.#clients) {
-      if (this.#replaying.has(client)) continue;
-      if (!client.stalled && client.backlogBytes > this.#drainHighWaterBytes) return true;
-    }
-    return false;
+    this.#backPressure.check();
   }
 
   /** Sends the next pieces of kept events while the client's backlog is below one piece. */
@@ -361,9 +306,7 @@ export class BroadcastHub {
 
   /** The kept event with this seq (the ring holds consecutive seqs), if still kept. */
   #entryAt(seq: number): HistoryEntry | undefined {
-    const index = seq - (this.#lastSeq - this.#history.length + 1);
-    if (index < 0 || index >= this.#history.length) return undefined;
-    return this.#history[(this.#historyStart + index) % this.#history.length];
+    return this.#history.at(seq - (this.#lastSeq - this.#history.length + 1));
   }
 
   /** A replaying client whose next event already left the ring can no longer be given it. */
@@ -379,13 +322,6 @@ export class BroadcastHub {
     }
   }
 
-  #checkDrained(): void {
-    if (this.#drainWaiters.length === 0 || this.#isCongested()) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
   #sendTo(client: HubClient, chunk: Buffer, isTraffic = true): void {
     const backlog = client.backlogBytes;
     // A client is dropped once its backlog *stays* over the bound: it is already over when the
@@ -397,25 +333,10 @@ export class BroadcastHub {
       client.drop(
         `${backlog} bytes unsent, over --max-client-buffer ${this.#maxClientBufferBytes}`,
       );
-      this.#checkDrained();
+      this.#backPressure.check();
       return;
     }
     client.send(chunk);
     if (isTraffic) client.sentSinceHeartbeat = true;
-  }
-
-  #remember(entry: HistoryEntry): void {
-    if (this.#historySize === 0) return;
-    if (this.#history.length < this.#historySize) {
-      this.#history.push(entry);
-    } else {
-      const evicted = this.#history[this.#historyStart]!;
-      if (evicted.id !== undefined && this.#seqById.get(evicted.id) === evicted.seq) {
-        this.#seqById.delete(evicted.id);
-      }
-      this.#history[this.#historyStart] = entry;
-      this.#historyStart = (this.#historyStart + 1) % this.#historySize;
-    }
-    if (entry.id !== undefined) this.#seqById.set(entry.id, entry.seq);
   }
 }

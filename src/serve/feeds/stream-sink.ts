@@ -3,7 +3,7 @@
  * HTTP side implements it (http/stream-client.ts), and the faults may stand in front of it.
  */
 import type { Socket } from "node:net";
-import type { HubClient } from "./hub.js";
+import type { HubClient } from "./hub-client.js";
 
 /**
  * What a feed (the hub, or a replay) writes one stream to: the client's connection itself, or

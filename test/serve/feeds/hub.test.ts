@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BroadcastHub, type HubClient } from "../../../src/serve/feeds/hub.js";
+import { BroadcastHub } from "../../../src/serve/feeds/hub.js";
+import type { HubClient } from "../../../src/serve/feeds/hub-client.js";
 
 /** A client that records what it was sent; its backlog is whatever the test says. */
 class RecordingClient implements HubClient {
