@@ -1,9 +1,8 @@
 /**
  * The viewer page `serve` returns at `GET /`: one self-contained HTML document (inline CSS and
  * script, no external assets, so it works offline and under any CSP-free local setup) that
- * shows the stream live. Its script is src/serve/viewer-script.ts, bundled at build time with
- * the project's event-stream decoder (see there why it reads the stream with `fetch`, and what
- * the views, the search and the export do). Pure.
+ * shows the stream live. Its script is script.ts, bundled at build time (see there what the
+ * views, the search and the export do, and stream-reader.ts for why it reads with `fetch`). Pure.
  */
 import viewerScript from "./script.ts?browser";
 

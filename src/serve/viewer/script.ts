@@ -1,16 +1,8 @@
 /**
- * The script of the viewer page (src/serve/viewer-page.ts), run in the browser. esbuild bundles
- * it at build time, with the project's own event-stream decoder (src/sse/decoder.ts) and
- * terminal escaper, into one script the page carries inline (scripts/browser-bundle.js): the
- * page reads a stream exactly as `listen` does, and this file is typed, linted and tested like
- * the rest.
- *
- * It reads the stream with `fetch` rather than `EventSource`: an `EventSource` only delivers
- * named events to listeners registered for that exact name in advance, so a viewer built on it
- * could not show an `event: anything` it was not told about (nor say that a 401 wants a token).
- * It reconnects as a browser does, sending `Last-Event-ID` and honouring `retry:`; its first
- * request asks for the kept history (`Last-Event-ID: earliest`), so a reloaded page is not
- * empty after the input ended.
+ * The script of the viewer page (page.ts), run in the browser. esbuild bundles it at build time
+ * with what it imports (the stream reader, the project's decoder and terminal escaper) into one
+ * script the page carries inline (scripts/browser-bundle.js), so it is typed, linted and tested
+ * like the rest. How it reads the stream: stream-reader.ts.
  *
  * Three views: the events, the raw lines of the stream, and its comments (heartbeats); a
  * search in each; a marker at each reconnection; an export of the events shown as NDJSON (the
@@ -19,9 +11,9 @@
  * Server data only ever reaches the DOM through `textContent`, never `innerHTML`, and through
  * the escaper `listen` uses for a terminal: bidi overrides and control characters are shown as
  * visible escapes (`\u202e`), so a name or id cannot reorder what the reader sees.
- */
-import { EventStreamDecoder, type StreamEvent } from "../../sse/decoder.js";
+ */ import type { StreamEvent } from "../../sse/decoder.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
+import { readStreamForever } from "./stream-reader.js";
 
 /** A received event and when it arrived. */
 interface ReceivedEvent extends StreamEvent {
@@ -46,8 +38,6 @@ const maxRowsShown = 2000;
 const maxLinesKept = 5000;
 /** Rows are added in batches at most this often, not one layout per event. */
 const renderIntervalMs = 30;
-/** The reconnection time until the server sends `retry:` (as browsers use). */
-const defaultReconnectMs = 3000;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -333,74 +323,11 @@ exportEl.addEventListener("click", () => {
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 });
 
-// One decoder for the page's life: its last event ID carries over to each reconnection.
-let reconnectMs = defaultReconnectMs;
-let everOpened = false;
-const decoder = new EventStreamDecoder({
-  onEvent: (event) => show({ event: { ...event, receivedAt: new Date() } }),
-  onRetry: (ms) => {
-    reconnectMs = ms;
-  },
-  onComment: (text) => addLine(comments, { receivedAt: new Date(), text }),
-});
-
-/** Splits the body's text into the raw view's lines (CR, LF or CRLF, as the stream does). */
-const rawText = new TextDecoder();
-let rawPending = "";
-let rawEndedInCr = false;
-function feedRaw(bytes: Uint8Array | undefined): void {
-  let text = bytes === undefined ? rawText.decode() : rawText.decode(bytes, { stream: true });
-  if (rawEndedInCr && text.startsWith("\n")) text = text.slice(1);
-  rawEndedInCr = text.endsWith("\r");
-  const parts = (rawPending + text).split(/\r\n|\r|\n/);
-  rawPending = bytes === undefined ? "" : (parts.pop() ?? "");
-  const receivedAt = new Date();
-  for (const part of parts) addLine(rawLines, { receivedAt, text: part });
-}
-
-/** Reads one response; resolves to why it ended: undefined to reconnect, else final words. */
-async function readStream(): Promise<{ state: string; detail: string } | undefined> {
-  const headers: Record<string, string> = { Accept: "text/event-stream" };
-  const resumeFrom = decoder.lastEventId;
-  if (resumeFrom !== "") headers["Last-Event-ID"] = resumeFrom;
-  // The first connection asks for every kept event: the page shows what happened before it.
-  else if (!everOpened) headers["Last-Event-ID"] = "earliest";
-  const response = await fetch(streamUrl, { headers, cache: "no-store" });
-  const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
-  if (response.status === 204) return { state: "closed", detail: "server sent 204" };
-  if (response.status === 401) {
-    return { state: "failed", detail: "unauthorized: open this page with ?token=<token>" };
-  }
-  if (response.status !== 200 || type.toLowerCase() !== "text/event-stream") {
-    return { state: "failed", detail: `HTTP ${response.status} ${type}` };
-  }
-  if (everOpened) markReconnect(resumeFrom);
-  everOpened = true;
-  setState("open");
-  decoder.startStream();
-  const reader = response.body?.getReader();
-  for (;;) {
-    const chunk = await reader?.read();
-    if (!chunk || chunk.done) break;
-    feedRaw(chunk.value);
-    decoder.feed(chunk.value);
-  }
-  feedRaw(undefined);
-  // §9.2.6: an unfinished block at the end of a body is discarded.
-  decoder.endStream();
-  return undefined;
-}
-
-function connect(): void {
-  setState(everOpened ? "reconnecting" : "connecting");
-  readStream()
-    .catch(() => undefined)
-    .then((end) => {
-      if (end) return setState(end.state, end.detail);
-      setState("reconnecting");
-      setTimeout(connect, reconnectMs);
-    });
-}
-
 updateCount();
-connect();
+readStreamForever(streamUrl, {
+  onEvent: (event) => show({ event: { ...event, receivedAt: new Date() } }),
+  onComment: (text) => addLine(comments, { receivedAt: new Date(), text }),
+  onRawLine: (text, receivedAt) => addLine(rawLines, { receivedAt, text }),
+  onReconnect: markReconnect,
+  onState: setState,
+});
