@@ -90,7 +90,7 @@ export function createEndpoint(
     log,
     warn: say,
   });
-  // Viewer page at /, POST publishing, and the --token guard (src/serve/routes.ts).
+  // Viewer page at /, POST publishing, and the --token guard (http/serve-routes.ts).
   installServeRoutes(server, {
     hub,
     streamPath,

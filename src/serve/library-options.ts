@@ -1,7 +1,7 @@
 /**
  * The library's server, as test code sees it (`import { startServer } from "sse-tool"`): its
  * options (serve's, with times in milliseconds), the events it publishes, and the running
- * server's handle. Types only; startServer() is start-server.ts.
+ * server's handle, with the defaults startServer() (library.ts) fills in. Pure.
  */
 import type { FaultOptions } from "./faults/fault-options.js";
 

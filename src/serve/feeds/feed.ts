@@ -1,10 +1,9 @@
 /**
  * Where the bytes of `serve`'s streams come from: the hub (hub-feed.ts: the input and
  * publishing, one stream for all) or a replay (replay.ts: a recording, from the start for each
- * client). The server (server.ts) asks the feed what head a new stream gets, then hands it the
- * client, through the faults when there are any (faults.ts).
- */
-import type { StreamSink } from "./stream-sink.js";
+ * client). The stream route (http/stream-route.ts) asks the feed what head a new stream gets,
+ * then hands it the client, through the faults when there are any (faults/). Pure.
+ */import type { StreamSink } from "./stream-sink.js";
 
 /** A response head a feed chooses (a replay's recorded one). */
 export interface StreamHead {

@@ -1,5 +1,5 @@
 /**
- * CORS for `serve`'s responses (the policy itself, which origins are allowed, is access.ts):
+ * CORS for `serve`'s responses (the policy itself, which origins are allowed, is access/access.ts):
  * the `Access-Control-Allow-Origin` value a request gets, the event stream's response headers
  * with it, preflight answers, and whether an `Origin` is the server's own page.
  *

@@ -10,7 +10,7 @@
  * - `application/json`, `application/x-ndjson`, `application/ndjson`: one JSON value
  *   (pretty-printed is fine), or NDJSON (one JSON value per non-empty line) for several
  *   events. Each value is read exactly like a line of `serve --format ndjson`, by the same
- *   parser (src/serve/input/formats.ts).
+ *   parser (input/formats.ts).
  */
 import type { OutgoingEvent } from "../../sse/encoder.js";
 import { outgoingEventProblem } from "../../sse/encoder.js";

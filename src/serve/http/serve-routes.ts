@@ -1,20 +1,11 @@
 /**
  * The routes `serve` adds around its event stream: the viewer page at `GET /` (`--no-ui`),
- * publishing with `POST <stream path>` (`--no-publish`), and the `--token` guard on both the
- * stream and publishing. The parsing and checking rules are pure modules beside it; this file
- * only reads requests and writes responses.
- */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { checkAccessToken, presentedAccessToken } from "../access/access.js";
+ * publishing with `POST <stream path>` (`--no-publish`, publish-route.ts), and the `--token`
+ * guard on both the stream and publishing.
+ */import { checkAccessToken, presentedAccessToken } from "../access/access.js";
 import type { BroadcastHub } from "../feeds/hub.js";
 import { renderViewerPage } from "../viewer/page.js";
-import {
-  maxPublishBodyBytes,
-  parsePublishBody,
-  publishBodyKind,
-  unsupportedBodyMessage,
-} from "./publish-body.js";
-import { readRequestBody } from "./read-body.js";
+import { publishFromRequest } from "./publish-route.js";
 import type { SseServer } from "./sse-server.js";
 
 export interface ServeRoutesOptions {
@@ -72,94 +63,13 @@ export function installServeRoutes(server: SseServer, options: ServeRoutesOption
     server.addRoute({
       method: "POST",
       path: options.streamPath,
-      handle: (request, response) => publishFromRequest(request, response, options, hub),
+      handle: (request, response) =>
+        publishFromRequest(request, response, hub, {
+          log: options.log,
+          ...(options.defaultEventType === undefined
+            ? {}
+            : { defaultEventType: options.defaultEventType }),
+        }),
     });
   }
-}
-
-async function publishFromRequest(
-  request: IncomingMessage,
-  response: ServerResponse,
-  options: ServeRoutesOptions,
-  hub: BroadcastHub,
-): Promise<void> {
-  // Decided before a byte of the body is read: a form (what an HTML page can send anywhere
-  // without asking) or any other undocumented type is not an event.
-  const kind = publishBodyKind(request.headers["content-type"]);
-  if (kind === undefined) {
-    refuseBody(
-      request,
-      response,
-      415,
-      `this Content-Type is not accepted: ${unsupportedBodyMessage}`,
-    );
-    return;
-  }
-  const declaredLength = Number(request.headers["content-length"] ?? "0");
-  if (declaredLength > maxPublishBodyBytes) {
-    tooLarge(request, response);
-    return;
-  }
-  const body = await readRequestBody(request, maxPublishBodyBytes);
-  if (body === "aborted") return;
-  if (body === "too-large") {
-    tooLarge(request, response);
-    return;
-  }
-  let bodyText: string;
-  try {
-    bodyText = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    sendJson(response, 400, { error: "the body is not valid UTF-8" });
-    return;
-  }
-  const parsed = parsePublishBody(
-    kind,
-    bodyText,
-    options.defaultEventType === undefined ? {} : { defaultEventType: options.defaultEventType },
-  );
-  if (!parsed.ok) {
-    const { message, line } = parsed.error;
-    sendJson(response, 400, line === undefined ? { error: message } : { error: message, line });
-    return;
-  }
-  const result = hub.publish(parsed.events);
-  const label = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
-  options.log(`${result.published.length} published by ${label}`);
-  sendJson(response, 202, {
-    published: result.published.length,
-    ids: result.published.map((event) => event.id ?? null),
-  });
-}
-
-/** 413, then close the connection: reading on through a huge upload would be wasted work. */
-function tooLarge(request: IncomingMessage, response: ServerResponse): void {
-  refuseBody(
-    request,
-    response,
-    413,
-    `the body is over the ${maxPublishBodyBytes}-byte limit for publishing`,
-  );
-}
-
-/** An error answer without reading the body, then the connection is closed. */
-function refuseBody(
-  request: IncomingMessage,
-  response: ServerResponse,
-  status: number,
-  error: string,
-): void {
-  response.setHeader("Connection", "close");
-  sendJson(response, status, { error });
-  response.on("finish", () => request.destroy());
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = `${JSON.stringify(body)}\n`;
-  response
-    .writeHead(status, {
-      "Content-Type": "application/json; charset=utf-8",
-      "Content-Length": Buffer.byteLength(text),
-    })
-    .end(text);
 }

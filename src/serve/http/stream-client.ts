@@ -1,7 +1,7 @@
 /**
  * A connected event-stream client of `serve`, written to on its socket, and the chunk framing
- * its bytes get. The server (src/serve/server.ts) creates one per stream after node:http wrote
- * the response head.
+ * its bytes get. The stream route (stream-route.ts) creates one per stream once node:http
+ * wrote the response head.
  */
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -36,12 +36,10 @@ export class ChunkFramer {
 /**
  * A connected event-stream client: the few fields the hub needs, and its socket.
  *
- * Memory (issue 8, 10,000 idle clients): after node:http has written the response head, the
- * body is written straight to the socket, already framed as chunks. Going through
- * ServerResponse.write costs a cork, three socket writes and a nextTick per client per write
- * (heartbeats reach every idle client each tick). With the shared header object below this took
- * `bench --only=serve-capacity` from 12.5 to 10.7 KB per client (medians of 3). The bytes on
- * the wire are the same as before (chunked, keep-alive headers).
+ * After node:http has written the response head, the body is written straight to the socket,
+ * already framed as chunks: ServerResponse.write would cost a cork, several socket writes and
+ * a nextTick per client per write, and heartbeats reach every idle client each tick. The bytes
+ * on the wire are the same (chunked, keep-alive headers).
  *
  * The body is framed as chunks only when node:http chose chunked encoding for the response:
  * an HTTP/1.0 client (nginx's default upstream protocol) gets the bare stream, ended by
@@ -78,8 +76,8 @@ export class StreamClient implements StreamSink {
 
   send(chunk: Buffer): void {
     // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
-    // returned false, i.e. past the stream's own high-water mark (16 KiB on Node 20, 64 KiB on
-    // Node 22+), so a source waiting for a backlog below that mark would never be woken.
+    // returned false, past the stream's own high-water mark (which differs between Node.js
+    // lines), so a source waiting for a backlog below that mark would never be woken.
     // An empty chunk would be framed as the last chunk: the end of the response.
     if (!this.socket.writable || chunk.length === 0) return;
     this.socket.write(this.#framer ? this.#framer.frame(chunk) : chunk, this.#onFlushed);

@@ -7,7 +7,7 @@
  * - gemini            POST /v1beta/models/<model>:streamGenerateContent (SSE with ?alt=sse, else
  *                     a streamed JSON array, as Gemini does) and :generateContent
  * - vercel-ai         POST /api/chat (what useChat posts to; always streams)
- * The events come from the pure src/serve/llm-fake/steps.ts, the other bodies from replies.ts.
+ * The events come from the pure steps.ts, the other bodies from replies.ts.
  *
  * When the server starts closing (SIGINT/SIGTERM), an answer being streamed skips its
  * remaining pauses: the client gets the whole reply and the provider's end marker at once.
