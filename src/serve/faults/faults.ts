@@ -3,7 +3,8 @@
  * `--fail-first` answers whole stream requests; the faults that act on a stream's bytes stand
  * in front of each client's connection (faulty-sink.ts), whatever feeds it (the hub or a
  * replay). Each fault says on stderr when it acts.
- */import type { StreamSink } from "../feeds/stream-sink.js";
+ */
+import type { StreamSink } from "../feeds/stream-sink.js";
 import { defaultFailStatus, type FaultOptions } from "./fault-options.js";
 import { FaultySink } from "./faulty-sink.js";
 

@@ -3,7 +3,8 @@
  * publishing, one stream for all) or a replay (replay.ts: a recording, from the start for each
  * client). The stream route (http/stream-route.ts) asks the feed what head a new stream gets,
  * then hands it the client, through the faults when there are any (faults/). Pure.
- */import type { StreamSink } from "./stream-sink.js";
+ */
+import type { StreamSink } from "./stream-sink.js";
 
 /** A response head a feed chooses (a replay's recorded one). */
 export interface StreamHead {

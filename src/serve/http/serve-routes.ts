@@ -2,7 +2,8 @@
  * The routes `serve` adds around its event stream: the viewer page at `GET /` (`--no-ui`),
  * publishing with `POST <stream path>` (`--no-publish`, publish-route.ts), and the `--token`
  * guard on both the stream and publishing.
- */import { checkAccessToken, presentedAccessToken } from "../access/access.js";
+ */
+import { checkAccessToken, presentedAccessToken } from "../access/access.js";
 import type { BroadcastHub } from "../feeds/hub.js";
 import { renderViewerPage } from "../viewer/page.js";
 import { publishFromRequest } from "./publish-route.js";
