@@ -12,7 +12,7 @@
  * the escaper `listen` uses for a terminal: bidi overrides and control characters are shown as
  * visible escapes (`\u202e`), so a name or id cannot reorder what the reader sees.
  */
- import type { StreamEvent } from "../../sse/decoder.js";
+import type { StreamEvent } from "../../sse/decoder.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
 import { readStreamForever } from "./stream-reader.js";
 
