@@ -1,17 +1,12 @@
 /**
  * The broadcast hub of `serve`: one ordered stream of events, kept in a history ring
- * (history-ring.ts), fanned out to the connected clients, with the back-pressure that paces
- * the source (back-pressure.ts). Pure: the server hands in clients as `HubClient`s and the
- * input pump calls `publish`.
+ * (history-ring.ts) and fanned out to the connected clients, paced by back-pressure.ts. Pure.
+ * Each batch is encoded once into one Buffer, written as the same object to every client.
  *
- * Each event is encoded once, and a batch becomes one Buffer written as the same object to
- * every client: a client costs a few fields, not a copy of what it is sent.
- *
- * A new client that asks for kept events (Last-Event-ID, `earliest`, --replay-history) is sent
- * them in pieces of at most `replayPieceBytes`, each once it took the previous ones, so what is
- * queued for it stays within --max-client-buffer however large the history. Live events reach
- * it through the same ring, in order; a client so slow that the ring drops events it has not
- * been sent is dropped.
+ * A new client that asks for kept events (Last-Event-ID, `earliest`, --replay-history) gets
+ * them piece by piece as it takes them, so its queue stays within --max-client-buffer however
+ * large the history; live events follow through the same ring, in order. A client so slow
+ * that the ring lets go of events it has not been sent is dropped.
  */
 import {
   encodeComment,
