@@ -1,6 +1,6 @@
 /**
- * `sse-tool serve --llm-fake openai|anthropic`: the serve endpoint plus the provider's chat
- * route, answering every request with the input text streamed as tokens; it runs until
+ * `sse-tool serve --llm-fake <provider>`: serve's endpoint (endpoint.ts) plus the provider's
+ * chat route (llm-fake/), answering every request with the input text streamed as tokens; it runs until
  * SIGINT/SIGTERM. The whole input is the reply: it is read before the server listens, so every
  * request gets the same complete text.
  */
