@@ -319,10 +319,8 @@ export class BroadcastHub {
 
   #sendTo(client: HubClient, chunk: Buffer, isTraffic = true): void {
     const backlog = client.backlogBytes;
-    // A client is dropped once its backlog *stays* over the bound: it is already over when the
-    // next chunk comes. Judging by backlog + chunk instead would drop a healthy reader that is a
-    // few KiB behind when a large batch (one stdin read, up to 64 KiB) is published. Memory per
-    // client stays under the bound plus one batch.
+    // Dropped once the backlog *stays* over the bound (already over when the next chunk comes):
+    // backlog + chunk would drop a healthy reader a little behind when a large batch comes.
     if (backlog > this.#maxClientBufferBytes) {
       this.#clients.delete(client);
       client.drop(

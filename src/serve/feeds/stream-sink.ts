@@ -1,7 +1,4 @@
-/**
- * The one stream a feed writes to: the hub's view of a client, plus what ending it takes. The
- * HTTP side implements it (http/stream-client.ts), and the faults may stand in front of it.
- */
+/** The stream a feed writes to; http/stream-client.ts implements it. */
 import type { Socket } from "node:net";
 import type { HubClient } from "./hub-client.js";
 

@@ -62,9 +62,8 @@ export function parsePublishBody(
   }
   if (bodyText.trim() === "") return problem("empty-body", "the body is empty: nothing to publish");
 
-  // One JSON value, which may span several lines (pretty-printed), is one event: read it as
-  // the single line it would be in an NDJSON file. Nesting too deep to re-serialise is left
-  // to the line reader, which refuses it.
+  // One JSON value, pretty-printed or not, is one event: read as its NDJSON line. Nesting too
+  // deep to re-serialise is left to the line reader, which refuses it.
   const whole = jsonNestsDeeperThan(bodyText) ? { ok: false as const } : parseJsonValue(bodyText);
   const lines = whole.ok ? [JSON.stringify(whole.value)] : bodyText.split(/\r\n|\r|\n/);
   const parser = createInputParser("ndjson", options);

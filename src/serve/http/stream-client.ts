@@ -75,9 +75,8 @@ export class StreamClient implements StreamSink {
   }
 
   send(chunk: Buffer): void {
-    // Progress is reported per flushed write, not on 'drain': 'drain' fires only after a write
-    // returned false, past the stream's own high-water mark (which differs between Node.js
-    // lines), so a source waiting for a backlog below that mark would never be woken.
+    // Progress is reported per flushed write, not on 'drain': 'drain' comes only past the
+    // socket's own high-water mark, so a source waiting below it would never be woken.
     // An empty chunk would be framed as the last chunk: the end of the response.
     if (!this.socket.writable || chunk.length === 0) return;
     this.socket.write(this.#framer ? this.#framer.frame(chunk) : chunk, this.#onFlushed);
