@@ -10,7 +10,7 @@ import { browserBundleVitePlugin } from "./scripts/browser-bundle.js";
 const systemTests = "test/**/*.system.test.ts";
 
 export default defineConfig({
-  // `import script from "./viewer-script.ts?browser"`, as scripts/build.js bundles it.
+  // `import script from "./script.ts?browser"`, as scripts/build.js bundles it.
   plugins: [browserBundleVitePlugin()],
   test: {
     // End-to-end tests spawn the built binary and real servers; give them room on 2 cores.

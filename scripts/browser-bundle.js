@@ -1,5 +1,5 @@
 // Browser scripts the server pages carry inline, built from TypeScript at build time: an import
-// whose specifier ends in "?browser" (`import viewerScript from "./viewer-script.ts?browser"`)
+// whose specifier ends in "?browser" (`import viewerScript from "./script.ts?browser"`)
 // yields the file bundled by esbuild, with what it imports, into one script, as a string.
 // scripts/build.js uses the esbuild plugin; vitest.config.ts the Vite plugin, so tests that
 // run the sources see the same script. Types: src/browser-bundle.d.ts.

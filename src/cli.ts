@@ -349,7 +349,7 @@ ${serveExitCodeHelp}`,
     await runCommand(async () =>
       options.llmFake === undefined
         ? (await import("./serve/command.js")).serve(file, options)
-        : (await import("./serve/llm-fake/command.js")).serveLlmFake(
+        : (await import("./serve/llm-fake-command.js")).serveLlmFake(
             file,
             options.llmFake,
             options,

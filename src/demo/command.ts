@@ -10,8 +10,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { listen } from "../listen/command.js";
 import { listenDefaults } from "../listen/options.js";
-import { BroadcastHub } from "../serve/hub.js";
-import { SseServer } from "../serve/server.js";
+import { BroadcastHub } from "../serve/feeds/hub.js";
+import { SseServer } from "../serve/http/sse-server.js";
 import { demoEventCount, demoSteps } from "./sample-stream.js";
 
 /** If `listen` has not stopped this long after the last event, the stream is closed anyway. */

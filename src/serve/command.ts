@@ -7,20 +7,19 @@
  */
 import { SseToolError } from "../errors.js";
 import { onInterrupt, whenInterrupted } from "../terminal/interrupts.js";
+import { checkServeAccess, type ServeAccess } from "./access/serve-access.js";
 import {
   announceEndpoint,
-  checkServeAccess,
   checkServeSource,
-  type ServeAccess,
   type ServeLog,
   serveLog,
   serveStopSignals,
-} from "./endpoint.js";
-import { describeFaults } from "./fault-options.js";
+} from "./command-setup.js";
+import { checkServerOptions, type OpenedServer, openServer } from "./endpoint.js";
+import { describeFaults } from "./faults/fault-options.js";
 import { EventPump } from "./input/pump.js";
-import { checkServerOptions, type OpenedServer, openServer } from "./open-server.js";
+import type { ServerOptions } from "./library-options.js";
 import type { ServeCliOptions } from "./options.js";
-import type { ServerOptions } from "./server-options.js";
 
 /**
  * Input lines longer than this are skipped with a warning. Half of `listen`'s default

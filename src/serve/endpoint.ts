@@ -1,149 +1,31 @@
 /**
- * What both modes of `serve` (events from the input, src/serve/command.ts; a fake LLM API,
- * src/serve/llm-fake/command.ts) start from: who may connect (origins, hosts, the token),
- * the input source checked, the stderr log lines, and the HTTP endpoint (hub, server, viewer
- * page, publishing, --token) set up, then announced once it listens.
+ * The endpoint `serve` opens: the HTTP server (http/sse-server.ts) with its feed (the hub, or a
+ * replay), its faults and serve's own routes (viewer page, publishing, --token), listening.
+ * The `serve` command and the library's startServer() open it with openServer(); `serve
+ * --llm-fake` builds it with createEndpoint() and adds its routes before it listens.
  */
-import { createReadStream } from "node:fs";
-import { access, constants, readFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
 import { SseToolError } from "../errors.js";
-import { canonicalHost, isIpLiteral, isLoopbackHost } from "../http/loopback.js";
-import { escapeForTerminalLine } from "../terminal/escape.js";
+import type { OutgoingEvent } from "../sse/encoder.js";
+import type { ServeAccess } from "./access/serve-access.js";
+import type { ServeLog } from "./command-setup.js";
+import { faultOptionsProblem } from "./faults/fault-options.js";
+import { Faults } from "./faults/faults.js";
+import type { StreamFeed } from "./feeds/feed.js";
+import { BroadcastHub } from "./feeds/hub.js";
+import { ReplayFeed } from "./feeds/replay.js";
+import { installServeRoutes } from "./http/serve-routes.js";
+import { SseServer } from "./http/sse-server.js";
+import { loadReplayPlan } from "./input/recording.js";
 import {
-  allowedHostProblem,
-  chooseAccessToken,
-  corsValueProblem,
-  type OriginPolicy,
-  originPolicy,
-  type TokenChoice,
-} from "./access.js";
-import type { Faults } from "./faults.js";
-import type { StreamFeed } from "./feed.js";
-import { BroadcastHub } from "./hub.js";
-import { followFile } from "./input/follow.js";
+  type RunningServer,
+  type ServerEvent,
+  type ServerOptions,
+  serverDefaults,
+} from "./library-options.js";
 import type { ServeCliOptions } from "./options.js";
-import { installServeRoutes } from "./routes.js";
-import { SseServer } from "./server.js";
 
 /** How long closing waits for clients to take the bytes already written to them. */
 export const closeFlushTimeoutMs = 5_000;
-
-/** SIGINT (Ctrl-C) and SIGTERM (a service manager) both close the server cleanly. */
-export const serveStopSignals: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
-
-export interface ServeSource {
-  fromStdin: boolean;
-  /** `<stdin>` or the file name, for log lines and warnings. */
-  name: string;
-  /** Opens the source for one read (again for each --loop pass). */
-  open(): Readable;
-}
-
-/** Who may use the endpoint, decided from the options before anything listens. */
-export interface ServeAccess {
-  origins: OriginPolicy;
-  /** `--allowed-host` names, and the `--host` name when it is one. */
-  allowedHosts: string[];
-  token: TokenChoice | undefined;
-}
-
-/**
- * The access options checked and the token read (`--token`, `--token-file`, `SSE_TOOL_TOKEN`):
- * a bad value is a usage error, an unreadable token file an input error.
- */
-export async function checkServeAccess(
-  options: Pick<ServeCliOptions, "cors" | "allowedHost" | "host" | "token" | "tokenFile">,
-  environment: NodeJS.ProcessEnv,
-): Promise<ServeAccess> {
-  for (const value of Array.isArray(options.cors) ? options.cors : []) {
-    const problem = corsValueProblem(value);
-    if (problem !== undefined) throw new SseToolError("usage", problem);
-  }
-  const allowedHosts: string[] = [];
-  for (const value of options.allowedHost ?? []) {
-    const problem = allowedHostProblem(value);
-    if (problem !== undefined) throw new SseToolError("usage", problem);
-    allowedHosts.push(value.toLowerCase());
-  }
-  const boundHost = canonicalHost(options.host);
-  if (boundHost !== undefined && !isIpLiteral(boundHost)) allowedHosts.push(boundHost);
-  let file: { path: string; text: string } | undefined;
-  if (options.tokenFile !== undefined) {
-    try {
-      file = { path: options.tokenFile, text: await readFile(options.tokenFile, "utf8") };
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new SseToolError("input", `cannot read --token-file ${options.tokenFile}: ${reason}`, {
-        cause: error,
-      });
-    }
-  }
-  const token = chooseAccessToken({
-    option: options.token,
-    file,
-    environment: environment.SSE_TOOL_TOKEN,
-  });
-  if (typeof token === "string") throw new SseToolError("usage", token);
-  return { origins: originPolicy(options.cors), allowedHosts, token };
-}
-
-/**
- * The file argument checked before anything listens: readable, a file for --loop and
- * --follow; with --follow it is read as it grows.
- */
-export async function checkServeSource(
-  file: string | undefined,
-  options: Pick<ServeCliOptions, "loop" | "follow" | "poll">,
-  warn: (message: string) => void = () => {},
-): Promise<ServeSource> {
-  const fromStdin = file === undefined || file === "-";
-  if (options.loop && fromStdin) {
-    throw new SseToolError("usage", "--loop needs a file to replay (stdin can be read only once)");
-  }
-  if (options.follow && fromStdin) {
-    throw new SseToolError("usage", "--follow needs a file (stdin is read as it comes anyway)");
-  }
-  if (options.follow && options.loop) {
-    throw new SseToolError("usage", "--follow and --loop: a followed file never ends to loop");
-  }
-  if (fromStdin) return { fromStdin, name: "<stdin>", open: () => process.stdin };
-  try {
-    await access(file, constants.R_OK);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new SseToolError("input", `cannot read ${file}: ${reason}`, { cause: error });
-  }
-  if (options.follow) {
-    const pollMs = options.poll;
-    const onTruncated = () => warn(`${file} was truncated: reading it again from the start`);
-    return { fromStdin, name: file, open: () => followFile(file, { pollMs, onTruncated }) };
-  }
-  return {
-    fromStdin,
-    name: file,
-    open: () => createReadStream(file, { highWaterMark: 64 * 1024 }),
-  };
-}
-
-export interface ServeLog {
-  /** A line on stderr, always. */
-  say(message: string): void;
-  /** Connect/publish/progress lines: a no-op with --quiet. */
-  log(message: string): void;
-}
-
-export function serveLog(options: Pick<ServeCliOptions, "quiet">): ServeLog {
-  // Logs must never take the server down: with stderr piped into a reader that went away
-  // (`serve 2>&1 | head`), writes fail with EPIPE and are dropped.
-  process.stderr.on("error", () => {});
-  // Every line may carry what a client or the input chose (a Last-Event-ID, a model name, a
-  // Host, V8's JSON error quoting a line): each goes through the one escaper, one line each.
-  const say = (message: string) => {
-    process.stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
-  };
-  return { say, log: options.quiet ? () => {} : say };
-}
 
 export interface Endpoint {
   /** The hub of the streams; undefined when a replay feeds them. */
@@ -208,7 +90,7 @@ export function createEndpoint(
     log,
     warn: say,
   });
-  // Viewer page at /, POST publishing, and the --token guard (src/serve/routes.ts).
+  // Viewer page at /, POST publishing, and the --token guard (http/serve-routes.ts).
   installServeRoutes(server, {
     hub,
     streamPath,
@@ -222,43 +104,101 @@ export function createEndpoint(
   return { hub, server, streamPath };
 }
 
+/** What `serve` needs besides the library's handle: the hub for its input, and the server. */
+export interface OpenedServer extends RunningServer {
+  hub: BroadcastHub | undefined;
+  server: SseServer;
+  streamPath: string;
+}
+
 /**
- * The lines both modes print once listening: the stream URL, the viewer page's URL (with the
- * token filled in when it came from the command line, so the link works as printed; a token
- * from a file or the environment is not printed), and what the options open up.
+ * The server, listening: startServer() for the library, and `serve` with its access already
+ * decided (token from a file or the environment) and its own log lines.
  */
-export function announceEndpoint(
-  url: string,
-  options: Pick<ServeCliOptions, "ui" | "host" | "cors">,
-  serveAccess: ServeAccess,
-  streamPath: string,
-  { say, log }: ServeLog,
-): void {
-  say(`serving ${url}`);
-  const { token } = serveAccess;
-  if (options.ui && streamPath !== "/") {
-    const page = `${new URL(url).origin}/`;
-    if (token === undefined) log(`viewer page: ${page}`);
-    else if (token.source === "option") {
-      log(`viewer page: ${page}?token=${encodeURIComponent(token.token)}`);
-    } else {
-      const from = token.source === "file" ? "--token-file" : "SSE_TOOL_TOKEN";
-      log(`viewer page: ${page} (add ?token= with the token from ${from})`);
-    }
+export async function openServer(
+  options: ServerOptions,
+  access: ServeAccess,
+  logs: ServeLog,
+): Promise<OpenedServer> {
+  checkServerOptions(options);
+  // Serve's options that are given; startServer()'s defaults for the rest.
+  const endpointOptions = { ...serverDefaults, ...definedOnly(options) };
+  const feed =
+    options.replay === undefined
+      ? undefined
+      : new ReplayFeed(await loadReplayPlan(options.replay, logs.say), {
+          speed: options.speed ?? 1,
+          loop: options.loop ?? false,
+          warn: logs.say,
+        });
+  const faults = new Faults(options, logs.say);
+  const { hub, server, streamPath } = createEndpoint(endpointOptions, access, logs, {
+    ...(feed === undefined ? {} : { feed }),
+    faults,
+  });
+  const url = await server.listen();
+  return {
+    url,
+    hub,
+    server,
+    streamPath,
+    get clientCount() {
+      return server.clientCount;
+    },
+    publish: (event: ServerEvent) => {
+      if (hub === undefined) {
+        throw new SseToolError(
+          "usage",
+          "a replaying server sends its recording; nothing is published",
+        );
+      }
+      const result = hub.publish([outgoing(event)]);
+      const rejected = result.rejected[0];
+      if (rejected !== undefined)
+        throw new SseToolError("usage", `cannot publish: ${rejected.reason}`);
+      return result.published[0]?.id;
+    },
+    close: () => server.close(closeFlushTimeoutMs),
+  };
+}
+
+/** Fault and replay options that make no sense are a usage error (exit 2). */
+export function checkServerOptions(options: ServerOptions): void {
+  const problem = faultOptionsProblem(options) ?? replayOptionsProblem(options);
+  if (problem !== undefined) throw new SseToolError("usage", problem);
+}
+
+/** Why the replay options cannot be used, or undefined when they can. */
+function replayOptionsProblem(options: ServerOptions): string | undefined {
+  const speed = options.speed;
+  if (
+    speed !== undefined &&
+    speed !== "max" &&
+    !(typeof speed === "number" && speed > 0 && Number.isFinite(speed))
+  ) {
+    return '--speed must be a number greater than 0, or "max"';
   }
-  if (!isLoopbackHost(options.host) && token === undefined) {
-    say(
-      `warning: listening on ${options.host} without a token: anyone who can reach this machine can read and publish (--token-file or SSE_TOOL_TOKEN sets one)`,
-    );
+  if (options.replay === undefined) {
+    if (speed !== undefined) return "--speed applies to --replay";
+    return undefined;
   }
-  const cors = Array.isArray(options.cors) ? options.cors : [];
-  if (cors.includes("*")) {
-    say(
-      "warning: --cors '*': any web page open in a browser on this machine can read this stream and publish to it",
-    );
-  } else if (cors.includes("null")) {
-    say(
-      "warning: --cors null: sandboxed and file:// pages, from any site, can read this stream and publish to it",
-    );
+  if (options.retry !== undefined)
+    return "--retry adds bytes to the stream; a replay sends only the recorded ones";
+  if (options.ids || options.replayHistory) {
+    return "--ids and --replay-history are for published events; a replay sends the recording";
   }
+  return undefined;
+}
+
+/** An event as given to publish(), for the hub: JSON text for data that is not a string. */
+function outgoing(event: ServerEvent): OutgoingEvent {
+  const { data, ...rest } = event;
+  if (data === undefined) return rest;
+  return { ...rest, data: typeof data === "string" ? data : JSON.stringify(data) };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, item]) => item !== undefined),
+  ) as Partial<T>;
 }

@@ -1,5 +1,5 @@
 /** The options of `sse-tool serve` (declared in src/cli.ts), for all of its modes. */
-import type { FaultOptions } from "./fault-options.js";
+import type { FaultOptions } from "./faults/fault-options.js";
 import type { LlmFakeProvider, LlmFakeStall } from "./llm-fake/steps.js";
 
 /** The fault options (--drop-after, ...) are named as startServer() names them. */

@@ -6,8 +6,8 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer, ServerOptions } from "../../src/serve/server-options.js";
-import { startServer } from "../../src/serve/start-server.js";
+import { startServer } from "../../src/serve/library.js";
+import type { RunningServer, ServerOptions } from "../../src/serve/library-options.js";
 import { launchChromium } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { readmeExample } from "../helpers/readme-examples.js";

@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createInputParser } from "../../src/serve/input/formats.js";
-import { renderViewerPage } from "../../src/serve/viewer-page.js";
+import { renderViewerPage } from "../../src/serve/viewer/page.js";
 import { launchChromium, testTmpFile } from "../helpers/browser.js";
 import { startCuttingProxy } from "../helpers/cutting-proxy.js";
 import { eventStreamHeaders, startTestServer } from "../helpers/http-test-server.js";

@@ -127,7 +127,7 @@ describe("the packed package, installed as npx installs it", () => {
     expect(packedFiles).toContain("dist/index.d.ts");
     for (const path of packedFiles) {
       expect(path).toMatch(
-        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|dist\/([\w-]+\/)?[\w-]+\.d\.ts|README\.md|LICENSE|package\.json)$/,
+        /^(bin\/(sse-tool|older-node)\.js|dist\/[\w-]+\.js|dist\/([\w-]+\/)*[\w-]+\.d\.ts|README\.md|LICENSE|package\.json)$/,
       );
     }
     // Only the declarations the public API reaches, not one per source file.

@@ -25,9 +25,12 @@ const probes: Record<string, string> = {
   "src/listen/output/pretty.ts": effectImports,
   "src/listen/llm/view.ts": effectImports,
   "src/listen/outcome.ts": effectImports,
-  "src/serve/hub.ts": effectImports,
+  "src/serve/feeds/hub.ts": effectImports,
+  "src/serve/feeds/history-ring.ts": effectImports,
+  "src/serve/feeds/back-pressure.ts": effectImports,
+  "src/serve/viewer/stream-reader.ts": effectImports,
   "src/serve/input/formats.ts": effectImports,
-  "src/serve/viewer-script.ts": effectImports,
+  "src/serve/viewer/script.ts": effectImports,
   "src/doctor/checks/timing.ts": effectImports,
   "src/doctor/report.ts": effectImports,
   "src/doctor/stream-tally.ts": effectImports,
@@ -36,13 +39,13 @@ const probes: Record<string, string> = {
   "src/http/redirect.ts": effectImports,
   "src/recording/format.ts": effectImports,
   "src/http/redaction.ts": effectImports,
-  "src/serve/replay-plan.ts": effectImports,
-  "src/serve/fault-options.ts": effectImports,
-  "src/serve/publish-body.ts": "export const home = process.env.HOME;\nconsole.log(home);\n",
-  "src/serve/access.ts":
+  "src/serve/feeds/replay-plan.ts": effectImports,
+  "src/serve/faults/fault-options.ts": effectImports,
+  "src/serve/http/publish-body.ts": "export const home = process.env.HOME;\nconsole.log(home);\n",
+  "src/serve/access/access.ts":
     'import { timingSafeEqual } from "node:crypto";\nimport { readFile } from "node:fs";\nexport const used = [timingSafeEqual, readFile];\n',
   // Effect modules: the rule does not apply.
-  "src/serve/server.ts": effectImports,
+  "src/serve/http/sse-server.ts": effectImports,
   "src/http/client.ts": effectImports,
   "src/listen/run.ts": effectImports,
 };
@@ -82,9 +85,12 @@ describe("purity rule (biome.json overrides)", () => {
     "src/listen/output/pretty.ts",
     "src/listen/llm/view.ts",
     "src/listen/outcome.ts",
-    "src/serve/hub.ts",
+    "src/serve/feeds/hub.ts",
+    "src/serve/feeds/history-ring.ts",
+    "src/serve/feeds/back-pressure.ts",
+    "src/serve/viewer/stream-reader.ts",
     "src/serve/input/formats.ts",
-    "src/serve/viewer-script.ts",
+    "src/serve/viewer/script.ts",
     "src/doctor/checks/timing.ts",
     "src/doctor/report.ts",
     "src/doctor/stream-tally.ts",
@@ -93,24 +99,24 @@ describe("purity rule (biome.json overrides)", () => {
     "src/http/redirect.ts",
     "src/recording/format.ts",
     "src/http/redaction.ts",
-    "src/serve/replay-plan.ts",
-    "src/serve/fault-options.ts",
+    "src/serve/feeds/replay-plan.ts",
+    "src/serve/faults/fault-options.ts",
   ])("%s: importing node:* or undici fails lint", (path) => {
     expect(reported(path)).toEqual(["1:noRestrictedImports", "2:noRestrictedImports"]);
   });
 
   it("a pure file does not read the process or print", () => {
-    expect(reported("src/serve/publish-body.ts")).toEqual([
+    expect(reported("src/serve/http/publish-body.ts")).toEqual([
       "1:noRestrictedGlobals",
       "2:noRestrictedGlobals",
     ]);
   });
 
-  it("access.ts may take node:crypto's constant-time comparison, nothing else", () => {
-    expect(reported("src/serve/access.ts")).toEqual(["2:noRestrictedImports"]);
+  it("access/access.ts may take node:crypto's constant-time comparison, nothing else", () => {
+    expect(reported("src/serve/access/access.ts")).toEqual(["2:noRestrictedImports"]);
   });
 
-  it.each(["src/serve/server.ts", "src/http/client.ts", "src/listen/run.ts"])(
+  it.each(["src/serve/http/sse-server.ts", "src/http/client.ts", "src/listen/run.ts"])(
     "%s (effects) may import them",
     (path) => {
       expect(reported(path)).toEqual([]);

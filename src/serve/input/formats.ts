@@ -1,6 +1,6 @@
 /**
  * The input formats of `serve`: text lines in, events (or warnings with a line number) out.
- * Pure: the caller splits the source into lines and numbers them (src/serve/input/lines.ts).
+ * Pure: the caller splits the source into lines and numbers them (lines.ts).
  *
  * - `lines`:  each non-empty line is one event, its data the line.
  * - `ndjson`: each line a JSON object {event, data, id, retry, comment, time}; a non-object
@@ -171,7 +171,7 @@ function autoLines(options: InputParserOptions): (text: string, line: number) =>
 /** The line as an event record, or undefined when it is not one (then it is data). */
 function eventRecordOf(text: string): Record<string, unknown> | undefined {
   const start = text.trimStart();
-  // Stryker disable next-line StringLiteral: a shortcut: JSON.parse finds no object in a line not starting with "{"
+  // Stryker disable next-line StringLiteral: shortcut, JSON.parse decides
   if (!start.startsWith("{") || jsonNestsDeeperThan(text)) return undefined;
   let value: unknown;
   try {
@@ -279,11 +279,11 @@ function sseParser(options: InputParserOptions): InputParser {
           ? `bad retry ${JSON.stringify(problem.value)} ignored`
           : problem.type === "unknown-field"
             ? `unknown field ${JSON.stringify(problem.field)} ignored`
-            : // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: unreachable, as below
+            : // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: unreachable
               problem.type === "invalid-utf8"
-              ? // Stryker disable next-line StringLiteral: unreachable: this parser feeds decoded text, no bytes to be invalid UTF-8
+              ? // Stryker disable next-line StringLiteral: unreachable, text not bytes
                 "invalid UTF-8 replaced with U+FFFD"
-              : // Stryker disable next-line StringLiteral: unreachable: this parser sets no size bound on events
+              : // Stryker disable next-line StringLiteral: unreachable, no size bound
                 `event larger than ${problem.limit} characters skipped`;
       items.push({ kind: "warning", line: currentLine, message });
     },

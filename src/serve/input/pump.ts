@@ -11,7 +11,7 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
 import { escapeForTerminalLine } from "../../terminal/escape.js";
-import type { BroadcastHub } from "../hub.js";
+import type { BroadcastHub } from "../feeds/hub.js";
 import { createInputParser, type InputEvent, type InputFormat } from "./formats.js";
 import { readLineBatches } from "./lines.js";
 

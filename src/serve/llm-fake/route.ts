@@ -7,7 +7,7 @@
  * - gemini            POST /v1beta/models/<model>:streamGenerateContent (SSE with ?alt=sse, else
  *                     a streamed JSON array, as Gemini does) and :generateContent
  * - vercel-ai         POST /api/chat (what useChat posts to; always streams)
- * The events come from the pure src/serve/llm-fake/steps.ts, the other bodies from replies.ts.
+ * The events come from the pure steps.ts, the other bodies from replies.ts.
  *
  * When the server starts closing (SIGINT/SIGTERM), an answer being streamed skips its
  * remaining pauses: the client gets the whole reply and the provider's end marker at once.
@@ -16,8 +16,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
 import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
-import { readRequestBody } from "../read-body.js";
-import type { Route } from "../server.js";
+import { readRequestBody } from "../http/read-body.js";
+import type { Route } from "../http/sse-server.js";
 import { completeReply, errorEnvelope, requestProblem } from "./replies.js";
 import {
   estimateTokens,
