@@ -83,8 +83,15 @@ export function isHeadersTimeout(error: unknown): boolean {
   return errorCode(error) === "UND_ERR_HEADERS_TIMEOUT";
 }
 
-/** A short reason: "connection refused", "header timeout after 30 s", ... */
-export function describeNetworkError(error: unknown, headersTimeoutMs?: number): string {
+/**
+ * A short reason: "connection refused", "header timeout after 30 s", ...; `command` is the one
+ * whose flags a hint names.
+ */
+export function describeNetworkError(
+  error: unknown,
+  headersTimeoutMs?: number,
+  command = "listen",
+): string {
   const code = errorCode(error);
   switch (code) {
     case "ECONNREFUSED":
@@ -115,7 +122,7 @@ export function describeNetworkError(error: unknown, headersTimeoutMs?: number):
       return error instanceof Error ? errorMessage(error) : "only interim responses";
     case "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL":
       // The server's TLS refused every protocol offered (ALPN): an HTTP/2-only server.
-      return "the server speaks only HTTP/2 (TLS refused HTTP/1.1); listen --http2 reads it";
+      return `the server speaks only HTTP/2 (TLS refused HTTP/1.1); ${command} --http2 reads it`;
     case "UND_ERR_PRX_CONN":
       // undici 8: the proxy's socket failed while the CONNECT tunnel was being set up.
       return "the proxy closed the connection while opening the tunnel";

@@ -75,10 +75,13 @@ export function checkResume(o: DoctorObservation): CheckResult {
   if (consecutive && integer.test(sent) && integer.test(first)) {
     const expected = Number(sent) + 1;
     if (Number(first) > expected) {
+      const lost =
+        Number(first) - 1 === expected
+          ? `id ${expected} was lost`
+          : `ids ${expected}..${Number(first) - 1} were lost`;
       return warn(
         "resume",
-        `resumed at id ${first} after Last-Event-ID: ${sent}: ids ${expected}..` +
-          `${Number(first) - 1} were lost`,
+        `resumed at id ${first} after Last-Event-ID: ${sent}: ${lost}`,
         "keep recent events and replay those after Last-Event-ID on reconnect",
       );
     }
