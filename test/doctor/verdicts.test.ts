@@ -1,0 +1,227 @@
+/**
+ * Each verdict's words against the figures it prints: a reason never says what its own facts
+ * contradict ("busy" over a silent watch, nginx's setting for an Apache hop).
+ */
+import { describe, expect, it } from "vitest";
+import { runDoctorChecks } from "../../src/doctor/checklist.js";
+import type { CheckId, CheckResult } from "../../src/doctor/checks/result.js";
+import type { DoctorObservation } from "../../src/doctor/observation.js";
+import { StreamTally } from "../../src/doctor/stream-tally.js";
+
+interface Watch {
+  durationMs?: number;
+  headers?: Record<string, string>;
+  /** Event times (ms since the headers); each event carries the next integer id. */
+  events?: number[];
+  comments?: number[];
+  endedAtMs?: number;
+}
+
+function observation(watch: Watch): DoctorObservation {
+  const durationMs = watch.durationMs ?? 6000;
+  const tally = new StreamTally();
+  const happenings: Array<[number, () => void]> = [
+    ...(watch.events ?? []).map((atMs, i): [number, () => void] => [
+      atMs,
+      () => {
+        tally.chunk(atMs);
+        tally.event(atMs, String(i + 1), 10);
+      },
+    ]),
+    ...(watch.comments ?? []).map((atMs): [number, () => void] => [
+      atMs,
+      () => {
+        tally.chunk(atMs);
+        tally.comment(atMs);
+      },
+    ]),
+  ];
+  happenings.sort((a, b) => a[0] - b[0]);
+  for (const [, happen] of happenings) happen();
+  return {
+    url: "http://127.0.0.1:1/events",
+    durationMs,
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache, no-transform",
+      ...watch.headers,
+    },
+    httpVersion: "1.1",
+    stream: tally.summary(watch.endedAtMs ?? durationMs),
+    retryMs: 2000,
+    lineEndings: { lf: 4, crlf: 0, cr: 0, longestLineBytes: 12 },
+    bodyBytes: 100,
+    maxEventBytes: 16 * 1024 ** 2,
+    ...(watch.endedAtMs === undefined ? {} : { endedAtMs: watch.endedAtMs }),
+    resume: { ran: false, reason: "not run here" },
+  };
+}
+
+function check(o: DoctorObservation, id: CheckId): CheckResult {
+  const found = runDoctorChecks(o).find((result) => result.id === id);
+  if (!found) throw new Error(`no ${id} check`);
+  return found;
+}
+
+describe("heartbeat: the reason agrees with the silence it prints", () => {
+  it("one event, then silence for the whole watch: not 'busy'", () => {
+    const result = check(observation({ durationMs: 6000, events: [5] }), "heartbeat");
+    expect(result.status).toBe("skip");
+    expect(result.reason).not.toMatch(/busy/);
+    expect(result.reason).toContain("no heartbeat in 6.0 s of silence");
+    expect(result.reason).toContain("shorter than a heartbeat interval");
+    expect(result.fix).toMatch(/--duration/);
+  });
+
+  it("events every 100 ms without heartbeats: busy, could not be judged", () => {
+    const events = Array.from({ length: 60 }, (_, i) => i * 100);
+    const result = check(observation({ durationMs: 6000, events }), "heartbeat");
+    expect(result.status).toBe("skip");
+    expect(result.reason).toMatch(/^could not be judged: events kept the stream busy/);
+  });
+
+  it("no heartbeat in 35 s of silence: a warning that says 35 s of silence", () => {
+    const result = check(observation({ durationMs: 40_000, events: [5, 5000] }), "heartbeat");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toMatch(/^no heartbeat in 35\.0 s of silence/);
+  });
+
+  it("heartbeats that stop, then 40 s of silence: not a pass", () => {
+    const comments = Array.from({ length: 20 }, (_, i) => (i + 1) * 250);
+    const result = check(observation({ durationMs: 45_000, comments }), "heartbeat");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toContain("then silent for 40.0 s");
+  });
+
+  it("one heartbeat is not 'apart' from anything", () => {
+    const result = check(observation({ durationMs: 10_000, comments: [8000] }), "heartbeat");
+    expect(result.status).toBe("pass");
+    expect(result.reason).not.toContain("apart");
+    expect(result.reason).toContain("8.0 s after the stream opened");
+  });
+
+  it("a stream that ended after 40 s of silence did need a heartbeat", () => {
+    const o = observation({ durationMs: 45_000, events: [5], endedAtMs: 40_005 });
+    const result = check(o, "heartbeat");
+    expect(result.status).toBe("warn");
+    expect(result.reason).not.toContain("no heartbeat needed");
+  });
+});
+
+describe("proxy-buffering: one hop's advice is not given for another", () => {
+  it("a server reached directly: advice once, no warning", () => {
+    const result = check(observation({ events: [5] }), "proxy-buffering");
+    expect(result.status).toBe("skip");
+    expect(result.reason).toBe("no proxy or CDN recognised from the response headers");
+    expect(result.fix).toContain("X-Accel-Buffering: no");
+  });
+
+  it("Apache behind Varnish: their own settings, not nginx's", () => {
+    const headers = { server: "Apache/2.4.58", via: "1.1 varnish (Varnish/7.4)" };
+    const result = check(observation({ events: [5], headers }), "proxy-buffering");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toMatch(/^Apache httpd .*; Varnish /);
+    expect(result.fix).toContain("flushpackets=on");
+    expect(result.fix).toContain("return (pipe)");
+    expect(`${result.reason} ${result.fix}`).not.toMatch(/nginx|X-Accel/);
+  });
+
+  it("nginx without X-Accel-Buffering: no warns with nginx's setting", () => {
+    const result = check(
+      observation({ events: [5], headers: { server: "nginx" } }),
+      "proxy-buffering",
+    );
+    expect(result.status).toBe("warn");
+    expect(result.fix).toContain("X-Accel-Buffering: no");
+  });
+
+  it("nginx with X-Accel-Buffering: no passes", () => {
+    const headers = { server: "nginx", "x-accel-buffering": "no" };
+    const result = check(observation({ events: [5], headers }), "proxy-buffering");
+    expect(result).toMatchObject({ status: "pass" });
+    expect(result.reason).toContain("nginx (X-Accel-Buffering: no)");
+  });
+
+  it("Cloudflare streams: a pass that names it", () => {
+    const headers = { server: "cloudflare", "cf-ray": "8f1c-LHR" };
+    const result = check(observation({ events: [5], headers }), "proxy-buffering");
+    expect(result.status).toBe("pass");
+    expect(result.reason).toContain("Cloudflare");
+  });
+
+  it("X-Accel-Buffering: yes with no hop known still warns", () => {
+    const headers = { "x-accel-buffering": "yes" };
+    const result = check(observation({ events: [5], headers }), "proxy-buffering");
+    expect(result.status).toBe("warn");
+  });
+
+  it("bursts behind Apache name Apache's setting", () => {
+    const events = [600, 600, 601, 1200, 1200, 1201];
+    const headers = { server: "Apache/2.4.58" };
+    const result = check(observation({ durationMs: 2000, events, headers }), "bursts");
+    expect(result.status).toBe("warn");
+    expect(result.fix).toContain("flushpackets=on");
+    expect(result.fix).not.toContain("X-Accel");
+  });
+});
+
+describe("connect: the cause and fix fit what failed", () => {
+  const failed = (extra: Partial<DoctorObservation>): CheckResult => {
+    const o: DoctorObservation = { ...observation({}), headers: {}, ...extra };
+    delete o.status;
+    return runDoctorChecks(o)[0]!;
+  };
+
+  it("no headers within the watch: the general cause and several suspects, not only nginx", () => {
+    const result = failed({ connectError: "no response headers", noHeadersWithinMs: 2000 });
+    expect(result.reason).toContain("no response headers within 2.0 s");
+    expect(result.reason).not.toContain("nginx buffers proxied responses by default");
+    for (const suspect of ["nginx", "lighttpd", "Kong"]) expect(result.reason).toContain(suspect);
+    expect(result.fix).toContain("server.stream-response-body = 2");
+  });
+
+  it("an HTTP/2-only server: the fix names doctor --http2", () => {
+    const result = failed({
+      connectError: "the server speaks only HTTP/2 (TLS refused HTTP/1.1); doctor --http2 reads it",
+      connectErrorCode: "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+    });
+    expect(result.fix).toContain("doctor --http2");
+    expect(result.fix).not.toContain("check the URL");
+  });
+
+  it("an untrusted certificate: the fix names --cacert", () => {
+    const result = failed({
+      connectError: "TLS certificate not trusted (SELF_SIGNED_CERT_IN_CHAIN)",
+      connectErrorCode: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
+    expect(result.fix).toContain("--cacert");
+  });
+});
+
+describe("other verdicts against their figures", () => {
+  it("one lost id is 'id 11', not 'ids 11..11'", () => {
+    const o = observation({ events: [5, 10, 15, 20, 25, 30, 35, 40, 45, 50] });
+    o.resume = {
+      ran: true,
+      lastEventIdSent: "10",
+      status: 200,
+      stream: (() => {
+        const tally = new StreamTally();
+        tally.chunk(1);
+        tally.event(1, "12", 10);
+        return tally.summary(10);
+      })(),
+      watchedMs: 10,
+    };
+    const result = check(o, "resume");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toContain("id 11 was lost");
+  });
+
+  it("comments alone: event-size does not claim a 0 B event", () => {
+    const result = check(observation({ comments: [250, 500] }), "event-size");
+    expect(result.reason).not.toContain("largest event 0 B");
+    expect(result.reason).toMatch(/^no events/);
+  });
+});
