@@ -1,8 +1,9 @@
 /**
  * The checklist of `sse-tool doctor`: every check, in report order, run over what one watch of
  * an endpoint observed (src/doctor/observation.ts, filled by src/doctor/probe.ts). The checks
- * are pure functions in src/doctor/checks/, grouped by what they look at: the response head,
- * the stream's timing, resumption, and framing.
+ * are pure functions in src/doctor/checks/, grouped by what they look at: the connection, the
+ * response head, the hops' buffering (src/doctor/hops.ts), the stream's timing, resumption,
+ * and framing.
  */
 import { checkProxyBuffering } from "./checks/buffering.js";
 import { checkConnect } from "./checks/connect.js";

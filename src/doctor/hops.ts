@@ -37,6 +37,8 @@ export interface Hop {
   timeout?: string;
   /** That default, when it is a fixed figure. */
   timeoutMs?: number;
+  /** What the timeout counts: silence (a heartbeat resets it) or the whole response. */
+  timeoutCounts?: "silence" | "whole response";
   /** The setting that changes it. */
   timeoutSetting?: string;
   /** Names of hops this one runs on and whose headers it sends (Fastly sends Varnish's). */
@@ -56,6 +58,7 @@ export const hops: readonly Hop[] = [
     honoursAccelBuffering: true,
     timeout: "proxy_read_timeout, 60 s by default",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "proxy_read_timeout",
   },
   {
@@ -66,6 +69,7 @@ export const hops: readonly Hop[] = [
     bufferingSetting: "flushpackets=on on the ProxyPass line, and no-gzip for the stream",
     timeout: "ProxyTimeout (Timeout, 60 s by default)",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "ProxyTimeout",
   },
   {
@@ -84,6 +88,7 @@ export const hops: readonly Hop[] = [
       "return (pipe) for the stream in vcl_recv, or beresp.do_stream with no caching",
     timeout: "between_bytes_timeout, 60 s by default",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "between_bytes_timeout",
   },
   {
@@ -94,6 +99,7 @@ export const hops: readonly Hop[] = [
     bufferingSetting: "pass the stream's URL (no caching) and leave it uncompressed",
     timeout: "between-bytes timeout, 10 s by default",
     timeoutMs: 10_000,
+    timeoutCounts: "silence",
     timeoutSetting: "the backend's between_bytes_timeout",
     includes: ["Varnish"],
   },
@@ -123,6 +129,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "read_timeout, 15 minutes by default",
     timeoutMs: 15 * 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "read_timeout",
   },
   {
@@ -139,6 +146,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "the route timeout, 15 s by default for the whole response",
     timeoutMs: 15_000,
+    timeoutCounts: "whole response",
     timeoutSetting: "timeout: 0s on the stream's route",
   },
   {
@@ -153,6 +161,7 @@ export const hops: readonly Hop[] = [
     bufferingSetting: "response_buffering: false on the route",
     timeout: "read_timeout, 60 s by default",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "read_timeout on the service",
   },
   {
@@ -164,6 +173,7 @@ export const hops: readonly Hop[] = [
     honoursAccelBuffering: true,
     timeout: "the upstream read timeout, 60 s by default",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "timeout.read on the upstream",
   },
   {
@@ -181,6 +191,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes text/event-stream through as it comes",
     timeout: "Proxy Read Timeout, 100 s",
     timeoutMs: 100_000,
+    timeoutCounts: "silence",
     timeoutSetting: "a heartbeat well within it (Enterprise plans can raise it)",
   },
   {
@@ -194,6 +205,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "origin response timeout, 30 s by default",
     timeoutMs: 30_000,
+    timeoutCounts: "silence",
     timeoutSetting: "the origin's response timeout (OriginReadTimeout)",
   },
   {
@@ -203,6 +215,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "ALB idle timeout, 60 s by default",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "the idle_timeout.timeout_seconds attribute",
   },
   {
@@ -212,6 +225,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "backend service timeout, 30 s by default for the whole response",
     timeoutMs: 30_000,
+    timeoutCounts: "whole response",
     timeoutSetting: "timeoutSec on the backend service",
   },
   {
@@ -222,6 +236,7 @@ export const hops: readonly Hop[] = [
     bufferingSetting: "no compression for text/event-stream on the route",
     timeout: "origin response timeout, 30 s by default",
     timeoutMs: 30_000,
+    timeoutCounts: "whole response",
     timeoutSetting: "the origin response timeout (16-240 s)",
   },
   {
@@ -239,6 +254,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "the proxy's idle timeout, 60 s",
     timeoutMs: 60_000,
+    timeoutCounts: "silence",
     timeoutSetting: "a heartbeat within it",
   },
   {
@@ -248,6 +264,7 @@ export const hops: readonly Hop[] = [
     bufferingNote: "passes a response through as it comes",
     timeout: "55 s without a byte closes the response",
     timeoutMs: 55_000,
+    timeoutCounts: "silence",
     timeoutSetting: "a heartbeat within it (it cannot be changed)",
   },
 ];

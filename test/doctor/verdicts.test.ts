@@ -101,6 +101,21 @@ describe("heartbeat: the reason agrees with the silence it prints", () => {
     expect(result.reason).toContain("8.0 s after the stream opened");
   });
 
+  it("behind CloudFront, 35 s of silence fails with CloudFront's own limit", () => {
+    const headers = { "x-amz-cf-id": "q1w2e3==", via: "1.1 abc.cloudfront.net (CloudFront)" };
+    const o = observation({ durationMs: 40_000, events: [5, 5000], headers });
+    const result = check(o, "heartbeat");
+    expect(result.status).toBe("fail");
+    expect(result.reason).toContain("Amazon CloudFront closes it after 30.0 s");
+    expect(result.fix).toContain("OriginReadTimeout");
+  });
+
+  it("behind Fastly, 12 s of silence is past its between-bytes timeout", () => {
+    const headers = { "x-served-by": "cache-lhr7380-LHR", via: "1.1 varnish" };
+    const o = observation({ durationMs: 13_000, events: [5, 1000], headers });
+    expect(check(o, "heartbeat")).toMatchObject({ status: "fail" });
+  });
+
   it("a stream that ended after 40 s of silence did need a heartbeat", () => {
     const o = observation({ durationMs: 45_000, events: [5], endedAtMs: 40_005 });
     const result = check(o, "heartbeat");

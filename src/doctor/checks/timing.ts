@@ -3,7 +3,7 @@
  * flushed somewhere), and heartbeats against proxies' idle timeouts. Pure.
  */
 
-import { recogniseHops } from "../hops.js";
+import { type Hop, recogniseHops } from "../hops.js";
 import type { DoctorObservation } from "../observation.js";
 import { burstMinEvents } from "../stream-tally.js";
 import { type CheckResult, fail, pass, seconds, skip, warn } from "./result.js";
@@ -78,9 +78,32 @@ function notYetDue(o: DoctorObservation, longestSilenceMs: number): CheckResult 
   );
 }
 
+/** The recognised hop that closes a silent stream soonest, when it is sooner than most. */
+function strictestHop(o: DoctorObservation): (Hop & { timeoutMs: number }) | undefined {
+  let strictest: (Hop & { timeoutMs: number }) | undefined;
+  for (const { hop } of recogniseHops(o.headers)) {
+    const ms = hop.timeoutMs;
+    if (hop.timeoutCounts !== "silence" || ms === undefined || ms >= commonProxyIdleLimitMs) {
+      continue;
+    }
+    if (strictest === undefined || ms < strictest.timeoutMs) strictest = { ...hop, timeoutMs: ms };
+  }
+  return strictest;
+}
+
 export function checkHeartbeat(o: DoctorObservation): CheckResult {
   // The longest stretch without any byte is what an idle timeout measures.
   const longestSilenceMs = o.stream.longestSilenceMs;
+  const hop = strictestHop(o);
+  if (hop !== undefined && longestSilenceMs >= hop.timeoutMs) {
+    return fail(
+      "heartbeat",
+      `the stream was silent for ${seconds(longestSilenceMs)}: ${hop.name} closes it after ` +
+        `${seconds(hop.timeoutMs)} (${hop.timeout})`,
+      `send a comment line (\`: ping\`) more often than every ${seconds(hop.timeoutMs)}, or ` +
+        `raise ${hop.timeoutSetting}`,
+    );
+  }
   if (longestSilenceMs >= commonProxyIdleLimitMs) {
     return fail(
       "heartbeat",
