@@ -73,7 +73,10 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
   for (const check of report.checks) width = Math.max(width, check.id.length);
   const lines = [
     `${chalk.bold("sse-tool doctor")} ${escapeForTerminalLine(report.url)} ` +
-      chalk.dim(`(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} events)`),
+      chalk.dim(
+        `(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} ` +
+          `event${report.events === 1 ? "" : "s"})`,
+      ),
     chalk.dim(escapeForTerminalLine(hopsLine(report))),
     "",
   ];

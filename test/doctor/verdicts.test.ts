@@ -2,10 +2,16 @@
  * Each verdict's words against the figures it prints: a reason never says what its own facts
  * contradict ("busy" over a silent watch, nginx's setting for an Apache hop).
  */
+import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { runDoctorChecks } from "../../src/doctor/checklist.js";
 import type { CheckId, CheckResult } from "../../src/doctor/checks/result.js";
 import type { DoctorObservation } from "../../src/doctor/observation.js";
+import {
+  buildDoctorReport,
+  formatDoctorJson,
+  formatDoctorReport,
+} from "../../src/doctor/report.js";
 import { StreamTally } from "../../src/doctor/stream-tally.js";
 
 interface Watch {
@@ -234,9 +240,60 @@ describe("other verdicts against their figures", () => {
     expect(result.reason).toContain("id 11 was lost");
   });
 
+  it("a silent resume after sparse events could not be judged; after frequent ones, warns", () => {
+    const resumed = (o: DoctorObservation) => {
+      o.resume = {
+        ran: true,
+        lastEventIdSent: String(o.stream.eventsWithNewIds),
+        status: 200,
+        stream: new StreamTally().summary(1000),
+        watchedMs: 1000,
+      };
+      return check(o, "resume");
+    };
+    // Two events in 6 s: the next one was not due within 1 s of the reconnect.
+    const sparse = resumed(observation({ durationMs: 6000, events: [5, 3000] }));
+    expect(sparse.status).toBe("skip");
+    expect(sparse.reason).toMatch(/^could not be judged: .*one every 3\.0 s/);
+    const frequent = resumed(
+      observation({ durationMs: 2000, events: Array.from({ length: 20 }, (_, i) => i * 100) }),
+    );
+    expect(frequent.status).toBe("warn");
+    expect(frequent.reason).toContain("though the first watch saw one every 100 ms");
+  });
+
   it("comments alone: event-size does not claim a 0 B event", () => {
     const result = check(observation({ comments: [250, 500] }), "event-size");
     expect(result.reason).not.toContain("largest event 0 B");
     expect(result.reason).toMatch(/^no events/);
+  });
+});
+
+describe("the report", () => {
+  const report = (o: DoctorObservation) => buildDoctorReport(o, runDoctorChecks(o));
+  const plain = new Chalk({ level: 0 });
+
+  it("one event is '1 event'", () => {
+    const text = formatDoctorReport(report(observation({ events: [5] })), plain);
+    expect(text).toContain("(watched 6.0 s, 1 event)");
+  });
+
+  it("names the hops, or says none was recognised", () => {
+    const behind = observation({ events: [5], headers: { server: "nginx/1.27.0" } });
+    expect(formatDoctorReport(report(behind), plain)).toContain(
+      "hops: nginx (Server: nginx/1.27.0)",
+    );
+    expect(formatDoctorReport(report(observation({ events: [5] })), plain)).toContain(
+      "hops: none recognised from the response headers",
+    );
+  });
+
+  it("--json keeps every earlier field and adds the hops", () => {
+    const behind = observation({ events: [5], headers: { via: "1.1 vegur" } });
+    const json = JSON.parse(formatDoctorJson(report(behind))) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(["url", "ok", "durationMs", "events", "counts", "checks", "hops"]),
+    );
+    expect(json.hops).toEqual([{ name: "Heroku router", evidence: "Via: 1.1 vegur" }]);
   });
 });

@@ -63,7 +63,8 @@ export function checkCompression(o: DoctorObservation): CheckResult {
   }
   return warn(
     "compression",
-    `the stream is compressed (${coding}): compressors hold events back until a block fills`,
+    `the stream is compressed (${coding}): a compressor holds events back until a block fills, ` +
+      "unless flushed after each",
     "exclude text/event-stream from compression, or flush the compressor after each event",
   );
 }
