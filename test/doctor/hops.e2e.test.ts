@@ -65,7 +65,7 @@ describe.concurrent("doctor knows the hops", () => {
       /hops: Apache httpd \(Server: Apache\/2\.4\.58 \(Ubuntu\)\), Varnish \(Via: 1\.1 varnish/,
     );
     const line = text.stdout.split("\n").find((l) => l.includes("proxy-buffering")) ?? "";
-    expect(line).toMatch(/WARN {2}proxy-buffering +Apache httpd .*; Varnish /);
+    expect(line).toMatch(/WARN {2}proxy-buffering +Apache httpd: .*; Varnish: /);
     expect(text.stdout).toMatch(/fix: Apache httpd: flushpackets=on.*; Varnish: return \(pipe\)/);
     expect(text.stdout).not.toMatch(/nginx|X-Accel/);
 

@@ -116,6 +116,13 @@ describe("heartbeat: the reason agrees with the silence it prints", () => {
     expect(result.fix).toContain("OriginReadTimeout");
   });
 
+  it("a quiet watch behind CloudFront: the advice names CloudFront's limit", () => {
+    const headers = { "x-amz-cf-id": "q1w2e3==" };
+    const result = check(observation({ events: [5], headers }), "heartbeat");
+    expect(result.status).toBe("skip");
+    expect(result.fix).toContain("behind Amazon CloudFront, one must come within 30.0 s");
+  });
+
   it("behind Fastly, 12 s of silence is past its between-bytes timeout", () => {
     const headers = { "x-served-by": "cache-lhr7380-LHR", via: "1.1 varnish" };
     const o = observation({ durationMs: 13_000, events: [5, 1000], headers });
@@ -142,7 +149,7 @@ describe("proxy-buffering: one hop's advice is not given for another", () => {
     const headers = { server: "Apache/2.4.58", via: "1.1 varnish (Varnish/7.4)" };
     const result = check(observation({ events: [5], headers }), "proxy-buffering");
     expect(result.status).toBe("warn");
-    expect(result.reason).toMatch(/^Apache httpd .*; Varnish /);
+    expect(result.reason).toMatch(/^Apache httpd: .*; Varnish: /);
     expect(result.fix).toContain("flushpackets=on");
     expect(result.fix).toContain("return (pipe)");
     expect(`${result.reason} ${result.fix}`).not.toMatch(/nginx|X-Accel/);

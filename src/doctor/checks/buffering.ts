@@ -27,7 +27,7 @@ export function checkProxyBuffering(o: DoctorObservation): CheckResult {
   if (holding.length > 0) {
     return warn(
       "proxy-buffering",
-      holding.map((hop) => `${hop.name} ${hop.bufferingNote}`).join("; "),
+      holding.map((hop) => `${hop.name}: ${hop.bufferingNote}`).join("; "),
       holding.map((hop) => `${hop.name}: ${hop.bufferingSetting}`).join("; "),
     );
   }
@@ -41,8 +41,6 @@ export function checkProxyBuffering(o: DoctorObservation): CheckResult {
         "(nginx: send X-Accel-Buffering: no)",
     );
   }
-  const how = found.map((hop) =>
-    handled(hop) ? `${hop.name} (X-Accel-Buffering: no)` : `${hop.name} (${hop.bufferingNote})`,
-  );
-  return pass("proxy-buffering", `nothing on the way holds the stream back: ${how.join(", ")}`);
+  const how = found.map((hop) => (handled(hop) ? `${hop.name} (X-Accel-Buffering: no)` : hop.name));
+  return pass("proxy-buffering", `the recognised hops pass the stream through: ${how.join(", ")}`);
 }

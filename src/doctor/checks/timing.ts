@@ -60,6 +60,9 @@ export function checkBursts(o: DoctorObservation): CheckResult {
 
 /** Servers send heartbeats only to idle clients: a stream quiet for less was not yet due one. */
 function notYetDue(o: DoctorObservation, longestSilenceMs: number): CheckResult {
+  const hop = strictestHop(o);
+  const within =
+    hop === undefined ? "" : `; behind ${hop.name}, one must come within ${seconds(hop.timeoutMs)}`;
   // "Busy" only when events kept coming: a stream quiet for most of the watch was not busy.
   const busy = o.stream.events >= 2 && longestSilenceMs * 2 < o.durationMs;
   if (busy) {
@@ -67,14 +70,14 @@ function notYetDue(o: DoctorObservation, longestSilenceMs: number): CheckResult 
       "heartbeat",
       `could not be judged: events kept the stream busy (longest silence ` +
         `${seconds(longestSilenceMs)}) and servers send heartbeats only to idle clients`,
-      "watch it while it is quiet, longer than its heartbeat interval (--duration 1m)",
+      `watch it while it is quiet, longer than its heartbeat interval (--duration 1m)${within}`,
     );
   }
   return skip(
     "heartbeat",
     `could not be judged: no heartbeat in ${seconds(longestSilenceMs)} of silence, shorter ` +
       "than a heartbeat interval (commonly 15-30 s)",
-    "watch it longer than its heartbeat interval (--duration 1m)",
+    `watch it longer than its heartbeat interval (--duration 1m)${within}`,
   );
 }
 
