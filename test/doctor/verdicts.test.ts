@@ -107,6 +107,13 @@ describe("heartbeat: the reason agrees with the silence it prints", () => {
     expect(result.reason).toContain("8.0 s after the stream opened");
   });
 
+  it("56 s of silence fails without claiming a 60 s limit closed it", () => {
+    const result = check(observation({ durationMs: 60_000, events: [5, 4000] }), "heartbeat");
+    expect(result.status).toBe("fail");
+    expect(result.reason).toContain("silent for 56.0 s: at or past");
+    expect(result.reason).not.toContain("close it");
+  });
+
   it("behind CloudFront, 35 s of silence fails with CloudFront's own limit", () => {
     const headers = { "x-amz-cf-id": "q1w2e3==", via: "1.1 abc.cloudfront.net (CloudFront)" };
     const o = observation({ durationMs: 40_000, events: [5, 5000], headers });

@@ -110,8 +110,8 @@ export function checkHeartbeat(o: DoctorObservation): CheckResult {
   if (longestSilenceMs >= commonProxyIdleLimitMs) {
     return fail(
       "heartbeat",
-      `the stream was silent for ${seconds(longestSilenceMs)}: common proxy idle limits ` +
-        "(Heroku 55 s, nginx and AWS ALB 60 s) close it",
+      `the stream was silent for ${seconds(longestSilenceMs)}: at or past common proxies' idle ` +
+        "limits (Heroku 55 s; nginx and AWS ALB 60 s)",
       "send a comment line (`: ping`) every 15-30 s",
     );
   }
