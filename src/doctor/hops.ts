@@ -144,7 +144,7 @@ export const hops: readonly Hop[] = [
     signatures: [{ header: "server", word: "envoy" }, { header: "x-envoy-upstream-service-time" }],
     buffering: "streams",
     bufferingNote: "passes a response through as it comes",
-    timeout: "the route timeout, 15 s by default for the whole response",
+    timeout: "route timeout, 15 s by default for the whole response",
     timeoutMs: 15_000,
     timeoutCounts: "whole response",
     timeoutSetting: "timeout: 0s on the stream's route",

@@ -276,6 +276,17 @@ describe("other verdicts against their figures", () => {
     expect(frequent.reason).toContain("though the first watch saw one every 100 ms");
   });
 
+  it("a stream behind Envoy that ends at 15 s: named as Envoy's route timeout", () => {
+    const headers = { server: "envoy", "x-envoy-upstream-service-time": "3" };
+    const o = observation({ durationMs: 15_050, events: [5, 5000, 10_000], headers });
+    o.endedAtMs = 15_010;
+    const result = check(o, "events");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toContain("3 events, then the stream ended after 15.0 s");
+    expect(result.reason).toContain("Envoy ends a response at its route timeout, 15 s");
+    expect(result.fix).toContain("timeout: 0s");
+  });
+
   it("comments alone: event-size does not claim a 0 B event", () => {
     const result = check(observation({ comments: [250, 500] }), "event-size");
     expect(result.reason).not.toContain("largest event 0 B");

@@ -13,8 +13,32 @@ import { type CheckResult, fail, pass, seconds, skip, warn } from "./result.js";
 export const commonProxyIdleLimitMs = 55_000;
 /** A heartbeat at most this far apart keeps a safe margin under those limits. */
 export const heartbeatSafeIntervalMs = 30_000;
+
+/** A recognised hop whose limit on a whole response matches when the stream ended. */
+function endedByHop(o: DoctorObservation): Hop | undefined {
+  const endedAtMs = o.endedAtMs;
+  if (endedAtMs === undefined) return undefined;
+  return recogniseHops(o.headers)
+    .map(({ hop }) => hop)
+    .find(
+      (hop) =>
+        hop.timeoutCounts === "whole response" &&
+        hop.timeoutMs !== undefined &&
+        Math.abs(endedAtMs - hop.timeoutMs) <= hop.timeoutMs / 10,
+    );
+}
+
 export function checkEvents(o: DoctorObservation): CheckResult {
   const count = o.stream.events;
+  const hop = endedByHop(o);
+  if (hop !== undefined && o.endedAtMs !== undefined) {
+    return warn(
+      "events",
+      `${count} event${count === 1 ? "" : "s"}, then the stream ended after ` +
+        `${seconds(o.endedAtMs)}: ${hop.name} ends a response at its ${hop.timeout}`,
+      `${hop.name}: ${hop.timeoutSetting}`,
+    );
+  }
   if (count > 0) {
     return pass("events", `${count} event${count === 1 ? "" : "s"} in ${seconds(o.durationMs)}`);
   }
