@@ -332,8 +332,8 @@ function match(
 }
 
 /**
- * The hops a response's headers (names lower-case) give away, in table order; a Via or X-Cache
- * header that names none of them counts as an unrecognised proxy.
+ * The hops a response's headers (names lower-case) give away, in table order; when none is,
+ * a Via or X-Cache header still shows an unrecognised proxy.
  */
 export function recogniseHops(headers: Readonly<Record<string, string>>): RecognisedHop[] {
   const cache = new Map<string, Set<string>>();
