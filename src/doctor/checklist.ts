@@ -1,9 +1,12 @@
 /**
  * The checklist of `sse-tool doctor`: every check, in report order, run over what one watch of
  * an endpoint observed (src/doctor/observation.ts, filled by src/doctor/probe.ts). The checks
- * are pure functions in src/doctor/checks/, grouped by what they look at: the response head,
- * the stream's timing, resumption, and framing.
+ * are pure functions in src/doctor/checks/, grouped by what they look at: the connection, the
+ * response head, the hops' buffering (src/doctor/hops.ts), the stream's timing, resumption,
+ * and framing.
  */
+import { checkProxyBuffering } from "./checks/buffering.js";
+import { checkConnect } from "./checks/connect.js";
 import { checkEventSize, checkLineEndings } from "./checks/framing.js";
 import {
   checkCacheControl,
@@ -11,37 +14,17 @@ import {
   checkContentType,
   checkCors,
   checkHttpVersion,
-  checkProxyBuffering,
   checkStatus,
 } from "./checks/response.js";
-import { type CheckId, type CheckResult, fail, seconds, skip } from "./checks/result.js";
+import { type CheckId, type CheckResult, skip } from "./checks/result.js";
 import { checkIds, checkResume, checkRetry } from "./checks/resume.js";
 import { checkBursts, checkEvents, checkHeartbeat } from "./checks/timing.js";
 import type { DoctorObservation } from "./observation.js";
 
 /** Runs every check, in report order. */
 export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
-  if (observation.noHeadersWithinMs !== undefined) {
-    return [
-      fail(
-        "connect",
-        `connected, but no response headers within ${seconds(observation.noHeadersWithinMs)}: ` +
-          "likely a buffering proxy (nginx buffers proxied responses by default), which holds " +
-          "a slow stream's headers until its buffer fills",
-        "turn off response buffering for the stream (X-Accel-Buffering: no, or proxy_buffering " +
-          "off), or send an event or a comment as soon as the stream opens",
-      ),
-    ];
-  }
-  if (observation.connectError !== undefined) {
-    return [
-      fail(
-        "connect",
-        `could not connect: ${observation.connectError}`,
-        "check the URL, that the server runs, and --proxy / --insecure",
-      ),
-    ];
-  }
+  const connect = checkConnect(observation);
+  if (connect !== undefined) return [connect];
   const results = [checkStatus(observation)];
   if (results[0]!.status === "fail") {
     results.push(skip("content-type", `not checked: HTTP ${observation.status}`));

@@ -31,6 +31,8 @@ export interface DoctorObservation {
   durationMs: number;
   /** The request failed before any response (DNS, refused, TLS, timeout). */
   connectError?: string;
+  /** The error code behind it (ECONNREFUSED, a TLS alert), to choose the fix. */
+  connectErrorCode?: string;
   /** Connected, but no response headers came within this many ms (a buffering proxy?). */
   noHeadersWithinMs?: number;
   status?: number;

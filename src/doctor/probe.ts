@@ -8,7 +8,12 @@ import { connect as tlsConnect } from "node:tls";
 import { SseToolError } from "../errors.js";
 import { type HttpResponse, openRequest, readBodyStart } from "../http/client.js";
 import type { HttpDispatcher } from "../http/dispatcher.js";
-import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
+import {
+  describeNetworkError,
+  errorCode,
+  isHeadersTimeout,
+  unreachablePeer,
+} from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
@@ -123,7 +128,7 @@ async function watchBody(
     if (!stoppedByUs) watch.endedAtMs = Date.now() - headersAtMs;
   } catch (error) {
     if (!stoppedByUs) {
-      watch.error = describeNetworkError(error);
+      watch.error = describeNetworkError(error, undefined, "doctor");
       watch.endedAtMs = Date.now() - headersAtMs;
     }
   } finally {
@@ -148,7 +153,7 @@ function flattenHeaders(headers: HttpResponse["headers"]): Record<string, string
 
 type Opened =
   | { response: HttpResponse; headersAtMs: number }
-  | { error: string; noHeadersWithinMs?: number };
+  | { error: string; code?: string; noHeadersWithinMs?: number };
 
 async function open(
   request: DoctorProbeRequest,
@@ -179,10 +184,12 @@ async function open(
     // Through a proxy, every failure to connect is the proxy's: name it.
     const host = new URL(request.url).host;
     const peer = unreachablePeer(error, host);
-    const reason = `${peer === host ? "" : `${peer}: `}${describeNetworkError(error, headersTimeoutMs)}`;
+    const described = describeNetworkError(error, headersTimeoutMs, "doctor");
+    const reason = `${peer === host ? "" : `${peer}: `}${described}`;
+    const code = errorCode(error);
     return isHeadersTimeout(error)
       ? { error: reason, noHeadersWithinMs: headersTimeoutMs }
-      : { error: reason };
+      : { error: reason, ...(code === undefined ? {} : { code }) };
   }
 }
 
@@ -253,6 +260,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   observation.durationMs = Date.now() - startedAtMs;
   if ("error" in first) {
     observation.connectError = first.error;
+    if (first.code !== undefined) observation.connectErrorCode = first.code;
     if (first.noHeadersWithinMs !== undefined) {
       observation.noHeadersWithinMs = first.noHeadersWithinMs;
     }

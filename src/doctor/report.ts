@@ -6,7 +6,14 @@ import type { ChalkInstance } from "chalk";
 import { redactUrl } from "../http/redaction.js";
 import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
 import type { CheckResult, CheckStatus } from "./checks/result.js";
+import { recogniseHops } from "./hops.js";
 import type { DoctorObservation } from "./observation.js";
+
+/** A proxy, CDN or platform the response headers named, and the header that did. */
+export interface ReportedHop {
+  name: string;
+  evidence: string;
+}
 
 export interface DoctorReport {
   url: string;
@@ -15,6 +22,10 @@ export interface DoctorReport {
   events: number;
   counts: Record<CheckStatus, number>;
   checks: CheckResult[];
+  /** Recognised hops, in the hop table's order; empty when none was recognised. */
+  hops: ReportedHop[];
+  /** Whether response headers came, so `hops` could be looked for at all. */
+  hopsLookedFor: boolean;
 }
 
 export function buildDoctorReport(
@@ -30,7 +41,18 @@ export function buildDoctorReport(
     events: observation.stream.events,
     counts,
     checks,
+    hops: recogniseHops(observation.headers).map(({ hop, evidence }) => ({
+      name: hop.name,
+      evidence,
+    })),
+    hopsLookedFor: observation.status !== undefined,
   };
+}
+
+function hopsLine(report: DoctorReport): string {
+  if (!report.hopsLookedFor) return "hops: none known (no response headers)";
+  if (report.hops.length === 0) return "hops: none recognised from the response headers";
+  return `hops: ${report.hops.map((hop) => `${hop.name} (${hop.evidence})`).join(", ")}`;
 }
 
 const labels: Record<CheckStatus, string> = {
@@ -51,7 +73,11 @@ export function formatDoctorReport(report: DoctorReport, chalk: ChalkInstance): 
   for (const check of report.checks) width = Math.max(width, check.id.length);
   const lines = [
     `${chalk.bold("sse-tool doctor")} ${escapeForTerminalLine(report.url)} ` +
-      chalk.dim(`(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} events)`),
+      chalk.dim(
+        `(watched ${(report.durationMs / 1000).toFixed(1)} s, ${report.events} ` +
+          `event${report.events === 1 ? "" : "s"})`,
+      ),
+    chalk.dim(escapeForTerminalLine(hopsLine(report))),
     "",
   ];
   for (const check of report.checks) {

@@ -74,10 +74,8 @@ const knownCodes: Readonly<Record<string, KnownCode>> = {
   HPE_INVALID_HEADER_TOKEN: { reason: "protocol" },
   UND_ERR_INFO: { reason: "protocol" },
   // The server's TLS refused every protocol offered (ALPN): an HTTP/2-only server.
-  ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL: {
-    reason: "tls",
-    text: "the server speaks only HTTP/2 (TLS refused HTTP/1.1); listen --http2 reads it",
-  },
+  // Its line names the command's --http2 (describeNetworkError).
+  ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL: { reason: "tls" },
   // undici 8: the proxy's socket failed while the CONNECT tunnel was being set up.
   UND_ERR_PRX_CONN: {
     reason: "other",
@@ -184,8 +182,15 @@ export function isHeadersTimeout(error: unknown): boolean {
   return errorCode(error) === "UND_ERR_HEADERS_TIMEOUT";
 }
 
-/** A short reason: "connection refused", "header timeout after 30 s", ... */
-export function describeNetworkError(error: unknown, headersTimeoutMs?: number): string {
+/**
+ * A short reason: "connection refused", "header timeout after 30 s", ...; `command` is the one
+ * whose flags a hint names.
+ */
+export function describeNetworkError(
+  error: unknown,
+  headersTimeoutMs?: number,
+  command = "listen",
+): string {
   const code = errorCode(error);
   switch (code) {
     case "ECONNRESET":
@@ -203,6 +208,9 @@ export function describeNetworkError(error: unknown, headersTimeoutMs?: number):
       } (a buffering proxy, such as nginx by default, holds a slow stream's headers until its buffer fills)`;
     case "SSE_TOOL_INTERIM_TIMEOUT":
       return error instanceof Error ? errorMessage(error) : "only interim responses";
+    case "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL":
+      // The server's TLS refused every protocol offered (ALPN): an HTTP/2-only server.
+      return `the server speaks only HTTP/2 (TLS refused HTTP/1.1); ${command} --http2 reads it`;
     case "UND_ERR_INVALID_ARG":
       return error instanceof Error ? error.message : "invalid request";
   }

@@ -1,7 +1,6 @@
 /**
- * The one place that decides whether output is coloured (house style rule 6). chalk alone does
- * not honour NO_COLOR or our --no-color flag, so the decision is made here and handed to a
- * `new Chalk({ level })`.
+ * The one place that decides whether output is coloured. chalk alone does not honour NO_COLOR
+ * or our --no-color flag, so the decision is made here and handed to a `new Chalk({ level })`.
  */
 
 /** chalk's levels: 0 none, 1 basic 16 colours, 2 256 colours, 3 truecolor. */

@@ -175,9 +175,10 @@ const faults: Fault[] = [
     [["cache-control", "warn"]],
   ],
   [
-    "no X-Accel-Buffering",
+    "no X-Accel-Buffering behind nginx",
     (o) => {
       delete o.headers["x-accel-buffering"];
+      o.headers.server = "nginx/1.27.0";
     },
     [["proxy-buffering", "warn"]],
   ],

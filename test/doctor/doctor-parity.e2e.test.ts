@@ -1,8 +1,7 @@
 /**
- * `doctor` at parity with `listen` (issue 15): the shared request options (--http2, --cacert,
- * --connect-timeout, -v, -u), the real watched time in the report, Ctrl-C printing the report
- * so far, and the heartbeat check on a busy stream. The built binary against servers started
- * here.
+ * `doctor` at parity with `listen`: the shared request options (--http2, --cacert,
+ * --connect-timeout, -v, -u), the real watched time in the report, Ctrl-C printing the report so
+ * far, and the heartbeat check on a busy stream. The built binary against servers started here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli-process.js";

@@ -25,6 +25,10 @@ export interface StreamFaults {
   mixedLineEndings?: boolean;
   /** The first event carries one data line of this many bytes. */
   bigLineBytes?: number;
+  /** More response headers (Server, Via: the hops in front). */
+  extraHeaders?: Record<string, string>;
+  /** One event, then nothing: a quiet stream. */
+  quiet?: boolean;
 }
 
 export const eventIntervalMs = 100;
@@ -45,6 +49,7 @@ export function streamRoute(faults: StreamFaults = {}): RouteHandler {
       else if (value !== null) headers[name] = value;
     }
     if (faults.gzip) headers["content-encoding"] = "gzip";
+    Object.assign(headers, faults.extraHeaders);
     response.writeHead(faults.status ?? 200, headers);
     if (faults.status !== undefined && faults.status !== 200) {
       response.end('{"error":"nope"}');
@@ -90,8 +95,8 @@ export function streamRoute(faults: StreamFaults = {}): RouteHandler {
       send(`${idLine}event: tick${eol}data: ${data}${eol}${eol}`);
     };
     emit();
-    timers.push(setInterval(emit, eventIntervalMs));
-    if (!faults.noHeartbeat)
+    if (!faults.quiet) timers.push(setInterval(emit, eventIntervalMs));
+    if (!faults.noHeartbeat && !faults.quiet)
       timers.push(setInterval(() => send(": ping\n\n"), heartbeatIntervalMs));
     response.on("close", () => {
       for (const timer of timers) clearInterval(timer);

@@ -25,7 +25,12 @@ const faults: Array<
   ["/json-type", { contentType: "application/json" }, "content-type", "fail"],
   ["/gzip", { gzip: true }, "compression", "warn"],
   ["/no-cache-control", { cacheControl: null }, "cache-control", "warn"],
-  ["/no-accel-buffering", { accelBuffering: null }, "proxy-buffering", "warn"],
+  [
+    "/no-accel-buffering",
+    { accelBuffering: null, extraHeaders: { server: "nginx/1.27.0" } },
+    "proxy-buffering",
+    "warn",
+  ],
   ["/no-cors", { cors: null }, "cors", "fail"],
   // Watched for 2.5 s: four flushes, room for a busy machine to see at least one after silence.
   ["/buffered", { bufferFlushMs: 500 }, "bursts", "warn", ["--duration", "2.5"]],

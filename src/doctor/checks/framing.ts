@@ -53,13 +53,12 @@ export function checkEventSize(o: DoctorObservation): CheckResult {
   if (longestLine > longLineLimitBytes) {
     return warn(
       "event-size",
-      `a line of ${formatBytes(longestLine)} (largest event ${formatBytes(largest)}): clients with a ` +
+      `a line of ${formatBytes(longestLine)} (${events === 0 ? "no events" : `largest event ${formatBytes(largest)}`}): clients with a ` +
         "64 KiB line limit (Go bufio.Scanner and others) fail",
       "keep lines under 64 KiB: split big payloads into several data: lines or events",
     );
   }
-  return pass(
-    "event-size",
-    `largest event ${formatBytes(largest)}, longest line ${formatBytes(longestLine)}`,
-  );
+  // Comments alone make lines but no event: say so rather than "largest event 0 B".
+  const eventPart = events === 0 ? "no events" : `largest event ${formatBytes(largest)}`;
+  return pass("event-size", `${eventPart}, longest line ${formatBytes(longestLine)}`);
 }

@@ -1,6 +1,6 @@
 /**
- * Doctor checks of the response head: status, Content-Type, compression, caching and proxy
- * buffering headers, CORS, and the HTTP version. Pure.
+ * Doctor checks of the response head: status, Content-Type, compression, caching headers, CORS,
+ * and the HTTP version. Pure.
  */
 import type { DoctorObservation } from "../observation.js";
 import { type CheckResult, fail, pass, skip, warn } from "./result.js";
@@ -63,7 +63,8 @@ export function checkCompression(o: DoctorObservation): CheckResult {
   }
   return warn(
     "compression",
-    `the stream is compressed (${coding}): compressors hold events back until a block fills`,
+    `the stream is compressed (${coding}): a compressor holds events back until a block fills, ` +
+      "unless flushed after each",
     "exclude text/event-stream from compression, or flush the compressor after each event",
   );
 }
@@ -84,18 +85,6 @@ export function checkCacheControl(o: DoctorObservation): CheckResult {
       ? "no Cache-Control: caches and proxies may store or rewrite the stream"
       : `Cache-Control: ${value} lacks ${missing.join(" and ")}`,
     "send Cache-Control: no-cache, no-transform",
-  );
-}
-
-export function checkProxyBuffering(o: DoctorObservation): CheckResult {
-  const value = o.headers["x-accel-buffering"];
-  if (value?.trim().toLowerCase() === "no") return pass("proxy-buffering", "X-Accel-Buffering: no");
-  return warn(
-    "proxy-buffering",
-    value === undefined
-      ? "no X-Accel-Buffering: no; nginx buffers proxied responses by default"
-      : `X-Accel-Buffering: ${value}; nginx will buffer this stream`,
-    "send X-Accel-Buffering: no (or proxy_buffering off in nginx)",
   );
 }
 

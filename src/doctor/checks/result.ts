@@ -28,12 +28,16 @@ export interface CheckResult {
   status: CheckStatus;
   /** One line: what was seen. */
   reason: string;
-  /** One line: how to fix it (warn and fail only). */
+  /** One line: how to fix it (warn and fail; advice on some skips). */
   fix?: string;
 }
 
 export const pass = (id: CheckId, reason: string): CheckResult => ({ id, status: "pass", reason });
-export const skip = (id: CheckId, reason: string): CheckResult => ({ id, status: "skip", reason });
+/** `advice`: what to do when the check could not judge (shown as its fix). */
+export const skip = (id: CheckId, reason: string, advice?: string): CheckResult =>
+  advice === undefined
+    ? { id, status: "skip", reason }
+    : { id, status: "skip", reason, fix: advice };
 export const warn = (id: CheckId, reason: string, fix: string): CheckResult => ({
   id,
   status: "warn",

@@ -273,7 +273,9 @@ export class LoadClient implements StreamSink, DecoderHandlers {
 
   #attemptFailed(error: unknown, mayRetry: boolean): void {
     const context = this.#context;
-    const message = isSseToolError(error) ? error.message : describeNetworkError(error);
+    const message = isSseToolError(error)
+      ? error.message
+      : describeNetworkError(error, undefined, "load");
     // The message may quote the server (status text, Content-Type): made safe once, here.
     context.metrics.attemptFailed(
       this.index,
