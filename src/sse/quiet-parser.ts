@@ -9,7 +9,7 @@
  *   and a hostile stream can hold one on every line. The parser runs with stack traces off; the
  *   callbacks it calls run with the caller's setting.
  *
- * Both are reported upstream (bench/NOTES.md); this file goes when they are fixed there.
+ * Both are written up for upstream in bench/NOTES.md; this file goes when they are fixed there.
  */
 import {
   createParser,
