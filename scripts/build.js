@@ -50,6 +50,27 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * An ES import of a Node.js built-in builds its whole namespace: `node:process` reads every
+ * property (process.stdin too), `node:fs` loads its promises and streams. Bundled code gets each
+ * built-in from process.getBuiltinModule() instead, its names read when used, so a command
+ * loads only what it touches.
+ * @type {import("esbuild").Plugin}
+ */
+const builtinsOnUse = {
+  name: "builtins-on-use",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^node:/ }, (args) => ({
+      path: args.path,
+      namespace: "builtin",
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: ["src/cli.ts", "src/index.ts"],
   outdir: "dist",
@@ -59,7 +80,7 @@ const result = await build({
   platform: "node",
   target: "node22",
   external,
-  plugins: [lazyChildProcess, browserBundleEsbuildPlugin],
+  plugins: [lazyChildProcess, builtinsOnUse, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,

@@ -21,8 +21,6 @@ import { escapeForTerminalLine } from "../terminal/escape.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
 
-/** Time to connect and to receive the response headers when --connect-timeout is not given. */
-export const defaultConnectTimeoutMs = 30_000;
 const maxRedirects = 10;
 /** How much of a failed response's body is shown: enough for an API's JSON error. */
 const errorBodyPreviewBytes = 1024;

@@ -7,6 +7,7 @@
  */
 import { SseToolError } from "../errors.js";
 import { onInterrupt, whenInterrupted } from "../terminal/interrupts.js";
+import type { ServeCliOptions } from "./cli.js";
 import {
   announceEndpoint,
   checkServeAccess,
@@ -19,7 +20,6 @@ import {
 import { describeFaults } from "./fault-options.js";
 import { EventPump } from "./input/pump.js";
 import { checkServerOptions, type OpenedServer, openServer } from "./open-server.js";
-import type { ServeCliOptions } from "./options.js";
 import type { ServerOptions } from "./server-options.js";
 
 /**

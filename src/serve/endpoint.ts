@@ -18,11 +18,11 @@ import {
   originPolicy,
   type TokenChoice,
 } from "./access.js";
+import type { ServeCliOptions } from "./cli.js";
 import type { Faults } from "./faults.js";
 import type { StreamFeed } from "./feed.js";
 import { BroadcastHub } from "./hub.js";
 import { followFile } from "./input/follow.js";
-import type { ServeCliOptions } from "./options.js";
 import { installServeRoutes } from "./routes.js";
 import { SseServer } from "./server.js";
 

@@ -34,7 +34,7 @@ export interface PrettyFormatOptions {
 /** Data longer than this (UTF-16 code units) is shortened unless --full: a screenful or two. */
 export const maxShownDataLength = 16 * 1024;
 /** What is shown of shortened data. */
-const shortenedDataLength = 2 * 1024;
+export const shortenedDataLength = 2 * 1024;
 
 /** FNV-1a: a small, stable hash so an event type keeps its colour across runs. */
 export function hashName(name: string): number {

@@ -7,6 +7,7 @@
 import { text } from "node:stream/consumers";
 import { SseToolError } from "../../errors.js";
 import { whenInterrupted } from "../../terminal/interrupts.js";
+import type { ServeCliOptions } from "../cli.js";
 import {
   announceEndpoint,
   checkServeAccess,
@@ -17,7 +18,6 @@ import {
   serveStopSignals,
 } from "../endpoint.js";
 import { describeFaults } from "../fault-options.js";
-import type { ServeCliOptions } from "../options.js";
 import { llmFakePaths, llmFakeRoutes } from "./route.js";
 import type { LlmFakeProvider } from "./steps.js";
 
