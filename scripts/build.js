@@ -1,12 +1,12 @@
 // Bundles src/ into dist/ with esbuild: one small entry plus lazily loaded chunks per
 // subcommand, so `sse-tool --version` does not pay for undici or the server code.
 //
-// Start-up (issue 8, measured with `npm run bench`, "6 start-up"):
-// - commander is bundled into the entry: no node_modules lookup and no package.json
-//   resolution for it on every run. undici and chalk stay external; only the subcommands that
-//   need them load them.
-// - commander's import of `node:child_process` is served lazily (see lazyChildProcess).
-// - `sse-tool --version` / `-V` alone is answered before commander is initialised.
+// Start-up (`npm run bench`, "6 start-up"):
+// - commander is bundled: no node_modules lookup and no package.json resolution for it on
+//   every run. undici and chalk stay external; only the subcommands that need them load them.
+// - Node.js built-ins are taken from process.getBuiltinModule() (builtinsOnUse), and
+//   commander's child_process and util only on use (lazyCommanderBuiltins).
+// - `sse-tool --version` / `-V` alone is answered by dist/cli.js before anything loads.
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
 // gets the file bundled for the browser as a string (scripts/browser-bundle.js).
@@ -30,21 +30,26 @@ const external = Object.keys(packageJson.dependencies ?? {}).filter(
 );
 
 /**
- * commander (ESM since 15) imports `node:child_process` only to spawn executable subcommands,
- * which sse-tool has none of; loading it costs every run a dozen internal modules. Its default
- * import becomes a stand-in that loads the real module on first use.
+ * commander imports `node:child_process` only to spawn executable subcommands (sse-tool has
+ * none), and `node:util` only for stripVTControlCharacters (src/cli/commander-output.ts gives
+ * it its own). Loading either costs every run dozens of internal modules: each becomes a
+ * stand-in that loads the real module on first use.
  * @type {import("esbuild").Plugin}
  */
-const lazyChildProcess = {
-  name: "lazy-child-process",
+const lazyCommanderBuiltins = {
+  name: "lazy-commander-builtins",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^(node:)?(child_process|util)$/ }, (args) =>
       /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: "node:child_process", namespace: "lazy-builtin" }
+        ? { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" }
         : undefined,
     );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
+    pluginBuild.onLoad({ filter: /^child_process$/, namespace: "lazy-builtin" }, () => ({
       contents: `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
+      loader: "js",
+    }));
+    pluginBuild.onLoad({ filter: /^util$/, namespace: "lazy-builtin" }, () => ({
+      contents: `export const stripVTControlCharacters = (text) => process.getBuiltinModule("node:util").stripVTControlCharacters(text);`,
       loader: "js",
     }));
   },
@@ -72,7 +77,7 @@ const builtinsOnUse = {
 };
 
 const result = await build({
-  entryPoints: ["src/cli.ts", "src/index.ts"],
+  entryPoints: { "command-line": "src/cli.ts", index: "src/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -80,37 +85,32 @@ const result = await build({
   platform: "node",
   target: "node22",
   external,
-  plugins: [lazyChildProcess, builtinsOnUse, browserBundleEsbuildPlugin],
+  plugins: [lazyCommanderBuiltins, builtinsOnUse, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,
   logLevel: "warning",
 });
 
-const entryPrelude = [
-  "// Added by scripts/build.js: answers --version before commander is initialised.",
-  `if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {`,
-  "  try {",
-  `    process.getBuiltinModule("node:fs").writeSync(1, ${JSON.stringify(`${packageJson.version}\n`)});`,
-  "  } catch {}",
-  "  process.exit(0);",
-  "}",
-];
+// dist/cli.js answers --version (-V) alone without loading a module; anything else starts
+// the command line (src/cli.ts, built as dist/command-line.js).
+const versionFirst = `if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
+  try {
+    process.getBuiltinModule("node:fs").writeSync(1, ${JSON.stringify(`${packageJson.version}\n`)});
+  } catch {}
+} else {
+  await import("./command-line.js");
+}
+`;
 
 await mkdir("dist", { recursive: true });
 // Each file is written to a temporary name and renamed into place, so tests running meanwhile
 // never read a half-written file.
-for (const file of result.outputFiles) {
-  let contents = file.text;
-  if (basename(file.path) === "cli.js") {
-    contents = `${entryPrelude.join("\n")}\n${contents}`;
-  } else if (basename(file.path) === "cli.js.map") {
-    // The prelude adds lines with no source: one empty line group each in the mappings.
-    const map = JSON.parse(contents);
-    map.mappings = ";".repeat(entryPrelude.length) + map.mappings;
-    contents = JSON.stringify(map);
-  }
-  await writeFile(`${file.path}.tmp`, contents);
+for (const file of [
+  ...result.outputFiles,
+  { path: join(process.cwd(), "dist", "cli.js"), text: versionFirst },
+]) {
+  await writeFile(`${file.path}.tmp`, file.text);
   await rename(`${file.path}.tmp`, file.path);
 }
 
@@ -120,6 +120,7 @@ const declarations = await emitDeclarations();
 // would ship them. Remove what this build did not write, after it wrote the new files (never
 // before: tests running meanwhile must always find a complete dist/).
 const written = new Set([
+  "cli.js",
   ...Object.keys(result.metafile.outputs).map((path) => basename(path)),
   ...declarations.map((path) => path.split("/")[0]),
 ]);

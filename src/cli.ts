@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
-import { commanderOutput } from "./cli/commander-output.js";
+import { commanderOutput, stripControlSequences } from "./cli/commander-output.js";
 import type { CompletionShell } from "./cli/completion/cli.js";
 import { runCommand } from "./cli/run-command.js";
 import type { DemoCliOptions } from "./demo/cli.js";
@@ -92,6 +92,7 @@ const program = new Command("sse-tool")
   .description("Inspect, debug and fake Server-Sent Events (SSE) streams.")
   .version(packageJson.version, "-V, --version")
   .configureOutput(commanderOutput)
+  .configureHelp({ displayWidth: (text) => stripControlSequences(text).length })
   .showHelpAfterError("(run with --help for usage)")
   .exitOverride()
   .addHelpText(

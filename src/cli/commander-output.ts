@@ -39,10 +39,22 @@ function writeAll(fd: 1 | 2, text: string): void {
   }
 }
 
+/**
+ * Terminal control sequences (CSI: `ESC [`, parameters, intermediates, a final byte) taken out
+ * of help text, for its width and for output without colour; here rather than node:util's,
+ * whose loading touches the process's streams. One pass, no nested repetition: linear time.
+ */
+const controlSequence = /\x1b\[[0-?]*[ -/]*[@-~]/g;
+
+export function stripControlSequences(text: string): string {
+  return text.replace(controlSequence, "");
+}
+
 /** Commander's output settings for the program (its subcommands inherit them). */
 export const commanderOutput: OutputConfiguration = {
   writeOut: (text) => writeAll(1, text),
   writeErr: (text) => writeAll(2, text),
+  stripColor: stripControlSequences,
   getOutHelpWidth: () => (isTerminal(1) ? process.stdout.columns : offTerminalWidth),
   getErrHelpWidth: () => (isTerminal(2) ? process.stderr.columns : offTerminalWidth),
   getOutHasColors: () => colorForced() ?? (isTerminal(1) && process.stdout.hasColors()),

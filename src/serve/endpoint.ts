@@ -6,7 +6,7 @@
  */
 import { createReadStream } from "node:fs";
 import { access, constants, readFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { SseToolError } from "../errors.js";
 import { canonicalHost, isIpLiteral, isLoopbackHost } from "../http/loopback.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
@@ -96,6 +96,7 @@ export async function checkServeSource(
   file: string | undefined,
   options: Pick<ServeCliOptions, "loop" | "follow" | "poll">,
   warn: (message: string) => void = () => {},
+  stdin: () => Readable = () => process.stdin,
 ): Promise<ServeSource> {
   const fromStdin = file === undefined || file === "-";
   if (options.loop && fromStdin) {
@@ -107,7 +108,7 @@ export async function checkServeSource(
   if (options.follow && options.loop) {
     throw new SseToolError("usage", "--follow and --loop: a followed file never ends to loop");
   }
-  if (fromStdin) return { fromStdin, name: "<stdin>", open: () => process.stdin };
+  if (fromStdin) return { fromStdin, name: "<stdin>", open: stdin };
   try {
     await access(file, constants.R_OK);
   } catch (error) {
@@ -133,14 +134,17 @@ export interface ServeLog {
   log(message: string): void;
 }
 
-export function serveLog(options: Pick<ServeCliOptions, "quiet">): ServeLog {
+export function serveLog(
+  options: Pick<ServeCliOptions, "quiet">,
+  stderr: Writable = process.stderr,
+): ServeLog {
   // Logs must never take the server down: with stderr piped into a reader that went away
   // (`serve 2>&1 | head`), writes fail with EPIPE and are dropped.
-  process.stderr.on("error", () => {});
+  stderr.on("error", () => {});
   // Every line may carry what a client or the input chose (a Last-Event-ID, a model name, a
   // Host, V8's JSON error quoting a line): each goes through the one escaper, one line each.
   const say = (message: string) => {
-    process.stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
+    stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
   };
   return { say, log: options.quiet ? () => {} : say };
 }
