@@ -3,8 +3,9 @@
  * when the stream ends or drops, wait and reconnect with Last-Event-ID, until something stops
  * the run; then the closing line and the exit code (outcome.ts). The pieces: the request
  * (src/http/request.ts), one connection (connection.ts), the body through the decoder
- * (decoding.ts), stdout (output/event-writer.ts), the extras (extras.ts), and the stop switch
- * with the run's timers (stop-switch.ts).
+ * (decoding.ts), stdout (output/event-writer.ts), what each event asks beyond being shown
+ * (event-verdicts.ts: LLM view, --stats, --expect-*), and the stop switch with the run's timers
+ * (stop-switch.ts).
  */
 import { SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
@@ -19,7 +20,7 @@ import { onInterrupt } from "../terminal/interrupts.js";
 import { defaultConnectTimeoutMs, type ListenCliOptions } from "./cli.js";
 import { openConnection } from "./connection.js";
 import { type BodyEnd, StreamDecoding } from "./decoding.js";
-import { ListenExtras } from "./extras.js";
+import { EventVerdicts } from "./event-verdicts.js";
 import type { ListenIo } from "./io.js";
 import { closeRun, type RunEnd, runEnd } from "./outcome.js";
 import { formatDelay } from "./output/diagnostic-text.js";
@@ -41,7 +42,7 @@ class ListenRun {
   readonly #stop: StopSwitch;
   readonly #writer: EventWriter;
   /** LLM view, --stats and the --expect-* assertions. */
-  readonly #extras: ListenExtras;
+  readonly #verdicts: EventVerdicts;
   readonly #policy: ReconnectPolicy;
   readonly #decoding: StreamDecoding;
   #connectedOnce = false;
@@ -59,14 +60,14 @@ class ListenRun {
       idleTimeoutMs: options.idleTimeout,
     });
     this.#writer = new EventWriter(options, io, () => this.#stop.stop("stdout-closed"));
-    this.#extras = new ListenExtras(options, io, this.#startedAt);
+    this.#verdicts = new EventVerdicts(options, io, this.#startedAt);
     this.#policy = new ReconnectPolicy({
       reconnectionTimeMs: options.retry,
       maxRetries: options.maxRetries,
     });
     this.#decoding = new StreamDecoding(options, {
       writer: this.#writer,
-      extras: this.#extras,
+      verdicts: this.#verdicts,
       policy: this.#policy,
       stop: this.#stop,
       source: io.source,
@@ -142,7 +143,7 @@ class ListenRun {
       this.#stop.pauseIdleTimer();
       if (!(await this.#stop.wait(decision.delayMs))) return;
       this.#reconnects++;
-      this.#extras.onReconnect();
+      this.#verdicts.onReconnect();
     }
   }
 
@@ -219,7 +220,7 @@ class ListenRun {
     else tap.disconnect("stopped");
   }
 
-  /** The extras' last words, then the closing line and the exit code (outcome.ts). */
+  /** The verdicts' last words, then the closing line and the exit code (outcome.ts). */
   #close(end: RunEnd): number {
     const decoding = this.#decoding;
     const summary = formatRunSummary({
@@ -231,14 +232,14 @@ class ListenRun {
     });
     let expectationFailure: SseToolError | undefined;
     if (end.kind === "stopped" && end.reason === "stdout-closed") {
-      this.#extras.close();
+      this.#verdicts.close();
     } else {
-      const extras = this.#extras.finish(end);
+      const last = this.#verdicts.finish(end);
       // Events still held while deciding whether this was an LLM stream: shown as they are.
-      for (const held of extras.released ?? [])
+      for (const held of last.released ?? [])
         this.#io.stdout.write(this.#writer.format(held) ?? "");
-      if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
-      expectationFailure = extras.failure;
+      if (last.stdoutText) this.#io.stdout.write(last.stdoutText);
+      expectationFailure = last.failure;
     }
     const problems = decoding.problems.summaryLine();
     if (problems !== undefined) this.#say(problems);
@@ -246,7 +247,7 @@ class ListenRun {
       end,
       summary,
       connectedOnce: this.#connectedOnce,
-      expectationsGiven: this.#extras.expectationsActive,
+      expectationsGiven: this.#verdicts.expectationsActive,
       expectationFailure,
       writeFailure: this.#writer.failure,
       skippedEvents: decoding.problems.skippedEvents,
