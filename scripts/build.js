@@ -4,8 +4,8 @@
 // Start-up (`npm run bench`, "6 start-up"):
 // - commander is bundled: no node_modules lookup and no package.json resolution for it on
 //   every run. undici and chalk stay external; only the subcommands that need them load them.
-// - Node.js built-ins are taken from process.getBuiltinModule() (builtinsOnUse), and
-//   commander's child_process and util only on use (lazyCommanderBuiltins).
+// - commander's Node.js built-ins come from process.getBuiltinModule(), child_process and
+//   util only on use (commanderBuiltins).
 // - `sse-tool --version` / `-V` alone is answered by dist/cli.js before anything loads.
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
@@ -30,49 +30,34 @@ const external = Object.keys(packageJson.dependencies ?? {}).filter(
 );
 
 /**
- * commander imports `node:child_process` only to spawn executable subcommands (sse-tool has
- * none), and `node:util` only for stripVTControlCharacters (src/cli/commander-output.ts gives
- * it its own). Loading either costs every run dozens of internal modules: each becomes a
- * stand-in that loads the real module on first use.
+ * An ES import of a Node.js built-in builds its whole namespace: `node:process` reads every
+ * property (process.stdin too), `node:util` and `node:fs` load streams. commander, which runs
+ * before a command is chosen, gets its built-ins from process.getBuiltinModule() instead, and
+ * `node:child_process` (only for executable subcommands, which sse-tool has none of) and
+ * `node:util` (only stripVTControlCharacters, which src/cli/commander-output.ts replaces) only
+ * on first use.
  * @type {import("esbuild").Plugin}
  */
-const lazyCommanderBuiltins = {
-  name: "lazy-commander-builtins",
+const commanderBuiltins = {
+  name: "commander-builtins",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(node:)?(child_process|util)$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^node:/ }, (args) =>
       /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" }
+        ? { path: args.path, namespace: "commander-builtin" }
         : undefined,
     );
-    pluginBuild.onLoad({ filter: /^child_process$/, namespace: "lazy-builtin" }, () => ({
-      contents: `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
-      loader: "js",
-    }));
-    pluginBuild.onLoad({ filter: /^util$/, namespace: "lazy-builtin" }, () => ({
-      contents: `export const stripVTControlCharacters = (text) => process.getBuiltinModule("node:util").stripVTControlCharacters(text);`,
-      loader: "js",
-    }));
-  },
-};
-
-/**
- * An ES import of a Node.js built-in builds its whole namespace: `node:process` reads every
- * property (process.stdin too), `node:fs` loads its promises and streams. Bundled code gets each
- * built-in from process.getBuiltinModule() instead, its names read when used, so a command
- * loads only what it touches.
- * @type {import("esbuild").Plugin}
- */
-const builtinsOnUse = {
-  name: "builtins-on-use",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^node:/ }, (args) => ({
-      path: args.path,
-      namespace: "builtin",
-    }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
-      loader: "js",
-    }));
+    const contents = {
+      "node:child_process": `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
+      "node:util": `export const stripVTControlCharacters = (text) => process.getBuiltinModule("node:util").stripVTControlCharacters(text);`,
+      "node:events": `export const { EventEmitter } = process.getBuiltinModule("node:events");`,
+      "node:path": `export default process.getBuiltinModule("node:path");`,
+      "node:fs": `export default process.getBuiltinModule("node:fs");`,
+      "node:process": "export default process;",
+    };
+    pluginBuild.onLoad({ filter: /.*/, namespace: "commander-builtin" }, (args) => {
+      if (!(args.path in contents)) throw new Error(`commander imports ${args.path}: add it here`);
+      return { contents: contents[args.path], loader: "js" };
+    });
   },
 };
 
@@ -85,7 +70,7 @@ const result = await build({
   platform: "node",
   target: "node22",
   external,
-  plugins: [lazyCommanderBuiltins, builtinsOnUse, browserBundleEsbuildPlugin],
+  plugins: [commanderBuiltins, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,

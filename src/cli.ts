@@ -8,13 +8,18 @@ import { Command, CommanderError } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { commanderOutput, stripControlSequences } from "./cli/commander-output.js";
 import type { CompletionShell } from "./cli/completion/cli.js";
-import { runCommand } from "./cli/run-command.js";
+import type { CommandAction } from "./cli/run-command.js";
 import type { DemoCliOptions } from "./demo/cli.js";
 import type { DoctorCliOptions } from "./doctor/cli.js";
 import { ExitCode, exitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/cli.js";
 import type { LoadCliOptions } from "./load/cli.js";
 import type { ServeCliOptions } from "./serve/cli.js";
+
+/** The command boundary (src/cli/run-command.ts), loaded only when a command runs. */
+async function runCommand(action: CommandAction): Promise<void> {
+  await (await import("./cli/run-command.js")).runCommand(action);
+}
 
 /** V8 set for reading one long stream: only the command line's listen and doctor. */
 async function forOneLongStream(): Promise<void> {

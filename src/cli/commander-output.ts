@@ -3,8 +3,10 @@
  * `--help` never builds the process's stream objects (and the stream and socket modules behind
  * them). A reader that has gone away (`sse-tool --help | head -1`) ends the text quietly.
  */
-import { fstatSync, statSync, writeSync } from "node:fs";
 import type { OutputConfiguration } from "commander";
+
+// Not an ES import: that would build node:fs's whole namespace (its promises and streams).
+const { fstatSync, statSync, writeSync } = process.getBuiltinModule("node:fs");
 
 /** Commander's own width when no terminal gives one: help piped or saved is the same. */
 const offTerminalWidth = 80;

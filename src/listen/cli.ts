@@ -16,9 +16,14 @@ import { exitCodeHelp } from "../errors.js";
 import type { RequestCliOptions } from "../http/request.js";
 import { defaultMaxEventSizeBytes } from "../sse/event-size.js";
 import { defaultMinReconnectDelayMs } from "../sse/reconnect-policy.js";
-import { defaultStallThresholdMs } from "./llm/timing.js";
-import { maxShownDataLength, shortenedDataLength } from "./output/pretty.js";
 import { type TimeColumnMode, timeColumnModes } from "./output/time-column.js";
+
+/** Gaps between LLM chunks longer than this are stalls when --llm-stall is not given. */
+export const defaultLlmStallMs = 1000;
+/** Data longer than this (UTF-16 code units) is shortened unless --full: a screenful or two. */
+export const maxShownDataLength = 16 * 1024;
+/** What is shown of shortened data. */
+export const shortenedDataLength = 2 * 1024;
 
 /** Time to connect and to receive the response headers when --connect-timeout is not given. */
 export const defaultConnectTimeoutMs = 30_000;
@@ -179,7 +184,7 @@ export function declareListen(program: Command): Command {
     .option("--no-llm", "do not switch to the LLM view when the stream looks like one")
     .option(
       "--llm-stall <duration>",
-      `with the LLM view, report gaps between chunks longer than this as stalls, e.g. 500ms (default ${durationForHelp(defaultStallThresholdMs)})`,
+      `with the LLM view, report gaps between chunks longer than this as stalls, e.g. 500ms (default ${durationForHelp(defaultLlmStallMs)})`,
       duration,
     )
     .option("--stats", "counts per type, rate, bytes, gaps and reconnects on stderr")
