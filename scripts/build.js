@@ -62,7 +62,7 @@ const commanderBuiltins = {
 };
 
 const result = await build({
-  entryPoints: { "command-line": "src/cli.ts", index: "src/index.ts" },
+  entryPoints: { "command-line": "src/main.ts", index: "src/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -78,7 +78,7 @@ const result = await build({
 });
 
 // dist/cli.js answers --version (-V) alone without loading a module; anything else starts
-// the command line (src/cli.ts, built as dist/command-line.js).
+// the command line (src/main.ts, built as dist/command-line.js).
 const versionFirst = `if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
   try {
     process.getBuiltinModule("node:fs").writeSync(1, ${JSON.stringify(`${packageJson.version}\n`)});

@@ -1,4 +1,4 @@
-/** `sse-tool demo`'s declaration; the command line (src/cli.ts) runs it with command.ts. */
+/** `sse-tool demo`'s declaration; the command line (src/main.ts) runs it with command.ts. */
 import type { Command } from "commander";
 
 export interface DemoCliOptions {

@@ -3,7 +3,7 @@
  * against it in the same process, so a new user sees the output at once; then prints what to
  * try next on stderr.
  *
- * A composition at the top, like src/cli.ts, not a capability: it shows two capabilities
+ * A composition at the top, like src/main.ts, not a capability: it shows two capabilities
  * working together (serve's hub and server, listen), so it imports both, and nothing imports
  * it. Capability folders themselves never import each other (design/LAYOUT.md).
  */

@@ -1,6 +1,6 @@
 /**
  * `sse-tool doctor`'s declaration: its flags and help, the type of their values and their
- * defaults. The command line (src/cli.ts) runs it with command.ts.
+ * defaults. The command line (src/main.ts) runs it with command.ts.
  */
 import type { Command } from "commander";
 import { durationForHelp } from "../cli/help-values.js";

@@ -1,6 +1,6 @@
 /**
  * `sse-tool listen`'s declaration: its flags and help, the type of their values, and the
- * defaults an in-process caller starts from, together. The command line (src/cli.ts) runs it
+ * defaults an in-process caller starts from, together. The command line (src/main.ts) runs it
  * with command.ts.
  */
 import type { Command } from "commander";

@@ -1,6 +1,6 @@
 /**
  * `sse-tool serve`'s declaration: its flags and help (for all of its modes), the type of their
- * values and their defaults. The command line (src/cli.ts) runs it with command.ts, or
+ * values and their defaults. The command line (src/main.ts) runs it with command.ts, or
  * llm-fake/command.ts for --llm-fake.
  */
 import type { Command } from "commander";

@@ -1,4 +1,4 @@
-/** `sse-tool completion`'s declaration; the command line (src/cli.ts) runs it with command.ts. */
+/** `sse-tool completion`'s declaration; the command line (src/main.ts) runs it with command.ts. */
 import type { Command } from "commander";
 
 export type { CompletionShell } from "./scripts.js";

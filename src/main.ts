@@ -4,14 +4,13 @@
  * unknown name); its work (command.ts) only in its action. So start-up loads one command's
  * flags, and nothing of the others.
  */
-import { Command, CommanderError } from "commander";
-import packageJson from "../package.json" with { type: "json" };
-import { commanderOutput, stripControlSequences } from "./cli/commander-output.js";
+import { type Command, CommanderError } from "commander";
 import type { CompletionShell } from "./cli/completion/cli.js";
+import { createProgram } from "./cli/program.js";
 import type { CommandAction } from "./cli/run-command.js";
 import type { DemoCliOptions } from "./demo/cli.js";
 import type { DoctorCliOptions } from "./doctor/cli.js";
-import { ExitCode, exitCodeHelp } from "./errors.js";
+import { ExitCode } from "./errors.js";
 import type { ListenCliOptions } from "./listen/cli.js";
 import type { LoadCliOptions } from "./load/cli.js";
 import type { ServeCliOptions } from "./serve/cli.js";
@@ -31,19 +30,19 @@ const commands: Record<string, (program: Command) => Promise<void>> = {
   async listen(program) {
     (await import("./listen/cli.js"))
       .declareListen(program)
-      .action(async (urls: string[], options: ListenCliOptions) => {
-        await runCommand(async () => {
+      .action((urls: string[], options: ListenCliOptions) =>
+        runCommand(async () => {
           await forOneLongStream();
           return (await import("./listen/command.js")).listenCommand(urls, options);
-        });
-      });
+        }),
+      );
   },
   async serve(program) {
     (await import("./serve/cli.js"))
       .declareServe(program)
-      .action(async (file: string | undefined, options: ServeCliOptions) => {
-        // --llm-fake is a mode of its own: the fake API instead of the input pump.
-        await runCommand(async () =>
+      // --llm-fake is a mode of its own: the fake API instead of the input pump.
+      .action((file: string | undefined, options: ServeCliOptions) =>
+        runCommand(async () =>
           options.llmFake === undefined
             ? (await import("./serve/command.js")).serve(file, options)
             : (await import("./serve/llm-fake/command.js")).serveLlmFake(
@@ -51,39 +50,41 @@ const commands: Record<string, (program: Command) => Promise<void>> = {
                 options.llmFake,
                 options,
               ),
-        );
-      });
+        ),
+      );
   },
   async demo(program) {
-    (await import("./demo/cli.js")).declareDemo(program).action(async (options: DemoCliOptions) => {
-      await runCommand(async () => (await import("./demo/command.js")).demo(options));
-    });
+    (await import("./demo/cli.js"))
+      .declareDemo(program)
+      .action((options: DemoCliOptions) =>
+        runCommand(async () => (await import("./demo/command.js")).demo(options)),
+      );
   },
   async doctor(program) {
     (await import("./doctor/cli.js"))
       .declareDoctor(program)
-      .action(async (url: string, options: DoctorCliOptions) => {
-        await runCommand(async () => {
+      .action((url: string, options: DoctorCliOptions) =>
+        runCommand(async () => {
           await forOneLongStream();
           return (await import("./doctor/command.js")).doctor(url, options);
-        });
-      });
+        }),
+      );
   },
   async load(program) {
     (await import("./load/cli.js"))
       .declareLoad(program)
-      .action(async (url: string | undefined, options: LoadCliOptions) => {
-        await runCommand(async () => (await import("./load/command.js")).load(url, options));
-      });
+      .action((url: string | undefined, options: LoadCliOptions) =>
+        runCommand(async () => (await import("./load/command.js")).load(url, options)),
+      );
   },
   async completion(program) {
     (await import("./cli/completion/cli.js"))
       .declareCompletion(program)
-      .action(async (shell: CompletionShell) => {
-        await runCommand(async () =>
+      .action((shell: CompletionShell) =>
+        runCommand(async () =>
           (await import("./cli/completion/command.js")).completion(shell, program),
-        );
-      });
+        ),
+      );
   },
 };
 
@@ -93,25 +94,7 @@ function namedCommand(args: readonly string[]): string | undefined {
   return args[index] === "help" ? args[index + 1] : args[index];
 }
 
-const program = new Command("sse-tool")
-  .description("Inspect, debug and fake Server-Sent Events (SSE) streams.")
-  .version(packageJson.version, "-V, --version")
-  .configureOutput(commanderOutput)
-  .configureHelp({ displayWidth: (text) => stripControlSequences(text).length })
-  .showHelpAfterError("(run with --help for usage)")
-  .exitOverride()
-  .addHelpText(
-    "after",
-    () => `
-Examples:
-  sse-tool listen https://example.com/events
-  sse-tool listen --json https://example.com/events | jq .data
-  cat examples/events.ndjson | sse-tool serve --port 8080
-  sse-tool load -c 1000 --duration 60 http://localhost:8080/events
-  sse-tool demo
-
-${exitCodeHelp}`,
-  );
+const program = createProgram();
 
 // Completion walks every command; so do top-level help and commander's "did you mean".
 const named = namedCommand(process.argv.slice(2));
