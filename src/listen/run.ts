@@ -8,9 +8,8 @@
  * (stop-switch.ts).
  */
 import { SseToolError } from "../errors.js";
-import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import { discardBody } from "../http/client.js";
-import { createDispatcher, type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
+import { type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
 import { redactUrl } from "../http/redaction.js";
 import { type PreparedRequest, prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
@@ -18,7 +17,7 @@ import { ReconnectPolicy } from "../sse/reconnect-policy.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { defaultConnectTimeoutMs, type ListenCliOptions } from "./cli.js";
-import { openConnection } from "./connection.js";
+import { listenDispatcher, openConnection } from "./connection.js";
 import { type BodyEnd, StreamDecoding } from "./decoding.js";
 import { EventVerdicts } from "./event-verdicts.js";
 import type { ListenIo } from "./io.js";
@@ -26,7 +25,9 @@ import { closeRun, type RunEnd, runEnd } from "./outcome.js";
 import { formatDelay } from "./output/diagnostic-text.js";
 import { EventWriter } from "./output/event-writer.js";
 import { formatRunSummary } from "./output/run-summary.js";
+import { connectionEndReason, refuseReconnect } from "./reconnect-refusal.js";
 import { StopSwitch } from "./stop-switch.js";
+import { tellDisconnect } from "./tap.js";
 
 /** Follows one stream; resolves to the exit code or throws an SseToolError. */
 export function runListen(url: string, options: ListenCliOptions, io: ListenIo): Promise<number> {
@@ -81,7 +82,7 @@ class ListenRun {
     const request = await prepareRequest(target, this.#options, this.#io.stdin);
     const dispatcher = this.#io.dispatcher
       ? singleDispatcher(this.#io.dispatcher)
-      : await this.#createDispatcher();
+      : await listenDispatcher(this.#options, this.#io.env, this.#connectTimeoutMs);
     const removeStopHooks = this.#hookStops();
     let failure: { error: unknown } | undefined;
     try {
@@ -106,24 +107,18 @@ class ListenRun {
       options.reconnect && (request.method === "GET" || options.reconnectPost === true);
     for (let isReconnect = false; ; isReconnect = true) {
       const end = await this.#connectAndRead(request, dispatcher, isReconnect);
-      this.#tapDisconnect(end);
+      tellDisconnect(this.#io.tap, end, this.#stop.reason);
       if (end.kind === "stopped" || this.#stop.reason) return;
-      if (end.kind === "ended" && !resend) return this.#stop.stop("ended");
-      const reason = end.kind === "ended" ? "stream ended" : end.reason;
-      if (!this.#connectedOnce) {
-        // A dead port or a typo in the host: say so at once rather than retrying in silence.
-        // Once a stream has been read, failures are retried as a browser would.
-        const peer = end.kind === "dropped" ? (end.peer ?? target.host) : target.host;
-        const failed =
-          end.kind === "dropped" && end.connected ? "no response from" : "cannot connect to";
-        throw new SseToolError("connect", `${failed} ${peer}: ${reason}`);
-      }
-      if (!resend) {
-        const refusal = options.reconnect
-          ? `${request.method} is not re-sent; --reconnect-post re-sends it`
-          : "--no-reconnect";
-        throw new SseToolError("connect", `connection lost: ${reason} (${refusal})`);
-      }
+      const refusal = refuseReconnect(end, {
+        connectedOnce: this.#connectedOnce,
+        resend,
+        reconnect: options.reconnect,
+        method: request.method,
+        targetHost: target.host,
+      });
+      if (refusal === "ended") return this.#stop.stop("ended");
+      if (refusal) throw refusal;
+      const reason = connectionEndReason(end);
       const decision = this.#policy.next();
       if (!decision.reconnect) {
         throw new SseToolError(
@@ -210,16 +205,6 @@ class ListenRun {
     return this.#decoding.read(response);
   }
 
-  /** How the connection just read ended, for the tap (--record). */
-  #tapDisconnect(end: BodyEnd): void {
-    const tap = this.#io.tap;
-    if (tap?.disconnect === undefined) return;
-    if (end.kind === "dropped") tap.disconnect("dropped", end.reason);
-    // 204 No Content is the server ending the stream for good.
-    else if (end.kind === "ended" || this.#stop.reason === "server-stop") tap.disconnect("ended");
-    else tap.disconnect("stopped");
-  }
-
   /** The verdicts' last words, then the closing line and the exit code (outcome.ts). */
   #close(end: RunEnd): number {
     const decoding = this.#decoding;
@@ -258,19 +243,6 @@ class ListenRun {
     }
     if ("error" in closing) throw closing.error;
     return closing.exitCode;
-  }
-
-  async #createDispatcher(): Promise<HttpDispatcher> {
-    const options = this.#options;
-    return createDispatcher({
-      insecure: options.insecure,
-      http2: options.http2,
-      extraCaPem:
-        options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
-      proxy: options.proxy,
-      env: this.#io.env,
-      connectTimeoutMs: this.#connectTimeoutMs,
-    });
   }
 
   /**
