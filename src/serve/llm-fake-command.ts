@@ -8,12 +8,12 @@ import { text } from "node:stream/consumers";
 import { SseToolError } from "../errors.js";
 import { whenInterrupted } from "../terminal/interrupts.js";
 import { checkServeAccess } from "./access/serve-access.js";
+import type { ServeCliOptions } from "./cli.js";
 import { announceEndpoint, checkServeSource, serveLog, serveStopSignals } from "./command-setup.js";
 import { closeFlushTimeoutMs, createEndpoint } from "./endpoint.js";
 import { describeFaults } from "./faults/fault-options.js";
 import { llmFakePaths, llmFakeRoutes } from "./llm-fake/route.js";
 import type { LlmFakeProvider } from "./llm-fake/steps.js";
-import type { ServeCliOptions } from "./options.js";
 
 export async function serveLlmFake(
   file: string | undefined,

@@ -5,8 +5,8 @@
  * "Interpreting an event stream" (lines, fields, dispatch). This adapter adds what a browser's
  * EventSource does around that and this tool relies on: UTF-8 decoding with the one-BOM rule,
  * the last event ID string kept across blocks and reconnections, the type "message", a bound on
- * what is held, and recoverable problems in this tool's terms. See README "Why
- * eventsource-parser".
+ * what is held, and recoverable problems in this tool's terms. See docs/architecture.md
+ * "Why eventsource-parser".
  *
  * The bound: the parser is only ever fed whole lines. The adapter holds the unfinished line
  * itself, so it can measure it and let an oversized one stream past unkept, and it measures the
