@@ -18,7 +18,7 @@
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, posix } from "node:path";
+import { basename, dirname, join, posix, sep } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { browserBundleEsbuildPlugin } from "./browser-bundle.js";
@@ -111,6 +111,12 @@ const written = new Set([
 ]);
 for (const name of await readdir("dist")) {
   if (!written.has(name)) await rm(`dist/${name}`, { force: true, recursive: true });
+}
+// Declarations in sub-folders: a moved source file leaves its old declaration behind.
+const declared = new Set(declarations);
+for (const path of await readdir("dist", { recursive: true })) {
+  const posixPath = path.split(sep).join("/");
+  if (posixPath.endsWith(".d.ts") && !declared.has(posixPath)) await rm(`dist/${posixPath}`);
 }
 
 /**
