@@ -308,6 +308,12 @@ program
     splitSize,
   )
   .option("--latency <duration>", "fault: hold every write this long, e.g. 200ms", duration)
+  // double branch: the request journal's size (GET /.well-known/sse-tool/requests).
+  .option(
+    "--journal <n>",
+    "requests kept for GET /.well-known/sse-tool/requests (default 100; 0 none)",
+    wholeNumber,
+  )
   .addHelpText(
     "after",
     `

@@ -49,4 +49,6 @@ export interface ServeCliOptions extends FaultOptions {
   replay?: string;
   /** --speed: with --replay, how much faster than recorded, or "max". */
   speed?: number | "max";
+  /** --journal: requests kept in the request journal (0: none). */
+  journal?: number;
 }
