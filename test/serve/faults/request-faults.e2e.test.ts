@@ -3,6 +3,9 @@
  * library server shared by clients running at once: each stream gets the faults its own
  * request asked for, and no other client is touched. A bad spec is a 400 that says why.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listen } from "../../../src/listen/library.js";
 import { startServer } from "../../../src/serve/library.js";
@@ -169,6 +172,44 @@ describe("a fault chosen by the request", () => {
     await split.waitForEvents(count);
     expect(split.events.map((event) => event.data)).toEqual(everyEvent);
     split.close();
+  });
+});
+
+describe("speed chosen by the request, on a replaying server", () => {
+  it("plays one client's replay at full speed while another gets the recorded pace", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sse-tool-request-speed-"));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const recording = join(dir, "stream.jsonl");
+    const lines = [
+      { type: "recording", version: 1, started: "2026-12-01T10:00:00.000Z", tool: "sse-tool" },
+      { type: "request", t: 0, method: "GET", url: "http://origin.test/events", headers: {} },
+      {
+        type: "response",
+        t: 5,
+        status: 200,
+        statusText: "OK",
+        url: "http://origin.test/events",
+        headers: { "content-type": "text/event-stream" },
+      },
+      { type: "chunk", t: 10, text: "data: one\n\n" },
+      { type: "chunk", t: 1200, text: "data: two\n\n" },
+      { type: "disconnect", t: 1210, reason: "ended", detail: "" },
+    ];
+    await writeFile(recording, `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`);
+    const server = await startServer({ replay: recording, heartbeat: 0 });
+    cleanups.push(() => server.close());
+    const started = performance.now();
+    const [fast, paced] = await Promise.all([
+      connectSse(server.url, { "SSE-Tool-Fault": "speed=max" }),
+      connectSse(server.url),
+    ]);
+    await fast.closed;
+    const fastDoneMs = performance.now() - started;
+    expect(fast.events.map((event) => event.data)).toEqual(["one", "two"]);
+    await paced.waitForEvents(2);
+    expect(paced.arrivalMs[1]! - started).toBeGreaterThanOrEqual(1100);
+    expect(fastDoneMs).toBeLessThan(paced.arrivalMs[1]! - started);
+    paced.close();
   });
 });
 
