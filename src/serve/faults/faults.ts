@@ -22,6 +22,8 @@ export interface StreamFaults {
   headDelayMs: number;
   /** The faults that act on bytes, in front of `sink`; `sink` itself when none is on. */
   wrap(sink: StreamSink): StreamSink;
+  /** The spec the request chose them with; undefined for the server's own. */
+  spec?: string;
 }
 
 export class Faults {
@@ -58,7 +60,7 @@ export class Faults {
         `fault: fail-first ${limit} (key ${quotedForLog(requested.key)}): answered ${peer} with ${failStatus} (request ${seen} of ${limit})`,
       );
     }
-    return this.#streamFaults(options, peer, failStatus);
+    return { ...this.#streamFaults(options, peer, failStatus), spec: requested.spec };
   }
 
   #serverFaults(peer: string): StreamFaults {

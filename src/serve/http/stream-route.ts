@@ -13,7 +13,7 @@ import {
   parseFaultSpec,
   type RequestFaults,
 } from "../faults/request-faults.js";
-import type { FeedOpening, StreamFeed } from "../feeds/feed.js";
+import { type FeedOpening, quotedForLog, type StreamFeed } from "../feeds/feed.js";
 import type { StreamSink } from "../feeds/stream-sink.js";
 import { reportRequestFaults, reportStreamEnd } from "../journal/journal-recorder.js";
 import { type CorsHeaders, setCors } from "./cors.js";
@@ -200,7 +200,8 @@ export class StreamRoute {
       }
     });
     const detail = feed.start(sink, opening, lastEventId);
-    log(`client ${label} connected${detail}`);
+    const chosen = faults.spec === undefined ? "" : ` (faults ${quotedForLog(faults.spec)})`;
+    log(`client ${label} connected${detail}${chosen}`);
     this.#firstClient();
   }
 }

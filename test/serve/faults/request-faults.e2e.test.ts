@@ -127,6 +127,12 @@ describe("a fault chosen by the request", () => {
     expect(plain.status).toBe(200);
     plain.close();
     expect(logs.filter((line) => line.includes('fail-first 2 (key "app-1")'))).toHaveLength(2);
+    // The stream that was let through says which spec it came with.
+    expect(
+      logs.some((line) =>
+        / connected .*\(faults "fail-first=2, fail-status=502, key=app-1"\)$/.test(line),
+      ),
+    ).toBe(true);
   });
 
   it("times=1: the first connection of the key gets the fault, its reconnect streams clean", async () => {
@@ -238,6 +244,12 @@ describe("a bad fault spec", () => {
       { "sse-tool-fault": "stall-after=2" },
       "",
       /stall-after and stall-for go together/,
+    ],
+    [
+      "the query parameter twice",
+      {},
+      "?sse-tool-fault=latency%3D1ms&sse-tool-fault=none",
+      /give sse-tool-fault once/,
     ],
     [
       "both header and query",
