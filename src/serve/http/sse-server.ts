@@ -227,7 +227,7 @@ export class SseServer {
   #route(request: IncomingMessage, response: ServerResponse): void {
     const journal = this.#options.journal;
     // Refused requests too (why did the app get a 403?); the journal's own reads are not news.
-    if (journal !== undefined && !request.url?.startsWith(journalPath)) {
+    if (journal?.recording && !request.url?.startsWith(journalPath)) {
       recordRequest(journal, request, response);
     }
     const passed = passRequestGate(request, response, {

@@ -80,6 +80,11 @@ export class RequestJournal {
     this.#capacity = capacity;
   }
 
+  /** Whether a new request is worth writing down: it is kept, or someone waits for one. */
+  get recording(): boolean {
+    return this.#capacity > 0 || this.#waiters.size > 0;
+  }
+
   /** Adds a request (its `seq` is filled in) and returns it; later changes go through changed(). */
   add(request: Omit<JournalRequest, "seq">): JournalRequest {
     const entry: JournalRequest = { seq: this.#nextSeq++, ...request };
