@@ -159,13 +159,13 @@ describe("a fault chosen by the request", () => {
   it("latency per request holds that stream's head only", async () => {
     const server = await sharedServer();
     const started = performance.now();
-    const slow = connectSse(server.url, { "SSE-Tool-Fault": "latency=300ms" });
+    const slow = connectSse(server.url, { "SSE-Tool-Fault": "latency=800ms" });
     const quick = await connectSse(server.url);
     await quick.waitForEvents(count);
     const quickMs = performance.now() - started;
     const held = await slow;
     await held.waitForEvents(count);
-    expect(held.arrivalMs[0]! - started).toBeGreaterThanOrEqual(290);
+    expect(held.arrivalMs[0]! - started).toBeGreaterThanOrEqual(790);
     // The quick one did not wait behind the slow one's latency.
     expect(quickMs).toBeLessThan(held.arrivalMs[0]! - started);
     held.close();
