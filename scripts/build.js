@@ -14,7 +14,8 @@
 // The library (`import { startServer, listen } from "sse-tool"`, src/index.ts) is a second
 // entry, dist/index.js, sharing chunks with the command line; its types are emitted by tsc
 // (tsconfig.types.json) and only the declaration files the public API reaches are kept:
-// dist/index.d.ts and the few it imports.
+// dist/index.d.ts and the few it imports. The test fixtures (`sse-tool/vitest`,
+// `sse-tool/playwright`) are two more entries, dist/vitest.js and dist/playwright.js.
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,9 +26,12 @@ import { browserBundleEsbuildPlugin } from "./browser-bundle.js";
 
 const packageJson = JSON.parse(await readFile("package.json", "utf8"));
 const bundledPackages = new Set(["commander"]);
-const external = Object.keys(packageJson.dependencies ?? {}).filter(
-  (name) => !bundledPackages.has(name),
-);
+// The test runners the fixtures plug into (sse-tool/vitest, sse-tool/playwright) are the
+// project's own, as optional peer dependencies: never bundled.
+const external = [
+  ...Object.keys(packageJson.dependencies ?? {}),
+  ...Object.keys(packageJson.peerDependencies ?? {}),
+].filter((name) => !bundledPackages.has(name));
 
 /**
  * An ES import of a Node.js built-in builds its whole namespace: `node:process` reads every
@@ -62,7 +66,12 @@ const commanderBuiltins = {
 };
 
 const result = await build({
-  entryPoints: { "command-line": "src/main.ts", index: "src/index.ts" },
+  entryPoints: [
+    { in: "src/main.ts", out: "command-line" },
+    { in: "src/index.ts", out: "index" },
+    { in: "src/serve/testing/vitest.ts", out: "vitest" },
+    { in: "src/serve/testing/playwright.ts", out: "playwright" },
+  ],
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -137,7 +146,7 @@ async function emitDeclarations() {
       scratch,
     ]);
     const reached = [];
-    const pending = ["index.d.ts"];
+    const pending = ["index.d.ts", "serve/testing/vitest.d.ts", "serve/testing/playwright.d.ts"];
     while (pending.length > 0) {
       const path = pending.pop();
       if (reached.includes(path)) continue;

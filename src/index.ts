@@ -14,8 +14,11 @@ export { SseToolError, type SseToolErrorCode } from "./errors.js";
 export { type ListenEvent, type ListenOptions, listen } from "./listen/library.js";
 export {
   type FaultOptions,
+  type JournalEnd,
+  type JournalRequest,
   type RunningServer,
   type ServerEvent,
   type ServerOptions,
   startServer,
+  type WaitForRequestOptions,
 } from "./serve/library.js";

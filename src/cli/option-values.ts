@@ -2,6 +2,18 @@
  * Parsers for option values, shared by every command. Each returns the value or throws an
  * OptionValueError, which commander reports as a usage error (exit 2).
  */
+import {
+  type BareNumberUnit,
+  maxTimerMs,
+  readDuration,
+  readPositiveNumber,
+  readReplaySpeed,
+  readSplitSize,
+  readWholeNumber,
+  type ValueRead,
+} from "../terminal/value-text.js";
+
+export { type BareNumberUnit, maxTimerMs };
 
 /**
  * A bad option value. Commander reports any parser error with this `code` as it reports its own
@@ -14,20 +26,16 @@ export class OptionValueError extends Error {
   readonly exitCode = 1;
 }
 
-/** A whole number >= 0 (`--max-events 10`, `--port 0`). */
-export function wholeNumber(raw: string): number {
-  if (!/^[0-9]+$/.test(raw.trim())) throw new OptionValueError("expected a whole number.");
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new OptionValueError("number too large.");
-  return value;
+/** The value, or commander's usage error with the parser's reason. */
+function valueOrUsageError<T>(read: ValueRead<T>): T {
+  if (!read.ok) throw new OptionValueError(read.problem);
+  return read.value;
 }
 
-/**
- * The longest delay a Node.js timer holds: 2^31-1 ms, about 24.8 days. A longer one fires at
- * once (with a TimeoutOverflowWarning): `--timeout 2200000` would end a run immediately and a
- * huge `--retry` would reconnect in a tight loop.
- */
-export const maxTimerMs = 2 ** 31 - 1;
+/** A whole number >= 0 (`--max-events 10`, `--port 0`). */
+export function wholeNumber(raw: string): number {
+  return valueOrUsageError(readWholeNumber(raw));
+}
 
 /**
  * Every duration option passes through here, whatever unit it was given in: within what a
@@ -42,11 +50,6 @@ export function checkTimerRange(ms: number): number {
   return ms;
 }
 
-/** A unit a bare number stands for, per flag (`--timeout 30` is seconds, `--retry 500` ms). */
-export type BareNumberUnit = "ms" | "s";
-
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
  * The parser of every time flag of every command: a duration with a unit (`500ms`, `2s`, `1.5m`,
  * `1h`) or a bare number in the flag's own unit (`bareNumberUnit`, stated in its --help); a
@@ -54,20 +57,8 @@ const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_
  * within what a timer can wait.
  */
 export function durationOption(bareNumberUnit?: BareNumberUnit): (raw: string) => number {
-  return (raw) => {
-    const text = raw.trim();
-    const match = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?$/.exec(text);
-    const unit = match?.[2] ?? bareNumberUnit ?? (Number(match?.[1]) === 0 ? "ms" : undefined);
-    if (!match || unit === undefined) {
-      const bare =
-        bareNumberUnit === undefined ? "" : ` (a bare number is ${unitName[bareNumberUnit]})`;
-      throw new OptionValueError(`expected a duration such as 500ms, 2s or 1m${bare}.`);
-    }
-    return checkTimerRange(Math.round(Number(match[1]) * durationUnits[unit]!));
-  };
+  return (raw) => valueOrUsageError(readDuration(raw, bareNumberUnit));
 }
-
-const unitName: Record<BareNumberUnit, string> = { ms: "milliseconds", s: "seconds" };
 
 /** A duration whose bare number is seconds (`--timeout 2.5`, `--timeout 500ms`). */
 export const secondsToMs = durationOption("s");
@@ -90,32 +81,17 @@ export function portNumber(raw: string): number {
 
 /** A number greater than 0, fractions allowed (`--llm-fake-rate 12.5`). */
 export function positiveNumber(raw: string): number {
-  const text = raw.trim();
-  const value = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
-    throw new OptionValueError("expected a number greater than 0.");
-  }
-  return value;
+  return valueOrUsageError(readPositiveNumber(raw));
 }
 
 /** `--speed`: a number greater than 0 (`2`, `0.5`), or `max` for no waiting at all. */
 export function replaySpeed(raw: string): number | "max" {
-  if (raw.trim() === "max") return "max";
-  try {
-    return positiveNumber(raw);
-  } catch {
-    throw new OptionValueError('expected a number greater than 0 (2 is twice as fast) or "max".');
-  }
+  return valueOrUsageError(readReplaySpeed(raw));
 }
 
 /** `--chunk-split`: a piece size in bytes (1 or more), or `random`. */
 export function splitSize(raw: string): number | "random" {
-  if (raw.trim() === "random") return "random";
-  const size = /^[0-9]+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
-  if (!(Number.isSafeInteger(size) && size >= 1)) {
-    throw new OptionValueError('expected a number of bytes (1 or more) or "random".');
-  }
-  return size;
+  return valueOrUsageError(readSplitSize(raw));
 }
 
 /** `<tokens>:<duration>` (`--llm-fake-stall 20:2s`, repeatable): a pause after that many tokens. */

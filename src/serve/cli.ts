@@ -24,6 +24,7 @@ import {
   type FaultOptions,
   randomSplitMaxBytes,
 } from "./faults/fault-options.js";
+import { defaultJournalSize } from "./journal/request-journal.js";
 import { llmFakeProviders } from "./llm-fake/providers.js";
 import {
   defaultFirstTokenDelayMs,
@@ -91,6 +92,8 @@ export interface ServeCliOptions extends FaultOptions {
   replay?: string;
   /** --speed: with --replay, how much faster than recorded, or "max". */
   speed?: number | "max";
+  /** --journal: requests kept in the request journal (0: none). */
+  journal?: number;
 }
 
 /** Declares `serve` on the program; the caller adds the action. */
@@ -247,6 +250,11 @@ export function declareServe(program: Command): Command {
       splitSize,
     )
     .option("--latency <duration>", "fault: hold every write this long, e.g. 200ms", duration)
+    .option(
+      "--journal <n>",
+      `requests kept for GET /.well-known/sse-tool/requests (default ${defaultJournalSize}; 0 none)`,
+      wholeNumber,
+    )
     .addHelpText(
       "after",
       `

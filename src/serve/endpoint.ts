@@ -18,6 +18,13 @@ import { installServeRoutes } from "./http/serve-routes.js";
 import { SseServer } from "./http/sse-server.js";
 import { loadReplayPlan } from "./input/recording.js";
 import {
+  defaultJournalSize,
+  defaultWaitTimeoutMs,
+  type JournalRequest,
+  RequestJournal,
+  type WaitForRequestOptions,
+} from "./journal/request-journal.js";
+import {
   type RunningServer,
   type ServerEvent,
   type ServerOptions,
@@ -33,6 +40,8 @@ export interface Endpoint {
   server: SseServer;
   /** The stream path, with its leading slash. */
   streamPath: string;
+  /** What each client sent, the last `journal` requests. */
+  journal: RequestJournal;
 }
 
 /** What the endpoint is built from: serve's options, or the library's startServer() ones. */
@@ -50,6 +59,7 @@ export type EndpointOptions = Pick<
   | "ui"
   | "publish"
   | "event"
+  | "journal"
 >;
 
 /** What feeds the streams besides the hub, and what faults act on them. */
@@ -75,7 +85,9 @@ export function createEndpoint(
           maxClientBufferBytes: options.maxClientBuffer,
         })
       : undefined;
+  const journal = new RequestJournal(options.journal ?? defaultJournalSize);
   const server = new SseServer({
+    journal,
     ...(hub === undefined ? {} : { hub }),
     ...(parts.feed === undefined ? {} : { feed: parts.feed }),
     ...(parts.faults === undefined ? {} : { faults: parts.faults }),
@@ -101,7 +113,7 @@ export function createEndpoint(
     ...(options.event === undefined ? {} : { defaultEventType: options.event }),
     log,
   });
-  return { hub, server, streamPath };
+  return { hub, server, streamPath, journal };
 }
 
 /** What `serve` needs besides the library's handle: the hub for its input, and the server. */
@@ -132,7 +144,7 @@ export async function openServer(
           warn: logs.say,
         });
   const faults = new Faults(options, logs.say);
-  const { hub, server, streamPath } = createEndpoint(endpointOptions, access, logs, {
+  const { hub, server, streamPath, journal } = createEndpoint(endpointOptions, access, logs, {
     ...(feed === undefined ? {} : { feed }),
     faults,
   });
@@ -145,6 +157,22 @@ export async function openServer(
     get clientCount() {
       return server.clientCount;
     },
+    get requests() {
+      return journal.list();
+    },
+    waitForRequest: (
+      predicate: (request: JournalRequest) => boolean,
+      { timeout = defaultWaitTimeoutMs }: WaitForRequestOptions = {},
+    ) =>
+      journal.waitFor(
+        predicate,
+        timeout,
+        () =>
+          new SseToolError(
+            "timeout",
+            `no request the predicate accepts arrived within ${timeout} ms (${journal.list().length} kept)`,
+          ),
+      ),
     publish: (event: ServerEvent) => {
       if (hub === undefined) {
         throw new SseToolError(
@@ -164,6 +192,10 @@ export async function openServer(
 
 /** Fault and replay options that make no sense are a usage error (exit 2). */
 export function checkServerOptions(options: ServerOptions): void {
+  const journal = options.journal;
+  if (journal !== undefined && !(Number.isSafeInteger(journal) && journal >= 0)) {
+    throw new SseToolError("usage", "--journal must be a whole number of requests (0: none)");
+  }
   const problem = faultOptionsProblem(options) ?? replayOptionsProblem(options);
   if (problem !== undefined) throw new SseToolError("usage", problem);
 }

@@ -9,6 +9,11 @@ import { openServer } from "./endpoint.js";
 import type { RunningServer, ServerOptions } from "./library-options.js";
 
 export type { FaultOptions } from "./faults/fault-options.js";
+export type {
+  JournalEnd,
+  JournalRequest,
+  WaitForRequestOptions,
+} from "./journal/request-journal.js";
 export type { RunningServer, ServerEvent, ServerOptions } from "./library-options.js";
 
 /** Starts the server `sse-tool serve` runs; resolves once it listens. */
@@ -31,6 +36,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     get clientCount() {
       return opened.clientCount;
     },
+    get requests() {
+      return opened.requests;
+    },
+    waitForRequest: opened.waitForRequest,
     publish: opened.publish,
     close: opened.close,
   };

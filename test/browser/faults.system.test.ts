@@ -1,8 +1,8 @@
 /**
  * Chromium's own EventSource against a server started from test code with the library's
  * startServer(), under each of serve's faults: with ids and history, the page sees every event
- * exactly once. The page is on another origin (an app's page), let in with `cors`; the README's
- * Playwright example runs as written, on the server's own origin. One browser for the file.
+ * exactly once. The page is on another origin (an app's page), let in with `cors` (the docs'
+ * Playwright example: playwright-fixture.system.test.ts). One browser for the file.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,6 @@ import { startServer } from "../../src/serve/library.js";
 import type { RunningServer, ServerOptions } from "../../src/serve/library-options.js";
 import { launchChromium } from "../helpers/browser.js";
 import { startTestServer, type TestServer } from "../helpers/http-test-server.js";
-import { readmeExample } from "../helpers/readme-examples.js";
 
 /** What the page records; lives on `window`. */
 interface PageState {
@@ -163,19 +162,5 @@ describe("Chromium's EventSource under serve's faults", () => {
     const state = await receivedAll(await openApp(server.url));
     expect(dataAndIds(state)).toEqual(expected);
     expect(state.received[0]!.atMs - state.createdAtMs).toBeGreaterThanOrEqual(290);
-  });
-
-  it("the README's Playwright example, as written", async () => {
-    const context = await browser.newContext();
-    cleanups.push(() => context.close());
-    const page = await context.newPage();
-    const code = readmeExample("library-playwright").replace(/^import .*$/m, "");
-    const example = new Function(
-      "page",
-      "startServer",
-      `return (async () => {${code}\nreturn items;})();`,
-    ) as (page: Page, start: typeof startServer) => Promise<string[]>;
-    const items = await example(page, startServer);
-    expect(items).toEqual(Array.from({ length: 8 }, (_, index) => `item ${index + 1}`));
   });
 });

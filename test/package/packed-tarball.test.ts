@@ -12,7 +12,7 @@
  * does not rebuild dist/ under the other tests' feet.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,7 +131,9 @@ describe("the packed package, installed as npx installs it", () => {
       );
     }
     // Only the declarations the public API reaches, not one per source file.
-    expect(packedFiles.filter((path) => path.endsWith(".d.ts")).length).toBeLessThanOrEqual(8);
+    expect(packedFiles.filter((path) => path.endsWith(".d.ts")).length).toBeLessThanOrEqual(10);
+    expect(packedFiles).toContain("dist/vitest.js");
+    expect(packedFiles).toContain("dist/playwright.js");
   });
 
   it("installs only the runtime dependencies", async () => {
@@ -228,6 +230,25 @@ for await (const event of listen("http://127.0.0.1/")) event.nope;
     expect(refused.stdout).toMatch(/uses-types\.mts\(3,.*Property 'nope' does not exist/);
   });
 
+  it("resolves sse-tool/vitest and sse-tool/playwright, whose types check with the runners installed", async () => {
+    // The test runners (optional peers) installed beside sse-tool, as a project that uses the
+    // fixtures has them: the repository's own, linked in for this test only.
+    const project = join(installDir, "fixtures-project");
+    await mkdir(project);
+    await writeFile(join(project, "package.json"), '{ "private": true, "type": "module" }\n');
+    const peers = [
+      join(installDir, "node_modules", "vitest"),
+      join(installDir, "node_modules", "@playwright"),
+    ];
+    await symlink(join(repoRoot, "node_modules", "vitest"), peers[0]!);
+    await symlink(join(repoRoot, "node_modules", "@playwright"), peers[1]!);
+    try {
+      await checkFixtureTypes(project);
+    } finally {
+      for (const peer of peers) await rm(peer, { force: true });
+    }
+  });
+
   describe("listen against a local server", () => {
     let server: TestServer;
 
@@ -263,6 +284,9 @@ for await (const event of listen("http://127.0.0.1/")) event.nope;
       expect(recorded.code, recorded.stderr).toBe(0);
       const replay = await runExample("library-replay");
       expect(replay.stdout).toBe('hello\n{"n":2}\n');
+
+      const journal = await runExample("library-journal");
+      expect(journal.stdout).toBe('4 4\ndrop-after=2 2\n1\n"data: from the test\\n\\n"\n');
     });
 
     it("shows the stream's events as JSON lines", async () => {
@@ -283,3 +307,63 @@ for await (const event of listen("http://127.0.0.1/")) event.nope;
     });
   });
 });
+
+/** Resolves the fixtures' subpaths from `project` and typechecks a file that uses them. */
+async function checkFixtureTypes(project: string): Promise<void> {
+  const resolved = await run(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      'for (const name of ["sse-tool/vitest", "sse-tool/playwright"]) console.log(import.meta.resolve(name));',
+    ],
+    project,
+  );
+  expect(resolved.code, resolved.stderr).toBe(0);
+  expect(resolved.stdout).toMatch(
+    /node_modules\/sse-tool\/dist\/vitest\.js\n.*\/dist\/playwright\.js\n$/,
+  );
+  await writeFile(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        lib: ["es2023", "dom"],
+        types: [],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
+      files: ["uses-fixtures.mts"],
+    }),
+  );
+  const usesFixtures = `import { test as playwrightTest, expect, type SseFixtures } from "sse-tool/playwright";
+import { test, useSseServer } from "sse-tool/vitest";
+import type { JournalRequest } from "sse-tool";
+
+const sse = useSseServer({ ids: true, scope: "file" });
+test("vitest", async ({ sse: perTest }) => {
+  const request: JournalRequest = await perTest.waitForRequest((entry) => entry.lastEventId === "2", { timeout: 100 });
+  const seq: number = request.seq + sse.requests.length;
+  return void seq;
+});
+playwrightTest.use({ sseOptions: { dropAfter: 3 } });
+playwrightTest("playwright", async ({ sse: server, sseShared }) => {
+  const options: SseFixtures["sseOptions"] = { latency: 5 };
+  expect(server.url).not.toBe(sseShared.url + String(options.latency));
+});
+`;
+  await writeFile(join(project, "uses-fixtures.mts"), usesFixtures);
+  const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  const checked = await run(process.execPath, [tsc, "-p", project], project);
+  expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+  await writeFile(
+    join(project, "uses-fixtures.mts"),
+    usesFixtures.replace("{ dropAfter: 3 }", '{ dropAfter: "3" }'),
+  );
+  const refused = await run(process.execPath, [tsc, "-p", project], project);
+  // The wrong option type is refused (TS2322, at line 11's sseOptions), nothing else.
+  expect(refused.stdout).toMatch(/^uses-fixtures\.mts\(11,\d+\): error TS2322: .*\n(\s.*\n)*$/);
+}

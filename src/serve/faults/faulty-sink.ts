@@ -42,6 +42,8 @@ export class FaultySink implements StreamSink {
   readonly #gone = new AbortController();
   #saidSplit = false;
   #saidLatency = false;
+  /** Whether --drop-after cut the connection (the request journal says so). */
+  cutByFault = false;
 
   constructor(
     inner: StreamSink,
@@ -182,6 +184,7 @@ export class FaultySink implements StreamSink {
             this.#warn(
               `fault: --drop-after ${this.#options.dropAfter}: cut ${this.#peer} after ${this.#events} events`,
             );
+            this.cutByFault = true;
           }
           this.#inner.cut();
           return;

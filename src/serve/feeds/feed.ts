@@ -22,9 +22,15 @@ export interface FeedOpening {
   head?: StreamHead;
 }
 
+/** What a request chose for its own stream (a per-request fault spec's `speed=`). */
+export interface StreamChoices {
+  /** A replay's speed for this stream instead of the server's. */
+  speed?: number | "max";
+}
+
 export interface StreamFeed {
   /** What a new stream request with this Last-Event-ID (or none) gets. */
-  open(lastEventId: string | undefined): FeedOpening;
+  open(lastEventId: string | undefined, choices?: StreamChoices): FeedOpening;
   /**
    * The head is written: start sending to `client`. Returns what the connect line adds about
    * what the client is sent (`(Last-Event-ID "41": 3 missed events sent)`).

@@ -8,7 +8,7 @@
  * (replay-plan.ts). Nothing is added to the recorded bytes: no heartbeat, no `retry:`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type FeedOpening, quotedForLog, type StreamFeed } from "./feed.js";
+import { type FeedOpening, quotedForLog, type StreamChoices, type StreamFeed } from "./feed.js";
 import type { ReplayPlan, ReplayPosition, ReplayStart } from "./replay-plan.js";
 import type { StreamSink } from "./stream-sink.js";
 
@@ -27,6 +27,8 @@ export interface ReplayOptions {
 
 interface ReplayOpening extends FeedOpening {
   start: ReplayStart;
+  /** This stream's speed: the server's, or the one its request chose. */
+  speed: ReplaySpeed;
 }
 
 /** The feed of a replaying server: a player per client. */
@@ -40,12 +42,14 @@ export class ReplayFeed implements StreamFeed {
     this.#options = options;
   }
 
-  open(lastEventId: string | undefined): ReplayOpening {
+  open(lastEventId: string | undefined, choices: StreamChoices = {}): ReplayOpening {
+    const speed = choices.speed ?? this.#options.speed;
     const start = this.#plan.startFor(lastEventId);
     const segment = this.#plan.segments[start.position.segment]!;
     const fromTheTop = start.position.chunk === 0 && start.position.offset === 0;
     return {
       start,
+      speed,
       head: {
         status: segment.status,
         statusText: segment.statusText,
@@ -54,14 +58,14 @@ export class ReplayFeed implements StreamFeed {
         delayMs:
           start.kind === "resumed" || !fromTheTop
             ? 0
-            : scaled(segment.headT - segment.requestT, this.#options.speed),
+            : scaled(segment.headT - segment.requestT, speed),
       },
     };
   }
 
   start(client: StreamSink, opening: FeedOpening, lastEventId: string | undefined): string {
-    const { start } = opening as ReplayOpening;
-    const player = new ReplayPlayer(this.#plan, this.#options, client, start);
+    const { start, speed } = opening as ReplayOpening;
+    const player = new ReplayPlayer(this.#plan, { ...this.#options, speed }, client, start);
     this.#players.set(client, player);
     player.play();
     switch (start.kind) {

@@ -17,6 +17,9 @@ import type { Faults } from "../faults/faults.js";
 import type { StreamFeed } from "../feeds/feed.js";
 import type { BroadcastHub } from "../feeds/hub.js";
 import { HubFeed } from "../feeds/hub-feed.js";
+import { recordRequest } from "../journal/journal-recorder.js";
+import { journalPath, journalRoute } from "../journal/journal-route.js";
+import type { RequestJournal } from "../journal/request-journal.js";
 import { answerPreflight, CorsHeaders, setCors } from "./cors.js";
 import { passRequestGate } from "./request-gate.js";
 import { StreamRoute } from "./stream-route.js";
@@ -45,8 +48,10 @@ export interface SseServerOptions {
   hub?: BroadcastHub;
   /** Where the streams' bytes come from when not from `hub`. */
   feed?: StreamFeed;
-  /** Faults to inject (--drop-after, --fail-first, ...). */
+  /** Faults to inject (--drop-after, --fail-first, ...); requests may choose their own. */
   faults?: Faults;
+  /** Where every request is written down, served at journal-route.ts's path. */
+  journal?: RequestJournal;
   host: string;
   port: number;
   /** Path of the event stream, e.g. "/events". */
@@ -101,6 +106,7 @@ export class SseServer {
     this.#streams = new StreamRoute({
       feed: this.#feed,
       faults: options.faults,
+      replaying: options.feed !== undefined,
       cors: this.#cors,
       isClosing: () => this.#closing,
       log: options.log,
@@ -135,6 +141,7 @@ export class SseServer {
       handle: () => {},
     };
     this.addRoute(this.#streamRoute);
+    if (options.journal !== undefined) this.addRoute(journalRoute(options.journal));
   }
 
   addRoute(route: Route): void {
@@ -218,6 +225,11 @@ export class SseServer {
   }
 
   #route(request: IncomingMessage, response: ServerResponse): void {
+    const journal = this.#options.journal;
+    // Refused requests too (why did the app get a 403?); the journal's own reads are not news.
+    if (journal?.recording && !request.url?.startsWith(journalPath)) {
+      recordRequest(journal, request, response);
+    }
     const passed = passRequestGate(request, response, {
       cors: this.#cors,
       allowedHosts: this.#options.allowedHosts ?? [],
@@ -258,7 +270,7 @@ export class SseServer {
         .end("unauthorized: send Authorization: Bearer <token>, or add ?token=<token>\n");
       return;
     }
-    if (route === this.#streamRoute) this.#streams.open(request, response, corsOrigin);
+    if (route === this.#streamRoute) this.#streams.open(request, response, url, corsOrigin);
     else this.#handle(route, request, response, url);
   }
 
