@@ -282,6 +282,11 @@ program
     "with --llm-fake: pause after <at> tokens, e.g. 20:3s (repeatable)",
     tokenStall,
   )
+  // llm-fake scripts: the replies from a JSON file (docs/llm.md).
+  .option(
+    "--script <file>",
+    "with --llm-fake: the replies from this JSON file (text, tool calls, errors, pace)",
+  )
   .option("--replay <file>", "play a recording (listen --record) to each client, from the start")
   .addOption(
     new Option(
@@ -339,6 +344,7 @@ Examples:
   sse-tool serve --cors https://app.example.com --token-file ~/.sse-token examples/events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
   sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s examples/reply.txt
+  sse-tool serve --llm-fake anthropic --script examples/replies.json
   sse-tool serve --replay examples/stream.jsonl --speed 2   # a listen --record recording
   sse-tool serve --ids --drop-after 5 --chunk-split random examples/events.ndjson   # test a client
 

@@ -19,3 +19,10 @@ export {
   type ServerOptions,
   startServer,
 } from "./serve/library.js";
+export {
+  type LlmFakeProvider,
+  type LlmFakeReply,
+  type RunningLlmFake,
+  type StartLlmFakeOptions,
+  startLlmFake,
+} from "./serve/llm-fake/library.js";

@@ -34,11 +34,11 @@ const highWaterBytesLimit = 64 * 1024;
 const stallMs = 1_000;
 
 export async function serve(file: string | undefined, options: ServeCliOptions): Promise<number> {
-  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall];
+  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall, options.script];
   if (pace.some((value) => value !== undefined)) {
     throw new SseToolError(
       "usage",
-      "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
+      "--llm-fake-ttft, --llm-fake-rate, --llm-fake-stall and --script need --llm-fake",
     );
   }
   checkServerOptions(serverOptions(options));

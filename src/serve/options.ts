@@ -45,6 +45,8 @@ export interface ServeCliOptions extends FaultOptions {
   llmFakeRate?: number;
   /** --llm-fake-stall (repeatable): pauses at token positions. */
   llmFakeStall?: LlmFakeStall[];
+  /** --script: with --llm-fake, the replies from this JSON file. */
+  script?: string;
   /** --replay: a recording (`listen --record`) played to each client. */
   replay?: string;
   /** --speed: with --replay, how much faster than recorded, or "max". */

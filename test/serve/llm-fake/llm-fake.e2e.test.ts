@@ -275,8 +275,8 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
     [["--llm-fake-rate", "0"], /expected a number greater than 0/],
     [["--llm-fake-stall", "5"], /expected <tokens>:<duration>/],
     [
-      ["--llm-fake", "cohere"],
-      /Allowed choices are openai, openai-responses, anthropic, gemini, vercel-ai/,
+      ["--llm-fake", "mistral"],
+      /Allowed choices are openai, openai-responses, anthropic, gemini, cohere, vercel-ai/,
     ],
   ])("%j is a usage error (exit 2)", async (flags, message) => {
     const result = await runCli([
