@@ -111,7 +111,9 @@ describe.concurrent("@anthropic-ai/sdk against the Messages fake", () => {
     expect(error).toBeInstanceOf(errorClass);
     expect(error).toMatchObject({ status, error: { type: "error", error: { type } } });
     if (kind === "limited") {
-      expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get("retry-after")).toBe("7");
+      expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get("retry-after")).toBe(
+        "7",
+      );
     }
   });
 });
