@@ -14,7 +14,7 @@ export interface RequestView {
   jsonArray: boolean;
   /** OpenAI chat: `stream_options.include_usage`. */
   includeUsage: boolean;
-  /** The text of the last user message ("" when there is none). */
+  /** The text of the last user message with text ("" when there is none). */
   lastUser: string;
   /** The text of the tool result the request ends with, if it ends with one. */
   toolResult?: string;
@@ -56,12 +56,15 @@ function contentText(content: unknown): string {
     .join("");
 }
 
-function lastWithRole(list: unknown[], role: string): Json | undefined {
+/** The text of the last user message that has any (a tool result comes as a user message too). */
+function lastUserText(list: unknown[]): string {
   for (let i = list.length - 1; i >= 0; i--) {
     const item = objectAt(list[i]);
-    if (item?.role === role) return item;
+    if (item?.role !== "user") continue;
+    const text = contentText(item.content ?? item.parts);
+    if (text !== "") return text;
   }
-  return undefined;
+  return "";
 }
 
 /** The tool result the conversation ends with, by the provider's way of sending one. */
@@ -107,8 +110,7 @@ export function requestView(provider: LlmFakeProvider, body: Json, url: URL): Re
           ? body.input
           : [{ role: "user", content: body.input }]
         : (body.messages as unknown[]);
-  const lastUserMessage = lastWithRole(list, "user");
-  const lastUser = contentText(lastUserMessage?.content ?? lastUserMessage?.parts);
+  const lastUser = lastUserText(list);
   const view: RequestView = {
     model: bodyModel,
     // useChat always streams and sends no `stream` flag.
