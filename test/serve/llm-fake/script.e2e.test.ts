@@ -4,7 +4,7 @@
  * mistakes is refused with one line per mistake (exit 2). And split JSON really is split: the
  * client reads chunks that end inside an event.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,6 +73,16 @@ describe.concurrent("serve --llm-fake --script examples/replies.json", () => {
       type: "error",
       error: { type: "rate_limit_error", message: "Rate limit reached. Please try again later." },
     });
+  });
+});
+
+describe("docs/llm.md", () => {
+  it("shows examples/replies.json as it is", () => {
+    const read = (path: string) =>
+      readFileSync(new URL(`../../../${path}`, import.meta.url), "utf8");
+    const docs = read("docs/llm.md");
+    const shown = /\(\.\.\/examples\/replies\.json\)[\s\S]*?```json\n([\s\S]*?)```/.exec(docs);
+    expect(JSON.parse(shown![1]!)).toEqual(JSON.parse(read("examples/replies.json")));
   });
 });
 
