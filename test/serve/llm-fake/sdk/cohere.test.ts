@@ -73,6 +73,12 @@ describe.concurrent("cohere-ai (v2) against the Cohere fake", () => {
     ]);
   });
 
+  it("a refusal is text (Cohere has no refusal field)", async () => {
+    const { text, end } = await streamed("refusal");
+    expect(text).toBe(scripted.refusal.refusal);
+    expect(end?.finishReason).toBe("COMPLETE");
+  });
+
   it("a tool message in the request picks the reply that matches it", async () => {
     const response = await client.chat({
       model: "command-test",

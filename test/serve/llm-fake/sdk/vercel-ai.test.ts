@@ -76,6 +76,11 @@ describe.concurrent("ai (useChat's transport) against the UI message stream fake
     ]);
   });
 
+  it("a refusal is text (the protocol has no refusal of its own)", async () => {
+    const { text } = await assembled("refusal");
+    expect(text).toBe(scripted.refusal.refusal);
+  });
+
   it("a tool output in the request picks the reply that matches it", async () => {
     const { text } = await assembled("tools", [
       userMessage("tools"),
