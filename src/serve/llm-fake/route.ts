@@ -114,8 +114,8 @@ export function createLlmFakeHandler(
       // OpenAI sends the usage chunk only when asked for it.
       includeUsage: view.includeUsage,
     };
-    if (!view.stream) {
-      options.log(`llm-fake: ${address} non-streaming request, model ${view.model}`);
+    if (!view.stream || reply.whole === true) {
+      options.log(`llm-fake: ${address} answered whole, model ${view.model}`);
       answerWhole(response, reply, wire.complete(planReply(reply, context)), fail);
       return;
     }

@@ -57,6 +57,7 @@ const replyKeys = [
   "httpError",
   "malformed",
   "splitJson",
+  "whole",
   "pace",
 ] as const;
 
@@ -139,8 +140,10 @@ function checkReply(problems: Problems, where: string, reply: unknown): void {
     problems.keys(`${where}.malformed`, reply.malformed, ["afterTokens"]);
     problems.whole(`${where}.malformed.afterTokens`, reply.malformed.afterTokens, 0);
   }
-  if (reply.splitJson !== undefined && typeof reply.splitJson !== "boolean") {
-    problems.add(`${where}.splitJson`, "true or false is required");
+  for (const key of ["splitJson", "whole"]) {
+    if (reply[key] !== undefined && typeof reply[key] !== "boolean") {
+      problems.add(`${where}.${key}`, "true or false is required");
+    }
   }
   if (reply.pace !== undefined) checkPace(problems, `${where}.pace`, reply.pace);
 }

@@ -70,6 +70,8 @@ export interface LlmFakeReply {
   malformed?: { afterTokens?: number };
   /** Every event written in two pieces, cut inside its JSON. */
   splitJson?: boolean;
+  /** Answered as one JSON body even when the request asked to stream. */
+  whole?: boolean;
   pace?: LlmFakePace;
 }
 

@@ -38,7 +38,7 @@ describe("checkLlmFakeScript", () => {
     });
     expect(checked.problems).toEqual([
       "script.extra: unknown field (known: replies, pace, seed)",
-      "replies[0].txt: unknown field (known: match, reasoning, text, refusal, toolCalls, usage, error, httpError, malformed, splitJson, pace)",
+      "replies[0].txt: unknown field (known: match, reasoning, text, refusal, toolCalls, usage, error, httpError, malformed, splitJson, whole, pace)",
       "replies[1].toolCalls[0].name: a string is required",
       "replies[1].toolCalls[0].arguments: an object is required",
       "replies[1].httpError.status: a whole number from 400 to 599 is required",

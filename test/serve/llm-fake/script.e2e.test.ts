@@ -95,7 +95,7 @@ describe("a script with mistakes", () => {
     const result = await runCli(["serve", "--llm-fake", "openai", "--script", file, "--port", "0"]);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split("\n")).toEqual([
-      `sse-tool: ${file}: replies[0].txt: unknown field (known: match, reasoning, text, refusal, toolCalls, usage, error, httpError, malformed, splitJson, pace)`,
+      `sse-tool: ${file}: replies[0].txt: unknown field (known: match, reasoning, text, refusal, toolCalls, usage, error, httpError, malformed, splitJson, whole, pace)`,
       `sse-tool: ${file}: replies[1].toolCalls[0].name: a string is required`,
     ]);
   });

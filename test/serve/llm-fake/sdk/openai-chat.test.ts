@@ -146,6 +146,33 @@ describe.concurrent("openai SDK against the Chat Completions fake", () => {
   });
 });
 
+describe("whole", () => {
+  it("a streaming request answered with one JSON body", async () => {
+    const json = await startLlmFake({
+      provider: "openai",
+      replies: [{ text: "All at once.", whole: true }],
+    });
+    try {
+      const sdk = new OpenAI({
+        apiKey: "k",
+        baseURL: json.baseURL,
+        maxRetries: 0,
+        logLevel: "off",
+      });
+      const response = await sdk.chat.completions
+        .create({ model: "m", messages: ask("x"), stream: true })
+        .asResponse();
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toMatchObject({
+        object: "chat.completion",
+        choices: [{ message: { content: "All at once." } }],
+      });
+    } finally {
+      await json.close();
+    }
+  });
+});
+
 describe("retries", () => {
   it("a 429 with Retry-After, then the reply: the SDK waits as told and gets the reply", async () => {
     const retrying = await startLlmFake({
