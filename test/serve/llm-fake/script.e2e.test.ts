@@ -108,6 +108,20 @@ describe("a script with mistakes", () => {
     expect(result.stderr).toMatch(new RegExp(`^sse-tool: ${file}: not JSON: .+\\n$`));
   });
 
+  it("nested too deep: refused before it is parsed; a key with control characters escaped", async () => {
+    const deep = join(dir, "deep.json");
+    writeFileSync(deep, `${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    const result = await runCli(["serve", "--llm-fake", "openai", "--script", deep]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`sse-tool: ${deep}: nested deeper than 256 levels\n`);
+    const hostile = join(dir, "hostile.json");
+    writeFileSync(hostile, JSON.stringify({ replies: [{ "\u001b[2Jx": 1 }] }));
+    const escaped = await runCli(["serve", "--llm-fake", "openai", "--script", hostile]);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr).not.toContain("\u001b");
+    expect(escaped.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("--script with an input file, or without --llm-fake, is a usage error", async () => {
     const both = await runCli(["serve", "--llm-fake", "openai", "--script", "x.json", "reply.txt"]);
     expect(both.code).toBe(2);
@@ -115,6 +129,41 @@ describe("a script with mistakes", () => {
     const alone = await runCli(["serve", "--script", "examples/replies.json"]);
     expect(alone.code).toBe(2);
     expect(alone.stderr).toContain("need --llm-fake");
+  });
+});
+
+describe("a reply's own pace", () => {
+  it("listen --llm measures it: the time to first token, and the stall where the script put it", async () => {
+    const paced = await startLlmFake({
+      provider: "openai",
+      pace: { ttftMs: 0, tokensPerSecond: 1000 },
+      replies: [
+        {
+          text: " a b c d e f g h",
+          pace: { ttftMs: 250, tokensPerSecond: 50, stalls: [{ afterTokens: 3, ms: 700 }] },
+        },
+      ],
+    });
+    try {
+      const body = { model: "m", stream: true, messages: [] };
+      const result = await runCli([
+        ...["listen", "--llm", "--json", "--llm-stall", "400ms", "-d", JSON.stringify(body)],
+        `${paced.baseURL}/chat/completions`,
+      ]);
+      const summary = JSON.parse(result.stdout) as LlmSummary;
+      expect(summary.text).toBe(" a b c d e f g h");
+      expect(summary.timings.firstTokenMs).toBeGreaterThanOrEqual(245);
+      expect(summary.timings.stalls.count).toBe(1);
+      expect(summary.timings.stalls.list[0]).toMatchObject({
+        before: " a b c",
+        gapMs: expect.any(Number),
+      });
+      // 720 ms by the server's schedule; a token delivered late on a loaded machine shortens it.
+      expect(summary.timings.stalls.list[0]!.gapMs).toBeGreaterThanOrEqual(600);
+      expect(summary.timings.totalMs).toBeGreaterThanOrEqual(250 + 7 * 20 + 700 - 5);
+    } finally {
+      await paced.close();
+    }
   });
 });
 
