@@ -1,12 +1,12 @@
 // Bundles src/ into dist/ with esbuild: one small entry plus lazily loaded chunks per
 // subcommand, so `sse-tool --version` does not pay for undici or the server code.
 //
-// Start-up (issue 8, measured with `npm run bench`, "6 start-up"):
-// - commander is bundled into the entry: no node_modules lookup and no package.json
-//   resolution for it on every run. undici and chalk stay external; only the subcommands that
-//   need them load them.
-// - commander's import of `node:child_process` is served lazily (see lazyChildProcess).
-// - `sse-tool --version` / `-V` alone is answered before commander is initialised.
+// Start-up (`npm run bench`, "6 start-up"):
+// - commander is bundled: no node_modules lookup and no package.json resolution for it on
+//   every run. undici and chalk stay external; only the subcommands that need them load them.
+// - commander's Node.js built-ins come from process.getBuiltinModule(), child_process and
+//   util only on use (commanderBuiltins).
+// - `sse-tool --version` / `-V` alone is answered by dist/cli.js before anything loads.
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
 // gets the file bundled for the browser as a string (scripts/browser-bundle.js).
@@ -18,7 +18,7 @@
 import { execFile } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, posix } from "node:path";
+import { basename, dirname, join, posix, sep } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { browserBundleEsbuildPlugin } from "./browser-bundle.js";
@@ -30,28 +30,39 @@ const external = Object.keys(packageJson.dependencies ?? {}).filter(
 );
 
 /**
- * commander (ESM since 15) imports `node:child_process` only to spawn executable subcommands,
- * which sse-tool has none of; loading it costs every run a dozen internal modules. Its default
- * import becomes a stand-in that loads the real module on first use.
+ * An ES import of a Node.js built-in builds its whole namespace: `node:process` reads every
+ * property (process.stdin too), `node:util` and `node:fs` load streams. commander, which runs
+ * before a command is chosen, gets its built-ins from process.getBuiltinModule() instead, and
+ * `node:child_process` (only for executable subcommands, which sse-tool has none of) and
+ * `node:util` (only stripVTControlCharacters, which src/cli/commander-output.ts replaces) only
+ * on first use.
  * @type {import("esbuild").Plugin}
  */
-const lazyChildProcess = {
-  name: "lazy-child-process",
+const commanderBuiltins = {
+  name: "commander-builtins",
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^node:/ }, (args) =>
       /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: "node:child_process", namespace: "lazy-builtin" }
+        ? { path: args.path, namespace: "commander-builtin" }
         : undefined,
     );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
-      contents: `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
-      loader: "js",
-    }));
+    const contents = {
+      "node:child_process": `let loaded; export default new Proxy({}, { get: (_, key) => (loaded ??= process.getBuiltinModule("node:child_process"))[key] });`,
+      "node:util": `export const stripVTControlCharacters = (text) => process.getBuiltinModule("node:util").stripVTControlCharacters(text);`,
+      "node:events": `export const { EventEmitter } = process.getBuiltinModule("node:events");`,
+      "node:path": `export default process.getBuiltinModule("node:path");`,
+      "node:fs": `export default process.getBuiltinModule("node:fs");`,
+      "node:process": "export default process;",
+    };
+    pluginBuild.onLoad({ filter: /.*/, namespace: "commander-builtin" }, (args) => {
+      if (!(args.path in contents)) throw new Error(`commander imports ${args.path}: add it here`);
+      return { contents: contents[args.path], loader: "js" };
+    });
   },
 };
 
 const result = await build({
-  entryPoints: ["src/cli.ts", "src/index.ts"],
+  entryPoints: { "command-line": "src/main.ts", index: "src/index.ts" },
   outdir: "dist",
   bundle: true,
   splitting: true,
@@ -59,37 +70,32 @@ const result = await build({
   platform: "node",
   target: "node22",
   external,
-  plugins: [lazyChildProcess, browserBundleEsbuildPlugin],
+  plugins: [commanderBuiltins, browserBundleEsbuildPlugin],
   sourcemap: true,
   metafile: true,
   write: false,
   logLevel: "warning",
 });
 
-const entryPrelude = [
-  "// Added by scripts/build.js: answers --version before commander is initialised.",
-  `if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {`,
-  "  try {",
-  `    process.getBuiltinModule("node:fs").writeSync(1, ${JSON.stringify(`${packageJson.version}\n`)});`,
-  "  } catch {}",
-  "  process.exit(0);",
-  "}",
-];
+// dist/cli.js answers --version (-V) alone without loading a module; anything else starts
+// the command line (src/main.ts, built as dist/command-line.js).
+const versionFirst = `if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
+  try {
+    process.getBuiltinModule("node:fs").writeSync(1, ${JSON.stringify(`${packageJson.version}\n`)});
+  } catch {}
+} else {
+  await import("./command-line.js");
+}
+`;
 
 await mkdir("dist", { recursive: true });
 // Each file is written to a temporary name and renamed into place, so tests running meanwhile
 // never read a half-written file.
-for (const file of result.outputFiles) {
-  let contents = file.text;
-  if (basename(file.path) === "cli.js") {
-    contents = `${entryPrelude.join("\n")}\n${contents}`;
-  } else if (basename(file.path) === "cli.js.map") {
-    // The prelude adds lines with no source: one empty line group each in the mappings.
-    const map = JSON.parse(contents);
-    map.mappings = ";".repeat(entryPrelude.length) + map.mappings;
-    contents = JSON.stringify(map);
-  }
-  await writeFile(`${file.path}.tmp`, contents);
+for (const file of [
+  ...result.outputFiles,
+  { path: join(process.cwd(), "dist", "cli.js"), text: versionFirst },
+]) {
+  await writeFile(`${file.path}.tmp`, file.text);
   await rename(`${file.path}.tmp`, file.path);
 }
 
@@ -99,11 +105,18 @@ const declarations = await emitDeclarations();
 // would ship them. Remove what this build did not write, after it wrote the new files (never
 // before: tests running meanwhile must always find a complete dist/).
 const written = new Set([
+  "cli.js",
   ...Object.keys(result.metafile.outputs).map((path) => basename(path)),
   ...declarations.map((path) => path.split("/")[0]),
 ]);
 for (const name of await readdir("dist")) {
   if (!written.has(name)) await rm(`dist/${name}`, { force: true, recursive: true });
+}
+// Declarations in sub-folders: a moved source file leaves its old declaration behind.
+const declared = new Set(declarations);
+for (const path of await readdir("dist", { recursive: true })) {
+  const posixPath = path.split(sep).join("/");
+  if (posixPath.endsWith(".d.ts") && !declared.has(posixPath)) await rm(`dist/${posixPath}`);
 }
 
 /**

@@ -38,13 +38,13 @@ export async function listenThroughput({ quick, log }) {
       name: "sse-tool listen --json",
       command: node,
       args: sseTool("listen", "--json", "--no-reconnect", "-n", n, url),
-      target: 1.0,
+      target: 2.0,
     },
     {
       name: "sse-tool listen (pretty)",
       command: node,
       args: sseTool("listen", "--no-reconnect", "-n", n, url),
-      target: 0.5,
+      target: 1.0,
     },
     {
       name: "sse-tool listen --raw",

@@ -16,8 +16,8 @@ export async function startup({ quick }) {
   const node = process.execPath;
   const contenders = [
     { name: "node -e 0 (floor)", args: ["-e", "0"] },
-    { name: "sse-tool --version", args: sseTool("--version"), target: 1.5 },
-    { name: "sse-tool listen --help", args: sseTool("listen", "--help"), target: 1.5 },
+    { name: "sse-tool --version", args: sseTool("--version"), target: 1.2 },
+    { name: "sse-tool listen --help", args: sseTool("listen", "--help"), target: 1.3 },
     { name: "sse-tool serve --help", args: sseTool("serve", "--help") },
   ];
   const devNull = openSync("/dev/null", "w");

@@ -1,14 +1,24 @@
 /**
- * Parsers for option values, shared by every command. Each returns the value or throws
- * commander's InvalidArgumentError, which commander reports as a usage error (exit 2).
+ * Parsers for option values, shared by every command. Each returns the value or throws an
+ * OptionValueError, which commander reports as a usage error (exit 2).
  */
-import { InvalidArgumentError } from "commander";
+
+/**
+ * A bad option value. Commander reports any parser error with this `code` as it reports its own
+ * InvalidArgumentError ("option '--x <n>' argument 'y' is invalid. ..."); defined here so the
+ * declarations, whose defaults the library reads too, load nothing of commander's.
+ */
+export class OptionValueError extends Error {
+  override readonly name = "OptionValueError";
+  readonly code = "commander.invalidArgument";
+  readonly exitCode = 1;
+}
 
 /** A whole number >= 0 (`--max-events 10`, `--port 0`). */
 export function wholeNumber(raw: string): number {
-  if (!/^[0-9]+$/.test(raw.trim())) throw new InvalidArgumentError("expected a whole number.");
+  if (!/^[0-9]+$/.test(raw.trim())) throw new OptionValueError("expected a whole number.");
   const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError("number too large.");
+  if (!Number.isSafeInteger(value)) throw new OptionValueError("number too large.");
   return value;
 }
 
@@ -25,7 +35,7 @@ export const maxTimerMs = 2 ** 31 - 1;
  */
 export function checkTimerRange(ms: number): number {
   if (!(ms <= maxTimerMs)) {
-    throw new InvalidArgumentError(
+    throw new OptionValueError(
       "too long: at most 2147483647 ms (about 24.8 days), the longest a timer can wait.",
     );
   }
@@ -51,7 +61,7 @@ export function durationOption(bareNumberUnit?: BareNumberUnit): (raw: string) =
     if (!match || unit === undefined) {
       const bare =
         bareNumberUnit === undefined ? "" : ` (a bare number is ${unitName[bareNumberUnit]})`;
-      throw new InvalidArgumentError(`expected a duration such as 500ms, 2s or 1m${bare}.`);
+      throw new OptionValueError(`expected a duration such as 500ms, 2s or 1m${bare}.`);
     }
     return checkTimerRange(Math.round(Number(match[1]) * durationUnits[unit]!));
   };
@@ -73,7 +83,7 @@ export function portNumber(raw: string): number {
   const text = raw.trim();
   const value = /^[0-9]{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= 0 && value <= 65_535)) {
-    throw new InvalidArgumentError("expected a port number from 0 to 65535.");
+    throw new OptionValueError("expected a port number from 0 to 65535.");
   }
   return value;
 }
@@ -83,7 +93,7 @@ export function positiveNumber(raw: string): number {
   const text = raw.trim();
   const value = Number(text);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
-    throw new InvalidArgumentError("expected a number greater than 0.");
+    throw new OptionValueError("expected a number greater than 0.");
   }
   return value;
 }
@@ -94,9 +104,7 @@ export function replaySpeed(raw: string): number | "max" {
   try {
     return positiveNumber(raw);
   } catch {
-    throw new InvalidArgumentError(
-      'expected a number greater than 0 (2 is twice as fast) or "max".',
-    );
+    throw new OptionValueError('expected a number greater than 0 (2 is twice as fast) or "max".');
   }
 }
 
@@ -105,7 +113,7 @@ export function splitSize(raw: string): number | "random" {
   if (raw.trim() === "random") return "random";
   const size = /^[0-9]+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!(Number.isSafeInteger(size) && size >= 1)) {
-    throw new InvalidArgumentError('expected a number of bytes (1 or more) or "random".');
+    throw new OptionValueError('expected a number of bytes (1 or more) or "random".');
   }
   return size;
 }
@@ -118,7 +126,7 @@ export function tokenStall(
   const colon = raw.indexOf(":");
   const count = raw.slice(0, colon).trim();
   if (colon < 0 || !/^[0-9]+$/.test(count) || !Number.isSafeInteger(Number(count))) {
-    throw new InvalidArgumentError("expected <tokens>:<duration>, for example 20:2s.");
+    throw new OptionValueError("expected <tokens>:<duration>, for example 20:2s.");
   }
   const stall = { afterTokens: Number(count), ms: duration(raw.slice(colon + 1)) };
   return previous ? [...previous, stall] : [stall];
@@ -130,12 +138,12 @@ export function countOrPercent(raw: string): { count: number } | { percent: numb
   if (text.endsWith("%")) {
     const percent = Number(text.slice(0, -1));
     if (!/^[0-9]+(\.[0-9]+)?%$/.test(text) || percent > 100) {
-      throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+      throw new OptionValueError("expected a number or a percentage such as 0, 10 or 0.5%.");
     }
     return { percent };
   }
   if (!/^[0-9]+$/.test(text)) {
-    throw new InvalidArgumentError("expected a number or a percentage such as 0, 10 or 0.5%.");
+    throw new OptionValueError("expected a number or a percentage such as 0, 10 or 0.5%.");
   }
   return { count: wholeNumber(text) };
 }
@@ -159,7 +167,7 @@ export function byteSize(raw: string): number {
   const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(raw.trim());
   const unit = byteUnits[match?.[2]?.toLowerCase() ?? "?"];
   if (!match || unit === undefined) {
-    throw new InvalidArgumentError("expected a size such as 65536, 64KiB or 16MiB.");
+    throw new OptionValueError("expected a size such as 65536, 64KiB or 16MiB.");
   }
   return Math.floor(Number(match[1]) * unit);
 }

@@ -11,6 +11,7 @@ import { escapeForTerminal, escapeForTerminalLine } from "../terminal/escape.js"
 export type CommandAction = () => Promise<number | undefined>;
 
 export async function runCommand(action: CommandAction): Promise<void> {
+  endQuietlyWhenStdoutCloses();
   try {
     process.exitCode = (await action()) ?? ExitCode.ok;
   } catch (error) {
@@ -34,4 +35,16 @@ export async function runCommand(action: CommandAction): Promise<void> {
 function describeCause(error: unknown, withStack = true): string {
   if (error instanceof Error) return withStack && error.stack ? error.stack : error.message;
   return String(error);
+}
+
+/**
+ * A reader that stops early (`sse-tool completion bash | head -1`) closes the pipe: a normal
+ * end, not a crash. A command that streams (listen) handles its stdout itself, by the same rule.
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (process.stdout.listenerCount("error") > 1) return;
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? ExitCode.ok);
+  });
 }

@@ -3,21 +3,22 @@
  * against it in the same process, so a new user sees the output at once; then prints what to
  * try next on stderr.
  *
- * A composition at the top, like src/cli.ts, not a capability: it shows two capabilities
+ * A composition at the top, like src/main.ts, not a capability: it shows two capabilities
  * working together (serve's hub and server, listen), so it imports both, and nothing imports
  * it. Capability folders themselves never import each other (design/LAYOUT.md).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { listenDefaults } from "../listen/cli.js";
 import { listen } from "../listen/command.js";
-import { listenDefaults } from "../listen/options.js";
 import { BroadcastHub } from "../serve/feeds/hub.js";
 import { SseServer } from "../serve/http/sse-server.js";
+import type { DemoCliOptions } from "./cli.js";
 import { demoEventCount, demoSteps } from "./sample-stream.js";
 
 /** If `listen` has not stopped this long after the last event, the stream is closed anyway. */
 const listenGraceMs = 3_000;
 
-export async function demo(options: { color: boolean }): Promise<number> {
+export async function demo(options: DemoCliOptions): Promise<number> {
   const say = (message: string) => process.stderr.write(`${message}\n`);
   const hub = new BroadcastHub({ historySize: demoSteps.length, maxClientBufferBytes: 1024 ** 2 });
   const server = new SseServer({

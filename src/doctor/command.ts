@@ -2,40 +2,28 @@
  * `sse-tool doctor URL`: watches an endpoint for a few seconds and reports, check by check,
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
+import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import type { HttpResponse } from "../http/client.js";
 import { createDispatcher } from "../http/dispatcher.js";
 import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { redactHeaderValue } from "../http/redaction.js";
-import { prepareRequest, type RequestCliOptions } from "../http/request.js";
-import { applyStreamingRuntimeFlags } from "../http/runtime-flags.js";
+import { prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
+import { type DoctorCliOptions, defaultConnectTimeoutMs } from "./cli.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
-export interface DoctorCliOptions extends RequestCliOptions {
-  /** How long to watch the stream, in milliseconds. */
-  duration: number;
-  origin?: string;
-  json?: boolean;
-  color: boolean;
-  /** The same as listen's: --cacert, --http2, --connect-timeout, -v. */
-  cacert?: string;
-  http2?: boolean;
-  connectTimeout?: number;
-  verbose?: boolean;
-}
-
-const defaultConnectTimeoutMs = 15_000;
-
-export async function doctor(url: string, options: DoctorCliOptions): Promise<number> {
-  // As listen: V8 set for reading one long stream (less CPU and peak memory over a long watch).
-  applyStreamingRuntimeFlags();
+export async function doctor(
+  url: string,
+  options: DoctorCliOptions,
+  io: CommandIo = processIo(),
+): Promise<number> {
   const target = parseTargetUrl(url);
   // An origin is a scheme and a host in printable ASCII (IDNs in punycode): no control
   // character can reach the request or the report through it.
@@ -43,7 +31,7 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     throw new SseToolError("usage", `--origin must look like https://app.example.com`);
   }
   if (options.duration <= 0) throw new SseToolError("usage", "--duration must be above 0");
-  const request = await prepareRequest(target, options);
+  const request = await prepareRequest(target, options, io.stdin);
   const headers = request.headersFor("");
   // Ask for compression as a browser does, so a compressing server or proxy shows itself.
   headers["accept-encoding"] ??= "gzip, deflate, br";
@@ -57,20 +45,20 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     extraCaPem:
       options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
     proxy: options.proxy,
-    env: process.env,
+    env: io.env,
     connectTimeoutMs: boundedConnectMs,
   });
   const usesProxy = dispatcher.proxyFor(target) !== undefined;
   // -v lines would be overwritten by the live progress line: one or the other.
   const progress =
-    process.stderr.isTTY && !options.verbose
+    io.stderr.isTTY && !options.verbose
       ? (stage: string) =>
-          process.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
+          io.stderr.write(`\r\x1b[2Ksse-tool doctor: ${escapeForTerminalLine(stage)}…`)
       : undefined;
-  const say = (line: string) => process.stderr.write(`${escapeForTerminalLine(line)}\n`);
+  const say = (line: string) => io.stderr.write(`${escapeForTerminalLine(line)}\n`);
   // Ctrl-C ends the watch; the report of what was seen so far is still printed (exit 130).
   const interrupt = new AbortController();
-  const removeInterruptHandler = onInterrupt(() => interrupt.abort());
+  const removeInterruptHandler = onInterrupt(() => interrupt.abort(), { signal: io.signal });
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
   try {
     observation = await runDoctorProbe({
@@ -107,22 +95,22 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
     });
   } finally {
     removeInterruptHandler();
-    if (progress) process.stderr.write("\r\x1b[2K");
+    if (progress) io.stderr.write("\r\x1b[2K");
     await dispatcher.destroy();
   }
 
   const checks = runDoctorChecks(observation);
   const report = buildDoctorReport(observation, checks);
   if (options.json) {
-    process.stdout.write(formatDoctorJson(report, process.stdout.isTTY === true));
+    io.stdout.write(formatDoctorJson(report, io.stdout.isTTY === true));
   } else {
     const chalk = chalkFor({
       colorFlag: options.color,
-      env: process.env,
-      stream: process.stdout,
+      env: io.env,
+      stream: io.stdout,
       standsFor: "stdout",
     });
-    process.stdout.write(formatDoctorReport(report, chalk));
+    io.stdout.write(formatDoctorReport(report, chalk));
   }
   if (interrupt.signal.aborted) return ExitCode.interrupted;
   return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;

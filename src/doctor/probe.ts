@@ -15,6 +15,7 @@ import {
   unreachablePeer,
 } from "../http/network-error.js";
 import { EventStreamDecoder } from "../sse/decoder.js";
+import { defaultMaxEventSizeBytes } from "../sse/event-size.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
 import type { DoctorObservation, ResumeObservation } from "./observation.js";
@@ -50,7 +51,7 @@ export interface DoctorProbeRequest {
 
 /** Events on the resumed connection after which the resume test has seen enough. */
 const resumeEnoughEvents = 3;
-const maxEventSize = 16 * 1024 ** 2;
+const maxEventSize = defaultMaxEventSizeBytes;
 const maxRedirects = 10;
 
 /** Node's timers hold at most 2^31-1 ms (24.8 days). */

@@ -3,15 +3,12 @@
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
 import { Writable } from "node:stream";
+import { processIo } from "../cli/command-io.js";
 import { SseToolError } from "../errors.js";
-import { applyStreamingRuntimeFlags } from "../http/runtime-flags.js";
 import { parseTargetUrl } from "../http/target-url.js";
-import {
-  checkListenOptions,
-  type ListenCliOptions,
-  type ListenIo,
-  listenDefaults,
-} from "./options.js";
+import { type ListenCliOptions, listenDefaults } from "./cli.js";
+import type { ListenIo } from "./io.js";
+import { checkListenOptions } from "./option-checks.js";
 import { closeOutputFile, openOutputFile } from "./output/output-file.js";
 import { startRecording } from "./record.js";
 import { runListen } from "./run.js";
@@ -19,15 +16,15 @@ import { listenMany } from "./several-urls.js";
 import { joinTaps } from "./tap.js";
 
 /**
- * `sse-tool listen` as the command line runs it: the process start-up step, then listen() with
- * the process's streams, stdout replaced by the -o file and stderr quieted by -s.
+ * `sse-tool listen` as the command line runs it: listen() with the command's streams, stdout
+ * replaced by the -o file and stderr quieted by -s.
  */
 export async function listenCommand(
   urls: readonly string[],
   options: ListenCliOptions,
+  commandIo = processIo(),
 ): Promise<number> {
-  applyStreamingRuntimeFlags();
-  const io = processIo();
+  const io: ListenIo = { ...commandIo };
   if (options.silent || options.quiet) {
     // -s/-q: nothing on stderr but errors (thrown, told by the command boundary; one stream's
     // error among several goes to `errors`).
@@ -86,9 +83,4 @@ async function recordedRun(
     );
   }
   return code;
-}
-
-/** The process's own streams. */
-function processIo(): ListenIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }

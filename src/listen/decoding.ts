@@ -1,8 +1,9 @@
 /**
  * Reads one response body of a `listen` run: the bytes go to the raw output and the WHATWG
- * decoder (src/sse/decoder.ts); each event passes the -e filter, the extras (LLM view, --stats,
- * --expect-*) and the output. `-n` and the extras end the run. Decode problems (an event over
- * --max-event-size, invalid UTF-8, unknown fields) are told on stderr and the stream goes on
+ * decoder (src/sse/decoder.ts); each event passes the -e filter, the event verdicts (LLM
+ * view, --stats, --expect-*) and the output. `-n` and the verdicts end the run. Decode
+ * problems (an event over --max-event-size, invalid UTF-8, unknown fields) are told on stderr
+ * and the stream goes on
  * (decode-problems.ts). The decoder (and its last event ID) lives as long as the run:
  * reconnections resume it.
  */
@@ -10,9 +11,10 @@ import { discardBody, type HttpResponse } from "../http/client.js";
 import { describeNetworkError } from "../http/network-error.js";
 import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
 import type { ReconnectPolicy } from "../sse/reconnect-policy.js";
+import type { ListenCliOptions } from "./cli.js";
 import { DecodeProblemTally } from "./decode-problems.js";
-import type { ListenExtras } from "./extras.js";
-import type { ListenCliOptions, StreamSource } from "./options.js";
+import type { EventVerdicts } from "./event-verdicts.js";
+import type { StreamSource } from "./io.js";
 import type { EventWriter } from "./output/event-writer.js";
 import type { StopSwitch } from "./stop-switch.js";
 import type { ListenTap } from "./tap.js";
@@ -25,7 +27,7 @@ export type BodyEnd =
 
 export interface DecodingParts {
   writer: EventWriter;
-  extras: ListenExtras;
+  verdicts: EventVerdicts;
   policy: ReconnectPolicy;
   stop: StopSwitch;
   /** Set when the run is one of several streams. */
@@ -45,7 +47,7 @@ export class StreamDecoding {
   bytes = 0;
   readonly #options: ListenCliOptions;
   readonly #writer: EventWriter;
-  readonly #extras: ListenExtras;
+  readonly #verdicts: EventVerdicts;
   readonly #policy: ReconnectPolicy;
   readonly #stop: StopSwitch;
   readonly #source: StreamSource | undefined;
@@ -60,7 +62,7 @@ export class StreamDecoding {
     this.#options = options;
     // Fields, not one parts object: #onEvent runs for every event.
     this.#writer = parts.writer;
-    this.#extras = parts.extras;
+    this.#verdicts = parts.verdicts;
     this.#policy = parts.policy;
     this.#stop = parts.stop;
     this.#source = parts.source;
@@ -90,7 +92,7 @@ export class StreamDecoding {
   /** Reads the body to its end, or until the run stops; throws on an event too large. */
   async read(response: HttpResponse): Promise<BodyEnd> {
     const writer = this.#writer;
-    const extras = this.#extras;
+    const verdicts = this.#verdicts;
     const stop = this.#stop;
     const decoder = this.#decoder;
     const raw = this.#options.raw === true;
@@ -103,7 +105,7 @@ export class StreamDecoding {
         stop.bytesArrived();
         this.bytes += chunk.length;
         if (tap !== undefined) tap.chunk?.(chunk);
-        extras.onBytes(chunk.length);
+        verdicts.onBytes(chunk.length);
         writer.startChunk();
         if (raw) writer.bytes(chunk);
         decoder.feed(chunk);
@@ -130,7 +132,7 @@ export class StreamDecoding {
     this.#policy.eventReceived();
     const shown = !this.#eventFilter || this.#eventFilter.has(event.type);
     // The LLM view, stats and expectations see every event; the LLM view may consume it.
-    const extra = this.#extras.onEvent(event, shown);
+    const extra = this.#verdicts.onEvent(event, shown);
     if (extra.stdoutText) this.#writer.text(extra.stdoutText);
     // Events held back while deciding whether this is an LLM stream, shown now, in order.
     for (const held of extra.released ?? []) this.#writer.event(held);

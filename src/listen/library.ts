@@ -12,8 +12,8 @@
  */
 import { Readable, Writable } from "node:stream";
 import type { StreamEvent } from "../sse/decoder.js";
+import { type ListenCliOptions, listenDefaults } from "./cli.js";
 import { listen as listenWithIo } from "./command.js";
-import { type ListenCliOptions, listenDefaults } from "./options.js";
 
 /** Options of `listen()`: the command line's request and reconnection options. */
 export interface ListenOptions {

@@ -7,7 +7,7 @@
 import { ExitCode, SseToolError } from "../errors.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { formatBytes } from "../terminal/units.js";
-import type { ListenCliOptions } from "./options.js";
+import type { ListenCliOptions } from "./cli.js";
 
 export type StopReason =
   /** The stream ended and is not requested again (--no-reconnect, or a POST). */

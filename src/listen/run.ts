@@ -3,13 +3,13 @@
  * when the stream ends or drops, wait and reconnect with Last-Event-ID, until something stops
  * the run; then the closing line and the exit code (outcome.ts). The pieces: the request
  * (src/http/request.ts), one connection (connection.ts), the body through the decoder
- * (decoding.ts), stdout (output/event-writer.ts), the extras (extras.ts), and the stop switch
- * with the run's timers (stop-switch.ts).
+ * (decoding.ts), stdout (output/event-writer.ts), what each event asks beyond being shown
+ * (event-verdicts.ts: LLM view, --stats, --expect-*), and the stop switch with the run's timers
+ * (stop-switch.ts).
  */
 import { SseToolError } from "../errors.js";
-import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import { discardBody } from "../http/client.js";
-import { createDispatcher, type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
+import { type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
 import { redactUrl } from "../http/redaction.js";
 import { type PreparedRequest, prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
@@ -17,14 +17,17 @@ import { ReconnectPolicy } from "../sse/reconnect-policy.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { formatDelay } from "../terminal/units.js";
-import { defaultConnectTimeoutMs, openConnection } from "./connection.js";
+import { defaultConnectTimeoutMs, type ListenCliOptions } from "./cli.js";
+import { listenDispatcher, openConnection } from "./connection.js";
 import { type BodyEnd, StreamDecoding } from "./decoding.js";
-import { ListenExtras } from "./extras.js";
-import type { ListenCliOptions, ListenIo } from "./options.js";
+import { EventVerdicts } from "./event-verdicts.js";
+import type { ListenIo } from "./io.js";
 import { closeRun, type RunEnd, runEnd } from "./outcome.js";
 import { EventWriter } from "./output/event-writer.js";
 import { formatRunSummary } from "./output/run-summary.js";
+import { connectionEndReason, refuseReconnect } from "./reconnect-refusal.js";
 import { StopSwitch } from "./stop-switch.js";
+import { tellDisconnect } from "./tap.js";
 
 /** Follows one stream; resolves to the exit code or throws an SseToolError. */
 export function runListen(url: string, options: ListenCliOptions, io: ListenIo): Promise<number> {
@@ -40,7 +43,7 @@ class ListenRun {
   readonly #stop: StopSwitch;
   readonly #writer: EventWriter;
   /** LLM view, --stats and the --expect-* assertions. */
-  readonly #extras: ListenExtras;
+  readonly #verdicts: EventVerdicts;
   readonly #policy: ReconnectPolicy;
   readonly #decoding: StreamDecoding;
   #connectedOnce = false;
@@ -58,14 +61,14 @@ class ListenRun {
       idleTimeoutMs: options.idleTimeout,
     });
     this.#writer = new EventWriter(options, io, () => this.#stop.stop("stdout-closed"));
-    this.#extras = new ListenExtras(options, io, this.#startedAt);
+    this.#verdicts = new EventVerdicts(options, io, this.#startedAt);
     this.#policy = new ReconnectPolicy({
       reconnectionTimeMs: options.retry,
       maxRetries: options.maxRetries,
     });
     this.#decoding = new StreamDecoding(options, {
       writer: this.#writer,
-      extras: this.#extras,
+      verdicts: this.#verdicts,
       policy: this.#policy,
       stop: this.#stop,
       source: io.source,
@@ -79,7 +82,7 @@ class ListenRun {
     const request = await prepareRequest(target, this.#options, this.#io.stdin);
     const dispatcher = this.#io.dispatcher
       ? singleDispatcher(this.#io.dispatcher)
-      : await this.#createDispatcher();
+      : await listenDispatcher(this.#options, this.#io.env, this.#connectTimeoutMs);
     const removeStopHooks = this.#hookStops();
     let failure: { error: unknown } | undefined;
     try {
@@ -104,24 +107,18 @@ class ListenRun {
       options.reconnect && (request.method === "GET" || options.reconnectPost === true);
     for (let isReconnect = false; ; isReconnect = true) {
       const end = await this.#connectAndRead(request, dispatcher, isReconnect);
-      this.#tapDisconnect(end);
+      tellDisconnect(this.#io.tap, end, this.#stop.reason);
       if (end.kind === "stopped" || this.#stop.reason) return;
-      if (end.kind === "ended" && !resend) return this.#stop.stop("ended");
-      const reason = end.kind === "ended" ? "stream ended" : end.reason;
-      if (!this.#connectedOnce) {
-        // A dead port or a typo in the host: say so at once rather than retrying in silence.
-        // Once a stream has been read, failures are retried as a browser would.
-        const peer = end.kind === "dropped" ? (end.peer ?? target.host) : target.host;
-        const failed =
-          end.kind === "dropped" && end.connected ? "no response from" : "cannot connect to";
-        throw new SseToolError("connect", `${failed} ${peer}: ${reason}`);
-      }
-      if (!resend) {
-        const refusal = options.reconnect
-          ? `${request.method} is not re-sent; --reconnect-post re-sends it`
-          : "--no-reconnect";
-        throw new SseToolError("connect", `connection lost: ${reason} (${refusal})`);
-      }
+      const refusal = refuseReconnect(end, {
+        connectedOnce: this.#connectedOnce,
+        resend,
+        reconnect: options.reconnect,
+        method: request.method,
+        targetHost: target.host,
+      });
+      if (refusal === "ended") return this.#stop.stop("ended");
+      if (refusal) throw refusal;
+      const reason = connectionEndReason(end);
       const decision = this.#policy.next();
       if (!decision.reconnect) {
         throw new SseToolError(
@@ -141,7 +138,7 @@ class ListenRun {
       this.#stop.pauseIdleTimer();
       if (!(await this.#stop.wait(decision.delayMs))) return;
       this.#reconnects++;
-      this.#extras.onReconnect();
+      this.#verdicts.onReconnect();
     }
   }
 
@@ -208,17 +205,7 @@ class ListenRun {
     return this.#decoding.read(response);
   }
 
-  /** How the connection just read ended, for the tap (--record). */
-  #tapDisconnect(end: BodyEnd): void {
-    const tap = this.#io.tap;
-    if (tap?.disconnect === undefined) return;
-    if (end.kind === "dropped") tap.disconnect("dropped", end.reason);
-    // 204 No Content is the server ending the stream for good.
-    else if (end.kind === "ended" || this.#stop.reason === "server-stop") tap.disconnect("ended");
-    else tap.disconnect("stopped");
-  }
-
-  /** The extras' last words, then the closing line and the exit code (outcome.ts). */
+  /** The verdicts' last words, then the closing line and the exit code (outcome.ts). */
   #close(end: RunEnd): number {
     const decoding = this.#decoding;
     const summary = formatRunSummary({
@@ -230,14 +217,14 @@ class ListenRun {
     });
     let expectationFailure: SseToolError | undefined;
     if (end.kind === "stopped" && end.reason === "stdout-closed") {
-      this.#extras.close();
+      this.#verdicts.close();
     } else {
-      const extras = this.#extras.finish(end);
+      const last = this.#verdicts.finish(end);
       // Events still held while deciding whether this was an LLM stream: shown as they are.
-      for (const held of extras.released ?? [])
+      for (const held of last.released ?? [])
         this.#io.stdout.write(this.#writer.format(held) ?? "");
-      if (extras.stdoutText) this.#io.stdout.write(extras.stdoutText);
-      expectationFailure = extras.failure;
+      if (last.stdoutText) this.#io.stdout.write(last.stdoutText);
+      expectationFailure = last.failure;
     }
     const problems = decoding.problems.summaryLine();
     if (problems !== undefined) this.#say(problems);
@@ -245,7 +232,7 @@ class ListenRun {
       end,
       summary,
       connectedOnce: this.#connectedOnce,
-      expectationsGiven: this.#extras.expectationsActive,
+      expectationsGiven: this.#verdicts.expectationsActive,
       expectationFailure,
       writeFailure: this.#writer.failure,
       skippedEvents: decoding.problems.skippedEvents,
@@ -256,19 +243,6 @@ class ListenRun {
     }
     if ("error" in closing) throw closing.error;
     return closing.exitCode;
-  }
-
-  async #createDispatcher(): Promise<HttpDispatcher> {
-    const options = this.#options;
-    return createDispatcher({
-      insecure: options.insecure,
-      http2: options.http2,
-      extraCaPem:
-        options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
-      proxy: options.proxy,
-      env: this.#io.env,
-      connectTimeoutMs: this.#connectTimeoutMs,
-    });
   }
 
   /**

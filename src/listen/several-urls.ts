@@ -18,8 +18,9 @@ import { parseHeaderOptions } from "../http/request-headers.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
+import type { ListenCliOptions } from "./cli.js";
+import type { ListenIo } from "./io.js";
 import { LinePrefixStream } from "./line-prefix-stream.js";
-import type { ListenCliOptions, ListenIo } from "./options.js";
 import { sourceLabels } from "./source-label.js";
 
 /** Runs one stream; `io.source` says which of several it is. */

@@ -67,3 +67,16 @@ export function joinTaps(
     },
   };
 }
+
+/** How the connection just read ended, told to the tap (--record). */
+export function tellDisconnect(
+  tap: ListenTap | undefined,
+  end: { kind: "ended" | "stopped" } | { kind: "dropped"; reason: string },
+  stopReason: string | undefined,
+): void {
+  if (tap?.disconnect === undefined) return;
+  if (end.kind === "dropped") tap.disconnect("dropped", end.reason);
+  // 204 No Content is the server ending the stream for good.
+  else if (end.kind === "ended" || stopReason === "server-stop") tap.disconnect("ended");
+  else tap.disconnect("stopped");
+}

@@ -8,22 +8,22 @@
 import { readFile, stat } from "node:fs/promises";
 import { isIP } from "node:net";
 import { hostname } from "node:os";
-import type { Readable, Writable } from "node:stream";
-import { Chalk, supportsColor } from "chalk";
+import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
 import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import { redactUrl } from "../http/redaction.js";
 import type { RedirectHeaderRules } from "../http/redirect-follow.js";
-import { prepareRequest, type RequestCliOptions } from "../http/request.js";
+import { prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chooseStreamTransport } from "../http/transports/choice.js";
 import { buildStreamRequest, type StreamTransport } from "../http/transports/stream-transport.js";
-import { type ColorLevel, decideColorLevel } from "../terminal/color-level.js";
+import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { DeliveryAccounting } from "./accounting/delivery.js";
 import { LatencyReader } from "./accounting/latency-field.js";
 import { LoadMetrics } from "./accounting/metrics.js";
+import { defaultConnectTimeoutMs, type LoadCliOptions } from "./cli.js";
 import { ClientPool } from "./clients/client-pool.js";
 import {
   fileLimitShortfall,
@@ -34,49 +34,12 @@ import {
   readLocalPortRange,
 } from "./file-limit.js";
 import { GeneratorMonitor } from "./generator-usage.js";
-import { failedAssertions, type LoadAssertions, type LossLimit } from "./report/assertions.js";
+import { failedAssertions, type LoadAssertions } from "./report/assertions.js";
 import { mergeReports, readReport } from "./report/merge.js";
 import { formatProgressLine } from "./report/progress-line.js";
 import { buildReport, type LoadReport } from "./report/report.js";
 import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
 
-/** `load`'s options; the request ones (-H, -X, -d, --insecure, --proxy, ...) are listen's. */
-export interface LoadCliOptions extends RequestCliOptions {
-  clients: number;
-  /** Milliseconds over which the clients are opened; 0: as fast as the server accepts them. */
-  ramp: number;
-  /** Milliseconds the run lasts, ramp included. */
-  duration: number;
-  cacert?: string;
-  http2?: boolean;
-  /** Milliseconds allowed to connect and to receive response headers. */
-  connectTimeout?: number;
-  retry: number;
-  maxEventSize: number;
-  /** Local addresses to connect from (repeatable, or comma-separated). */
-  sourceAddress?: string[];
-  latencyField?: string;
-  json?: boolean;
-  /** Report files to combine instead of running. */
-  merge?: string[];
-  maxLoss?: LossLimit;
-  maxErrors?: number;
-  maxSkewP99?: number;
-  minConnected?: number;
-  color: boolean;
-}
-
-export interface LoadIo {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
-  /** Read only for `-d @-`. */
-  stdin?: Readable;
-  env: Record<string, string | undefined>;
-  /** Aborting it ends the run like Ctrl-C. */
-  signal?: AbortSignal;
-}
-
-const defaultConnectTimeoutMs = 30_000;
 /** First connections in flight at once: well under a server's default accept queue (511). */
 const maxPendingConnects = 256;
 /** How long a client must have been connected before it is held to an event (delivery.ts). */
@@ -89,7 +52,7 @@ const maxReportFileBytes = 64 * 1024 * 1024;
 export async function load(
   url: string | undefined,
   options: LoadCliOptions,
-  io: LoadIo = processIo(),
+  io: CommandIo = processIo(),
 ): Promise<number> {
   const assertions: LoadAssertions = {
     maxLoss: options.maxLoss,
@@ -113,10 +76,6 @@ export async function load(
   return finish(report.report, assertions, options, io, report.stoppedBy, report.nothingConnected);
 }
 
-function processIo(): LoadIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
-}
-
 interface PreparedRun {
   url: URL;
   transport: StreamTransport;
@@ -132,7 +91,7 @@ interface PreparedRun {
 async function prepareRun(
   rawUrl: string,
   options: LoadCliOptions,
-  io: LoadIo,
+  io: CommandIo,
 ): Promise<PreparedRun> {
   const target = parseTargetUrl(rawUrl);
   const clients = options.clients;
@@ -222,7 +181,11 @@ interface RunResult {
   nothingConnected: boolean;
 }
 
-async function runLoad(run: PreparedRun, options: LoadCliOptions, io: LoadIo): Promise<RunResult> {
+async function runLoad(
+  run: PreparedRun,
+  options: LoadCliOptions,
+  io: CommandIo,
+): Promise<RunResult> {
   const clients = options.clients;
   const metrics = new LoadMetrics(clients);
   const accounting = new DeliveryAccounting({ clients, settleMs });
@@ -301,7 +264,7 @@ async function runLoad(run: PreparedRun, options: LoadCliOptions, io: LoadIo): P
 
 /** The live line on a terminal; a line once every client is connected otherwise. */
 function startProgress(
-  io: LoadIo,
+  io: CommandIo,
   pool: ClientPool,
   metrics: LoadMetrics,
   monitor: GeneratorMonitor,
@@ -351,7 +314,7 @@ function finish(
   report: LoadReport,
   assertions: LoadAssertions,
   options: LoadCliOptions,
-  io: LoadIo,
+  io: CommandIo,
   stoppedBy: NodeJS.Signals | undefined,
   nothingConnected = false,
 ): number {
@@ -386,15 +349,14 @@ function finish(
   return ExitCode.ok;
 }
 
-function paintFor(options: LoadCliOptions, io: LoadIo): Paint {
-  const level = decideColorLevel({
+function paintFor(options: LoadCliOptions, io: CommandIo): Paint {
+  const chalk = chalkFor({
     colorFlag: options.color,
     env: io.env,
-    isTTY: io.stdout.isTTY === true,
-    terminalLevel: supportsColor ? (supportsColor.level as ColorLevel) : undefined,
+    stream: io.stdout,
+    standsFor: "stdout",
   });
-  if (level === 0) return noPaint;
-  const chalk = new Chalk({ level });
+  if (chalk.level === 0) return noPaint;
   return { good: chalk.green, bad: chalk.red, dim: chalk.dim, bold: chalk.bold };
 }
 

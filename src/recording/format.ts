@@ -1,8 +1,8 @@
 /**
  * The recording format that `listen --record` writes and `serve --replay` reads: JSON lines,
  * the first one naming the format and its version, then one line per thing that happened on
- * the wire, each with `t`, its time in milliseconds since the first request was sent. README
- * "Recordings" documents it for people; this file is the one definition both sides use. Pure.
+ * the wire, each with `t`, its time in milliseconds since the first request was sent. docs/test-double.md
+ * ("Record and replay") documents it for people; this file is the one definition both sides use. Pure.
  *
  * ```
  * {"type":"recording","version":1,"started":"2026-12-01T10:00:00.000Z","tool":"sse-tool"}

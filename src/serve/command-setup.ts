@@ -5,13 +5,13 @@
  */
 import { createReadStream } from "node:fs";
 import { access, constants } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { SseToolError } from "../errors.js";
 import { isLoopbackHost } from "../http/loopback.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import type { ServeAccess } from "./access/serve-access.js";
+import type { ServeCliOptions } from "./cli.js";
 import { followFile } from "./input/follow.js";
-import type { ServeCliOptions } from "./options.js";
 
 /** SIGINT (Ctrl-C) and SIGTERM (a service manager) both close the server cleanly. */
 export const serveStopSignals: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
@@ -32,6 +32,7 @@ export async function checkServeSource(
   file: string | undefined,
   options: Pick<ServeCliOptions, "loop" | "follow" | "poll">,
   warn: (message: string) => void = () => {},
+  stdin: () => Readable = () => process.stdin,
 ): Promise<ServeSource> {
   const fromStdin = file === undefined || file === "-";
   if (options.loop && fromStdin) {
@@ -43,7 +44,7 @@ export async function checkServeSource(
   if (options.follow && options.loop) {
     throw new SseToolError("usage", "--follow and --loop: a followed file never ends to loop");
   }
-  if (fromStdin) return { fromStdin, name: "<stdin>", open: () => process.stdin };
+  if (fromStdin) return { fromStdin, name: "<stdin>", open: stdin };
   try {
     await access(file, constants.R_OK);
   } catch (error) {
@@ -69,14 +70,17 @@ export interface ServeLog {
   log(message: string): void;
 }
 
-export function serveLog(options: Pick<ServeCliOptions, "quiet">): ServeLog {
+export function serveLog(
+  options: Pick<ServeCliOptions, "quiet">,
+  stderr: Writable = process.stderr,
+): ServeLog {
   // Logs must never take the server down: with stderr piped into a reader that went away
   // (`serve 2>&1 | head`), writes fail with EPIPE and are dropped.
-  process.stderr.on("error", () => {});
+  stderr.on("error", () => {});
   // Every line may carry what a client or the input chose (a Last-Event-ID, a model name, a
   // Host, V8's JSON error quoting a line): each goes through the one escaper, one line each.
   const say = (message: string) => {
-    process.stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
+    stderr.write(`sse-tool: ${escapeForTerminalLine(message)}\n`);
   };
   return { say, log: options.quiet ? () => {} : say };
 }

@@ -5,9 +5,11 @@
  * `serve --replay <file>` plays a recording instead of reading input (replay.ts). (`serve
  * --llm-fake` is src/serve/llm-fake/command.ts.)
  */
+import { type CommandIo, processIo } from "../cli/command-io.js";
 import { SseToolError } from "../errors.js";
 import { onInterrupt, whenInterrupted } from "../terminal/interrupts.js";
 import { checkServeAccess, type ServeAccess } from "./access/serve-access.js";
+import type { ServeCliOptions } from "./cli.js";
 import {
   announceEndpoint,
   checkServeSource,
@@ -19,7 +21,6 @@ import { checkServerOptions, type OpenedServer, openServer } from "./endpoint.js
 import { describeFaults } from "./faults/fault-options.js";
 import { EventPump } from "./input/pump.js";
 import type { ServerOptions } from "./library-options.js";
-import type { ServeCliOptions } from "./options.js";
 
 /**
  * Input lines longer than this are skipped with a warning. Half of `listen`'s default
@@ -33,7 +34,11 @@ const highWaterBytesLimit = 64 * 1024;
 /** A client that makes no progress this long while the source waits is no longer waited for. */
 const stallMs = 1_000;
 
-export async function serve(file: string | undefined, options: ServeCliOptions): Promise<number> {
+export async function serve(
+  file: string | undefined,
+  options: ServeCliOptions,
+  io: CommandIo = processIo(),
+): Promise<number> {
   const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall, options.script];
   if (pace.some((value) => value !== undefined)) {
     throw new SseToolError(
@@ -42,14 +47,15 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     );
   }
   checkServerOptions(serverOptions(options));
-  if (options.replay !== undefined) return serveReplay(file, options);
+  if (options.replay !== undefined) return serveReplay(file, options, io);
   if (options.follow && options.exitOnEnd) {
     throw new SseToolError("usage", "--follow and --exit-on-end: a followed file never ends");
   }
-  const serveAccess = await checkServeAccess(options, process.env);
-  const logLines = serveLog(options);
+  const serveAccess = await checkServeAccess(options, io.env);
+  const logLines = serveLog(options, io.stderr);
   const { say, log } = logLines;
-  const source = await checkServeSource(file, options, say);
+  const stdin = () => io.stdin ?? process.stdin;
+  const source = await checkServeSource(file, options, say, stdin);
   const opened = await openServer(serverOptions(options), serveAccess, logLines);
   const { server } = opened;
   const hub = opened.hub!;
@@ -78,11 +84,11 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
   const removeInterruptHandler = onInterrupt(
     (signal) => {
       stopRequested = true;
-      say(`${signal}: flushing to ${hub.clientCount} client(s) and closing`);
+      say(`${signal ?? "stopped"}: flushing to ${hub.clientCount} client(s) and closing`);
       // Events already read are published at once, then the streams are ended below.
       void pump.stop().then(stopped);
     },
-    { signals: serveStopSignals },
+    { signals: serveStopSignals, signal: io.signal },
   );
   // Only now: a script that sends SIGINT on reading "serving" finds the handler in place.
   announce(opened, options, serveAccess, logLines);
@@ -93,8 +99,7 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
       await Promise.race([server.firstClient, interrupted]);
     }
     if (!stopRequested) {
-      if (source.fromStdin && process.stdin.isTTY)
-        log("type events, one per line; Ctrl-D ends input");
+      if (source.fromStdin && stdin().isTTY) log("type events, one per line; Ctrl-D ends input");
       const count = await pump.run();
       const events = count === 1 ? "1 event" : `${count} events`;
       if (!stopRequested) {
@@ -115,12 +120,16 @@ export async function serve(file: string | undefined, options: ServeCliOptions):
     throw error;
   } finally {
     removeInterruptHandler();
-    if (source.fromStdin) process.stdin.destroy();
+    if (source.fromStdin) stdin().destroy();
   }
 }
 
 /** `serve --replay <file>`: the recording to each client, until SIGINT/SIGTERM. */
-async function serveReplay(file: string | undefined, options: ServeCliOptions): Promise<number> {
+async function serveReplay(
+  file: string | undefined,
+  options: ServeCliOptions,
+  io: CommandIo,
+): Promise<number> {
   const refused: Array<[boolean, string]> = [
     [file !== undefined, "an input file"],
     [options.follow === true, "--follow"],
@@ -136,10 +145,10 @@ async function serveReplay(file: string | undefined, options: ServeCliOptions): 
       `--replay plays a recording as it was recorded; it takes no ${given.join(", ")}`,
     );
   }
-  const serveAccess = await checkServeAccess(options, process.env);
-  const logLines = serveLog(options);
+  const serveAccess = await checkServeAccess(options, io.env);
+  const logLines = serveLog(options, io.stderr);
   const opened = await openServer(serverOptions(options), serveAccess, logLines);
-  const stop = whenInterrupted({ signals: serveStopSignals });
+  const stop = whenInterrupted({ signals: serveStopSignals, signal: io.signal });
   try {
     announce(opened, options, serveAccess, logLines);
     const speed =

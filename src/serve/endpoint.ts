@@ -7,6 +7,7 @@
 import { SseToolError } from "../errors.js";
 import type { OutgoingEvent } from "../sse/encoder.js";
 import type { ServeAccess } from "./access/serve-access.js";
+import type { ServeCliOptions } from "./cli.js";
 import type { ServeLog } from "./command-setup.js";
 import { faultOptionsProblem } from "./faults/fault-options.js";
 import { Faults } from "./faults/faults.js";
@@ -22,7 +23,6 @@ import {
   type ServerOptions,
   serverDefaults,
 } from "./library-options.js";
-import type { ServeCliOptions } from "./options.js";
 
 /** How long closing waits for clients to take the bytes already written to them. */
 export const closeFlushTimeoutMs = 5_000;

@@ -9,6 +9,7 @@ import { ExitCode, SseToolError } from "../errors.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { whenInterrupted } from "../terminal/interrupts.js";
 import { checkServeAccess } from "./access/serve-access.js";
+import type { ServeCliOptions } from "./cli.js";
 import { announceEndpoint, checkServeSource, serveLog, serveStopSignals } from "./command-setup.js";
 import { closeFlushTimeoutMs, createEndpoint } from "./endpoint.js";
 import { describeFaults } from "./faults/fault-options.js";
@@ -16,7 +17,6 @@ import { llmFakePaths, llmFakeRoutes } from "./llm-fake/route.js";
 import type { LlmFakePace, LlmFakeScript } from "./llm-fake/script.js";
 import { readLlmFakeScript } from "./llm-fake/script-file.js";
 import type { LlmFakeProvider } from "./llm-fake/steps.js";
-import type { ServeCliOptions } from "./options.js";
 
 export async function serveLlmFake(
   file: string | undefined,

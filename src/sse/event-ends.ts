@@ -6,6 +6,7 @@
  * the one decoder (decoder.ts), fed line by line so that each dispatch has its offset. Pure.
  */
 import { EventStreamDecoder } from "./decoder.js";
+import { defaultMaxEventSizeBytes } from "./event-size.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -21,7 +22,7 @@ export interface EventEnd {
 }
 
 /** Bounds what one unfinished event may hold, as `listen`'s default --max-event-size does. */
-const maxEventSize = 16 * 1024 ** 2;
+const maxEventSize = defaultMaxEventSizeBytes;
 
 export class EventEndFinder {
   readonly #decoder: EventStreamDecoder;

@@ -1,5 +1,4 @@
 /** The option parsers the LLM flags added: durations with units, rates, token stalls. */
-import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
 import {
   checkTimerRange,
@@ -7,6 +6,7 @@ import {
   durationOption,
   maxTimerMs,
   milliseconds,
+  OptionValueError,
   portNumber,
   positiveNumber,
   secondsToMs,
@@ -25,7 +25,7 @@ describe("duration", () => {
     expect(duration(raw)).toBe(ms);
   });
   it.each(["5", "fast", "1.5", "-1s", "1d", "s", "1e3ms", ""])("%j is refused", (raw) => {
-    expect(() => duration(raw)).toThrow(InvalidArgumentError);
+    expect(() => duration(raw)).toThrow(OptionValueError);
   });
 });
 
@@ -68,7 +68,7 @@ describe("positiveNumber", () => {
     expect(positiveNumber(raw)).toBe(value);
   });
   it.each(["0", "0.0", "-3", "abc", "1e3", "Infinity", ""])("%j is refused", (raw) => {
-    expect(() => positiveNumber(raw)).toThrow(InvalidArgumentError);
+    expect(() => positiveNumber(raw)).toThrow(OptionValueError);
   });
 });
 
@@ -83,7 +83,7 @@ describe("tokenStall", () => {
   it.each(["20", ":2s", "x:2s", "20:", "20:2", "-1:2s", "99999999999999999999:1s"])(
     "%j is refused",
     (raw) => {
-      expect(() => tokenStall(raw, undefined)).toThrow(InvalidArgumentError);
+      expect(() => tokenStall(raw, undefined)).toThrow(OptionValueError);
     },
   );
 });

@@ -4,8 +4,9 @@
  */
 import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listenDefaults } from "../../src/listen/cli.js";
 import { listen } from "../../src/listen/command.js";
-import { type ListenIo, listenDefaults } from "../../src/listen/options.js";
+import type { ListenIo } from "../../src/listen/io.js";
 import { createFlood, floodBlockedFor } from "../helpers/flood-route.js";
 import { sendChunks, startTestServer, type TestServer } from "../helpers/http-test-server.js";
 import { endlessCounter } from "../helpers/sse-routes.js";

@@ -2,9 +2,8 @@
  * The pure parts around a run: option values (durations, counts or percentages), the file and
  * port limit warnings, the progress line and the text report (escaped, every section).
  */
-import { InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { countOrPercent, durationOption } from "../../src/cli/option-values.js";
+import { countOrPercent, durationOption, OptionValueError } from "../../src/cli/option-values.js";
 import {
   fileLimitShortfall,
   fileLimitWarning,
@@ -30,7 +29,7 @@ describe("option values", () => {
   it.each(["", "soon", "-1", "1d", "1e3", "30000h"])(
     'durationOption("s")(%j) is a usage error',
     (raw) => {
-      expect(() => durationOption("s")(raw)).toThrow(InvalidArgumentError);
+      expect(() => durationOption("s")(raw)).toThrow(OptionValueError);
     },
   );
 
@@ -39,7 +38,7 @@ describe("option values", () => {
     expect(countOrPercent("12")).toEqual({ count: 12 });
     expect(countOrPercent("0.5%")).toEqual({ percent: 0.5 });
     for (const raw of ["", "lots", "-1", "101%", "%", "1.5"]) {
-      expect(() => countOrPercent(raw), raw).toThrow(InvalidArgumentError);
+      expect(() => countOrPercent(raw), raw).toThrow(OptionValueError);
     }
   });
 });

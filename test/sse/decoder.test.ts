@@ -696,6 +696,17 @@ describe("the adapter's bookkeeping", () => {
     expect(afterHeldLine.events).toEqual([ev("a"), ev("b")]);
   });
 
+  it("endStream and startStream forget the held block's data", () => {
+    const { decoder } = recording();
+    decoder.feedText("data: held\n");
+    expect(decoder.bufferedLength).toBe(4);
+    decoder.endStream();
+    expect(decoder.bufferedLength).toBe(0);
+    decoder.feedText("data: held\n");
+    decoder.startStream();
+    expect(decoder.bufferedLength).toBe(0);
+  });
+
   it("startStream drops a half line and a half block without endStream", () => {
     const { decoder, events } = recording();
     decoder.feedText("data: a\n\ndata: held\ndata: half");
@@ -785,6 +796,12 @@ describe("the adapter's bookkeeping", () => {
       "discarded, its LF the one line break of a chunk",
       20,
       [x30, "yyy\ndata: lost", "\n\ndata: c\n\n"],
+      "c",
+    ],
+    [
+      "discarded up to an LF, its chunk ending in the CR of a later CRLF",
+      20,
+      [x30, "yyy\n\ndata: c\r", "\n\n"],
       "c",
     ],
   ];

@@ -3,6 +3,7 @@
  * walking commander's own command, option and argument definitions, so it cannot go stale.
  */
 import type { Argument, Command, Help, Option } from "commander";
+import { type CommandIo, processIo } from "../command-io.js";
 import {
   type CompletionArgument,
   type CompletionCommand,
@@ -13,8 +14,12 @@ import {
   completionScript,
 } from "./scripts.js";
 
-export async function completion(shell: CompletionShell, program: Command): Promise<number> {
-  process.stdout.write(completionScript(shell, completionSpecFrom(program)));
+export async function completion(
+  shell: CompletionShell,
+  program: Command,
+  io: Pick<CommandIo, "stdout"> = processIo(),
+): Promise<number> {
+  io.stdout.write(completionScript(shell, completionSpecFrom(program)));
   return 0;
 }
 

@@ -8,10 +8,9 @@
  * a bucket holds one distinct value, as whole-millisecond gaps under 100 ms always do; the
  * maximum is kept exactly), and only the first few stalls are kept in full (all are counted).
  */
+import { defaultLlmStallMs } from "../cli.js";
 import type { LlmGapStats, LlmSection, LlmStall, LlmTimings } from "./types.js";
 
-/** Default gap that counts as a stall. */
-export const defaultStallThresholdMs = 1000;
 /** Stalls kept with their details; later ones are only counted. */
 const maxStallsListed = 20;
 /** Characters of answer shown before a stall. */
@@ -106,7 +105,7 @@ export class LlmTimingRecorder {
   #lastEventAtMs: number;
   #endedAtMs: number | undefined;
 
-  constructor(startedAtMs: number, stallThresholdMs = defaultStallThresholdMs) {
+  constructor(startedAtMs: number, stallThresholdMs = defaultLlmStallMs) {
     this.#startedAtMs = startedAtMs;
     this.#lastEventAtMs = startedAtMs;
     this.#stallThresholdMs = stallThresholdMs;

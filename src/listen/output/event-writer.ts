@@ -6,7 +6,8 @@
 import type { StreamEvent } from "../../sse/decoder.js";
 import { chalkFor } from "../../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../../terminal/escape.js";
-import type { ListenCliOptions, ListenIo } from "../options.js";
+import type { ListenCliOptions } from "../cli.js";
+import type { ListenIo } from "../io.js";
 import { formatJsonComment, formatJsonLine } from "./json-lines.js";
 import { PrettyEventFormatter } from "./pretty.js";
 import { StdoutSink } from "./stdout-sink.js";

@@ -9,6 +9,7 @@ import type { ChalkInstance } from "chalk";
 import type { StreamEvent } from "../../sse/decoder.js";
 import { detachedCopy } from "../../sse/detached-copy.js";
 import { escapeForTerminal, escapeForTerminalLine } from "../../terminal/escape.js";
+import { maxShownDataLength, shortenedDataLength } from "../cli.js";
 import { type JsonPalette, jsonContainerTokens, layoutJsonTokens } from "./json-layout.js";
 
 /** Data longer than this is shown as text, not laid out as JSON (laying out costs time). */
@@ -30,11 +31,6 @@ export interface PrettyFormatOptions {
   /** --full: very large data shown whole instead of shortened. */
   full?: boolean;
 }
-
-/** Data longer than this (UTF-16 code units) is shortened unless --full: a screenful or two. */
-export const maxShownDataLength = 16 * 1024;
-/** What is shown of shortened data. */
-const shortenedDataLength = 2 * 1024;
 
 /** FNV-1a: a small, stable hash so an event type keeps its colour across runs. */
 export function hashName(name: string): number {

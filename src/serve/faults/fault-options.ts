@@ -1,5 +1,5 @@
 /**
- * The faults `serve` can inject into its streams, for testing how a client copes (README
+ * The faults `serve` can inject into its streams, for testing how a client copes (docs/test-double.md
  * "Faults"): what each option means, which combinations make sense, and how they are named in
  * the log. The library's `startServer()` takes the same options (times in milliseconds). The
  * faults themselves run in faults.ts. Pure.

@@ -1,10 +1,7 @@
 /** The option combinations listen refuses, all in one place, before anything is read. */
 import { describe, expect, it } from "vitest";
-import {
-  checkListenOptions,
-  type ListenCliOptions,
-  listenDefaults,
-} from "../../src/listen/options.js";
+import { type ListenCliOptions, listenDefaults } from "../../src/listen/cli.js";
+import { checkListenOptions } from "../../src/listen/option-checks.js";
 
 const refused: Array<[string, Partial<ListenCliOptions>, number, string]> = [
   ["--raw with several URLs", { raw: true }, 2, "--raw writes one body unchanged; give it one URL"],

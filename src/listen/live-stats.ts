@@ -1,0 +1,79 @@
+/**
+ * `--stats` while `listen` runs: the counts (stats.ts, pure) fed by the run, a live line on a
+ * terminal stderr, and the block printed at the end.
+ */
+import type { Writable } from "node:stream";
+import { escapeForTerminalLine } from "../terminal/escape.js";
+import { formatStatsBlock, formatStatsLine, StreamStats } from "./stats.js";
+
+export interface LiveStatsIo {
+  stdout: { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+/** How often the live stats line is redrawn on a terminal. */
+const liveStatsIntervalMs = 1000;
+/** When stdout shares the terminal, a full stats line only every this many redraws. */
+const sharedTerminalEveryTicks = 5;
+
+export class LiveStats {
+  readonly #io: LiveStatsIo;
+  readonly #stats: StreamStats;
+  #liveTimer: NodeJS.Timeout | undefined;
+  #liveLineShown = false;
+  #liveTicks = 0;
+
+  constructor(io: LiveStatsIo, startedAtMs: number) {
+    this.#io = io;
+    this.#stats = new StreamStats(startedAtMs);
+    if (io.stderr.isTTY) {
+      this.#liveTimer = setInterval(() => this.#drawLiveLine(), liveStatsIntervalMs);
+      this.#liveTimer.unref();
+    }
+  }
+
+  recordBytes(count: number): void {
+    this.#stats.recordBytes(count);
+  }
+
+  recordReconnect(): void {
+    this.#stats.recordReconnect();
+  }
+
+  recordEvent(type: string, nowMs: number): void {
+    this.#stats.recordEvent(type, nowMs);
+  }
+
+  /** Stops the live line's timer without printing anything. */
+  close(): void {
+    clearInterval(this.#liveTimer);
+  }
+
+  /** Stops the live line and takes it off the terminal, before the run's last words. */
+  endLiveLine(): void {
+    clearInterval(this.#liveTimer);
+    if (this.#liveLineShown) this.#io.stderr.write("\r\x1b[2K");
+    this.#liveLineShown = false;
+  }
+
+  /** The stats block on stderr. */
+  printBlock(nowMs: number): void {
+    for (const line of formatStatsBlock(this.#stats.summary(nowMs))) {
+      this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
+    }
+  }
+
+  /**
+   * Redrawn in place when stdout goes elsewhere; when stdout shares the terminal, a plain line
+   * now and then so output is not overwritten.
+   */
+  #drawLiveLine(): void {
+    const line = `sse-tool: ${formatStatsLine(this.#stats.totals(Date.now()))}`;
+    if (this.#io.stdout.isTTY) {
+      if (++this.#liveTicks % sharedTerminalEveryTicks === 0) this.#io.stderr.write(`${line}\n`);
+    } else {
+      this.#io.stderr.write(`\r\x1b[2K${line}`);
+      this.#liveLineShown = true;
+    }
+  }
+}
