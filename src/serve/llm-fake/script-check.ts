@@ -114,6 +114,16 @@ function checkReply(problems: Problems, where: string, reply: unknown): void {
         problems.object(`${at}.arguments`, call.arguments);
         problems.string(`${at}.id`, call.id);
       });
+      // The wire formats tell calls apart by id, as clients do.
+      const ids = reply.toolCalls.map((call) => (isObject(call) ? call.id : undefined));
+      ids.forEach((id, i) => {
+        if (id !== undefined && ids.indexOf(id) < i) {
+          problems.add(
+            `${where}.toolCalls[${i}].id`,
+            `the same as toolCalls[${ids.indexOf(id)}]'s`,
+          );
+        }
+      });
     }
   }
   if (problems.object(`${where}.usage`, reply.usage)) {

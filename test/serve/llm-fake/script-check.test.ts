@@ -51,6 +51,16 @@ describe("checkLlmFakeScript", () => {
     ]);
   });
 
+  it("two tool calls of one reply with the same id", () => {
+    const toolCalls = [
+      { name: "a", id: "c1" },
+      { name: "b", id: "c1" },
+    ];
+    expect(checkLlmFakeScript([{ toolCalls }]).problems).toEqual([
+      "replies[0].toolCalls[1].id: the same as toolCalls[0]'s",
+    ]);
+  });
+
   it("needs replies, at least one", () => {
     expect(checkLlmFakeScript({}).problems).toEqual(["replies: an array is required"]);
     expect(checkLlmFakeScript([]).problems).toEqual(["replies: at least one reply is required"]);
