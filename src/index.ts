@@ -6,6 +6,8 @@
  * - `listen(url, options)`: a stream's events as an async iterable, followed as `sse-tool
  *   listen` follows it (request options, reconnection with Last-Event-ID); leaving the loop
  *   closes the connection.
+ * - `startLlmFake({ provider, replies })`: an LLM provider's API faked with scripted replies
+ *   (docs/llm.md); hand its `baseURL` to the provider's SDK.
  *
  * Failures are thrown as SseToolError, with a `code` (README "Exit codes" lists what each
  * means for the command line). Nothing here prints or exits the process.
@@ -22,3 +24,10 @@ export {
   startServer,
   type WaitForRequestOptions,
 } from "./serve/library.js";
+export {
+  type LlmFakeProvider,
+  type LlmFakeReply,
+  type RunningLlmFake,
+  type StartLlmFakeOptions,
+  startLlmFake,
+} from "./serve/llm-fake/library.js";

@@ -25,13 +25,13 @@ import {
   randomSplitMaxBytes,
 } from "./faults/fault-options.js";
 import { defaultJournalSize } from "./journal/request-journal.js";
-import { llmFakeProviders } from "./llm-fake/providers.js";
+import { type LlmFakeProvider, llmFakeProviders } from "./llm-fake/providers.js";
+// script.ts holds the fake's defaults and imports nothing: declaring serve loads no more.
 import {
   defaultFirstTokenDelayMs,
   defaultTokenDelayMs,
-  type LlmFakeProvider,
   type LlmFakeStall,
-} from "./llm-fake/steps.js";
+} from "./llm-fake/script.js";
 
 export const defaultHost = "127.0.0.1";
 export const defaultPort = 8080;
@@ -88,6 +88,8 @@ export interface ServeCliOptions extends FaultOptions {
   llmFakeRate?: number;
   /** --llm-fake-stall (repeatable): pauses at token positions. */
   llmFakeStall?: LlmFakeStall[];
+  /** --script: with --llm-fake, the replies from this JSON file. */
+  script?: string;
   /** --replay: a recording (`listen --record`) played to each client. */
   replay?: string;
   /** --speed: with --replay, how much faster than recorded, or "max". */
@@ -218,6 +220,10 @@ export function declareServe(program: Command): Command {
       "with --llm-fake: pause after <at> tokens, e.g. 20:3s (repeatable)",
       tokenStall,
     )
+    .option(
+      "--script <file>",
+      "with --llm-fake: the replies from this JSON file (text, tool calls, errors, pace)",
+    )
     .option("--replay <file>", "play a recording (listen --record) to each client, from the start")
     .addOption(
       serve
@@ -286,6 +292,7 @@ Examples:
   sse-tool serve --cors https://app.example.com --token-file ~/.sse-token examples/events.ndjson
   echo "Hello from a fake model." | sse-tool serve --llm-fake openai
   sse-tool serve --llm-fake gemini --llm-fake-rate 20 --llm-fake-stall 10:3s examples/reply.txt
+  sse-tool serve --llm-fake anthropic --script examples/replies.json
   sse-tool serve --replay examples/stream.jsonl --speed 2   # a listen --record recording
   sse-tool serve --ids --drop-after 5 --chunk-split random examples/events.ndjson   # test a client
 

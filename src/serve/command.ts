@@ -39,11 +39,11 @@ export async function serve(
   options: ServeCliOptions,
   io: CommandIo = processIo(),
 ): Promise<number> {
-  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall];
+  const pace = [options.llmFakeTtft, options.llmFakeRate, options.llmFakeStall, options.script];
   if (pace.some((value) => value !== undefined)) {
     throw new SseToolError(
       "usage",
-      "--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall need --llm-fake",
+      "--llm-fake-ttft, --llm-fake-rate, --llm-fake-stall and --script need --llm-fake",
     );
   }
   checkServerOptions(serverOptions(options));

@@ -1,11 +1,12 @@
 /**
  * `sse-tool serve --llm-fake <provider>`: serve's endpoint (endpoint.ts) plus the provider's
- * chat route (llm-fake/), answering every request with the input text streamed as tokens; it runs until
- * SIGINT/SIGTERM. The whole input is the reply: it is read before the server listens, so every
- * request gets the same complete text.
+ * chat route (llm-fake/); it runs until SIGINT/SIGTERM. The replies come from `--script
+ * <file>` (checked first: one line per mistake, exit 2), or else the whole input is the one
+ * reply: it is read before the server listens, so every request gets the same complete text.
  */
 import { text } from "node:stream/consumers";
-import { SseToolError } from "../errors.js";
+import { ExitCode, SseToolError } from "../errors.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
 import { whenInterrupted } from "../terminal/interrupts.js";
 import { checkServeAccess } from "./access/serve-access.js";
 import type { ServeCliOptions } from "./cli.js";
@@ -13,6 +14,8 @@ import { announceEndpoint, checkServeSource, serveLog, serveStopSignals } from "
 import { closeFlushTimeoutMs, createEndpoint } from "./endpoint.js";
 import { describeFaults } from "./faults/fault-options.js";
 import { llmFakePaths, llmFakeRoutes } from "./llm-fake/route.js";
+import type { LlmFakePace, LlmFakeScript } from "./llm-fake/script.js";
+import { readLlmFakeScript } from "./llm-fake/script-file.js";
 import type { LlmFakeProvider } from "./llm-fake/steps.js";
 
 export async function serveLlmFake(
@@ -32,34 +35,40 @@ export async function serveLlmFake(
       "--llm-fake answers chat requests; --replay and the faults (--drop-after, ...) act on the event stream",
     );
   }
+  if (options.script !== undefined && file !== undefined) {
+    throw new SseToolError("usage", "--script gives the replies: no input file with it");
+  }
+  let script: LlmFakeScript | undefined;
+  if (options.script !== undefined) {
+    const read = await readLlmFakeScript(options.script);
+    if ("problems" in read) {
+      for (const problem of read.problems) {
+        process.stderr.write(
+          `sse-tool: ${escapeForTerminalLine(`${options.script}: ${problem}`)}\n`,
+        );
+      }
+      return ExitCode.usage;
+    }
+    script = read.script;
+  }
   const serveAccess = await checkServeAccess(options, process.env);
-  const source = await checkServeSource(file, options);
+  const source = script === undefined ? await checkServeSource(file, options) : undefined;
   const logLines = serveLog(options);
   const { say, log } = logLines;
   const { server, streamPath } = createEndpoint(options, serveAccess, logLines);
-  let replyText: string;
-  try {
-    replyText = await text(source.open());
-  } catch (error) {
-    throw new SseToolError("input", `cannot read the reply text: ${(error as Error).message}`, {
-      cause: error,
-    });
+  if (source !== undefined) {
+    let replyText: string;
+    try {
+      replyText = await text(source.open());
+    } catch (error) {
+      throw new SseToolError("input", `cannot read the reply text: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    script = { replies: [{ text: replyText }] };
   }
-  const tokenDelayMs =
-    options.llmFakeRate !== undefined
-      ? 1000 / options.llmFakeRate
-      : options.interval > 0
-        ? options.interval
-        : undefined;
-  for (const route of llmFakeRoutes({
-    provider,
-    replyText,
-    tokenDelayMs,
-    firstTokenDelayMs: options.llmFakeTtft,
-    stalls: options.llmFakeStall,
-    finishNow: server.closingSignal,
-    log,
-  })) {
+  script = { ...script!, pace: { ...script!.pace, ...flagPace(options) } };
+  for (const route of llmFakeRoutes({ provider, script, finishNow: server.closingSignal, log })) {
     server.addRoute(route);
   }
   const url = await server.listen();
@@ -67,9 +76,13 @@ export async function serveLlmFake(
   const stop = whenInterrupted({ signals: serveStopSignals });
   try {
     announceEndpoint(url, options, serveAccess, streamPath, logLines);
+    const what =
+      options.script === undefined
+        ? `the ${script.replies[0]?.text?.length ?? 0}-character reply`
+        : `the ${script.replies.length} replies of ${options.script}`;
     say(
-      `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams the ` +
-        `${replyText.length}-character reply in ${provider} format (Ctrl-C to stop)`,
+      `llm-fake: POST ${new URL(url).origin}${llmFakePaths[provider]} streams ` +
+        `${what} in ${provider} format (Ctrl-C to stop)`,
     );
     await stop.interrupted;
     await server.close(closeFlushTimeoutMs);
@@ -77,4 +90,14 @@ export async function serveLlmFake(
   } finally {
     stop.remove();
   }
+}
+
+/** The pace flags, over whatever pace the script sets. */
+function flagPace(options: ServeCliOptions): LlmFakePace {
+  const pace: LlmFakePace = {};
+  if (options.llmFakeTtft !== undefined) pace.ttftMs = options.llmFakeTtft;
+  if (options.llmFakeRate !== undefined) pace.tokensPerSecond = options.llmFakeRate;
+  else if (options.interval > 0) pace.tokensPerSecond = 1000 / options.interval;
+  if (options.llmFakeStall !== undefined) pace.stalls = options.llmFakeStall;
+  return pace;
 }

@@ -8,6 +8,7 @@ export const llmFakeProviders = [
   "openai-responses",
   "anthropic",
   "gemini",
+  "cohere",
   "vercel-ai",
 ] as const;
 

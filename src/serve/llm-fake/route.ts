@@ -1,43 +1,38 @@
 /**
- * `serve --llm-fake <provider>`: answers the provider's request on its path by streaming a fixed
- * reply in that provider's format at a token pace, so front ends can be built offline:
+ * The fake provider's HTTP route: each request is checked for the provider's shape, answered
+ * with the scripted reply it matches (or the next one in turn): an HTTP error with the
+ * provider's error body, the whole reply as JSON when the request did not ask to stream, or
+ * the reply streamed in the provider's format at the script's pace:
  * - openai            POST /v1/chat/completions
  * - openai-responses  POST /v1/responses
  * - anthropic         POST /v1/messages
  * - gemini            POST /v1beta/models/<model>:streamGenerateContent (SSE with ?alt=sse, else
  *                     a streamed JSON array, as Gemini does) and :generateContent
+ * - cohere            POST /v2/chat
  * - vercel-ai         POST /api/chat (what useChat posts to; always streams)
- * The events come from the pure steps.ts, the other bodies from replies.ts.
  *
  * When the server starts closing (SIGINT/SIGTERM), an answer being streamed skips its
  * remaining pauses: the client gets the whole reply and the provider's end marker at once.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { encodeEvent } from "../../sse/encoder.js";
 import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
 import { readRequestBody } from "../http/read-body.js";
 import type { Route } from "../http/sse-server.js";
-import { completeReply, errorEnvelope, requestProblem } from "./replies.js";
-import {
-  estimateTokens,
-  type FakeStreamStep,
-  type LlmFakeOptions,
-  type LlmFakeProvider,
-  type LlmFakeStall,
-  llmFakeSteps,
-} from "./steps.js";
+import { ReplyChooser } from "./choose.js";
+import type { FakeStreamStep } from "./pace.js";
+import { estimateTokens, planReply } from "./plan.js";
+import type { LlmFakeProvider } from "./providers.js";
+import { geminiPath, type RequestView, requestProblem, requestView } from "./request-view.js";
+import type { LlmFakeReply, LlmFakeScript } from "./script.js";
+import { paceSettings, replySteps } from "./steps.js";
+import { defaultErrorMessage } from "./wire/format.js";
+import { wireFormats } from "./wire/formats.js";
 
 export interface LlmFakeRouteOptions {
   provider: LlmFakeProvider;
-  /** The reply every request gets. */
-  replyText: string;
-  /** Pause between tokens; undefined keeps the realistic default. */
-  tokenDelayMs?: number;
-  /** Pause before the first token; undefined keeps the default. */
-  firstTokenDelayMs?: number;
-  /** Pauses injected at token positions. */
-  stalls?: readonly LlmFakeStall[];
+  script: LlmFakeScript;
   /** Aborted when the server closes: answers in progress are finished without pauses. */
   finishNow: AbortSignal;
   log: (message: string) => void;
@@ -49,12 +44,9 @@ export const llmFakePaths: Record<LlmFakeProvider, string> = {
   "openai-responses": "/v1/responses",
   anthropic: "/v1/messages",
   gemini: "/v1beta/models/sse-tool-fake:streamGenerateContent?alt=sse",
+  cohere: "/v2/chat",
   "vercel-ai": "/api/chat",
 };
-
-/** Gemini's paths name the model: /v1beta/models/<model>:streamGenerateContent. */
-const geminiPath =
-  /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
 
 /** Upper bound on a request body: a prompt, not an upload. */
 const maxRequestBytes = 4 * 1024 ** 2;
@@ -69,98 +61,99 @@ export function llmFakeRoutes(options: LlmFakeRouteOptions): Route[] {
   return [{ method: "POST", path, matchPath: (pathname) => geminiPath.test(pathname), handle }];
 }
 
-/** How the request asks to be answered. */
-interface Ask {
-  stream: boolean;
-  /** Gemini without ?alt=sse: a streamed JSON array instead of SSE. */
-  jsonArray: boolean;
-  model: string;
-}
-
-function askOf(provider: LlmFakeProvider, body: Json, url: URL): Ask {
-  const bodyModel = typeof body.model === "string" ? body.model : "sse-tool-fake";
-  if (provider === "gemini") {
-    const match = geminiPath.exec(url.pathname);
-    const stream = match?.[2] === "streamGenerateContent";
-    return {
-      stream,
-      jsonArray: stream && url.searchParams.get("alt") !== "sse",
-      model: match?.[1] ?? bodyModel,
-    };
-  }
-  // useChat always streams and sends no `stream` flag.
-  return {
-    stream: provider === "vercel-ai" || body.stream === true,
-    jsonArray: false,
-    model: bodyModel,
-  };
-}
+const sendJson = (response: ServerResponse, status: number, body: Json, headers = {}) => {
+  response
+    .writeHead(status, { "Content-Type": "application/json", ...headers })
+    .end(JSON.stringify(body));
+};
 
 export function createLlmFakeHandler(
   options: LlmFakeRouteOptions,
 ): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
+  const { provider, script } = options;
+  const wire = wireFormats[provider];
+  const chooser = new ReplyChooser(script.replies);
   let requestCount = 0;
-  const sendJson = (response: ServerResponse, status: number, body: Json) => {
-    response.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
-  };
-  const badRequest = (response: ServerResponse, message: string) =>
-    sendJson(response, 400, errorEnvelope(options.provider, 400, message));
+  const fail = (response: ServerResponse, status: number, message: string, headers = {}) =>
+    sendJson(response, status, wire.errorBody(status, message), headers);
   return async (request, response, url) => {
     const read = await readJsonBody(request);
     if (read === undefined) return;
     if (typeof read === "string") {
       if (read === tooLargeMessage) response.setHeader("Connection", "close");
-      badRequest(response, read);
+      fail(response, 400, read);
       return;
     }
     const { body, bytes } = read;
-    const problem = requestProblem(options.provider, body);
+    const problem = requestProblem(provider, body);
     if (problem !== undefined) {
-      badRequest(response, problem);
+      fail(response, 400, problem);
       return;
     }
-    const ask = askOf(options.provider, body, url);
-    const promptTokens = estimateTokens(bytes);
-    const createdSeconds = Math.floor(Date.now() / 1000);
+    const view = requestView(provider, body, url);
     requestCount++;
     const address = request.socket.remoteAddress ?? "?";
-    if (!ask.stream) {
-      options.log(`llm-fake: ${address} non-streaming request, model ${ask.model}`);
-      const reply = completeReply(options.provider, {
-        model: ask.model,
-        text: options.replyText,
-        promptTokens,
-        createdSeconds,
-      });
-      sendJson(response, 200, reply);
+    const reply = chooser.choose(view);
+    if (reply === undefined) {
+      options.log(`llm-fake: ${address} no scripted reply matches`);
+      fail(response, 500, "sse-tool llm-fake: no scripted reply matches this request");
       return;
     }
-    const fakeOptions: LlmFakeOptions = {
-      model: ask.model,
-      promptTokens,
-      createdSeconds,
+    if (reply.httpError !== undefined) {
+      const { status, message, retryAfterSeconds } = reply.httpError;
+      options.log(`llm-fake: ${address} answered with HTTP ${status}, model ${view.model}`);
+      const headers = retryAfterSeconds === undefined ? {} : { "Retry-After": retryAfterSeconds };
+      fail(response, status, message ?? defaultErrorMessage(status), headers);
+      return;
+    }
+    const context = {
+      model: view.model,
+      promptTokens: estimateTokens(bytes),
+      created: Math.floor(Date.now() / 1000),
       idSuffix: String(requestCount),
       // OpenAI sends the usage chunk only when asked for it.
-      includeUsage: (body.stream_options as Json | undefined)?.include_usage === true,
+      includeUsage: view.includeUsage,
     };
-    if (options.tokenDelayMs !== undefined) fakeOptions.tokenDelayMs = options.tokenDelayMs;
-    if (options.firstTokenDelayMs !== undefined) {
-      fakeOptions.firstTokenDelayMs = options.firstTokenDelayMs;
+    if (!view.stream || reply.whole === true) {
+      options.log(`llm-fake: ${address} answered whole, model ${view.model}`);
+      answerWhole(response, reply, wire.complete(planReply(reply, context)), fail);
+      return;
     }
-    if (options.stalls !== undefined) fakeOptions.stalls = options.stalls;
-    const steps = llmFakeSteps(options.replyText, options.provider, fakeOptions);
-    options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${ask.model}`);
-    await sendSteps(response, steps, ask.jsonArray, options.provider, options.finishNow);
+    const settings = paceSettings(
+      { ...script.pace, ...reply.pace },
+      (script.seed ?? 1) + requestCount - 1,
+    );
+    const steps = replySteps(reply, provider, context, settings);
+    options.log(`llm-fake: ${address} streaming ${steps.length} events, model ${view.model}`);
+    await sendSteps(response, steps, view, provider, reply.splitJson === true, options.finishNow);
   };
+}
+
+/** The whole reply; a scripted mid-stream error is a 500, a malformed chunk a cut body. */
+function answerWhole(
+  response: ServerResponse,
+  reply: LlmFakeReply,
+  body: Json,
+  fail: (response: ServerResponse, status: number, message: string) => void,
+): void {
+  if (reply.error !== undefined) {
+    fail(response, 500, reply.error.message);
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(200, { "Content-Type": "application/json" });
+  response.end(reply.malformed === undefined ? text : text.slice(0, Math.floor(text.length / 2)));
 }
 
 async function sendSteps(
   response: ServerResponse,
   steps: FakeStreamStep[],
-  jsonArray: boolean,
+  view: RequestView,
   provider: LlmFakeProvider,
+  splitJson: boolean,
   finishNow: AbortSignal,
 ): Promise<void> {
+  const { jsonArray } = view;
   response.writeHead(200, {
     "Content-Type": jsonArray
       ? "application/json; charset=utf-8"
@@ -185,11 +178,33 @@ async function sendSteps(
       await sleep(waitMs, undefined, { signal: finishNow }).catch(() => {});
     }
     if (closed) return;
-    if (jsonArray) response.write(`${i === 0 ? "[" : ",\r\n"}${step.event.data ?? "{}"}`);
-    else response.write(encodeEvent(step.event));
+    const text = jsonArray
+      ? `${i === 0 ? "[" : ",\r\n"}${step.event.data ?? "{}"}`
+      : encodeEvent(step.event);
+    if (splitJson) await writeSplit(response, text);
+    else response.write(text);
   }
+  if (closed) return;
   if (jsonArray) response.write(steps.length === 0 ? "[]" : "]");
   response.end();
+}
+
+/**
+ * Writes the text in two pieces a moment apart (two TCP writes), cut halfway through its JSON
+ * in bytes: a character's UTF-8 bytes may be cut too, as on the real network.
+ */
+async function writeSplit(response: ServerResponse, text: string): Promise<void> {
+  const bytes = Buffer.from(text);
+  const open = bytes.indexOf("{");
+  if (open === -1) {
+    response.write(bytes);
+    return;
+  }
+  const cut = open + Math.max(1, Math.floor((bytes.length - open) / 2));
+  response.write(bytes.subarray(0, cut));
+  await sleep(1);
+  await nextTurn();
+  response.write(bytes.subarray(cut));
 }
 
 const tooLargeMessage = "request body too large";

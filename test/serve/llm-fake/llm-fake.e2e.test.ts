@@ -38,6 +38,10 @@ const providers = {
     format: "gemini",
     body: { contents: [{ role: "user", parts: [{ text: "Say something." }] }] },
   },
+  cohere: {
+    format: "cohere",
+    body: { model: "test-model", stream: true, messages: [{ role: "user", content: "Hi" }] },
+  },
   "vercel-ai": {
     format: "vercel-ai",
     body: {
@@ -182,6 +186,11 @@ describe.concurrent("listen --llm against serve --llm-fake, per provider", () =>
       { output_text: replyText, status: "completed" },
     ],
     ["anthropic", { model: "m", messages: [] }, { content: [{ type: "text", text: replyText }] }],
+    [
+      "cohere",
+      { model: "m", messages: [] },
+      { finish_reason: "COMPLETE", message: { content: [{ type: "text", text: replyText }] } },
+    ],
   ] as const)(
     "%s: a non-streaming request gets one JSON reply",
     async (provider, body, expected) => {
@@ -195,6 +204,7 @@ describe.concurrent("listen --llm against serve --llm-fake, per provider", () =>
     ["anthropic", { type: "error", error: { type: "invalid_request_error" } }],
     ["openai-responses", { error: { type: "invalid_request_error" } }],
     ["gemini", { error: { code: 400, status: "INVALID_ARGUMENT" } }],
+    ["cohere", { message: "messages: an array is required" }],
   ] as const)(
     "%s: a body not in the provider's shape gets its error envelope",
     async (provider, envelope) => {
@@ -275,8 +285,8 @@ describe("--llm-fake-ttft, --llm-fake-rate and --llm-fake-stall set the pace", (
     [["--llm-fake-rate", "0"], /expected a number greater than 0/],
     [["--llm-fake-stall", "5"], /expected <tokens>:<duration>/],
     [
-      ["--llm-fake", "cohere"],
-      /Allowed choices are openai, openai-responses, anthropic, gemini, vercel-ai/,
+      ["--llm-fake", "mistral"],
+      /Allowed choices are openai, openai-responses, anthropic, gemini, cohere, vercel-ai/,
     ],
   ])("%j is a usage error (exit 2)", async (flags, message) => {
     const result = await runCli([

@@ -43,6 +43,7 @@ describe("llmFakeSteps", () => {
     ["openai-responses", "openai-responses"],
     ["anthropic", "anthropic"],
     ["gemini", "gemini"],
+    ["cohere", "cohere"],
     ["vercel-ai", "vercel-ai"],
   ] as const)(
     "%s: the assembler recognises the stream and gets the text back exactly",
