@@ -25,6 +25,7 @@ import type { DoctorCliOptions } from "./doctor/command.js";
 import { ExitCode, exitCodeHelp, serveExitCodeHelp } from "./errors.js";
 import type { ListenCliOptions } from "./listen/options.js";
 import { timeColumnModes } from "./listen/output/time-column.js";
+import { declareMcp } from "./mcp/cli.js";
 import { llmFakeProviders } from "./serve/llm-fake/providers.js";
 import type { ServeCliOptions } from "./serve/options.js";
 
@@ -407,6 +408,7 @@ Exit codes:
   });
 
 declareLoad(program);
+declareMcp(program);
 
 program
   .command("completion")
