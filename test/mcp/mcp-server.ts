@@ -18,6 +18,8 @@ export interface McpTestServerOptions {
   sessions?: boolean;
   /** Answer with one JSON body instead of an event stream (default false). */
   json?: boolean;
+  /** Check Host and Origin against DNS rebinding (default true). */
+  originCheck?: boolean;
 }
 
 export interface McpTestServer {
@@ -59,14 +61,17 @@ function buildMcpServer(record: McpTestServer["clientAnswers"]): McpServer {
           params: { progressToken: "long", progress: step, total: steps, message: `step ${step}` },
         });
       }
-      await server.sendLoggingMessage({ level: "info", data: "half way \u001b[31mred" });
+      await extra.sendNotification({
+        method: "notifications/message",
+        params: { level: "info", data: "half way \u001b[31mred" },
+      });
       return { content: [{ type: "text", text: "done" }] };
     },
   );
   server.registerTool(
     "cut-stream",
     { description: "Closes its stream after a notification; answers on the resumed one." },
-    async (_args, extra) => {
+    async (extra) => {
       await extra.sendNotification({
         method: "notifications/progress",
         params: { progressToken: "cut", progress: 1, total: 2, message: "before the cut" },
@@ -83,7 +88,7 @@ function buildMcpServer(record: McpTestServer["clientAnswers"]): McpServer {
   server.registerTool(
     "ask-client",
     { description: "Asks the client for sampling, roots and a ping." },
-    async (_args, extra) => {
+    async (extra) => {
       const answers: string[] = [];
       for (const method of ["sampling/createMessage", "roots/list", "ping"]) {
         const params =
@@ -154,7 +159,7 @@ export async function startMcpTestServer(
       enableJsonResponse: options.json === true,
       eventStore: new InMemoryEventStore(),
       retryInterval: 50,
-      enableDnsRebindingProtection: true,
+      enableDnsRebindingProtection: options.originCheck ?? true,
       allowedHosts: [host],
       allowedOrigins: [allowedOrigin],
       onsessioninitialized: (id) => {
