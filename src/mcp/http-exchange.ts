@@ -3,7 +3,13 @@
  * shown for -v, network failures turned into one line, bodies read with a bound.
  */
 import { SseToolError } from "../errors.js";
-import { type HttpResponse, headerValue, openRequest, readBodyStart } from "../http/client.js";
+import {
+  discardBody,
+  type HttpResponse,
+  headerValue,
+  openRequest,
+  readBodyStart,
+} from "../http/client.js";
 import type { HttpDispatcher } from "../http/dispatcher.js";
 import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { describeNetworkError, unreachablePeer } from "../http/network-error.js";
@@ -91,4 +97,23 @@ export async function httpFailure(
       bodyStart,
     }),
   );
+}
+
+/** Checks that a GET opened an event stream; else the failure, as one line. */
+export async function expectEventStream(
+  response: HttpResponse,
+  label: string,
+  withSession: boolean,
+): Promise<void> {
+  if (response.status < 200 || response.status >= 300) {
+    throw await httpFailure(response, "GET", withSession);
+  }
+  const type = mediaType(response);
+  if (type !== "text/event-stream") {
+    discardBody(response.body);
+    throw new SseToolError(
+      "content-type",
+      `${label}: a ${type || "response without Content-Type"} body where an event stream was expected`,
+    );
+  }
 }

@@ -11,6 +11,7 @@ import { discardBody, type HttpResponse, headerValue } from "../http/client.js";
 import type { StreamEvent } from "../sse/decoder.js";
 import {
   type ExchangeContext,
+  expectEventStream,
   httpFailure,
   mediaType,
   readJsonBody,
@@ -20,13 +21,12 @@ import {
   type JsonRpcId,
   type JsonRpcMessage,
   type JsonRpcRequest,
-  type JsonRpcResponse,
-  methodNotFound,
   parseMessages,
 } from "./jsonrpc.js";
 import { LegacyStream } from "./legacy-stream.js";
 import { isKnownRevision, legacyRevision, newestRevision } from "./revisions.js";
 import { McpHttpError, McpRpcError } from "./rpc-error.js";
+import { answerServerRequest } from "./server-requests.js";
 import { newStreamProgress, readEventStream, type StreamProgress } from "./stream-reader.js";
 
 export interface McpSessionOptions {
@@ -176,7 +176,7 @@ export class McpSession {
       discardBody(response.body);
       return "no-stream";
     }
-    await this.#expectStream(response, "GET");
+    await expectEventStream(response, "GET", this.sessionId !== undefined);
     await readEventStream(response.body, newStreamProgress(), (event) =>
       this.#onStreamEvent(event, "GET", undefined),
     );
@@ -323,23 +323,9 @@ export class McpSession {
         accept: "text/event-stream",
         "last-event-id": progress.lastEventId,
       });
-      await this.#expectStream(resumed, "GET (resume)");
+      await expectEventStream(resumed, "GET (resume)", this.sessionId !== undefined);
       body = resumed.body;
       streamLabel = `GET (resumed #${waitId})`;
-    }
-  }
-
-  async #expectStream(response: HttpResponse, label: string): Promise<void> {
-    if (response.status < 200 || response.status >= 300) {
-      throw await httpFailure(response, "GET", this.sessionId !== undefined);
-    }
-    const type = mediaType(response);
-    if (type !== "text/event-stream") {
-      discardBody(response.body);
-      throw new SseToolError(
-        "content-type",
-        `${label}: a ${type || "response without Content-Type"} body where an event stream was expected`,
-      );
     }
   }
 
@@ -392,7 +378,7 @@ export class McpSession {
       if (error) pending.reject(new McpRpcError(pending.method, error));
       else pending.resolve(received.message.result);
     } else if (received.kind === "request") {
-      const answer = this.#answerFor(received.message);
+      const answer = answerServerRequest(received.message, this.#options.replies);
       this.#observer.message?.({
         direction: "sent",
         message: { kind: "response", message: answer },
@@ -404,22 +390,5 @@ export class McpSession {
         }),
       );
     }
-  }
-
-  /** ping gets an empty result; a method with a canned reply gets it; any other an error. */
-  #answerFor(request: JsonRpcRequest): JsonRpcResponse {
-    const canned = this.#options.replies?.[request.method];
-    if (request.method === "ping" && canned === undefined) {
-      return { jsonrpc: "2.0", id: request.id, result: {} };
-    }
-    if (canned !== undefined) return { jsonrpc: "2.0", id: request.id, result: canned };
-    return {
-      jsonrpc: "2.0",
-      id: request.id,
-      error: {
-        code: methodNotFound,
-        message: `sse-tool does not support ${request.method} (give a reply with --replies)`,
-      },
-    };
   }
 }

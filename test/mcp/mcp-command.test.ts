@@ -64,9 +64,18 @@ describe.each([
       contents: [{ uri: "file:///notes.md", text: "# Notes\nremember" }],
     });
   });
+});
+
+describe("mcp session lifecycle", () => {
+  let server: McpTestServer;
+  beforeAll(async () => {
+    server = await startMcpTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it("ends the session with DELETE, or keeps it with --keep-session", async () => {
-    if (!shape.sessions) return;
     const before = server.deleted.length;
     const ended = await runCli(["mcp", server.url, "ping"]);
     expect(ended.code).toBe(0);

@@ -1,0 +1,50 @@
+/** `import { mcp } from "sse-tool"`: connect, request, close, from test code. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mcp, SseToolError } from "../../src/index.js";
+import type { MessageSeen } from "../../src/mcp/observer.js";
+import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+
+let server: McpTestServer;
+beforeAll(async () => {
+  server = await startMcpTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe("mcp library", () => {
+  it("connects, calls a tool, sees its notifications, and closes the session", async () => {
+    const seen: MessageSeen[] = [];
+    const client = await mcp.connect(server.url, {
+      observer: { message: (message) => seen.push(message) },
+    });
+    expect(client.session.protocolVersion).toBe("2025-11-25");
+    const sessionId = client.session.sessionId;
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const result = await client.request("tools/call", {
+      name: "long-task",
+      arguments: { steps: 2 },
+    });
+    expect(result).toEqual({ content: [{ type: "text", text: "done" }] });
+    const progress = seen.filter(
+      (item) =>
+        item.message.kind === "notification" &&
+        item.message.message.method === "notifications/progress",
+    );
+    expect(progress).toHaveLength(2);
+    await client.close();
+    expect(server.deleted).toContain(sessionId);
+  });
+
+  it("throws a JSON-RPC error as SseToolError with the error object", async () => {
+    const client = await mcp.connect(server.url);
+    try {
+      const error = await client.request("no/such").catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(SseToolError);
+      expect((error as SseToolError).code).toBe("protocol");
+      expect((error as { rpcError: { code: number } }).rpcError.code).toBe(-32601);
+    } finally {
+      await client.close();
+    }
+  });
+});
