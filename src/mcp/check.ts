@@ -241,40 +241,45 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
             "answer 404 Not Found to a session id that is unknown or ended",
           ),
     );
-    const exposed = await probe(
-      "POST",
-      { origin: browserOrigin, "mcp-session-id": undefined, "mcp-protocol-version": undefined },
-      initialize,
-    );
-    const sessionExposed = headerList(exposed, "access-control-expose-headers").includes(
-      "mcp-session-id",
-    );
-    const preflight = await probe("OPTIONS", {
-      origin: browserOrigin,
-      "access-control-request-method": "POST",
-      "access-control-request-headers": "content-type, mcp-session-id, mcp-protocol-version",
-      "content-type": undefined,
-    });
-    const allowed = headerList(preflight, "access-control-allow-headers");
-    const allowsBoth =
-      allowed.includes("*") ||
-      (allowed.includes("mcp-session-id") && allowed.includes("mcp-protocol-version"));
-    checks.push(
-      sessionExposed && allowsBoth
-        ? passed(
-            "cors",
-            "Mcp-Session-Id exposed; the preflight allows Mcp-Session-Id and MCP-Protocol-Version",
-          )
-        : warned(
-            "cors",
-            `${sessionExposed ? "" : "Mcp-Session-Id not exposed; "}${allowsBoth ? "" : "the preflight does not allow Mcp-Session-Id and MCP-Protocol-Version"}`.replace(
-              /; $/,
-              "",
-            ),
-            "for browser clients: Access-Control-Expose-Headers: Mcp-Session-Id, and allow both headers in preflights",
-          ),
-    );
   }
+
+  // Browser clients read Mcp-Session-Id only when it is exposed; a stateless server has none.
+  const exposed =
+    session.sessionId === undefined
+      ? undefined
+      : await probe(
+          "POST",
+          { origin: browserOrigin, "mcp-session-id": undefined, "mcp-protocol-version": undefined },
+          initialize,
+        );
+  const sessionExposed =
+    exposed === undefined ||
+    headerList(exposed, "access-control-expose-headers").includes("mcp-session-id");
+  const preflight = await probe("OPTIONS", {
+    origin: browserOrigin,
+    "access-control-request-method": "POST",
+    "access-control-request-headers": "content-type, mcp-session-id, mcp-protocol-version",
+    "content-type": undefined,
+  });
+  const allowed = headerList(preflight, "access-control-allow-headers");
+  const allowsBoth =
+    allowed.includes("*") ||
+    (allowed.includes("mcp-session-id") && allowed.includes("mcp-protocol-version"));
+  checks.push(
+    sessionExposed && allowsBoth
+      ? passed(
+          "cors",
+          "Mcp-Session-Id exposed; the preflight allows Mcp-Session-Id and MCP-Protocol-Version",
+        )
+      : warned(
+          "cors",
+          `${sessionExposed ? "" : "Mcp-Session-Id not exposed; "}${allowsBoth ? "" : "the preflight does not allow Mcp-Session-Id and MCP-Protocol-Version"}`.replace(
+            /; $/,
+            "",
+          ),
+          "for browser clients: Access-Control-Expose-Headers: Mcp-Session-Id, and allow both headers in preflights",
+        ),
+  );
 
   const foreign = await probe(
     "POST",

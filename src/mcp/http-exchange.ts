@@ -113,7 +113,7 @@ export async function expectEventStream(
     discardBody(response.body);
     throw new SseToolError(
       "content-type",
-      `${label}: a ${type || "response without Content-Type"} body where an event stream was expected`,
+      `${label}: got ${type || "a body without Content-Type"} where an event stream (text/event-stream) was expected`,
     );
   }
 }

@@ -273,7 +273,7 @@ export class McpSession {
       discardBody(response.body);
       throw new SseToolError(
         "content-type",
-        `${label}: a ${type || "response without Content-Type"} body where application/json or text/event-stream was expected`,
+        `${label}: got ${type || "a body without Content-Type"} where application/json or text/event-stream was expected`,
       );
     }
     if (waitId !== undefined && this.#pending.has(waitId)) {

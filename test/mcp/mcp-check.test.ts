@@ -64,6 +64,7 @@ describe("mcp --check", () => {
     const report = JSON.parse(result.stdout) as CheckJson;
     expect(statuses(report).session).toBe("skip");
     expect(statuses(report).delete).toBeUndefined();
+    expect(statuses(report).cors).toBe("pass");
   });
 
   it("fails at the handshake when no MCP server answers", async () => {

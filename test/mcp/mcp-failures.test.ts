@@ -40,7 +40,7 @@ describe("mcp failures", () => {
   it("a body that is neither JSON nor a stream", async () => {
     const result = await runCli(["mcp", `${server.origin}/faults/text`]);
     expect(result.stderr).toBe(
-      "sse-tool: POST #1: a text/html body where application/json or text/event-stream was expected\n",
+      "sse-tool: POST #1: got text/html where application/json or text/event-stream was expected\n",
     );
     expect(result.code).toBe(1);
   });

@@ -1,0 +1,65 @@
+/** `sse-tool mcp` against servers that answer oddly: an unknown revision, hostile text, GET. */
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli-process.js";
+import { startHandmadeServer } from "./handmade-server.js";
+
+describe("mcp against odd servers", () => {
+  it("names a revision it does not know and goes on, frames shown with -v", async () => {
+    const server = await startHandmadeServer({ revision: "2099-01-01", get: "405" });
+    try {
+      const result = await runCli(["mcp", "-v", server.url]);
+      expect(result.stderr).toContain(
+        'the server speaks revision "2099-01-01", which sse-tool does not know: going on',
+      );
+      expect(result.stderr).toMatch(/← #1 result \{"protocolVersion":"2099-01-01"/);
+      expect(result.stdout).toContain("revision      2099-01-01 (Streamable HTTP)");
+      expect(result.stdout).toContain("  t()  a tool");
+      expect(result.code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("escapes what the server says before it reaches the terminal", async () => {
+    const server = await startHandmadeServer({
+      revision: "2025-06-18",
+      get: "405",
+      toolDescription: "nice\u001b]52;c;ZXZpbA==\u0007 \u202etxt.exe",
+    });
+    try {
+      const result = await runCli(["mcp", server.url]);
+      expect(result.stdout).toContain("  t()  nice\\x1b]52;c;ZXZpbA==\\x07 \\u202etxt.exe");
+      expect(result.stdout).not.toContain("\u001b");
+      expect(result.stdout).toContain("revision      2025-06-18 (Streamable HTTP)");
+      expect(result.stdout).toContain("session       none (stateless server)");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("watch: a server without a stream (GET 405) is fine, said so, exit 0", async () => {
+    const server = await startHandmadeServer({ revision: "2025-11-25", get: "405" });
+    try {
+      const result = await runCli(["mcp", server.url, "watch"]);
+      expect(result.stderr).toBe(
+        "sse-tool: the server offers no stream of its own (GET got 405): fine, it speaks only in answers\n",
+      );
+      expect(result.code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("watch: a JSON body where a stream was expected is explained, exit 1", async () => {
+    const server = await startHandmadeServer({ revision: "2025-11-25", get: "json" });
+    try {
+      const result = await runCli(["mcp", server.url, "watch"]);
+      expect(result.stderr).toBe(
+        "sse-tool: GET: got application/json where an event stream (text/event-stream) was expected\n",
+      );
+      expect(result.code).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
