@@ -54,6 +54,12 @@ export class LegacyStream {
     });
     const ended = readEventStream(response.body, newStreamProgress(), (event) => {
       if (event.type === "endpoint") {
+        options.context.observer.frame?.({
+          stream: "GET (HTTP+SSE)",
+          id: event.lastEventId,
+          type: event.type,
+          data: event.data,
+        });
         const url = new URL(event.data, options.url);
         // The endpoint gets the same credentials: it must be on the same origin.
         if (url.origin !== new URL(options.url).origin) {

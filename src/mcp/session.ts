@@ -51,6 +51,8 @@ interface Pending {
 const maxResumes = 5;
 /** Event ids remembered to show nothing twice across resumptions. */
 const maxSeenEventIds = 4096;
+/** Time allowed for the DELETE that ends a session. */
+const closeTimeoutMs = 5000;
 /** The wait before resuming when the server sent no `retry:`. */
 const defaultRetryMs = 1000;
 
@@ -189,7 +191,9 @@ export class McpSession {
     this.#legacy?.close();
     if (keepSession || this.sessionId === undefined || this.transport === "legacy") return;
     try {
-      const response = await sendHttp(this.#options.context, "DELETE", this.url, this.#headers());
+      // Its own time bound: after Ctrl-C the session is still ended.
+      const context = { ...this.#options.context, signal: AbortSignal.timeout(closeTimeoutMs) };
+      const response = await sendHttp(context, "DELETE", this.url, this.#headers());
       discardBody(response.body);
       if (response.status === 405) {
         this.#observer.note?.("the server does not let clients end sessions (DELETE got 405)");

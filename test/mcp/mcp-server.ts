@@ -107,6 +107,14 @@ function buildMcpServer(record: McpTestServer["clientAnswers"]): McpServer {
       return { content: [{ type: "text", text: answers.join("\n") }] };
     },
   );
+  server.registerTool("slow", { description: "Says it waits, then waits long." }, async (extra) => {
+    await extra.sendNotification({
+      method: "notifications/message",
+      params: { level: "info", data: "waiting" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20_000).unref());
+    return { content: [{ type: "text", text: "late" }] };
+  });
   server.registerTool("fails", { description: "Always fails." }, async () => ({
     isError: true,
     content: [{ type: "text", text: "it broke" }],

@@ -102,6 +102,17 @@ describe("mcp on an event stream", () => {
     expect(result.code).toBe(130);
   });
 
+  it("on Ctrl-C during a call, still ends the session, and exits 130", async () => {
+    const before = server.deleted.length;
+    const cli = startCli(["mcp", server.url, "call", "slow"]);
+    await cli.waitForStderr("[info] waiting");
+    cli.kill("SIGINT");
+    const result = await cli.exited;
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe("");
+    expect(server.deleted.length).toBe(before + 1);
+  });
+
   it("renews an expired session once by itself", async () => {
     const result = await runCli([
       "mcp",
