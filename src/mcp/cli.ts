@@ -25,7 +25,7 @@ export interface McpCliOptions extends RequestCliOptions {
 export const defaultMcpConnectTimeoutMs = 30_000;
 
 export function declareMcp(program: Command): void {
-  addRequestOptions(
+  const command = addRequestOptions(
     program
       .command("mcp")
       .description(
@@ -76,4 +76,8 @@ ${exitCodeHelp}`,
     .action(async (url: string, request: string[], options: McpCliOptions) => {
       await runCommand(async () => (await import("./command.js")).mcp(url, request, options));
     });
+  // mcp writes its own requests: -X and -d are refused (src/mcp/connection.ts), not offered.
+  for (const option of command.options) {
+    if (option.long === "--method" || option.long === "--data") option.hideHelp();
+  }
 }
