@@ -15,7 +15,7 @@ import { runMcpCheck } from "./check.js";
 import type { McpCliOptions } from "./cli.js";
 import { openConnection } from "./connection.js";
 import { liveView } from "./live-view.js";
-import { parseAction } from "./params.js";
+import { parseAction, withProgressToken } from "./params.js";
 import { McpSession } from "./session.js";
 import { gatherSummary } from "./summary.js";
 import { formatSummary } from "./summary-view.js";
@@ -88,7 +88,9 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
       observer.note?.("the server ended its stream");
       return ExitCode.ok;
     }
-    const result = await session.request(action.method, action.params);
+    const params =
+      action.method === "tools/call" ? withProgressToken(action.params, "sse-tool") : action.params;
+    const result = await session.request(action.method, params);
     if (options.json) writeJson(result);
     else stdout.write(`${escapeForTerminal(formatResult(action.method, result))}\n`);
     if (action.method === "tools/call" && (result as { isError?: unknown })?.isError === true) {

@@ -64,3 +64,17 @@ function parseJson(text: string, what: string): unknown {
     throw new SseToolError("usage", `${what}: not valid JSON: ${text}`);
   }
 }
+
+/**
+ * The params with a progress token in `_meta` (unless the user gave one), so a server that
+ * reports progress only when asked to (the spec's way) does so.
+ */
+export function withProgressToken(
+  params: Record<string, unknown> | undefined,
+  token: string,
+): Record<string, unknown> {
+  const meta = params?._meta;
+  if (typeof meta === "object" && meta !== null && "progressToken" in meta) return params!;
+  const metaRecord = typeof meta === "object" && meta !== null ? meta : {};
+  return { ...params, _meta: { ...metaRecord, progressToken: token } };
+}

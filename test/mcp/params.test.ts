@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SseToolError } from "../../src/errors.js";
-import { parseAction, parseParams } from "../../src/mcp/params.js";
+import { parseAction, parseParams, withProgressToken } from "../../src/mcp/params.js";
 
 describe("parseAction", () => {
   it.each([
@@ -56,5 +56,23 @@ describe("parseParams", () => {
     expect(thrown).toBeInstanceOf(SseToolError);
     expect((thrown as SseToolError).code).toBe("usage");
     expect((thrown as SseToolError).message).toMatch(message);
+  });
+});
+
+describe("withProgressToken", () => {
+  it("adds a progress token, keeping other _meta fields", () => {
+    expect(withProgressToken({ name: "x" }, "t")).toEqual({
+      name: "x",
+      _meta: { progressToken: "t" },
+    });
+    expect(withProgressToken({ _meta: { other: 1 } }, "t")).toEqual({
+      _meta: { other: 1, progressToken: "t" },
+    });
+    expect(withProgressToken(undefined, "t")).toEqual({ _meta: { progressToken: "t" } });
+  });
+
+  it("keeps the user's own token", () => {
+    const params = { _meta: { progressToken: 7 } };
+    expect(withProgressToken(params, "t")).toBe(params);
   });
 });
