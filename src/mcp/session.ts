@@ -26,7 +26,9 @@ import {
 import { LegacyStream } from "./legacy-stream.js";
 import { isKnownRevision, legacyRevision, newestRevision } from "./revisions.js";
 import { McpHttpError, McpRpcError } from "./rpc-error.js";
-import { answerServerRequest } from "./server-requests.js";
+import { SeenEventIds } from "./seen-event-ids.js";
+import { answerServerRequest, clientCapabilities } from "./server-requests.js";
+import { sessionHeaders } from "./session-headers.js";
 import { newStreamProgress, readEventStream, type StreamProgress } from "./stream-reader.js";
 
 export interface McpSessionOptions {
@@ -49,8 +51,6 @@ interface Pending {
 
 /** Resumptions of one request's stream without its response before giving up. */
 const maxResumes = 5;
-/** Event ids remembered to show nothing twice across resumptions. */
-const maxSeenEventIds = 4096;
 /** Time allowed for the DELETE that ends a session. */
 const closeTimeoutMs = 5000;
 /** The wait before resuming when the server sent no `retry:`. */
@@ -71,7 +71,7 @@ export class McpSession {
 
   readonly #options: McpSessionOptions;
   readonly #pending = new Map<JsonRpcId, Pending>();
-  readonly #seenEventIds = new Set<string>();
+  readonly #seenEventIds = new SeenEventIds();
   readonly #answers: Promise<void>[] = [];
   #nextId = 1;
   #legacy: LegacyStream | undefined;
@@ -94,7 +94,7 @@ export class McpSession {
   async initialize(): Promise<void> {
     const params = {
       protocolVersion: newestRevision,
-      capabilities: this.#options.replies?.["roots/list"] ? { roots: {} } : {},
+      capabilities: clientCapabilities(this.#options.replies),
       clientInfo: { name: "sse-tool", version: packageJson.version },
     };
     let result: unknown;
@@ -116,10 +116,7 @@ export class McpSession {
       this.transport = "legacy";
       result = await this.#request("initialize", { ...params, protocolVersion: legacyRevision });
     }
-    const record = (typeof result === "object" && result !== null ? result : {}) as Record<
-      string,
-      unknown
-    >;
+    const record = (result ?? {}) as Record<string, unknown>;
     this.initializeResult = record;
     const revision = typeof record.protocolVersion === "string" ? record.protocolVersion : "";
     this.protocolVersion = revision;
@@ -206,15 +203,13 @@ export class McpSession {
   }
 
   #headers(): Record<string, string> {
-    const headers = { ...this.#options.baseHeaders };
-    if (!this.#options.context.userHeaderNames.has("accept")) {
-      headers.accept = "application/json, text/event-stream";
-    }
-    if (this.protocolVersion && this.transport === "streamable") {
-      headers["mcp-protocol-version"] = this.protocolVersion;
-    }
-    if (this.sessionId !== undefined) headers["mcp-session-id"] = this.sessionId;
-    return headers;
+    return sessionHeaders({
+      base: this.#options.baseHeaders,
+      userHeaderNames: this.#options.context.userHeaderNames,
+      protocolVersion: this.protocolVersion,
+      legacy: this.transport === "legacy",
+      sessionId: this.sessionId,
+    });
   }
 
   async #request(method: string, params?: Record<string, unknown>): Promise<unknown> {
@@ -255,9 +250,17 @@ export class McpSession {
     const sessionId = headerValue(response.headers, "mcp-session-id");
     if (sessionId !== undefined && this.sessionId === undefined) this.sessionId = sessionId;
     const type = mediaType(response);
-    if (response.status === 202 || (waitId === undefined && type !== "text/event-stream")) {
+    if (response.status === 202 || waitId === undefined) {
       discardBody(response.body);
-      if (waitId === undefined) return;
+      if (waitId === undefined) {
+        // Nothing is owed to a notification or an answer: a stream here could stay open for ever.
+        if (type === "text/event-stream") {
+          this.#observer.note?.(
+            `${label}: got an event stream where 202 Accepted was expected: not read`,
+          );
+        }
+        return;
+      }
       throw new SseToolError(
         "protocol",
         `${label}: HTTP 202 with no body for a request: the server took it for a notification`,
@@ -344,11 +347,7 @@ export class McpSession {
     });
     if (event.data === "") return false;
     if (eventId !== undefined && event.inheritedId === undefined) {
-      if (this.#seenEventIds.has(eventId)) return false;
-      this.#seenEventIds.add(eventId);
-      if (this.#seenEventIds.size > maxSeenEventIds) {
-        this.#seenEventIds.delete(this.#seenEventIds.values().next().value!);
-      }
+      if (!this.#seenEventIds.firstSight(eventId)) return false;
     }
     const messages = parseMessages(event.data);
     if (typeof messages === "string") {

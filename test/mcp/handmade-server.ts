@@ -11,6 +11,8 @@ export interface HandmadeServerOptions {
   /** What GET answers: the server has no stream (405) or answers JSON by mistake. */
   get: "405" | "json";
   toolDescription?: string;
+  /** Answer notifications with an event stream that never ends, instead of 202. */
+  notificationStream?: boolean;
 }
 
 export async function startHandmadeServer(
@@ -32,6 +34,11 @@ export async function startHandmadeServer(
       method?: string;
     };
     if (message.id === undefined) {
+      if (options.notificationStream) {
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write(": open\n\n");
+        return;
+      }
       response.writeHead(202).end();
       return;
     }

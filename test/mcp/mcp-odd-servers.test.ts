@@ -62,4 +62,22 @@ describe("mcp against odd servers", () => {
       await server.close();
     }
   });
+
+  it("a stream where 202 was expected (a notification's answer) is not waited on", async () => {
+    const server = await startHandmadeServer({
+      revision: "2025-11-25",
+      get: "405",
+      notificationStream: true,
+    });
+    try {
+      const result = await runCli(["mcp", server.url, "ping"]);
+      expect(result.stderr).toBe(
+        "sse-tool: POST notifications/initialized: got an event stream where 202 Accepted was expected: not read\n",
+      );
+      expect(result.stdout).toBe("{}\n");
+      expect(result.code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
 });
