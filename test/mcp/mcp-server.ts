@@ -115,6 +115,17 @@ function buildMcpServer(record: McpTestServer["clientAnswers"]): McpServer {
     await new Promise((resolve) => setTimeout(resolve, 20_000).unref());
     return { content: [{ type: "text", text: "late" }] };
   });
+  server.registerTool(
+    "broadcast",
+    { description: "Sends a notification on the server's own stream (GET)." },
+    async () => {
+      await server.server.notification({
+        method: "notifications/message",
+        params: { level: "notice", data: "to all watchers" },
+      });
+      return { content: [{ type: "text", text: "sent" }] };
+    },
+  );
   server.registerTool("fails", { description: "Always fails." }, async () => ({
     isError: true,
     content: [{ type: "text", text: "it broke" }],

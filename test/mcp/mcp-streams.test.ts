@@ -102,6 +102,32 @@ describe("mcp on an event stream", () => {
     expect(result.code).toBe(130);
   });
 
+  it("watch --json prints what the server sends on its own stream, one JSON object each", async () => {
+    const kept = await runCli(["mcp", "--keep-session", server.url, "ping"]);
+    const id = /session kept: (\S+)/.exec(kept.stderr)?.[1];
+    expect(id).toBeDefined();
+    const watch = startCli(["mcp", "-v", "--json", "--session", id!, server.url, "watch"]);
+    await watch.waitForStderr(/> GET [^\n]*\n(?:[^\n]*\n)*< HTTP\/1\.1 200 OK/);
+    const call = await runCli([
+      "mcp",
+      "--keep-session",
+      "--session",
+      id!,
+      server.url,
+      "call",
+      "broadcast",
+    ]);
+    expect(call.stdout).toBe("sent\n");
+    const line = await watch.waitForStdout("to all watchers");
+    expect(JSON.parse(line.trim())).toMatchObject({
+      jsonrpc: "2.0",
+      method: "notifications/message",
+      params: { level: "notice", data: "to all watchers" },
+    });
+    watch.kill("SIGINT");
+    expect((await watch.exited).code).toBe(130);
+  });
+
   it("on Ctrl-C during a call, still ends the session, and exits 130", async () => {
     const before = server.deleted.length;
     const cli = startCli(["mcp", server.url, "call", "slow"]);
