@@ -17,6 +17,7 @@ import {
 import type { McpCliOptions } from "./cli.js";
 import type { McpConnection } from "./connection.js";
 import { mediaType, sendHttp } from "./http-exchange.js";
+import { quietStreamWatchMs, watchServerStream } from "./quiet-stream.js";
 import { mayPrimeStreams, newestRevision, streamableRevisions } from "./revisions.js";
 import { McpSession } from "./session.js";
 
@@ -296,7 +297,10 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
         ),
   );
 
-  const get = await probe("GET", { accept: "text/event-stream", "content-type": undefined });
+  const get = await watchServerStream(
+    connection,
+    headers({ accept: "text/event-stream", "content-type": undefined }),
+  );
   checks.push(
     get.status === 405
       ? passed("get-stream", "GET got 405: no server stream (fine)")
@@ -308,13 +312,17 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
             "answer GET with text/event-stream, or 405 when the server offers no stream",
           ),
   );
+  const comments = get.comments + (stream?.comments ?? 0);
   checks.push(
-    stream !== undefined && stream.comments > 0
+    comments > 0
       ? passed("keep-alive", "comments keep quiet streams open")
-      : skipped(
-          "keep-alive",
-          "no comment seen on the streams read (a quiet stream is not watched)",
-        ),
+      : get.type === "text/event-stream"
+        ? warned(
+            "keep-alive",
+            `no comment on the quiet GET stream within ${quietStreamWatchMs / 1000} s`,
+            "send a comment (: keep-alive) every 15-30 s, or proxies may cut quiet streams",
+          )
+        : skipped("keep-alive", "no quiet stream to watch"),
   );
 
   if (session.sessionId !== undefined) {

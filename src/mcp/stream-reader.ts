@@ -37,6 +37,8 @@ export async function readEventStream(
   body: Readable,
   progress: StreamProgress,
   onEvent: (event: StreamEvent) => boolean,
+  /** Stop at the first comment (a keep-alive): what `--check` waits for on a quiet stream. */
+  stopOnComment = false,
 ): Promise<"done" | "ended"> {
   let done = false;
   let first = true;
@@ -55,6 +57,7 @@ export async function readEventStream(
       },
       onComment: () => {
         progress.comments++;
+        if (stopOnComment) done = true;
       },
     },
     { maxEventSize, lastEventId: progress.lastEventId },

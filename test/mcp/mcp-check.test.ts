@@ -18,7 +18,7 @@ describe("mcp --check", () => {
   beforeAll(async () => {
     [good, open, stateless] = await Promise.all([
       startMcpTestServer(),
-      startMcpTestServer({ originCheck: false, json: true }),
+      startMcpTestServer({ originCheck: false, json: true, keepAliveMs: 0 }),
       startMcpTestServer({ sessions: false }),
     ]);
   });
@@ -44,7 +44,7 @@ describe("mcp --check", () => {
       cors: "pass",
       origin: "pass",
       "get-stream": "pass",
-      "keep-alive": "skip",
+      "keep-alive": "pass",
       delete: "pass",
     });
   });
@@ -56,6 +56,9 @@ describe("mcp --check", () => {
       /FAIL {2}origin +a request from Origin https:\/\/dns-rebinding\.invalid got HTTP 200\n +fix: validate Origin and answer 403/,
     );
     expect(result.stdout).toMatch(/SKIP {2}priming +no event stream to look at \(JSON responses\)/);
+    expect(result.stdout).toMatch(
+      /WARN {2}keep-alive +no comment on the quiet GET stream within 2 s/,
+    );
     expect(result.stdout).toMatch(/\d+ passed, \d+ warnings?, 1 failed/);
   });
 

@@ -18,6 +18,8 @@ export interface McpTestServerOptions {
   sessions?: boolean;
   /** Answer with one JSON body instead of an event stream (default false). */
   json?: boolean;
+  /** Comments sent on quiet streams this often (default 100 ms; 0 for none). */
+  keepAliveMs?: number;
   /** Check Host and Origin against DNS rebinding (default true). */
   originCheck?: boolean;
 }
@@ -178,6 +180,7 @@ export async function startMcpTestServer(
       enableJsonResponse: options.json === true,
       eventStore: new InMemoryEventStore(),
       retryInterval: 50,
+      keepAliveMs: options.keepAliveMs ?? 100,
       enableDnsRebindingProtection: options.originCheck ?? true,
       allowedHosts: [host],
       allowedOrigins: [allowedOrigin],
