@@ -3,6 +3,7 @@
  * lazy-imports src/mcp/command.ts.
  */
 import type { Command } from "commander";
+import { secondsToMs } from "../cli/option-values.js";
 import { addRequestOptions, connectTimeoutOption, tlsOptions } from "../cli/request-options.js";
 import { runCommand } from "../cli/run-command.js";
 import { exitCodeHelp } from "../errors.js";
@@ -12,6 +13,8 @@ export interface McpCliOptions extends RequestCliOptions {
   cacert?: string;
   http2?: boolean;
   connectTimeout?: number;
+  /** --timeout: the whole run's bound, in milliseconds. */
+  timeout?: number;
   json?: boolean;
   verbose?: boolean;
   color: boolean;
@@ -40,6 +43,11 @@ export function declareMcp(program: Command): void {
     tlsOptions(),
   )
     .addOption(connectTimeoutOption("30s"))
+    .option(
+      "--timeout <duration>",
+      "give up after this long, e.g. 30s (exit 3; a bare number is seconds); watch stops there (exit 0)",
+      secondsToMs,
+    )
     .option("--json", "print the final result (or the summary) as JSON on stdout")
     .option("-v, --verbose", "show every HTTP exchange, SSE frame and JSON-RPC message on stderr")
     .option(

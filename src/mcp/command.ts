@@ -44,10 +44,22 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
   });
   const controller = new AbortController();
   let interrupted = false;
-  const unhook = onInterrupt(() => {
+  const unhookInterrupt = onInterrupt(() => {
     interrupted = true;
     controller.abort();
   });
+  let timedOut = false;
+  const timer =
+    options.timeout === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, options.timeout);
+  const unhook = () => {
+    clearTimeout(timer);
+    unhookInterrupt();
+  };
   const connection = await openConnection(url, options, observer, controller.signal);
   const writeJson = (value: unknown) => {
     const json = JSON.stringify(value) ?? "null";
@@ -85,6 +97,8 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
         return ExitCode.ok;
       }
       if (interrupted) return ExitCode.interrupted;
+      // watch ends at --timeout as a run that was asked to last that long.
+      if (timedOut) return ExitCode.ok;
       observer.note?.("the server ended its stream");
       return ExitCode.ok;
     }
@@ -102,6 +116,9 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
     return ExitCode.ok;
   } catch (error) {
     if (interrupted) return ExitCode.interrupted;
+    if (timedOut) {
+      throw new SseToolError("timeout", `no answer within --timeout ${options.timeout! / 1000} s`);
+    }
     throw error;
   } finally {
     await session.close(options.keepSession === true);

@@ -139,6 +139,21 @@ describe("mcp on an event stream", () => {
     expect(server.deleted.length).toBe(before + 1);
   });
 
+  it("gives up at --timeout with exit 3, and still ends the session", async () => {
+    const before = server.deleted.length;
+    const result = await runCli(["mcp", "--timeout", "500ms", server.url, "call", "slow"]);
+    expect(result.stderr).toContain("[info] waiting");
+    expect(result.stderr).toContain("sse-tool: no answer within --timeout 0.5 s\n");
+    expect(result.code).toBe(3);
+    expect(server.deleted.length).toBe(before + 1);
+  });
+
+  it("watch --timeout ends the watch with exit 0", async () => {
+    const result = await runCli(["mcp", "--timeout", "300ms", server.url, "watch"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
   it("renews an expired session once by itself", async () => {
     const result = await runCli([
       "mcp",
