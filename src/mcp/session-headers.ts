@@ -7,7 +7,7 @@
 export interface SessionHeaderInputs {
   /** -H, Basic auth, User-Agent. */
   base: Record<string, string>;
-  /** Lower-case names of the headers the user set (their Accept wins). */
+  /** Lower-case names of the headers the user set with -H (theirs win). */
   userHeaderNames: ReadonlySet<string>;
   protocolVersion: string | undefined;
   /** The HTTP+SSE transport of 2024-11-05 knows no MCP-Protocol-Version. */
@@ -17,12 +17,12 @@ export interface SessionHeaderInputs {
 
 export function sessionHeaders(inputs: SessionHeaderInputs): Record<string, string> {
   const headers = { ...inputs.base };
-  if (!inputs.userHeaderNames.has("accept")) {
-    headers.accept = "application/json, text/event-stream";
-  }
-  if (inputs.protocolVersion && !inputs.legacy) {
-    headers["mcp-protocol-version"] = inputs.protocolVersion;
-  }
-  if (inputs.sessionId !== undefined) headers["mcp-session-id"] = inputs.sessionId;
+  // A header given with -H wins, so a server's handling of odd values can be tried.
+  const set = (name: string, value: string) => {
+    if (!inputs.userHeaderNames.has(name)) headers[name] = value;
+  };
+  set("accept", "application/json, text/event-stream");
+  if (inputs.protocolVersion && !inputs.legacy) set("mcp-protocol-version", inputs.protocolVersion);
+  if (inputs.sessionId !== undefined) set("mcp-session-id", inputs.sessionId);
   return headers;
 }

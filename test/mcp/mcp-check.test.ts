@@ -76,6 +76,14 @@ describe("mcp --check", () => {
     expect(result.code).toBe(4);
   });
 
+  it("warns of the HTTP+SSE transport of 2024-11-05", async () => {
+    const result = await runCli(["mcp", "--check", `${good.origin}/legacy`]);
+    expect(result.stdout).toMatch(
+      /WARN {2}transport {2}HTTP\+SSE transport of 2024-11-05 \(deprecated\)/,
+    );
+    expect(result.code).toBe(0);
+  });
+
   it("takes only the URL", async () => {
     const result = await runCli(["mcp", "--check", good.url, "tools/list"]);
     expect(result.stderr).toBe("sse-tool: --check takes only the URL\n");

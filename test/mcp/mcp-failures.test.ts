@@ -37,6 +37,20 @@ describe("mcp failures", () => {
     expect(result.code).toBe(1);
   });
 
+  it("400: a bad MCP-Protocol-Version (given with -H) is named", async () => {
+    const result = await runCli([
+      "mcp",
+      "-H",
+      "MCP-Protocol-Version: 1999-01-01",
+      server.url,
+      "ping",
+    ]);
+    expect(result.stderr).toMatch(
+      /^sse-tool: POST got HTTP 400 Bad Request \(Bad Request: Unsupported protocol version[^\n]*\): the server refused the request: a bad MCP-Protocol-Version header, or a malformed message$/m,
+    );
+    expect(result.code).toBe(1);
+  });
+
   it("a body that is neither JSON nor a stream", async () => {
     const result = await runCli(["mcp", `${server.origin}/faults/text`]);
     expect(result.stderr).toBe(
