@@ -132,6 +132,17 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
       body === undefined ? undefined : JSON.stringify(body),
     );
     discardBody(response.body);
+    // An initialize the server took made a session of its own: ended, not left behind.
+    const stray = body === initialize ? headerValue(response.headers, "mcp-session-id") : undefined;
+    if (stray !== undefined) {
+      await sendHttp(connection.context, "DELETE", connection.url, {
+        ...headers({ "content-type": undefined }),
+        "mcp-session-id": stray,
+      }).then(
+        (answer) => discardBody(answer.body),
+        () => {},
+      );
+    }
     return { status: response.status, type: mediaType(response), headers: response.headers };
   };
   const ping = { jsonrpc: "2.0", id: "sse-tool-check", method: "ping" };

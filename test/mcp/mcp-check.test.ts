@@ -31,6 +31,8 @@ describe("mcp --check", () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as CheckJson;
     expect(report.failed).toBe(false);
+    // The check's own session and the one its CORS probe made are both ended.
+    expect(good.deleted).toHaveLength(2);
     expect(statuses(report)).toEqual({
       initialize: "pass",
       responses: "pass",
