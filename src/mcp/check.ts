@@ -247,10 +247,10 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
     checks.push(
       unknown.status === 404
         ? passed("session-unknown", "an unknown Mcp-Session-Id got 404")
-        : failed(
+        : warned(
             "session-unknown",
             `an unknown Mcp-Session-Id got HTTP ${unknown.status}`,
-            "answer 404 Not Found to a session id that is unknown or ended",
+            "answer 404 Not Found to a session id that is unknown or ended: clients then start a new session",
           ),
     );
   }
@@ -346,10 +346,10 @@ export async function collectChecks(connection: McpConnection): Promise<McpCheck
       checks.push(
         after.status === 404
           ? passed("delete", "DELETE ended the session; its id then got 404")
-          : warned(
+          : failed(
               "delete",
               `after DELETE, the session id got HTTP ${after.status}`,
-              "answer 404 to an ended session",
+              "answer 404 to an ended session (the spec's MUST): clients then start a new one",
             ),
       );
     } else {

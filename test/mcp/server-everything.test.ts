@@ -69,4 +69,21 @@ describe("mcp against server-everything", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/\[image image\/png, \d+(\.\d)? (B|KiB)\]/);
   });
+
+  it("--check finds what it leaves out: 400 for an ended session, any Origin taken", async () => {
+    const result = await runCli(["mcp", "--check", "--json", url]);
+    const report = JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string }> };
+    const statuses = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+    expect(statuses).toMatchObject({
+      initialize: "pass",
+      priming: "pass",
+      resumption: "pass",
+      accept: "pass",
+      "protocol-version": "pass",
+      "session-unknown": "warn",
+      origin: "fail",
+      delete: "fail",
+    });
+    expect(result.code).toBe(4);
+  });
 });
