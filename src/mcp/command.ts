@@ -11,15 +11,15 @@ import {
   escapeJsonForTerminal,
 } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
-import { runMcpCheck } from "./check.js";
+import { runMcpCheck } from "./check/checklist.js";
 import type { McpCliOptions } from "./cli.js";
 import { openConnection } from "./connection.js";
-import { liveView } from "./live-view.js";
 import { parseAction, withProgressToken } from "./params.js";
-import { McpSession } from "./session.js";
+import { McpSession } from "./session/session.js";
 import { gatherSummary } from "./summary.js";
-import { formatSummary } from "./summary-view.js";
-import { formatResult } from "./view.js";
+import { liveView } from "./view/live.js";
+import { formatResult } from "./view/messages.js";
+import { formatSummary } from "./view/summary.js";
 
 export async function mcp(url: string, words: string[], options: McpCliOptions): Promise<number> {
   const action = parseAction(words);

@@ -8,8 +8,8 @@ import { createDispatcher, type HttpDispatcher } from "../http/dispatcher.js";
 import { prepareRequest } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { defaultMcpConnectTimeoutMs, type McpCliOptions } from "./cli.js";
-import type { ExchangeContext } from "./http-exchange.js";
-import type { McpObserver } from "./observer.js";
+import type { ExchangeContext } from "./session/http-exchange.js";
+import type { McpObserver } from "./session/observer.js";
 
 export interface McpConnection {
   url: string;

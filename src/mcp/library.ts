@@ -7,8 +7,8 @@ import { SseToolError } from "../errors.js";
 import { createDispatcher, type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
 import { defaultUserAgent } from "../http/request.js";
 import { parseTargetUrl } from "../http/target-url.js";
-import type { McpObserver } from "./observer.js";
-import { McpSession } from "./session.js";
+import type { McpObserver } from "./session/observer.js";
+import { McpSession } from "./session/session.js";
 
 export interface McpConnectOptions {
   /** Extra request headers (Authorization, ...). */

@@ -2,7 +2,7 @@
  * The summary of a server after the handshake: who it is, what it negotiated, how it answers,
  * and its tools, resources and prompts (every page, following nextCursor up to a bound).
  */
-import type { McpSession } from "./session.js";
+import type { McpSession } from "./session/session.js";
 
 /** Pages read of one list before stopping (a server could hand out cursors for ever). */
 const maxPages = 50;

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const conformanceBin = createRequire(import.meta.url).resolve(
   "@modelcontextprotocol/conformance/dist/index.js",
 );
-const clientScript = fileURLToPath(new URL("./conformance-client.sh", import.meta.url));
+const clientScript = fileURLToPath(new URL("./servers/conformance-client.sh", import.meta.url));
 
 function runScenario(scenario: string): Promise<{ code: number | null; output: string }> {
   const child = spawn(

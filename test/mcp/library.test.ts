@@ -1,8 +1,8 @@
 /** `import { mcp } from "sse-tool"`: connect, request, close, from test code. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mcp, SseToolError } from "../../src/index.js";
-import type { MessageSeen } from "../../src/mcp/observer.js";
-import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+import type { MessageSeen } from "../../src/mcp/session/observer.js";
+import { type McpTestServer, startMcpTestServer } from "./servers/sdk-server.js";
 
 let server: McpTestServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 /** `sse-tool mcp --check`: the transport checklist against servers that get things right and wrong. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
-import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+import { type McpTestServer, startMcpTestServer } from "./servers/sdk-server.js";
 
 interface CheckJson {
   failed: boolean;

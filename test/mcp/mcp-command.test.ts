@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
-import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+import { type McpTestServer, startMcpTestServer } from "./servers/sdk-server.js";
 
 describe.each([
   { sessions: true, json: false },

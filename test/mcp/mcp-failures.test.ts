@@ -1,7 +1,7 @@
 /** Each way an MCP exchange fails, told in one line with its fix, exit 1. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
-import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+import { type McpTestServer, startMcpTestServer } from "./servers/sdk-server.js";
 
 let server: McpTestServer;
 beforeAll(async () => {

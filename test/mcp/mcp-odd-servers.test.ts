@@ -1,7 +1,7 @@
 /** `sse-tool mcp` against servers that answer oddly: an unknown revision, hostile text, GET. */
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
-import { startHandmadeServer } from "./handmade-server.js";
+import { startHandmadeServer } from "./servers/handmade-server.js";
 
 describe("mcp against odd servers", () => {
   it("names a revision it does not know and goes on, frames shown with -v", async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../helpers/cli-process.js";
-import { type McpTestServer, startMcpTestServer } from "./mcp-server.js";
+import { type McpTestServer, startMcpTestServer } from "./servers/sdk-server.js";
 
 let server: McpTestServer;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { runCli } from "../helpers/cli-process.js";
 const everything = createRequire(import.meta.url).resolve(
   "@modelcontextprotocol/server-everything/dist/index.js",
 );
-const preload = fileURLToPath(new URL("./listen-on-loopback.mjs", import.meta.url));
+const preload = fileURLToPath(new URL("./servers/listen-on-loopback.mjs", import.meta.url));
 
 let child: ChildProcess;
 let url: string;

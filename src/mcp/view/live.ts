@@ -4,9 +4,9 @@
  * sends goes to stdout as data. Every line passes the one escaper.
  */
 import type { ChalkInstance } from "chalk";
-import { escapeForTerminalLine, escapeJsonForTerminal } from "../terminal/escape.js";
-import type { McpObserver, MessageSeen } from "./observer.js";
-import { formatMessage } from "./view.js";
+import { escapeForTerminalLine, escapeJsonForTerminal } from "../../terminal/escape.js";
+import type { McpObserver, MessageSeen } from "../session/observer.js";
+import { formatMessage } from "./messages.js";
 
 export interface LiveViewOptions {
   verbose: boolean;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { answerServerRequest, clientCapabilities } from "../../src/mcp/server-requests.js";
+import {
+  answerServerRequest,
+  clientCapabilities,
+} from "../../../src/mcp/protocol/server-requests.js";
 
 const request = (method: string) => ({ jsonrpc: "2.0" as const, id: 9, method });
 

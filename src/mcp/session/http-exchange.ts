@@ -2,21 +2,21 @@
  * One HTTP request of an MCP session through the shared client (src/http/client.ts): heads
  * shown for -v, network failures turned into one line, bodies read with a bound.
  */
-import { SseToolError } from "../errors.js";
+import { SseToolError } from "../../errors.js";
 import {
   discardBody,
   type HttpResponse,
   headerValue,
   openRequest,
   readBodyStart,
-} from "../http/client.js";
-import type { HttpDispatcher } from "../http/dispatcher.js";
-import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
-import { describeNetworkError, unreachablePeer } from "../http/network-error.js";
-import { redactHeaderValue } from "../http/redaction.js";
-import { explainHttpFailure } from "./failure.js";
+} from "../../http/client.js";
+import type { HttpDispatcher } from "../../http/dispatcher.js";
+import { requestHeadLines, responseHeadLines } from "../../http/exchange-lines.js";
+import { describeNetworkError, unreachablePeer } from "../../http/network-error.js";
+import { redactHeaderValue } from "../../http/redaction.js";
+import { explainHttpFailure } from "../protocol/http-failure.js";
+import { McpHttpError } from "../protocol/rpc-error.js";
 import type { McpObserver } from "./observer.js";
-import { McpHttpError } from "./rpc-error.js";
 
 /** Largest JSON response body read (a stream's events are bounded by the decoder). */
 export const maxJsonBodyBytes = 16 * 1024 ** 2;

@@ -2,8 +2,8 @@
  * How messages, tool results and the summary read in the pretty view. Pure: lines out, not
  * escaped (the caller writes every line through the one escaper).
  */
-import { formatBytes } from "../terminal/units.js";
-import type { MessageSeen } from "./observer.js";
+import { formatBytes } from "../../terminal/units.js";
+import type { MessageSeen } from "../session/observer.js";
 
 /** Longest params or result shown on a message line. */
 const maxShownJson = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sessionHeaders } from "../../src/mcp/session-headers.js";
+import { sessionHeaders } from "../../../src/mcp/protocol/session-headers.js";
 
 const inputs = {
   base: { "user-agent": "sse-tool/test" },

@@ -5,10 +5,21 @@
  * requests answered so the server never hangs, and the session ended with DELETE.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import packageJson from "../../package.json" with { type: "json" };
-import { SseToolError } from "../errors.js";
-import { discardBody, type HttpResponse, headerValue } from "../http/client.js";
-import type { StreamEvent } from "../sse/decoder.js";
+import packageJson from "../../../package.json" with { type: "json" };
+import { SseToolError } from "../../errors.js";
+import { discardBody, type HttpResponse, headerValue } from "../../http/client.js";
+import type { StreamEvent } from "../../sse/decoder.js";
+import {
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+  parseMessages,
+} from "../protocol/jsonrpc.js";
+import { isKnownRevision, legacyRevision, newestRevision } from "../protocol/revisions.js";
+import { McpHttpError, McpRpcError } from "../protocol/rpc-error.js";
+import { SeenEventIds } from "../protocol/seen-event-ids.js";
+import { answerServerRequest, clientCapabilities } from "../protocol/server-requests.js";
+import { sessionHeaders } from "../protocol/session-headers.js";
 import {
   type ExchangeContext,
   expectEventStream,
@@ -17,18 +28,7 @@ import {
   readJsonBody,
   sendHttp,
 } from "./http-exchange.js";
-import {
-  type JsonRpcId,
-  type JsonRpcMessage,
-  type JsonRpcRequest,
-  parseMessages,
-} from "./jsonrpc.js";
 import { LegacyStream } from "./legacy-stream.js";
-import { isKnownRevision, legacyRevision, newestRevision } from "./revisions.js";
-import { McpHttpError, McpRpcError } from "./rpc-error.js";
-import { SeenEventIds } from "./seen-event-ids.js";
-import { answerServerRequest, clientCapabilities } from "./server-requests.js";
-import { sessionHeaders } from "./session-headers.js";
 import { newStreamProgress, readEventStream, type StreamProgress } from "./stream-reader.js";
 
 export interface McpSessionOptions {

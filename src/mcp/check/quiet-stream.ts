@@ -2,10 +2,10 @@
  * `--check`'s look at the server's own stream (GET): whether it opens, and whether a comment
  * keeps it alive while nothing happens, watched for a short while.
  */
-import { discardBody } from "../http/client.js";
-import type { McpConnection } from "./connection.js";
-import { mediaType, sendHttp } from "./http-exchange.js";
-import { newStreamProgress, readEventStream } from "./stream-reader.js";
+import { discardBody } from "../../http/client.js";
+import type { McpConnection } from "../connection.js";
+import { mediaType, sendHttp } from "../session/http-exchange.js";
+import { newStreamProgress, readEventStream } from "../session/stream-reader.js";
 
 /** How long a quiet stream is watched for a keep-alive comment. */
 export const quietStreamWatchMs = 2000;

@@ -3,7 +3,7 @@
 # scenario in MCP_CONFORMANCE_SCENARIO; each scenario asks for one sse-tool mcp command.
 url="$1"
 here="$(dirname "$0")"
-run() { "$SSE_TOOL_NODE" "$here/../../bin/sse-tool.js" mcp -v "$url" "$@"; }
+run() { "$SSE_TOOL_NODE" "$here/../../../bin/sse-tool.js" mcp -v "$url" "$@"; }
 case "$MCP_CONFORMANCE_SCENARIO" in
   initialize) run ;;
   tools_call) run call add_numbers a:=2 b:=3 ;;

@@ -3,7 +3,7 @@
  * handshake can fall back to the older transport and a session can be renewed), and a JSON-RPC
  * error object (kept whole for --json).
  */
-import { SseToolError } from "../errors.js";
+import { SseToolError } from "../../errors.js";
 import type { JsonRpcError } from "./jsonrpc.js";
 
 export class McpHttpError extends SseToolError {

@@ -3,9 +3,15 @@
  * spec says a server must refuse are sent beside it, and what came back is judged.
  */
 import type { ChalkInstance } from "chalk";
-import packageJson from "../../package.json" with { type: "json" };
-import { ExitCode } from "../errors.js";
-import { discardBody, headerValue } from "../http/client.js";
+import packageJson from "../../../package.json" with { type: "json" };
+import { ExitCode } from "../../errors.js";
+import { discardBody, headerValue } from "../../http/client.js";
+import type { McpCliOptions } from "../cli.js";
+import type { McpConnection } from "../connection.js";
+import { mayPrimeStreams, newestRevision, streamableRevisions } from "../protocol/revisions.js";
+import { mediaType, sendHttp } from "../session/http-exchange.js";
+import { McpSession } from "../session/session.js";
+import { quietStreamWatchMs, watchServerStream } from "./quiet-stream.js";
 import {
   failed,
   formatCheckReport,
@@ -13,13 +19,7 @@ import {
   passed,
   skipped,
   warned,
-} from "./check-report.js";
-import type { McpCliOptions } from "./cli.js";
-import type { McpConnection } from "./connection.js";
-import { mediaType, sendHttp } from "./http-exchange.js";
-import { quietStreamWatchMs, watchServerStream } from "./quiet-stream.js";
-import { mayPrimeStreams, newestRevision, streamableRevisions } from "./revisions.js";
-import { McpSession } from "./session.js";
+} from "./report.js";
 
 interface Probe {
   status: number;

@@ -4,8 +4,8 @@
  * waits for or the stream ends.
  */
 import type { Readable } from "node:stream";
-import { discardBody } from "../http/client.js";
-import { EventStreamDecoder, type StreamEvent } from "../sse/decoder.js";
+import { discardBody } from "../../http/client.js";
+import { EventStreamDecoder, type StreamEvent } from "../../sse/decoder.js";
 
 /** Largest event accepted from a server (a tool result can be big). */
 const maxEventSize = 16 * 1024 ** 2;

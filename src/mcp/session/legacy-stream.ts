@@ -2,9 +2,9 @@
  * The HTTP+SSE transport of 2024-11-05: one GET stream whose first `endpoint` event names
  * where to POST; every response then comes as a `message` event on that stream.
  */
-import { SseToolError } from "../errors.js";
-import { discardBody } from "../http/client.js";
-import type { StreamEvent } from "../sse/decoder.js";
+import { SseToolError } from "../../errors.js";
+import { discardBody } from "../../http/client.js";
+import type { StreamEvent } from "../../sse/decoder.js";
 import { httpFailure, mediaType, sendHttp } from "./http-exchange.js";
 import type { McpSessionOptions } from "./session.js";
 import { newStreamProgress, readEventStream } from "./stream-reader.js";

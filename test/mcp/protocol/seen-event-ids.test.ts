@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { SeenEventIds } from "../../src/mcp/seen-event-ids.js";
+import { SeenEventIds } from "../../../src/mcp/protocol/seen-event-ids.js";
 
 it("says an id is new once, and forgets the oldest past its bound", () => {
   const seen = new SeenEventIds();

@@ -3,7 +3,7 @@
  * or SKIP, why in one line, and the fix. Pure.
  */
 import type { ChalkInstance } from "chalk";
-import { escapeForTerminalLine } from "../terminal/escape.js";
+import { escapeForTerminalLine } from "../../terminal/escape.js";
 
 export type McpCheckStatus = "pass" | "warn" | "fail" | "skip";
 

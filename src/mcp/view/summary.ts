@@ -1,5 +1,5 @@
 /** The summary as the pretty view prints it. Pure: lines out, escaped by the caller. */
-import type { ServerSummary } from "./summary.js";
+import type { ServerSummary } from "../summary.js";
 
 export function formatSummary(summary: ServerSummary): string[] {
   const name = [summary.server.name ?? "(no name)", summary.server.version ?? ""].join(" ").trim();

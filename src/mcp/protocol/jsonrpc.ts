@@ -2,7 +2,7 @@
  * JSON-RPC 2.0 as MCP uses it: the message shapes, and telling an untrusted value apart as a
  * request, a notification or a response. Pure.
  */
-import { jsonNestsDeeperThan } from "../sse/json-depth.js";
+import { jsonNestsDeeperThan } from "../../sse/json-depth.js";
 
 export type JsonRpcId = string | number;
 

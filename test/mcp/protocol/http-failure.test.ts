@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { bodyReason, explainHttpFailure, resourceMetadataUrl } from "../../src/mcp/failure.js";
+import {
+  bodyReason,
+  explainHttpFailure,
+  resourceMetadataUrl,
+} from "../../../src/mcp/protocol/http-failure.js";
 
 const base = { statusText: "", method: "POST", withSession: false, bodyStart: "" };
 

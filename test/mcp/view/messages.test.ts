@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMessage, formatToolResult } from "../../src/mcp/view.js";
+import { formatMessage, formatToolResult } from "../../../src/mcp/view/messages.js";
 
 describe("formatMessage", () => {
   it("lays out direction, id, method, event id and time", () => {
