@@ -65,6 +65,25 @@ describe("mcp failures", () => {
     expect(result.code).toBe(1);
   });
 
+  it("POST refused and a GET stream that is not HTTP+SSE: both said, at once", async () => {
+    const result = await runCli(["mcp", `${server.origin}/faults/not-legacy`]);
+    expect(result.stderr).toContain(
+      "sse-tool: no HTTP+SSE transport either: the GET stream does not start with an endpoint event\n",
+    );
+    expect(result.stderr).toContain(
+      "sse-tool: POST got HTTP 405 Method Not Allowed: this URL does not take POST: is it the MCP endpoint?\n",
+    );
+    expect(result.code).toBe(1);
+  });
+
+  it("an endpoint event naming another origin is not followed", async () => {
+    const result = await runCli(["mcp", `${server.origin}/faults/foreign-endpoint`]);
+    expect(result.stderr).toContain(
+      "no HTTP+SSE transport either: the endpoint event names another origin: http://evil.example\n",
+    );
+    expect(result.code).toBe(1);
+  });
+
   it("a refused connection", async () => {
     const closed = await startMcpTestServer();
     const url = closed.url;

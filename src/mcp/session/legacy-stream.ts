@@ -52,17 +52,26 @@ export class LegacyStream {
       found = resolve;
       lost = reject;
     });
+    let endpointSeen = false;
     const ended = readEventStream(response.body, newStreamProgress(), (event) => {
+      if (!endpointSeen && event.type !== "endpoint") {
+        // The transport's first event names the endpoint; another stream is not this transport.
+        lost(new SseToolError("protocol", "the GET stream does not start with an endpoint event"));
+        return true;
+      }
       if (event.type === "endpoint") {
+        endpointSeen = true;
         options.context.observer.frame?.({
           stream: "GET (HTTP+SSE)",
           id: event.lastEventId,
           type: event.type,
           data: event.data,
         });
-        const url = new URL(event.data, options.url);
+        const url = URL.parse(event.data, options.url);
         // The endpoint gets the same credentials: it must be on the same origin.
-        if (url.origin !== new URL(options.url).origin) {
+        if (url === null) {
+          lost(new SseToolError("protocol", `the endpoint event holds no URL: ${event.data}`));
+        } else if (url.origin !== new URL(options.url).origin) {
           lost(
             new SseToolError("protocol", `the endpoint event names another origin: ${url.origin}`),
           );

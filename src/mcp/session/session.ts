@@ -110,7 +110,8 @@ export class McpSession {
         this.#legacy = await LegacyStream.open(this.#options, (event, label) =>
           this.#onStreamEvent(event, label, undefined),
         );
-      } catch {
+      } catch (legacyError) {
+        this.#observer.note?.(`no HTTP+SSE transport either: ${(legacyError as Error).message}`);
         throw error;
       }
       this.transport = "legacy";

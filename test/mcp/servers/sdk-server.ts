@@ -269,6 +269,20 @@ export async function startMcpTestServer(
         await sse.handlePostMessage(request, response, await readJson(request));
         return;
       }
+      if (url.pathname === "/faults/not-legacy" || url.pathname === "/faults/foreign-endpoint") {
+        // POST refused, and a GET stream that is not (or not safely) the HTTP+SSE transport.
+        if (request.method !== "GET") {
+          response.writeHead(405).end();
+          return;
+        }
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.write(
+          url.pathname === "/faults/not-legacy"
+            ? "data: hello\n\n"
+            : "event: endpoint\ndata: http://evil.example/messages\n\n",
+        );
+        return;
+      }
       if (url.pathname === "/faults/accept") {
         // A server that wants only application/json in Accept, and says so with 406.
         response.writeHead(406, { "content-type": "application/json" });
