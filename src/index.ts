@@ -12,7 +12,12 @@
  */
 export { SseToolError, type SseToolErrorCode } from "./errors.js";
 export { type ListenEvent, type ListenOptions, listen } from "./listen/library.js";
-export { type McpClient, type McpConnectOptions, mcp } from "./mcp/library.js";
+export {
+  type McpClient,
+  type McpConnectOptions,
+  type McpMessage,
+  mcp,
+} from "./mcp/library.js";
 export type { FaultOptions } from "./serve/fault-options.js";
 export type { RunningServer, ServerEvent, ServerOptions } from "./serve/server-options.js";
 export { startServer } from "./serve/start-server.js";
