@@ -106,7 +106,11 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
       action.method === "tools/call" ? withProgressToken(action.params, "sse-tool") : action.params;
     const result = await session.request(action.method, params);
     if (options.json) writeJson(result);
-    else stdout.write(`${escapeForTerminal(formatResult(action.method, result))}\n`);
+    else {
+      // The result is data: as the server sent it into a pipe or file, escaped on a terminal.
+      const text = formatResult(action.method, result);
+      stdout.write(`${stdout.isTTY ? escapeForTerminal(text) : text}\n`);
+    }
     if (action.method === "tools/call" && (result as { isError?: unknown })?.isError === true) {
       throw new SseToolError(
         "protocol",

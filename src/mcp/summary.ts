@@ -2,6 +2,7 @@
  * The summary of a server after the handshake: who it is, what it negotiated, how it answers,
  * and its tools, resources and prompts (every page, following nextCursor up to a bound).
  */
+import { McpRpcError } from "./protocol/rpc-error.js";
 import type { McpSession } from "./session/session.js";
 
 /** Pages read of one list before stopping (a server could hand out cursors for ever). */
@@ -72,11 +73,20 @@ export async function gatherSummary(session: McpSession): Promise<ServerSummary>
   const init = session.initializeResult ?? {};
   const capabilities = (init.capabilities ?? {}) as Record<string, unknown>;
   const serverInfo = (init.serverInfo ?? {}) as Item;
-  const tools = capabilities.tools ? await listAll(session, "tools/list", "tools") : [];
-  const resources = capabilities.resources
-    ? await listAll(session, "resources/list", "resources")
-    : [];
-  const prompts = capabilities.prompts ? await listAll(session, "prompts/list", "prompts") : [];
+  // A reused session had no handshake here: each list is asked for, and a refusal skipped.
+  const reused = session.initializeResult === undefined;
+  const list = async (capability: string, method: string, key: string) => {
+    if (!reused && !capabilities[capability]) return [];
+    try {
+      return await listAll(session, method, key);
+    } catch (error) {
+      if (reused && error instanceof McpRpcError) return [];
+      throw error;
+    }
+  };
+  const tools = await list("tools", "tools/list", "tools");
+  const resources = await list("resources", "resources/list", "resources");
+  const prompts = await list("prompts", "prompts/list", "prompts");
   const instructions = text(init.instructions);
   return {
     server: {

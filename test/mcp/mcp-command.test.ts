@@ -85,6 +85,10 @@ describe("mcp session lifecycle", () => {
     expect(server.deleted.length).toBe(before + 1);
     const id = /session kept: (\S+) \(reuse it with --session \1\)/.exec(kept.stderr)?.[1];
     expect(id).toBeDefined();
+    // A reused session had no handshake here: the summary still lists what the server offers.
+    const summary = await runCli(["mcp", "--keep-session", "--session", id!, server.url]);
+    expect(summary.stdout).toContain("  add(a: number, b: number)  Adds two numbers.");
+    expect(summary.code).toBe(0);
     const reused = await runCli([
       "mcp",
       "--session",

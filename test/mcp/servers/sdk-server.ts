@@ -128,6 +128,9 @@ function buildMcpServer(record: McpTestServer["clientAnswers"]): McpServer {
       return { content: [{ type: "text", text: "sent" }] };
     },
   );
+  server.registerTool("hostile", { description: "Text that would move a terminal." }, async () => ({
+    content: [{ type: "text", text: "title\u001b]0;owned\u0007 \u202eevil" }],
+  }));
   server.registerTool("fails", { description: "Always fails." }, async () => ({
     isError: true,
     content: [{ type: "text", text: "it broke" }],
