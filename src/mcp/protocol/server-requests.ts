@@ -21,14 +21,3 @@ export function answerServerRequest(
     },
   };
 }
-
-/** The capabilities the client declares: those it has canned replies for. */
-export function clientCapabilities(
-  replies: Record<string, unknown> | undefined,
-): Record<string, object> {
-  const capabilities: Record<string, object> = {};
-  if (replies?.["roots/list"] !== undefined) capabilities.roots = {};
-  if (replies?.["sampling/createMessage"] !== undefined) capabilities.sampling = {};
-  if (replies?.["elicitation/create"] !== undefined) capabilities.elicitation = {};
-  return capabilities;
-}

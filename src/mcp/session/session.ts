@@ -5,10 +5,10 @@
  * requests answered so the server never hangs, and the session ended with DELETE.
  */
 import { setTimeout as delay } from "node:timers/promises";
-import packageJson from "../../../package.json" with { type: "json" };
 import { SseToolError } from "../../errors.js";
 import { discardBody, type HttpResponse, headerValue } from "../../http/client.js";
 import type { StreamEvent } from "../../sse/decoder.js";
+import { initializeParams } from "../protocol/handshake.js";
 import {
   type JsonRpcId,
   type JsonRpcMessage,
@@ -18,7 +18,7 @@ import {
 import { isKnownRevision, legacyRevision, newestRevision } from "../protocol/revisions.js";
 import { McpHttpError, McpRpcError } from "../protocol/rpc-error.js";
 import { SeenEventIds } from "../protocol/seen-event-ids.js";
-import { answerServerRequest, clientCapabilities } from "../protocol/server-requests.js";
+import { answerServerRequest } from "../protocol/server-requests.js";
 import { sessionHeaders } from "../protocol/session-headers.js";
 import {
   type ExchangeContext,
@@ -72,7 +72,8 @@ export class McpSession {
   readonly #options: McpSessionOptions;
   readonly #pending = new Map<JsonRpcId, Pending>();
   readonly #seenEventIds = new SeenEventIds();
-  readonly #answers: Promise<void>[] = [];
+  /** Answers to server requests still being sent (a long watch keeps none that are done). */
+  readonly #answers = new Set<Promise<void>>();
   #nextId = 1;
   #legacy: LegacyStream | undefined;
 
@@ -92,11 +93,7 @@ export class McpSession {
 
   /** `initialize`, then `notifications/initialized`; falls back to HTTP+SSE when POST is refused. */
   async initialize(): Promise<void> {
-    const params = {
-      protocolVersion: newestRevision,
-      capabilities: clientCapabilities(this.#options.replies),
-      clientInfo: { name: "sse-tool", version: packageJson.version },
-    };
+    const params = initializeParams(newestRevision, this.#options.replies);
     let result: unknown;
     try {
       result = await this.#request("initialize", params);
@@ -185,7 +182,7 @@ export class McpSession {
 
   /** Waits for the answers to server requests, then ends the session (DELETE) unless kept. */
   async close(keepSession = false): Promise<void> {
-    await Promise.allSettled(this.#answers);
+    await Promise.allSettled([...this.#answers]);
     this.#legacy?.close();
     if (keepSession || this.sessionId === undefined || this.transport === "legacy") return;
     try {
@@ -388,11 +385,12 @@ export class McpSession {
         message: { kind: "response", message: answer },
         via: "post",
       });
-      this.#answers.push(
-        this.#post(answer, undefined, `POST answer #${String(answer.id)}`).catch((error) => {
+      const sent = this.#post(answer, undefined, `POST answer #${String(answer.id)}`)
+        .catch((error) => {
           this.#observer.note?.(`could not answer the server: ${(error as Error).message}`);
-        }),
-      );
+        })
+        .finally(() => this.#answers.delete(sent));
+      this.#answers.add(sent);
     }
   }
 }

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  answerServerRequest,
-  clientCapabilities,
-} from "../../../src/mcp/protocol/server-requests.js";
+import { answerServerRequest } from "../../../src/mcp/protocol/server-requests.js";
 
 const request = (method: string) => ({ jsonrpc: "2.0" as const, id: 9, method });
 
@@ -25,18 +22,5 @@ describe("answerServerRequest", () => {
   it("gives a canned reply when there is one", () => {
     const roots = { roots: [{ uri: "file:///a" }] };
     expect(answerServerRequest(request("roots/list"), { "roots/list": roots }).result).toBe(roots);
-  });
-});
-
-describe("clientCapabilities", () => {
-  it("declares what the replies can answer", () => {
-    expect(clientCapabilities(undefined)).toEqual({});
-    expect(
-      clientCapabilities({
-        "roots/list": {},
-        "sampling/createMessage": {},
-        "elicitation/create": {},
-      }),
-    ).toEqual({ roots: {}, sampling: {}, elicitation: {} });
   });
 });
