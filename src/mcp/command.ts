@@ -120,6 +120,7 @@ export async function mcp(url: string, words: string[], options: McpCliOptions):
     return ExitCode.ok;
   } catch (error) {
     if (interrupted) return ExitCode.interrupted;
+    if (timedOut && action.kind === "watch") return ExitCode.ok;
     if (timedOut) {
       throw new SseToolError("timeout", `no answer within --timeout ${options.timeout! / 1000} s`);
     }

@@ -1,6 +1,6 @@
 /** `sse-tool mcp` against servers that answer oddly: an unknown revision, hostile text, GET. */
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli-process.js";
+import { runCli, startCli } from "../helpers/cli-process.js";
 import { startHandmadeServer } from "./servers/handmade-server.js";
 
 describe("mcp against odd servers", () => {
@@ -76,6 +76,24 @@ describe("mcp against odd servers", () => {
       );
       expect(result.stdout).toBe("{}\n");
       expect(result.code).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("watch reconnects after the server's retry: when its stream closes, with Last-Event-ID", async () => {
+    const server = await startHandmadeServer({ revision: "2025-11-25", get: "closing" });
+    try {
+      const watch = startCli(["mcp", server.url, "watch"]);
+      await watch.waitForStdout(/note 1[\s\S]*note 2[\s\S]*note 3/);
+      watch.kill("SIGINT");
+      const result = await watch.exited;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain(
+        "sse-tool: GET: the server closed its stream; resuming in 50 ms with Last-Event-ID: 1\n",
+      );
+      expect(result.stdout.split("note 1")).toHaveLength(2);
+      expect(server.lastEventIds.slice(0, 3)).toEqual(["", "1", "2"]);
     } finally {
       await server.close();
     }

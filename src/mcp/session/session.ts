@@ -4,7 +4,6 @@
  * or on an event stream (resumed with Last-Event-ID when it closes early), server-to-client
  * requests answered so the server never hangs, and the session ended with DELETE.
  */
-import { setTimeout as delay } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
 import { discardBody, type HttpResponse, headerValue } from "../../http/client.js";
 import type { StreamEvent } from "../../sse/decoder.js";
@@ -20,6 +19,7 @@ import { McpHttpError, McpRpcError } from "../protocol/rpc-error.js";
 import { SeenEventIds } from "../protocol/seen-event-ids.js";
 import { answerServerRequest } from "../protocol/server-requests.js";
 import { sessionHeaders } from "../protocol/session-headers.js";
+import { followStream } from "./follow-stream.js";
 import {
   type ExchangeContext,
   expectEventStream,
@@ -29,7 +29,7 @@ import {
   sendHttp,
 } from "./http-exchange.js";
 import { LegacyStream } from "./legacy-stream.js";
-import { newStreamProgress, readEventStream, type StreamProgress } from "./stream-reader.js";
+import { newStreamProgress, type StreamProgress } from "./stream-reader.js";
 
 export interface McpSessionOptions {
   url: string;
@@ -49,12 +49,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Resumptions of one request's stream without its response before giving up. */
-const maxResumes = 5;
 /** Time allowed for the DELETE that ends a session. */
 const closeTimeoutMs = 5000;
-/** The wait before resuming when the server sent no `retry:`. */
-const defaultRetryMs = 1000;
 
 export class McpSession {
   transport: "streamable" | "legacy" = "streamable";
@@ -174,9 +170,7 @@ export class McpSession {
       return "no-stream";
     }
     await expectEventStream(response, "GET", this.sessionId !== undefined);
-    await readEventStream(response.body, newStreamProgress(), (event) =>
-      this.#onStreamEvent(event, "GET", undefined),
-    );
+    await this.#followStream(response, undefined, "GET");
     return "ended";
   }
 
@@ -289,49 +283,24 @@ export class McpSession {
     }
   }
 
-  /** Reads a POST's stream until `waitId` is answered, resuming it with GET when it closes. */
+  /** Reads a request's stream (or, without `waitId`, the server's): see follow-stream.ts. */
   async #followStream(
     response: HttpResponse,
     waitId: JsonRpcId | undefined,
     label: string,
   ): Promise<void> {
-    const progress = newStreamProgress();
-    this.lastStream = progress;
-    let body = response.body;
-    let streamLabel = label;
-    for (let resumes = 0; ; resumes++) {
-      const outcome = await readEventStream(body, progress, (event) =>
-        this.#onStreamEvent(event, streamLabel, waitId),
-      );
-      if (outcome === "done" || waitId === undefined || !this.#pending.has(waitId)) return;
-      if (this.#options.context.signal.aborted) {
-        throw new SseToolError("interrupted", "interrupted");
-      }
-      if (progress.lastEventId === "") {
-        throw new SseToolError(
-          "protocol",
-          `${label}: the stream closed before the response, with no event id to resume from`,
-        );
-      }
-      if (resumes === maxResumes) {
-        throw new SseToolError("protocol", `${label}: no response after ${maxResumes} resumptions`);
-      }
-      const waitMs = Math.min(progress.retryMs ?? defaultRetryMs, 60_000);
-      this.#observer.note?.(
-        `${label}: the stream closed before the response; resuming in ${waitMs} ms with Last-Event-ID: ${progress.lastEventId}`,
-      );
-      await delay(waitMs, undefined, { signal: this.#options.context.signal }).catch(() => {
-        throw new SseToolError("interrupted", "interrupted");
-      });
-      const resumed = await sendHttp(this.#options.context, "GET", this.url, {
-        ...this.#headers(),
-        accept: "text/event-stream",
-        "last-event-id": progress.lastEventId,
-      });
-      await expectEventStream(resumed, "GET (resume)", this.sessionId !== undefined);
-      body = resumed.body;
-      streamLabel = `GET (resumed #${waitId})`;
-    }
+    this.lastStream = newStreamProgress();
+    await followStream(
+      {
+        context: this.#options.context,
+        url: this.url,
+        headers: () => this.#headers(),
+        withSession: this.sessionId !== undefined,
+        onEvent: (event, streamLabel) => this.#onStreamEvent(event, streamLabel, waitId),
+        answered: () => waitId !== undefined && !this.#pending.has(waitId),
+      },
+      { response, waitId, label, progress: this.lastStream },
+    );
   }
 
   /** One event of a stream; true once `waitId` is answered. */

@@ -8,8 +8,11 @@ import type { AddressInfo } from "node:net";
 
 export interface HandmadeServerOptions {
   revision: string;
-  /** What GET answers: the server has no stream (405) or answers JSON by mistake. */
-  get: "405" | "json";
+  /**
+   * What GET answers: no stream (405), JSON by mistake, or a stream that closes after one
+   * notification (numbered by the GET's count, with an id and `retry: 50`).
+   */
+  get: "405" | "json" | "closing";
   toolDescription?: string;
   /** Answer notifications with an event stream that never ends, instead of 202. */
   notificationStream?: boolean;
@@ -17,9 +20,23 @@ export interface HandmadeServerOptions {
 
 export async function startHandmadeServer(
   options: HandmadeServerOptions,
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; lastEventIds: string[]; close(): Promise<void> }> {
+  let gets = 0;
+  const lastEventIds: string[] = [];
   const server = createServer(async (request, response) => {
     if (request.method === "GET") {
+      if (options.get === "closing") {
+        gets++;
+        lastEventIds.push(String(request.headers["last-event-id"] ?? ""));
+        const note = {
+          jsonrpc: "2.0",
+          method: "notifications/message",
+          params: { data: `note ${gets}` },
+        };
+        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.end(`retry: 50\nid: ${gets}\ndata: ${JSON.stringify(note)}\n\n`);
+        return;
+      }
       if (options.get === "405") {
         response.writeHead(405, { allow: "POST" }).end();
       } else {
@@ -71,6 +88,7 @@ export async function startHandmadeServer(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mcp`,
+    lastEventIds,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
