@@ -23,6 +23,8 @@ export type SseToolErrorCode =
   | "listen"
   /** An assertion did not hold: listen --expect-*, load --max-* / --min-connected. */
   | "expectation"
+  /** An MCP server broke the protocol, or answered with a JSON-RPC error or a failed tool call. */
+  | "protocol"
   /** SIGINT. */
   | "interrupted";
 
@@ -53,7 +55,7 @@ export const ExitCode = {
   usage: 2,
   /** --timeout or --idle-timeout elapsed. */
   timeout: 3,
-  /** An assertion failed: listen --expect-*, load --max-* / --min-connected. */
+  /** An assertion failed: listen --expect-*, load --max-* / --min-connected, mcp --check. */
   expectation: 4,
   /** Interrupted by Ctrl-C (SIGINT). */
   interrupted: 130,
@@ -84,7 +86,7 @@ export const exitCodeHelp = `Exit codes:
   1    connection, HTTP, protocol or input failure
   2    usage error
   3    --timeout or --idle-timeout elapsed
-  4    an assertion failed (listen --expect-*, load --max-* / --min-connected)
+  4    an assertion failed (listen --expect-*, load --max-* / --min-connected, mcp --check)
   130  interrupted (Ctrl-C)
   143  stopped by SIGTERM (load prints its report so far first)`;
 

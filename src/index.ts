@@ -6,6 +6,8 @@
  * - `listen(url, options)`: a stream's events as an async iterable, followed as `sse-tool
  *   listen` follows it (request options, reconnection with Last-Event-ID); leaving the loop
  *   closes the connection.
+ * - `mcp.connect(url)`: an MCP client over Streamable HTTP (docs/mcp.md), for asserting on a
+ *   server's transport behaviour.
  * - `startLlmFake({ provider, replies })`: an LLM provider's API faked with scripted replies
  *   (docs/llm.md); hand its `baseURL` to the provider's SDK.
  *
@@ -14,6 +16,12 @@
  */
 export { SseToolError, type SseToolErrorCode } from "./errors.js";
 export { type ListenEvent, type ListenOptions, listen } from "./listen/library.js";
+export {
+  type McpClient,
+  type McpConnectOptions,
+  type McpMessage,
+  mcp,
+} from "./mcp/library.js";
 export {
   type FaultOptions,
   type JournalEnd,

@@ -13,6 +13,7 @@ import type { DoctorCliOptions } from "./doctor/cli.js";
 import { ExitCode } from "./errors.js";
 import type { ListenCliOptions } from "./listen/cli.js";
 import type { LoadCliOptions } from "./load/cli.js";
+import type { McpCliOptions } from "./mcp/cli.js";
 import type { ServeCliOptions } from "./serve/cli.js";
 
 /** The command boundary (src/cli/run-command.ts), loaded only when a command runs. */
@@ -75,6 +76,13 @@ const commands: Record<string, (program: Command) => Promise<void>> = {
       .declareLoad(program)
       .action((url: string | undefined, options: LoadCliOptions) =>
         runCommand(async () => (await import("./load/command.js")).load(url, options)),
+      );
+  },
+  async mcp(program) {
+    (await import("./mcp/cli.js"))
+      .declareMcp(program)
+      .action((url: string, request: string[], options: McpCliOptions) =>
+        runCommand(async () => (await import("./mcp/command.js")).mcp(url, request, options)),
       );
   },
   async completion(program) {
