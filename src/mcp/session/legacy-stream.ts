@@ -6,7 +6,7 @@ import { SseToolError } from "../../errors.js";
 import { discardBody } from "../../http/client.js";
 import type { StreamEvent } from "../../sse/decoder.js";
 import { httpFailure, mediaType, sendHttp } from "./http-exchange.js";
-import type { McpSessionOptions } from "./session.js";
+import type { McpSessionOptions } from "./session-options.js";
 import { newStreamProgress, readEventStream } from "./stream-reader.js";
 
 type EventHandler = (event: StreamEvent, label: string) => void;

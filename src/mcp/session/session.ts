@@ -29,18 +29,8 @@ import {
   sendHttp,
 } from "./http-exchange.js";
 import { LegacyStream } from "./legacy-stream.js";
+import type { McpSessionOptions } from "./session-options.js";
 import { newStreamProgress, type StreamProgress } from "./stream-reader.js";
-
-export interface McpSessionOptions {
-  url: string;
-  context: ExchangeContext;
-  /** Headers sent with every request: -H, Basic auth, User-Agent. */
-  baseHeaders: Record<string, string>;
-  /** Reuse this session instead of a handshake (`--session`). */
-  sessionId?: string;
-  /** Canned results for server-to-client requests, by method (`--replies`). */
-  replies?: Record<string, unknown>;
-}
 
 interface Pending {
   method: string;
@@ -51,6 +41,8 @@ interface Pending {
 
 /** Time allowed for the DELETE that ends a session. */
 const closeTimeoutMs = 5000;
+
+export type { McpSessionOptions };
 
 export class McpSession {
   transport: "streamable" | "legacy" = "streamable";

@@ -22,26 +22,11 @@ import { journalPath, journalRoute } from "../journal/journal-route.js";
 import type { RequestJournal } from "../journal/request-journal.js";
 import { answerPreflight, CorsHeaders, setCors } from "./cors.js";
 import { passRequestGate } from "./request-gate.js";
+import type { Route, RouteHandler } from "./route.js";
 import { StreamRoute } from "./stream-route.js";
 
 /** Handles a request; a thrown error or a rejected promise is answered with a 500. */
-export type RouteHandler = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-) => void | Promise<void>;
-
-export interface Route {
-  /** Upper-case HTTP method, e.g. "GET". */
-  method: string;
-  /** Exact path, without query. */
-  path: string;
-  /** Instead of the exact path: a test on the path (for paths with a parameter in them). */
-  matchPath?: (pathname: string) => boolean;
-  handle: RouteHandler;
-  /** Served without asking `authorize` (for example a page that then sends ?token=). */
-  public?: boolean;
-}
+export type { Route, RouteHandler };
 
 export interface SseServerOptions {
   /** The usual feed of the streams; `feed` replaces it (a replay has no hub). */

@@ -4,7 +4,7 @@
  * route (Host, Origin) and the token guard apply; `?after=<seq>` lists only later requests.
  * Its own requests are not journaled.
  */
-import type { Route } from "../http/sse-server.js";
+import type { Route } from "../http/route.js";
 import type { RequestJournal } from "./request-journal.js";
 
 /** Where the journal is served. */

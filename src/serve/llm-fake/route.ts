@@ -19,7 +19,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promi
 import { encodeEvent } from "../../sse/encoder.js";
 import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
 import { readRequestBody } from "../http/read-body.js";
-import type { Route } from "../http/sse-server.js";
+import type { Route } from "../http/route.js";
 import { ReplyChooser } from "./choose.js";
 import type { FakeStreamStep } from "./pace.js";
 import { estimateTokens, planReply } from "./plan.js";
