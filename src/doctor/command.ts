@@ -4,12 +4,11 @@
  */
 import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
-import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import type { HttpResponse } from "../http/client.js";
-import { createDispatcher } from "../http/dispatcher.js";
 import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { redactHeaderValue } from "../http/redaction.js";
 import { prepareRequest } from "../http/request.js";
+import { dispatcherFor } from "../http/request-dispatcher.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
@@ -39,15 +38,7 @@ export async function doctor(
   // Nothing waits longer than the watch itself: doctor keeps to --duration.
   const connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
   const boundedConnectMs = Math.min(connectTimeoutMs, options.duration);
-  const dispatcher = createDispatcher({
-    insecure: options.insecure,
-    http2: options.http2,
-    extraCaPem:
-      options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
-    proxy: options.proxy,
-    env: io.env,
-    connectTimeoutMs: boundedConnectMs,
-  });
+  const dispatcher = await dispatcherFor(options, io.env, boundedConnectMs);
   const usesProxy = dispatcher.proxyFor(target) !== undefined;
   // -v lines would be overwritten by the live progress line: one or the other.
   const progress =

@@ -5,7 +5,6 @@
  * of the body (an API's JSON error is usually the explanation).
  */
 import { SseToolError } from "../errors.js";
-import { readCaCertificateFile } from "../http/ca-certificate-file.js";
 import {
   discardBody,
   type HttpRequest,
@@ -14,13 +13,11 @@ import {
   openRequest,
   readBodyStart,
 } from "../http/client.js";
-import { createDispatcher, type HttpDispatcher } from "../http/dispatcher.js";
 import { requestHeadLines, responseHeadLines } from "../http/exchange-lines.js";
 import { describeNetworkError, isHeadersTimeout, unreachablePeer } from "../http/network-error.js";
 import { redactUrl } from "../http/redaction.js";
 import { eventStreamMimeType, judgeResponse, mimeEssence } from "../sse/response-verdict.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
-import type { ListenCliOptions } from "./cli.js";
 import { llmNotSseHint } from "./llm/not-sse-hint.js";
 import { describeBodyStart, redactHeader } from "./output/diagnostic-text.js";
 
@@ -137,21 +134,4 @@ export async function openConnection(
     verdict.reason === "content-type" ? llmNotSseHint(response.url, bodyStart) : undefined;
   if (hint) throw new SseToolError(verdict.reason, `${message}: ${hint}`);
   throw new SseToolError(verdict.reason, preview === "" ? message : `${message}: ${preview}`);
-}
-
-/** The HTTP dispatcher --proxy, --insecure, --http2 and --cacert ask for. */
-export async function listenDispatcher(
-  options: Pick<ListenCliOptions, "insecure" | "http2" | "cacert" | "proxy">,
-  env: Record<string, string | undefined>,
-  connectTimeoutMs: number,
-): Promise<HttpDispatcher> {
-  return createDispatcher({
-    insecure: options.insecure,
-    http2: options.http2,
-    extraCaPem:
-      options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
-    proxy: options.proxy,
-    env,
-    connectTimeoutMs,
-  });
 }

@@ -12,13 +12,14 @@ import { discardBody } from "../http/client.js";
 import { type HttpDispatcher, singleDispatcher } from "../http/dispatcher.js";
 import { redactUrl } from "../http/redaction.js";
 import { type PreparedRequest, prepareRequest } from "../http/request.js";
+import { dispatcherFor } from "../http/request-dispatcher.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { ReconnectPolicy } from "../sse/reconnect-policy.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { formatDelay } from "../terminal/units.js";
 import { defaultConnectTimeoutMs, type ListenCliOptions } from "./cli.js";
-import { listenDispatcher, openConnection } from "./connection.js";
+import { openConnection } from "./connection.js";
 import { type BodyEnd, StreamDecoding } from "./decoding.js";
 import { EventVerdicts } from "./event-verdicts.js";
 import type { ListenIo } from "./io.js";
@@ -82,7 +83,7 @@ class ListenRun {
     const request = await prepareRequest(target, this.#options, this.#io.stdin);
     const dispatcher = this.#io.dispatcher
       ? singleDispatcher(this.#io.dispatcher)
-      : await listenDispatcher(this.#options, this.#io.env, this.#connectTimeoutMs);
+      : await dispatcherFor(this.#options, this.#io.env, this.#connectTimeoutMs);
     const removeStopHooks = this.#hookStops();
     let failure: { error: unknown } | undefined;
     try {

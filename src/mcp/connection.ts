@@ -3,9 +3,9 @@
  * (proxy, CA file, --insecure, --http2), the headers (-H, -u, User-Agent) and the time bounds.
  */
 import { SseToolError } from "../errors.js";
-import { readCaCertificateFile } from "../http/ca-certificate-file.js";
-import { createDispatcher, type HttpDispatcher } from "../http/dispatcher.js";
+import type { HttpDispatcher } from "../http/dispatcher.js";
 import { prepareRequest } from "../http/request.js";
+import { dispatcherFor } from "../http/request-dispatcher.js";
 import { parseTargetUrl } from "../http/target-url.js";
 import { defaultMcpConnectTimeoutMs, type McpCliOptions } from "./cli.js";
 import type { ExchangeContext } from "./session/http-exchange.js";
@@ -33,15 +33,7 @@ export async function openConnection(
   // The session sets Accept itself unless -H gave one.
   if (!request.userHeaderNames.has("accept")) delete baseHeaders.accept;
   const connectTimeoutMs = options.connectTimeout ?? defaultMcpConnectTimeoutMs;
-  const dispatcher = createDispatcher({
-    insecure: options.insecure,
-    http2: options.http2,
-    extraCaPem:
-      options.cacert === undefined ? undefined : await readCaCertificateFile(options.cacert),
-    proxy: options.proxy,
-    env: process.env,
-    connectTimeoutMs,
-  });
+  const dispatcher = await dispatcherFor(options, process.env, connectTimeoutMs);
   return {
     url: request.url,
     baseHeaders,

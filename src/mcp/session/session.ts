@@ -21,7 +21,6 @@ import { answerServerRequest } from "../protocol/server-requests.js";
 import { sessionHeaders } from "../protocol/session-headers.js";
 import { followStream } from "./follow-stream.js";
 import {
-  type ExchangeContext,
   expectEventStream,
   httpFailure,
   mediaType,
