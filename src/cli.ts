@@ -382,6 +382,8 @@ addRequestOptions(
       .default(10_000, "10s"),
   )
   .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
+  // doctor --compare (hops branch): a second path to the same stream, watched at once.
+  .option("--compare <url2>", "watch a second path to the stream at once and show what it changed")
   .option("--json", "print the report as one JSON object")
   .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
   .option("-v, --verbose", "show the requests and response headers on stderr")
@@ -389,8 +391,8 @@ addRequestOptions(
     "after",
     `
 Checks: status, content-type, compression, cache-control, proxy-buffering, cors,
-events, bursts, heartbeat, ids, resume (reconnects with Last-Event-ID), retry,
-line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a fix.
+events, bursts, heartbeat, idle-cut, ids, resume (reconnects with Last-Event-ID),
+retry, line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a fix.
 
 Examples:
   sse-tool doctor http://localhost:8080/events

@@ -15,7 +15,10 @@ import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
-import { runDoctorProbe } from "./probe.js";
+import { compareWatches, formatComparison } from "./compare.js";
+import { longWatchProgress } from "./long-watch-progress.js";
+import type { DoctorObservation } from "./observation.js";
+import { runDoctorProbe, type WatchProgress } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export interface DoctorCliOptions extends RequestCliOptions {
@@ -29,6 +32,8 @@ export interface DoctorCliOptions extends RequestCliOptions {
   http2?: boolean;
   connectTimeout?: number;
   verbose?: boolean;
+  /** --compare URL2: watch a second path to the same stream at the same time, and diff. */
+  compare?: string;
 }
 
 const defaultConnectTimeoutMs = 15_000;
@@ -71,10 +76,16 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
   // Ctrl-C ends the watch; the report of what was seen so far is still printed (exit 130).
   const interrupt = new AbortController();
   const removeInterruptHandler = onInterrupt(() => interrupt.abort());
-  let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
-  try {
-    observation = await runDoctorProbe({
-      url: request.url,
+  const watchProgress = longWatchProgress(options.duration, progress, say);
+  const compareRequest =
+    options.compare === undefined
+      ? undefined
+      : await prepareRequest(parseTargetUrl(options.compare), options);
+  let observation: DoctorObservation;
+  let compared: DoctorObservation | undefined;
+  const probe = (url: string, onWatchProgress?: (p: WatchProgress) => void) =>
+    runDoctorProbe({
+      url,
       method: request.method,
       headers,
       body: request.body,
@@ -86,7 +97,8 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
       connectTimeoutMs,
       probeAlpn: !usesProxy,
       insecure: options.insecure,
-      onProgress: progress,
+      onProgress: compareRequest === undefined ? progress : undefined,
+      onWatchProgress,
       signal: interrupt.signal,
       ...(options.verbose
         ? {
@@ -105,6 +117,11 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
           }
         : {}),
     });
+  try {
+    [observation, compared] = await Promise.all([
+      probe(request.url, watchProgress),
+      compareRequest && probe(compareRequest.url),
+    ]);
   } finally {
     removeInterruptHandler();
     if (progress) process.stderr.write("\r\x1b[2K");
@@ -113,8 +130,14 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
 
   const checks = runDoctorChecks(observation);
   const report = buildDoctorReport(observation, checks);
+  const comparedChecks = compared && runDoctorChecks(compared);
+  const comparison =
+    compared && comparedChecks
+      ? compareWatches(observation, compared, buildDoctorReport(compared, comparedChecks), checks)
+      : undefined;
   if (options.json) {
-    process.stdout.write(formatDoctorJson(report, process.stdout.isTTY === true));
+    const json = comparison ? { ...report, compare: comparison } : report;
+    process.stdout.write(formatDoctorJson(json, process.stdout.isTTY === true));
   } else {
     const chalk = chalkFor({
       colorFlag: options.color,
@@ -123,7 +146,10 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
       standsFor: "stdout",
     });
     process.stdout.write(formatDoctorReport(report, chalk));
+    if (comparison) process.stdout.write(formatComparison(comparison, chalk));
   }
   if (interrupt.signal.aborted) return ExitCode.interrupted;
-  return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
+  const failed =
+    doctorFailed(checks) || (comparedChecks !== undefined && doctorFailed(comparedChecks));
+  return failed ? ExitCode.failure : ExitCode.ok;
 }

@@ -108,7 +108,9 @@ export const hops: readonly Hop[] = [
     signatures: [{ header: "server", word: "haproxy" }],
     buffering: "streams",
     bufferingNote: "passes a response through as it comes",
-    timeout: "timeout server (from its configuration)",
+    timeout: "timeout server, 50 s in its sample configuration",
+    timeoutMs: 50_000,
+    timeoutCounts: "silence",
     timeoutSetting: "timeout server, or timeout tunnel",
   },
   {

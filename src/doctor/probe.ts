@@ -17,7 +17,7 @@ import {
 import { EventStreamDecoder } from "../sse/decoder.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
-import type { DoctorObservation, ResumeObservation } from "./observation.js";
+import type { DoctorObservation, ResumeObservation, StreamEnd } from "./observation.js";
 import { StreamTally } from "./stream-tally.js";
 
 export interface DoctorProbeRequest {
@@ -46,7 +46,18 @@ export interface DoctorProbeRequest {
   onResponse?: (response: HttpResponse) => void;
   /** Ctrl-C: stop watching and report what was seen so far. */
   signal?: AbortSignal;
+  /** Told every second of the first watch how it goes (a long watch's progress). */
+  onWatchProgress?: (progress: WatchProgress) => void;
 }
+
+export interface WatchProgress {
+  watchedMs: number;
+  events: number;
+  /** Since the last byte (or the headers). */
+  quietMs: number;
+}
+
+const watchProgressEveryMs = 1000;
 
 /** Events on the resumed connection after which the resume test has seen enough. */
 const resumeEnoughEvents = 3;
@@ -61,6 +72,7 @@ interface Watch {
   retryMs?: number;
   bodyBytes: number;
   endedAtMs?: number;
+  endedHow?: StreamEnd;
   lineEndings: LineEndingScan;
   lastEventId: string;
   error?: string;
@@ -80,6 +92,7 @@ async function watchBody(
   tally: StreamTally,
   enough: () => boolean = () => false,
   signal?: AbortSignal,
+  onProgress?: (progress: WatchProgress) => void,
 ): Promise<Watch> {
   const watch: Watch = {
     tally,
@@ -90,8 +103,10 @@ async function watchBody(
   let nowMs = 0;
   const decoder = new EventStreamDecoder(
     {
-      onEvent: (event) =>
-        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8")),
+      onEvent: (event) => {
+        events++;
+        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8"));
+      },
       onComment: () => tally.comment(nowMs),
       onRetry: (ms) => {
         watch.retryMs = ms;
@@ -110,11 +125,21 @@ async function watchBody(
     response.body.destroy();
   };
   const timer = setTimeout(stop, limitMs);
+  let events = 0;
+  let lastByteAtMs = 0;
+  const ticker =
+    onProgress === undefined
+      ? undefined
+      : setInterval(() => {
+          const watchedMs = Date.now() - headersAtMs;
+          onProgress({ watchedMs, events, quietMs: watchedMs - lastByteAtMs });
+        }, watchProgressEveryMs);
   if (signal?.aborted) stop();
   signal?.addEventListener("abort", stop, { once: true });
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       nowMs = Date.now() - headersAtMs;
+      lastByteAtMs = nowMs;
       tally.chunk(nowMs);
       watch.bodyBytes += chunk.length;
       watch.lineEndings.feed(chunk);
@@ -125,14 +150,19 @@ async function watchBody(
         break;
       }
     }
-    if (!stoppedByUs) watch.endedAtMs = Date.now() - headersAtMs;
+    if (!stoppedByUs) {
+      watch.endedAtMs = Date.now() - headersAtMs;
+      watch.endedHow = "end";
+    }
   } catch (error) {
     if (!stoppedByUs) {
       watch.error = describeNetworkError(error, undefined, "doctor");
       watch.endedAtMs = Date.now() - headersAtMs;
+      watch.endedHow = errorCode(error) === "ECONNRESET" ? "reset" : "cut";
     }
   } finally {
     clearTimeout(timer);
+    clearInterval(ticker);
     signal?.removeEventListener("abort", stop);
     response.body.destroy();
   }
@@ -269,6 +299,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   const { response } = first;
   observation.url = response.url;
   observation.status = response.status;
+  observation.headersAfterMs = first.headersAtMs - startedAtMs;
   observation.httpVersion = response.httpVersion ?? "1.1";
   observation.headers = flattenHeaders(response.headers);
   // The body arrives decoded; the header still says it was compressed.
@@ -293,6 +324,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     firstTally,
     undefined,
     request.signal,
+    request.onWatchProgress,
   );
   const watchedMs = watch.watchedMs ?? request.durationMs;
   observation.durationMs = watchedMs;
@@ -300,6 +332,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   observation.bodyBytes = watch.bodyBytes;
   observation.lineEndings = watch.lineEndings.counts;
   if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
+  if (watch.endedHow !== undefined) observation.endedHow = watch.endedHow;
   observation.stream = firstTally.summary(watch.endedAtMs ?? watchedMs);
 
   observation.resume = request.signal?.aborted
