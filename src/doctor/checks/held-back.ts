@@ -72,14 +72,15 @@ function heldSign(o: DoctorObservation): string | undefined {
  */
 function batchSign(o: DoctorObservation, held: boolean): string | undefined {
   const { bursts, largestBurst, eventGaps, eventGapsAtOnce } = o.stream;
+  // After a late start, gaps that collapsed say more than the one burst they also make.
+  if (bursts <= 1 && held && eventGaps + 1 >= collapseMinEvents && eventGapsAtOnce >= eventGaps * collapseShare) {
+    return `then ${eventGapsAtOnce} of ${eventGaps} gaps between events collapsed to nothing`;
+  }
   if (bursts > 0 && largestBurst) {
     return (
       `${bursts} burst${bursts === 1 ? "" : "s"} after silence (up to ${largestBurst.events} ` +
       `events at once after ${seconds(largestBurst.silenceMs)})`
     );
-  }
-  if (held && eventGaps + 1 >= collapseMinEvents && eventGapsAtOnce >= eventGaps * collapseShare) {
-    return `then ${eventGapsAtOnce} of ${eventGaps} gaps between events collapsed to nothing`;
   }
   return undefined;
 }
@@ -88,6 +89,13 @@ const hiddenHopFix =
   "find the hop that holds it (no header names it): nginx: proxy_buffering off or " +
   "X-Accel-Buffering: no; Apache httpd: flushpackets=on; lighttpd: " +
   "server.stream-response-body = 2; and no compression for text/event-stream";
+
+/** Events came one by one, enough of them to say so: nothing held this stream back. */
+export function flowedFreely(o: DoctorObservation): boolean {
+  return (
+    o.stream.events >= collapseMinEvents && batchSign(o, heldSign(o) !== undefined) === undefined
+  );
+}
 
 export function checkBursts(o: DoctorObservation): CheckResult {
   const held = heldSign(o);

@@ -1,0 +1,251 @@
+/**
+ * What doctor reads from a stream's timing and headers beyond one header at a time: a stream
+ * held back (late headers or first event, then bursts or collapsed gaps) and the hop most likely
+ * holding it, idle cuts and the timeout that matches, compression named per hop, HTTP/3
+ * advertised, heartbeats too close to a hop's idle timeout, and two paths compared.
+ */
+import { describe, expect, it } from "vitest";
+import { runDoctorChecks } from "../../src/doctor/checklist.js";
+import type { CheckId } from "../../src/doctor/checks/result.js";
+import { compareWatches } from "../../src/doctor/compare.js";
+import { buildDoctorReport } from "../../src/doctor/report.js";
+import { event, good, observed, type RawWatch } from "./watch-fixture.js";
+
+function check(raw: RawWatch, id: CheckId) {
+  const result = runDoctorChecks(observed(raw)).find((c) => c.id === id);
+  if (!result) throw new Error(`no ${id} check`);
+  return result;
+}
+
+/** Events in groups of `size` every `everyMs`, all of a group in one read. */
+function grouped(groups: number, size: number, everyMs: number, fromMs = everyMs) {
+  const events = [];
+  for (let g = 0; g < groups; g++) {
+    for (let i = 0; i < size; i++)
+      events.push(event(fromMs + g * everyMs, String(g * size + i + 1)));
+  }
+  return events;
+}
+
+function behindNginx(change: (o: RawWatch) => void): RawWatch {
+  const o = good();
+  delete o.headers["x-accel-buffering"];
+  o.headers.server = "nginx/1.22.1";
+  change(o);
+  o.chunkTimesMs = [...new Set(o.events.map((e) => e.atMs))];
+  o.commentTimesMs = [];
+  return o;
+}
+
+describe("a stream held back, by its signature", () => {
+  it("headers held until the first event, then bursts: nginx named, with its fix", () => {
+    const o = behindNginx((o) => {
+      o.headersAfterMs = 1500;
+      o.events = [...grouped(1, 8, 0, 2), ...grouped(3, 8, 800, 802)];
+    });
+    const bursts = check(o, "bursts");
+    expect(bursts.status).toBe("warn");
+    expect(bursts.reason).toMatch(
+      /^headers held 1\.5 s until the first event, 3 bursts after silence/,
+    );
+    expect(bursts.reason).toContain("nginx most likely holds the stream back");
+    expect(bursts.fix).toBe("nginx: X-Accel-Buffering: no on the response, or proxy_buffering off");
+    expect(check(o, "proxy-buffering").status).toBe("warn");
+  });
+
+  it("nginx named, but events arrive one by one: its buffering is off, both pass", () => {
+    const o = behindNginx(() => {});
+    expect(check(o, "bursts").status).toBe("pass");
+    expect(check(o, "proxy-buffering")).toMatchObject({ status: "pass" });
+    expect(check(o, "proxy-buffering").reason).toContain("its buffering is off");
+  });
+
+  it("an LLM stream: first token late, then every gap collapsed (tokens in a few reads)", () => {
+    const o = good();
+    // 40 tokens in 4 reads 100 ms apart: no silence long enough to call a burst.
+    o.events = grouped(4, 10, 100, 2400);
+    o.chunkTimesMs = [2400, 2500, 2600, 2700];
+    o.commentTimesMs = [];
+    const bursts = check(o, "bursts");
+    expect(bursts.status).toBe("warn");
+    expect(bursts.reason).toMatch(
+      /^first event after 2\.4 s, then 36 of 39 gaps between events collapsed to nothing/,
+    );
+    // A hop that does not name itself: still found by the timing, and the usual fixes listed.
+    expect(bursts.reason).toContain("something between server and client");
+    expect(bursts.fix).toContain("no header names it");
+    // The same tokens from the start: a fast sender, not a held stream.
+    o.events = grouped(4, 10, 100, 5);
+    o.chunkTimesMs = [5, 105, 205, 305];
+    expect(check(o, "bursts").status).toBe("pass");
+  });
+
+  it("the same batch right after the headers is a backlog, not a held stream", () => {
+    const o = good();
+    o.events = Array.from({ length: 12 }, (_, i) => event(3, String(i + 1)));
+    o.chunkTimesMs = [3];
+    expect(check(o, "bursts").status).toBe("pass");
+  });
+
+  it("gzip by a hop that does not flush per event: that hop is named with its setting", () => {
+    const o = behindNginx((o) => {
+      o.headers.server = "Apache/2.4.62 (Debian)";
+      o.headers["content-encoding"] = "gzip";
+      o.events = grouped(4, 6, 700);
+    });
+    const compression = check(o, "compression");
+    expect(compression.reason).toMatch(
+      /compressed \(gzip\), most likely by Apache httpd \(mod_deflate/,
+    );
+    expect(compression.reason).toContain("does not flush per event");
+    expect(compression.fix).toBe(
+      "Apache httpd: SetEnvIfNoCase Content-Type ^text/event-stream no-gzip",
+    );
+    expect(check(o, "bursts").fix).toContain("Apache httpd: SetEnvIfNoCase");
+  });
+});
+
+describe("idle cuts", () => {
+  /** One event, then silence until something closed the stream after `silenceMs`. */
+  function cut(silenceMs: number, how: "end" | "cut" | "reset", headers = {}): RawWatch {
+    const o = good();
+    Object.assign(o.headers, headers);
+    o.events = [event(10, "1")];
+    o.chunkTimesMs = [10];
+    o.commentTimesMs = [];
+    o.endedAtMs = 10 + silenceMs;
+    o.endedHow = how;
+    o.durationMs = o.endedAtMs;
+    return o;
+  }
+
+  const cases: Array<[string, RawWatch, RegExp]> = [
+    [
+      "nginx, a short timeout",
+      cut(3000, "cut", { server: "nginx" }),
+      /closed after 3\.0 s of silence, without a response end \(the connection closed mid-response\): nginx is on the way: its proxy_read_timeout/,
+    ],
+    [
+      "nginx's default",
+      cut(60_100, "cut", { server: "nginx" }),
+      /matches nginx's proxy_read_timeout, 60 s by default/,
+    ],
+    [
+      "no hop named, 30 s",
+      cut(30_200, "end"),
+      /with a response end: matches the 30\.0 s default of Amazon CloudFront/,
+    ],
+    [
+      "no hop named, 50 s",
+      cut(50_000, "reset"),
+      /with a reset \(ECONNRESET\): matches the 50\.0 s default of HAProxy/,
+    ],
+    ["no hop named, 100 s", cut(99_000, "cut"), /matches the 100\.0 s default of Cloudflare/],
+    [
+      "no known figure",
+      cut(7000, "cut"),
+      /no known default matches: a timeout set to about 7\.0 s/,
+    ],
+  ];
+  it.each(cases)("%s", (_name, o, reason) => {
+    const result = check(o, "idle-cut");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toMatch(reason);
+    expect(result.fix).toMatch(/^send a comment line \(`: ping`\) at least every/);
+  });
+
+  it("the fix names the recognised hop's setting and half the silence", () => {
+    expect(check(cut(3000, "cut", { server: "nginx" }), "idle-cut").fix).toBe(
+      "send a comment line (`: ping`) at least every 1.5 s while no event is sent, or raise nginx: proxy_read_timeout",
+    );
+  });
+
+  it("headers held until the cut: the silence counts from the request", () => {
+    const o = good();
+    o.headers.server = "nginx";
+    o.events = [];
+    o.chunkTimesMs = [];
+    o.bodyBytes = 0;
+    o.headersAfterMs = 2100;
+    o.endedAtMs = 4;
+    o.endedHow = "cut";
+    expect(check(o, "idle-cut").reason).toMatch(/^closed after 2\.1 s of silence/);
+  });
+
+  it("a stream ended right after its last event, or never closed: pass", () => {
+    expect(check(cut(20, "end"), "idle-cut").status).toBe("pass");
+    expect(check(good(), "idle-cut").reason).toMatch(/^stayed open for the whole watch/);
+  });
+
+  it("a gateway's 504 after a wait names the timeout", () => {
+    const o = good();
+    o.status = 504;
+    o.headers = { "content-type": "text/html", server: "nginx" };
+    o.headersAfterMs = 60_050;
+    const result = check(o, "idle-cut");
+    expect(result.status).toBe("warn");
+    expect(result.reason).toMatch(
+      /^a 504 after 60\.0 s without the server's headers: .*matches nginx's/,
+    );
+  });
+});
+
+describe("heartbeats against the hops' idle timeouts", () => {
+  function beating(everyMs: number, headers: Record<string, string>): RawWatch {
+    const o = good();
+    Object.assign(o.headers, headers);
+    o.events = [event(5, "1")];
+    o.commentTimesMs = [everyMs, 2 * everyMs, 3 * everyMs];
+    o.chunkTimesMs = [5, ...o.commentTimesMs];
+    o.durationMs = 3 * everyMs + 100;
+    return o;
+  }
+
+  it("every 20 s behind CloudFront (30 s): too close; the same without it: fine", () => {
+    const close = check(beating(20_000, { "x-amz-cf-id": "abc" }), "heartbeat");
+    expect(close.status).toBe("warn");
+    expect(close.reason).toContain("too close to Amazon CloudFront's idle timeout");
+    expect(check(beating(20_000, {}), "heartbeat").status).toBe("pass");
+    expect(check(beating(10_000, { "x-amz-cf-id": "abc" }), "heartbeat").status).toBe("pass");
+  });
+});
+
+describe("HTTP/3 advertised", () => {
+  it("Alt-Svc h3: says what to test; h2 only: no word of it", () => {
+    const h3 = good();
+    h3.headers["alt-svc"] = 'h3=":443"; ma=86400, h3-29=":443"';
+    expect(check(h3, "http-version")).toMatchObject({ status: "warn" });
+    expect(check(h3, "http-version").fix).toContain("curl --http3-only");
+    const h2 = good();
+    h2.headers["alt-svc"] = 'h2=":443"; ma=60';
+    expect(check(h2, "http-version").status).toBe("pass");
+  });
+});
+
+describe("two paths compared", () => {
+  it("headers added and removed, bursts and the cut on each side", () => {
+    const direct = observed(good());
+    const raw = behindNginx((o) => {
+      o.events = grouped(3, 8, 800);
+      o.endedAtMs = 5000;
+      o.endedHow = "cut";
+    });
+    const proxied = observed(raw);
+    const checks = runDoctorChecks(proxied);
+    const { changes } = compareWatches(
+      direct,
+      proxied,
+      buildDoctorReport(proxied, checks),
+      runDoctorChecks(direct),
+    );
+    expect(changes.headersAdded).toEqual(["server: nginx/1.22.1"]);
+    expect(changes.headersRemoved).toEqual(["x-accel-buffering: no"]);
+    expect(changes.bursts).toEqual({ first: 0, second: 3 });
+    expect(changes.cutAfterMs.first).toBeUndefined();
+    expect(changes.cutAfterMs.second).toBe(2600);
+    expect(changes.hops.second).toEqual(["nginx"]);
+    expect(changes.checks.map((c) => `${c.id}:${c.first}->${c.second}`)).toContain(
+      "bursts:pass->warn",
+    );
+  });
+});
