@@ -73,7 +73,12 @@ function heldSign(o: DoctorObservation): string | undefined {
 function batchSign(o: DoctorObservation, held: boolean): string | undefined {
   const { bursts, largestBurst, eventGaps, eventGapsAtOnce } = o.stream;
   // After a late start, gaps that collapsed say more than the one burst they also make.
-  if (bursts <= 1 && held && eventGaps + 1 >= collapseMinEvents && eventGapsAtOnce >= eventGaps * collapseShare) {
+  if (
+    bursts <= 1 &&
+    held &&
+    eventGaps + 1 >= collapseMinEvents &&
+    eventGapsAtOnce >= eventGaps * collapseShare
+  ) {
     return `then ${eventGapsAtOnce} of ${eventGaps} gaps between events collapsed to nothing`;
   }
   if (bursts > 0 && largestBurst) {
