@@ -19,9 +19,11 @@ export const hopCompression: Readonly<Record<string, HopCompression>> = {
     setting: "gzip off in the stream's location (or text/event-stream out of gzip_types)",
   },
   "Apache httpd": {
-    note: "mod_deflate (AddOutputFilterByType DEFLATE) compresses block by block",
-    flushesPerEvent: false,
-    setting: "SetEnvIfNoCase Content-Type ^text/event-stream no-gzip",
+    note: "mod_deflate (AddOutputFilterByType DEFLATE), flushing when mod_proxy does",
+    flushesPerEvent: true,
+    setting:
+      "SetEnv no-gzip 1 in the stream's <Location> (or text/event-stream out of " +
+      "AddOutputFilterByType DEFLATE)",
   },
   lighttpd: {
     note: "mod_deflate compresses the whole response before sending it",

@@ -78,6 +78,9 @@ export const hops: readonly Hop[] = [
     buffering: "buffers",
     bufferingNote: "holds a backend's whole response by default (server.stream-response-body = 0)",
     bufferingSetting: "server.stream-response-body = 2",
+    timeout: "the backend's read-timeout (none by default)",
+    timeoutCounts: "silence",
+    timeoutSetting: '"read-timeout" on the proxy.server host',
   },
   {
     name: "Varnish",
@@ -119,6 +122,9 @@ export const hops: readonly Hop[] = [
     buffering: "streams",
     bufferingNote: "flushes text/event-stream at once",
     bufferingSetting: "flush_interval -1 for a stream sent as another type",
+    timeout: "the transport's read_timeout (none by default)",
+    timeoutCounts: "silence",
+    timeoutSetting: "read_timeout in reverse_proxy's transport http",
   },
   {
     name: "Squid",

@@ -6,19 +6,12 @@
  * direct path; and with nginx's Server header stripped by another hop, the timing still finds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../../src/doctor/checks/result.js";
-import type { WatchComparison } from "../../../src/doctor/compare.js";
 import { runCli } from "../../helpers/cli-process.js";
 import type { TestServer } from "../../helpers/http-test-server.js";
+import { checkOf, doctor } from "./doctor-run.js";
 import { haproxy, nginx } from "./proxy-configs.js";
 import { type RealProxy, startRealProxy } from "./real-proxy.js";
 import { startUpstream } from "./upstream.js";
-
-interface Report {
-  checks: CheckResult[];
-  hops: Array<{ name: string; evidence: string }>;
-  compare?: WatchComparison;
-}
 
 const idleTimeoutS = 3;
 
@@ -49,15 +42,6 @@ afterAll(async () => {
   await origin?.close();
 });
 
-async function doctor(url: string, seconds: number, ...more: string[]): Promise<Report> {
-  const result = await runCli(["doctor", "--json", "--duration", String(seconds), ...more, url], {
-    killAfterMs: (seconds * 2 + 30) * 1000,
-  });
-  expect(result.stdout, result.stderr).not.toBe("");
-  return JSON.parse(result.stdout) as Report;
-}
-
-const checkOf = (report: Report, id: string) => report.checks.find((c) => c.id === id);
 const nginxFix = "nginx: X-Accel-Buffering: no on the response, or proxy_buffering off";
 
 describe.concurrent("doctor behind a real nginx", () => {

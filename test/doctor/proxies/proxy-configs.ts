@@ -56,3 +56,111 @@ backend origin
     }),
   };
 }
+
+const asRoot = process.getuid?.() === 0;
+const apacheModules = "/usr/lib/apache2/modules";
+
+/** Apache httpd (mod_proxy) in the foreground, one process; `extra` at the server level. */
+export function apache(originPort: number, extra = ""): RealProxySpec {
+  const load = (name: string) => `LoadModule ${name}_module ${apacheModules}/mod_${name}.so`;
+  return {
+    command: "apache2",
+    args: (dir) => ["-X", "-d", dir, "-f", `${dir}/httpd.conf`],
+    files: (dir, port) => ({
+      "httpd.conf": `ServerRoot ${dir}
+ServerName localhost
+Listen 127.0.0.1:${port}
+${["mpm_event", "authz_core", "proxy", "proxy_http", "filter", "deflate", "env"].map(load).join("\n")}
+${asRoot ? "User www-data\nGroup www-data" : ""}
+PidFile ${dir}/httpd.pid
+ErrorLog ${dir}/error.log
+ProxyPass / http://127.0.0.1:${originPort}/
+${extra}
+`,
+    }),
+  };
+}
+
+/** lighttpd in the foreground (-D); `extra` at the top level, `host` options for the backend. */
+export function lighttpd(originPort: number, extra = "", host = ""): RealProxySpec {
+  return {
+    command: "lighttpd",
+    args: (dir) => ["-D", "-f", `${dir}/lighttpd.conf`],
+    files: (dir, port) => ({
+      "lighttpd.conf": `server.document-root = "${dir}"
+server.bind = "127.0.0.1"
+server.port = ${port}
+server.errorlog = "${dir}/error.log"
+server.modules = ("mod_proxy")
+proxy.server = ("" => (("host" => "127.0.0.1", "port" => ${originPort}${host})))
+${extra}
+`,
+    }),
+  };
+}
+
+/** Varnish in the foreground (-F), its work folder in the temporary one. */
+export function varnish(originPort: number, ...parameters: string[]): RealProxySpec {
+  return {
+    command: "varnishd",
+    args: (dir, port) => [
+      "-F",
+      "-n",
+      `${dir}/varnish`,
+      "-a",
+      `127.0.0.1:${port}`,
+      "-b",
+      `127.0.0.1:${originPort}`,
+      "-s",
+      "malloc,16m",
+      ...parameters.flatMap((parameter) => ["-p", parameter]),
+    ],
+    files: () => ({}),
+  };
+}
+
+/** Caddy (`caddy run`), no admin endpoint; `transport` goes into reverse_proxy's transport. */
+export function caddy(originPort: number, transport = ""): RealProxySpec {
+  return {
+    command: "caddy",
+    args: (dir) => ["run", "--config", `${dir}/Caddyfile`, "--adapter", "caddyfile"],
+    env: (dir) => ({ HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir }),
+    files: (dir, port) => ({
+      Caddyfile: `{
+  admin off
+  storage file_system ${dir}/data
+}
+http://127.0.0.1:${port} {
+  reverse_proxy 127.0.0.1:${originPort} {
+    transport http {
+      ${transport}
+    }
+  }
+}
+`,
+    }),
+  };
+}
+
+/** Squid, a forward proxy (doctor --proxy), in the foreground (-N), caching nothing. */
+export function squid(extra = ""): RealProxySpec {
+  return {
+    command: "squid",
+    args: (dir) => ["-N", "-f", `${dir}/squid.conf`],
+    openDir: true,
+    files: (dir, port) => ({
+      "squid.conf": `http_port 127.0.0.1:${port}
+http_access allow all
+cache deny all
+cache_mem 8 MB
+pid_filename ${dir}/squid.pid
+cache_log ${dir}/cache.log
+access_log none
+cache_store_log none
+coredump_dir ${dir}
+shutdown_lifetime 0 seconds
+${extra}
+`,
+    }),
+  };
+}

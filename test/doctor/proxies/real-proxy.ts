@@ -4,7 +4,7 @@
  * the foreground as a child of the test and killed after it; never the machine's own service.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,10 @@ export interface RealProxySpec {
   args: (dir: string, port: number) => string[];
   /** Files to write into the folder first: name to text (given the folder and the port). */
   files: (dir: string, port: number) => Record<string, string>;
+  /** More environment for the program (Caddy's HOME), given the folder. */
+  env?: (dir: string) => Record<string, string>;
+  /** The folder open to all: a proxy started as root that drops to its own user (Squid). */
+  openDir?: boolean;
 }
 
 /** A port free on 127.0.0.1 right now (the proxy binds it a moment later). */
@@ -53,6 +57,7 @@ const startWithinMs = 20_000;
 
 export async function startRealProxy(spec: RealProxySpec): Promise<RealProxy> {
   const dir = mkdtempSync(join(tmpdir(), "sse-tool-proxy-"));
+  if (spec.openDir) chmodSync(dir, 0o777);
   const port = await freePort();
   for (const [name, text] of Object.entries(spec.files(dir, port))) {
     writeFileSync(join(dir, name), text);
@@ -60,6 +65,8 @@ export async function startRealProxy(spec: RealProxySpec): Promise<RealProxy> {
   let output = "";
   const child: ChildProcess = spawn(spec.command, spec.args(dir, port), {
     cwd: dir,
+    // Debian keeps these programs in /usr/sbin, not on every user's PATH.
+    env: { ...process.env, PATH: `${process.env.PATH ?? ""}:/usr/sbin:/sbin`, ...spec.env?.(dir) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => {
