@@ -94,6 +94,17 @@ describe.concurrent("doctor behind a real nginx", () => {
     expect(checkOf(open, "heartbeat")?.status).toBe("pass");
   }, 90_000);
 
+  it("no headers from the server: nginx's 504 after its timeout is named", async () => {
+    const report = await doctor(`${shortTimeout.url}/silent`, idleTimeoutS * 3);
+    expect(checkOf(report, "status").status).toBe("fail");
+    const idleCut = checkOf(report, "idle-cut");
+    expect(idleCut.status, idleCut.reason).toBe("warn");
+    expect(idleCut.reason).toMatch(
+      /^a 504 after [3-5]\.\d s without the server's headers: a gateway gave up waiting; nginx is on the way/,
+    );
+    expect(idleCut.fix).toContain("raise nginx: proxy_read_timeout");
+  }, 60_000);
+
   it("--compare direct vs nginx: what the second path changed", async () => {
     const report = await doctor(`${origin.url}/ticks`, 5, "--compare", `${defaults.url}/ticks`);
     const changes = report.compare?.changes;

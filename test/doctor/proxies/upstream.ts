@@ -2,8 +2,8 @@
  * The origin behind the real proxies: `/ticks` sends an event every 100 ms, each padded to
  * about 500 bytes so that a proxy's 4 or 8 KiB buffer fills within a second (a buffering hop
  * shows itself within a short watch); `/quiet` sends one event and then only a heartbeat every
- * `?ping=` ms (none by default), to be cut by an idle timeout. `?accel=no` adds
- * X-Accel-Buffering: no.
+ * `?ping=` ms (none by default), to be cut by an idle timeout; `/silent` never answers (a
+ * gateway times out waiting for its headers). `?accel=no` adds X-Accel-Buffering: no.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startTestServer, type TestServer } from "../../helpers/http-test-server.js";
@@ -36,5 +36,5 @@ function stream(request: IncomingMessage, response: ServerResponse): void {
 }
 
 export function startUpstream(): Promise<TestServer> {
-  return startTestServer({ "/ticks": stream, "/quiet": stream });
+  return startTestServer({ "/ticks": stream, "/quiet": stream, "/silent": () => {} });
 }
