@@ -14,11 +14,12 @@ import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
+import type { WatchProgress } from "./body-watch.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { compareWatches, formatComparison } from "./compare.js";
 import { longWatchProgress } from "./long-watch-progress.js";
 import type { DoctorObservation } from "./observation.js";
-import { runDoctorProbe, type WatchProgress } from "./probe.js";
+import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export interface DoctorCliOptions extends RequestCliOptions {

@@ -141,6 +141,16 @@ export const hops: readonly Hop[] = [
     timeoutSetting: "read_timeout",
   },
   {
+    name: "Apache Traffic Server",
+    signatures: [{ header: "server", word: "ats" }],
+    buffering: "streams",
+    bufferingNote: "passes a response through as it comes",
+    timeout: "transaction_no_activity_timeout_out, 30 s by default",
+    timeoutMs: 30_000,
+    timeoutCounts: "silence",
+    timeoutSetting: "proxy.config.http.transaction_no_activity_timeout_out",
+  },
+  {
     name: "Traefik",
     signatures: [],
     buffering: "streams",

@@ -3,7 +3,7 @@
  * log, a line every so often, and only for a watch long enough to wonder whether it hangs (an
  * idle-cut watch of minutes).
  */
-import type { WatchProgress } from "./probe.js";
+import type { WatchProgress } from "./body-watch.js";
 
 /** A watch at least this long reports its progress in a log too ... */
 export const longWatchMs = 30_000;

@@ -145,7 +145,7 @@ describe("idle cuts", () => {
     [
       "no hop named, 30 s",
       cut(30_200, "end"),
-      /with a response end: matches the 30\.0 s default of Amazon CloudFront/,
+      /with a response end: matches the 30\.0 s default of Apache Traffic Server, Amazon CloudFront/,
     ],
     [
       "no hop named, 50 s",

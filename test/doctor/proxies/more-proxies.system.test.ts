@@ -1,5 +1,6 @@
 /**
- * doctor against real Apache httpd, HAProxy, lighttpd, Varnish, Caddy and Squid (Debian's),
+ * doctor against real Apache httpd, HAProxy, lighttpd, Varnish, Caddy, Squid and Apache Traffic
+ * Server (Debian's),
  * each started for the test with its defaults plus a short idle timeout: doctor names the hop
  * when it says who it is, finds what its defaults do to a stream (lighttpd holds it whole,
  * mod_deflate compresses it), and each fix it names, applied, makes the next run pass; each
@@ -8,7 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../../helpers/http-test-server.js";
 import { checkOf, doctor, idleCutRound } from "./doctor-run.js";
-import { apache, caddy, haproxy, lighttpd, squid, varnish } from "./proxy-configs.js";
+import {
+  apache,
+  caddy,
+  haproxy,
+  lighttpd,
+  squid,
+  trafficServer,
+  varnish,
+} from "./proxy-configs.js";
 import { type RealProxy, startRealProxy } from "./real-proxy.js";
 import { startUpstream } from "./upstream.js";
 
@@ -146,5 +155,21 @@ describe("Squid (a forward proxy: doctor --proxy)", () => {
       "--proxy",
       proxy.url,
     );
+  }, 120_000);
+});
+
+describe("Apache Traffic Server", () => {
+  it("streams; its transaction_no_activity_timeout_out cut is measured and named", async () => {
+    const proxy = await start(
+      trafficServer(
+        originPort,
+        `CONFIG proxy.config.http.transaction_no_activity_timeout_out INT ${idleTimeoutS}`,
+      ),
+    );
+    await streamsThrough(`${proxy.url}/ticks`, "Apache Traffic Server");
+    await idleCutRound(proxy.url, idleTimeoutS, {
+      reason: /Apache Traffic Server is on the way: its transaction_no_activity_timeout_out/,
+      setting: "raise Apache Traffic Server: proxy.config.http.transaction_no_activity_timeout_out",
+    });
   }, 120_000);
 });

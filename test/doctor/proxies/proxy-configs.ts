@@ -3,6 +3,7 @@
  * what a test adds (`extra`): a short idle timeout to measure a cut, or the fix doctor named.
  * Every file, log and pid stays in the proxy's own temporary folder.
  */
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import type { RealProxySpec } from "./real-proxy.js";
 
 /** nginx, one process in the foreground; `extra` goes into the proxied location. */
@@ -162,5 +163,58 @@ shutdown_lifetime 0 seconds
 ${extra}
 `,
     }),
+  };
+}
+
+const trafficServerDefaults = "/etc/trafficserver";
+
+/**
+ * Apache Traffic Server in the foreground, from a runroot in the folder: the package's default
+ * configuration, with the port, no cache, one remap rule and `records` lines added.
+ */
+export function trafficServer(originPort: number, ...records: string[]): RealProxySpec {
+  return {
+    command: "traffic_server",
+    args: (dir) => [`--run-root=${dir}`],
+    prepare: (dir) => {
+      for (const sub of ["etc", "run", "log", "cache"]) mkdirSync(`${dir}/${sub}`);
+      cpSync(trafficServerDefaults, `${dir}/etc`, { recursive: true });
+    },
+    files: (dir, port) => {
+      const defaults = readFileSync(`${trafficServerDefaults}/records.config`, "utf8");
+      const overridden = [
+        `CONFIG proxy.config.http.server_ports STRING ${port}`,
+        "CONFIG proxy.config.http.cache.http INT 0",
+        ...(asRoot ? ["CONFIG proxy.config.admin.user_id STRING #-1"] : []),
+        ...records,
+      ];
+      const names = new Set(overridden.map((line) => line.split(" ")[1]));
+      const kept = defaults
+        .split("\n")
+        .filter((line) => !names.has(line.trim().split(/\s+/)[1] ?? ""));
+      const layout = {
+        prefix: dir,
+        exec_prefix: "/usr",
+        bindir: "/usr/bin",
+        sbindir: "/usr/sbin",
+        sysconfdir: `${dir}/etc`,
+        datadir: `${dir}/cache`,
+        includedir: "/usr/include",
+        libdir: "/usr/lib/trafficserver",
+        libexecdir: "/usr/lib/trafficserver/modules",
+        localstatedir: `${dir}/run`,
+        runtimedir: `${dir}/run`,
+        logdir: `${dir}/log`,
+        cachedir: `${dir}/cache`,
+      };
+      return {
+        "runroot.yaml": Object.entries(layout)
+          .map(([key, value]) => `${key}: ${value}`)
+          .join("\n"),
+        "etc/records.config": [...kept, ...overridden, ""].join("\n"),
+        "etc/remap.config": `map / http://127.0.0.1:${originPort}/\n`,
+        "etc/storage.config": `${dir}/cache 16M\n`,
+      };
+    },
   };
 }

@@ -28,6 +28,8 @@ export interface RealProxySpec {
   env?: (dir: string) => Record<string, string>;
   /** The folder open to all: a proxy started as root that drops to its own user (Squid). */
   openDir?: boolean;
+  /** Run on the folder before `files` are written (copy a package's default configuration). */
+  prepare?: (dir: string) => void;
 }
 
 /** A port free on 127.0.0.1 right now (the proxy binds it a moment later). */
@@ -59,6 +61,7 @@ export async function startRealProxy(spec: RealProxySpec): Promise<RealProxy> {
   const dir = mkdtempSync(join(tmpdir(), "sse-tool-proxy-"));
   if (spec.openDir) chmodSync(dir, 0o777);
   const port = await freePort();
+  spec.prepare?.(dir);
   for (const [name, text] of Object.entries(spec.files(dir, port))) {
     writeFileSync(join(dir, name), text);
   }
