@@ -104,12 +104,7 @@ export async function doctor(url: string, options: DoctorCliOptions): Promise<nu
       ...(options.verbose
         ? {
             onRequest: (sent: Record<string, string>) => {
-              for (const line of requestHeadLines(
-                request.method,
-                request.url,
-                sent,
-                redactHeaderValue,
-              ))
+              for (const line of requestHeadLines(request.method, url, sent, redactHeaderValue))
                 say(line);
             },
             onResponse: (response: HttpResponse) => {
