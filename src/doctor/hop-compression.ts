@@ -14,8 +14,9 @@ export interface HopCompression {
 
 export const hopCompression: Readonly<Record<string, HopCompression>> = {
   nginx: {
-    note: "gzip, when gzip_proxied and gzip_types cover text/event-stream; it fills a block first",
-    flushesPerEvent: false,
+    // With proxy_buffering on, its buffering holds the stream first: that is the fix named.
+    note: "gzip, when gzip_proxied and gzip_types cover text/event-stream",
+    flushesPerEvent: true,
     setting: "gzip off in the stream's location (or text/event-stream out of gzip_types)",
   },
   "Apache httpd": {
@@ -26,7 +27,7 @@ export const hopCompression: Readonly<Record<string, HopCompression>> = {
       "AddOutputFilterByType DEFLATE)",
   },
   lighttpd: {
-    note: "mod_deflate compresses the whole response before sending it",
+    note: "mod_deflate may hold a streamed response until a block fills",
     flushesPerEvent: false,
     setting: 'deflate.mimetypes without "text/event-stream"',
   },

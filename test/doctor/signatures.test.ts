@@ -89,16 +89,31 @@ describe("a stream held back, by its signature", () => {
 
   it("gzip by a hop that does not flush per event: that hop is named with its setting", () => {
     const o = behindNginx((o) => {
+      delete o.headers.server;
+      o.headers["x-amz-cf-id"] = "Zq3n1J2x8yV6m4b0Qe9aLr5tW7uKc2dH1fG3sP0oI9jN8mB6vC4xA==";
       o.headers["content-encoding"] = "gzip";
       o.events = grouped(4, 6, 700);
     });
     const compression = check(o, "compression");
-    expect(compression.reason).toMatch(/compressed \(gzip\), most likely by nginx \(gzip, when/);
+    expect(compression.reason).toMatch(/compressed \(gzip\), most likely by Amazon CloudFront \(/);
     expect(compression.reason).toContain("does not flush per event");
-    expect(compression.fix).toBe(
+    const fix =
+      "Amazon CloudFront: Compress objects automatically: off for the stream's cache behaviour";
+    expect(compression.fix).toBe(fix);
+    expect(check(o, "bursts").fix).toBe(fix);
+  });
+
+  it("gzip through nginx in bursts: its buffering, not its gzip, is the fix named", () => {
+    const o = behindNginx((o) => {
+      o.headers["content-encoding"] = "gzip";
+      o.events = grouped(4, 6, 700);
+    });
+    expect(check(o, "compression").fix).toBe(
       "nginx: gzip off in the stream's location (or text/event-stream out of gzip_types)",
     );
-    expect(check(o, "bursts").fix).toBe(compression.fix);
+    expect(check(o, "bursts").fix).toBe(
+      "nginx: X-Accel-Buffering: no on the response, or proxy_buffering off",
+    );
   });
 
   it("gzip by a hop that flushes per event (Apache httpd): named, events one by one", () => {

@@ -2,7 +2,8 @@
  * doctor against a real nginx (Debian's), started for the test with its defaults: it names
  * nginx, finds its buffering by the timing and names the fix; with that fix applied the next
  * run passes. It measures nginx's idle cut (proxy_read_timeout set short for the test) and its
- * fix (a heartbeat as often as it says) passes; --compare shows what nginx changed against the
+ * fix (a heartbeat as often as it says) passes; its gzip is named and "gzip off" passes;
+ * --compare shows what nginx changed against the
  * direct path; and with nginx's Server header stripped by another hop, the timing still finds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +94,30 @@ describe.concurrent("doctor behind a real nginx", () => {
     expect(checkOf(open, "idle-cut")?.status, checkOf(open, "idle-cut")?.reason).toBe("pass");
     expect(checkOf(open, "heartbeat")?.status).toBe("pass");
   }, 90_000);
+
+  it("its gzip on event streams: named, and its fix passes", async () => {
+    const port = Number(new URL(origin.url).port);
+    const gzip = "proxy_buffering off; gzip_proxied any; gzip_types text/event-stream;";
+    const [compressing, fixedGzip] = await Promise.all([
+      startRealProxy(nginx(port, `${gzip} gzip on;`)),
+      startRealProxy(nginx(port, `${gzip} gzip off;`)),
+    ]);
+    try {
+      const [before, after] = await Promise.all([
+        doctor(`${compressing.url}/ticks`, 4),
+        doctor(`${fixedGzip.url}/ticks`, 4),
+      ]);
+      const compression = checkOf(before, "compression");
+      expect(compression.status).toBe("warn");
+      expect(compression.reason).toMatch(/compressed \(gzip\), most likely by nginx \(gzip/);
+      expect(compression.fix).toBe(
+        "nginx: gzip off in the stream's location (or text/event-stream out of gzip_types)",
+      );
+      expect(checkOf(after, "compression").status).toBe("pass");
+    } finally {
+      await Promise.all([compressing.stop(), fixedGzip.stop()]);
+    }
+  }, 60_000);
 
   it("no headers from the server: nginx's 504 after its timeout is named", async () => {
     const report = await doctor(`${shortTimeout.url}/silent`, idleTimeoutS * 3);
