@@ -3,8 +3,8 @@
  * nginx, finds its buffering by the timing and names the fix; with that fix applied the next
  * run passes. It measures nginx's idle cut (proxy_read_timeout set short for the test) and its
  * fix (a heartbeat as often as it says) passes; its gzip is named and "gzip off" passes;
- * --compare shows what nginx changed against the
- * direct path; and with nginx's Server header stripped by another hop, the timing still finds it.
+ * --compare shows what nginx changed against the direct path; and with nginx's Server header
+ * stripped by another hop, the timing still finds it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli-process.js";
