@@ -199,6 +199,21 @@ describe("idle cuts", () => {
     expect(check(o, "idle-cut").reason).toMatch(/^closed after 2\.1 s of silence/);
   });
 
+  it("a whole response held until its end and let go with it: ended, not cut", () => {
+    const o = good();
+    o.headersAfterMs = 2500;
+    o.events = Array.from({ length: 8 }, (_, i) => event(3, String(i + 1)));
+    o.chunkTimesMs = [3];
+    o.commentTimesMs = [];
+    o.endedAtMs = 4;
+    o.endedHow = "end";
+    expect(check(o, "idle-cut")).toMatchObject({ status: "pass" });
+    expect(check(o, "bursts").status).toBe("warn");
+    // The same, cut without a response end: the hop gave up, and that is an idle cut.
+    o.endedHow = "cut";
+    expect(check(o, "idle-cut").reason).toMatch(/^closed after 2\.5 s of silence, without/);
+  });
+
   it("a stream ended right after its last event, or never closed: pass", () => {
     expect(check(cut(20, "end"), "idle-cut").status).toBe("pass");
     expect(check(good(), "idle-cut").reason).toMatch(/^stayed open for the whole watch/);

@@ -94,6 +94,14 @@ export function checkIdleCut(o: DoctorObservation): CheckResult {
     );
   }
   const how = o.endedHow ?? "end";
+  // A whole response held back and let go at its end (a buffering hop) ended, it was not cut.
+  if (
+    how === "end" &&
+    o.bodyBytes > 0 &&
+    (o.stream.firstByteAtMs ?? 0) >= endedAtMs - withCloseMs
+  ) {
+    return pass("idle-cut", "the whole body came at once with the response end: not an idle cut");
+  }
   const silenceMs = silenceBeforeClose(o, endedAtMs);
   if (silenceMs < minIdleCutMs) {
     if (how === "end") {
