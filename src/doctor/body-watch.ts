@@ -94,7 +94,7 @@ export async function watchBody(
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       nowMs = Date.now() - headersAtMs;
       lastByteAtMs = nowMs;
-      tally.chunk(nowMs);
+      tally.chunk(nowMs, chunk.length);
       watch.bodyBytes += chunk.length;
       watch.lineEndings.feed(chunk);
       decoder.feed(chunk);

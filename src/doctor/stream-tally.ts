@@ -60,6 +60,9 @@ export interface StreamSummary {
   /** Gaps between consecutive events, and how many came in one read (`sameReadGapMs`). */
   eventGaps: number;
   eventGapsAtOnce: number;
+  /** Body chunks read, and how many were exactly a memory page or two (4 or 8 KiB). */
+  chunks: number;
+  pageSizedChunks: number;
 }
 
 export class StreamTally {
@@ -96,15 +99,20 @@ export class StreamTally {
   #firstEventAtMs: number | undefined;
   #eventGaps = 0;
   #eventGapsAtOnce = 0;
+  #chunks = 0;
+  #pageSizedChunks = 0;
 
   /** `seenBefore`: ids known from an earlier watch; new ids it knows count as repeated. */
   constructor(seenBefore?: (id: string) => boolean) {
     this.#seenBefore = seenBefore;
   }
 
-  /** A chunk of body bytes arrived `atMs` after the response headers. */
-  chunk(atMs: number): void {
+  /** A chunk of `bytes` body bytes arrived `atMs` after the response headers. */
+  chunk(atMs: number, bytes = 0): void {
     this.#firstByteAtMs ??= atMs;
+    this.#chunks++;
+    // A buffer let go whole is a page or two: how nginx's proxy buffers come out.
+    if (bytes === 4096 || bytes === 8192) this.#pageSizedChunks++;
     this.#longestSilenceMs = Math.max(this.#longestSilenceMs, atMs - this.#lastByteAtMs);
     this.#lastByteAtMs = Math.max(this.#lastByteAtMs, atMs);
   }
@@ -173,6 +181,8 @@ export class StreamTally {
       lastByteAtMs: this.#lastByteAtMs,
       eventGaps: this.#eventGaps,
       eventGapsAtOnce: this.#eventGapsAtOnce,
+      chunks: this.#chunks,
+      pageSizedChunks: this.#pageSizedChunks,
     };
     if (this.#firstByteAtMs !== undefined) summary.firstByteAtMs = this.#firstByteAtMs;
     if (this.#firstEventAtMs !== undefined) summary.firstEventAtMs = this.#firstEventAtMs;

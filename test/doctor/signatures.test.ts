@@ -80,6 +80,22 @@ describe("a stream held back, by its signature", () => {
     expect(check(o, "bursts").status).toBe("pass");
   });
 
+  it("no hop named, but the bursts come in 4 KiB blocks: most likely nginx, hidden", () => {
+    const raw = good();
+    raw.events = grouped(4, 8, 800);
+    raw.chunkTimesMs = [800, 1600, 2400, 3200];
+    raw.commentTimesMs = [];
+    const o = observed(raw);
+    o.stream.pageSizedChunks = 3;
+    const bursts = runDoctorChecks(o).find((c) => c.id === "bursts");
+    expect(bursts?.reason).toMatch(/in blocks of 4 or 8 KiB: .* most likely nginx/);
+    expect(bursts?.fix).toContain("nginx: proxy_buffering off");
+    // Blocks of other sizes: nothing points at nginx.
+    o.stream.pageSizedChunks = 0;
+    const unsized = runDoctorChecks(o).find((c) => c.id === "bursts");
+    expect(unsized?.reason).toContain("something between server and client holds the stream back");
+  });
+
   it("the same batch right after the headers is a backlog, not a held stream", () => {
     const o = good();
     o.events = Array.from({ length: 12 }, (_, i) => event(3, String(i + 1)));

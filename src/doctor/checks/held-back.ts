@@ -119,6 +119,17 @@ export function checkBursts(o: DoctorObservation): CheckResult {
       `${holder.hop.name}: ${holder.fix}`,
     );
   }
+  const { chunks, pageSizedChunks } = o.stream;
+  if (pageSizedChunks >= 2 && pageSizedChunks * 2 >= chunks) {
+    // Nobody named: the size of what comes out still points at nginx (or a hop built on it).
+    return warn(
+      "bursts",
+      `${seen}, in blocks of 4 or 8 KiB: a hop that names itself in no header holds the stream ` +
+        "back, most likely nginx (its proxy buffers are a memory page)",
+      "flush after each event; nginx: proxy_buffering off or X-Accel-Buffering: no on the " +
+        "response (the hop is hidden: check the proxies on the way)",
+    );
+  }
   return warn(
     "bursts",
     `${seen}: something between server and client holds the stream back`,
