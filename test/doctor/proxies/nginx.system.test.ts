@@ -23,23 +23,29 @@ let shortTimeout: RealProxy;
 let shortTimeoutUnbuffered: RealProxy;
 let hidden: RealProxy;
 
+/** Every proxy started, stopped after the tests even when another failed to start. */
+const started: RealProxy[] = [];
+async function start(spec: Parameters<typeof startRealProxy>[0]): Promise<RealProxy> {
+  const proxy = await startRealProxy(spec);
+  started.push(proxy);
+  return proxy;
+}
+
 beforeAll(async () => {
   origin = await startUpstream();
   const port = Number(new URL(origin.url).port);
   [defaults, fixed, shortTimeout, shortTimeoutUnbuffered] = await Promise.all([
-    startRealProxy(nginx(port)),
-    startRealProxy(nginx(port, "proxy_buffering off;")),
-    startRealProxy(nginx(port, `proxy_read_timeout ${idleTimeoutS}s;`)),
-    startRealProxy(nginx(port, `proxy_read_timeout ${idleTimeoutS}s; proxy_buffering off;`)),
+    start(nginx(port)),
+    start(nginx(port, "proxy_buffering off;")),
+    start(nginx(port, `proxy_read_timeout ${idleTimeoutS}s;`)),
+    start(nginx(port, `proxy_read_timeout ${idleTimeoutS}s; proxy_buffering off;`)),
   ]);
   // nginx behind a hop that strips its Server header: nobody names it.
-  hidden = await startRealProxy(haproxy(defaults.port, "http-response del-header server"));
+  hidden = await start(haproxy(defaults.port, "http-response del-header server"));
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    [defaults, fixed, shortTimeout, shortTimeoutUnbuffered, hidden].map((p) => p?.stop()),
-  );
+  await Promise.all(started.map((proxy) => proxy.stop()));
   await origin?.close();
 });
 
@@ -99,24 +105,20 @@ describe.concurrent("doctor behind a real nginx", () => {
     const port = Number(new URL(origin.url).port);
     const gzip = "proxy_buffering off; gzip_proxied any; gzip_types text/event-stream;";
     const [compressing, fixedGzip] = await Promise.all([
-      startRealProxy(nginx(port, `${gzip} gzip on;`)),
-      startRealProxy(nginx(port, `${gzip} gzip off;`)),
+      start(nginx(port, `${gzip} gzip on;`)),
+      start(nginx(port, `${gzip} gzip off;`)),
     ]);
-    try {
-      const [before, after] = await Promise.all([
-        doctor(`${compressing.url}/ticks`, 4),
-        doctor(`${fixedGzip.url}/ticks`, 4),
-      ]);
-      const compression = checkOf(before, "compression");
-      expect(compression.status).toBe("warn");
-      expect(compression.reason).toMatch(/compressed \(gzip\), most likely by nginx \(gzip/);
-      expect(compression.fix).toBe(
-        "nginx: gzip off in the stream's location (or text/event-stream out of gzip_types)",
-      );
-      expect(checkOf(after, "compression").status).toBe("pass");
-    } finally {
-      await Promise.all([compressing.stop(), fixedGzip.stop()]);
-    }
+    const [before, after] = await Promise.all([
+      doctor(`${compressing.url}/ticks`, 4),
+      doctor(`${fixedGzip.url}/ticks`, 4),
+    ]);
+    const compression = checkOf(before, "compression");
+    expect(compression.status).toBe("warn");
+    expect(compression.reason).toMatch(/compressed \(gzip\), most likely by nginx \(gzip/);
+    expect(compression.fix).toBe(
+      "nginx: gzip off in the stream's location (or text/event-stream out of gzip_types)",
+    );
+    expect(checkOf(after, "compression").status).toBe("pass");
   }, 60_000);
 
   it("no headers from the server: nginx's 504 after its timeout is named", async () => {
