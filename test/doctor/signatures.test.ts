@@ -213,6 +213,9 @@ describe("idle cuts", () => {
     o.endedAtMs = 4;
     o.endedHow = "cut";
     expect(check(o, "idle-cut").reason).toMatch(/^closed after 2\.1 s of silence/);
+    expect(check(o, "events").reason).toBe(
+      "the stream ended after 4 ms (its headers came after 2.1 s) without an event",
+    );
   });
 
   it("a whole response held until its end and let go with it: ended, not cut", () => {

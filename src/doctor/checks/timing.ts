@@ -42,9 +42,14 @@ export function checkEvents(o: DoctorObservation): CheckResult {
     return pass("events", `${count} event${count === 1 ? "" : "s"} in ${seconds(o.durationMs)}`);
   }
   if (o.endedAtMs !== undefined) {
+    // Headers held until the close: the wait for them is part of the story.
+    const held =
+      (o.headersAfterMs ?? 0) >= 1000
+        ? ` (its headers came after ${seconds(o.headersAfterMs!)})`
+        : "";
     return warn(
       "events",
-      `the stream ended after ${seconds(o.endedAtMs)} without an event`,
+      `the stream ended after ${seconds(o.endedAtMs)}${held} without an event`,
       "send at least one event (a block ending with a blank line, with a data: field)",
     );
   }
