@@ -96,6 +96,20 @@ describe("a stream held back, by its signature", () => {
     expect(unsized?.reason).toContain("something between server and client holds the stream back");
   });
 
+  it("one burst alone (a client starved for a moment) is no warning; two are", () => {
+    const o = good();
+    const steady = Array.from({ length: 10 }, (_, i) => event(10 + i * 100, String(i + 1)));
+    o.events = [...steady, ...[1, 2, 3].map((i) => event(1420, String(10 + i)))];
+    o.chunkTimesMs = [...steady.map((e) => e.atMs), 1420];
+    o.commentTimesMs = [];
+    const lone = check(o, "bursts");
+    expect(lone.status).toBe("pass");
+    expect(lone.reason).toMatch(/once 3 at once after 510 ms: too little to call it held back/);
+    o.events.push(...[4, 5, 6].map((i) => event(1900, String(10 + i))));
+    o.chunkTimesMs.push(1900);
+    expect(check(o, "bursts").status).toBe("warn");
+  });
+
   it("the same batch right after the headers is a backlog, not a held stream", () => {
     const o = good();
     o.events = Array.from({ length: 12 }, (_, i) => event(3, String(i + 1)));

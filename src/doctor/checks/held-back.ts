@@ -81,7 +81,8 @@ function batchSign(o: DoctorObservation, held: boolean): string | undefined {
   ) {
     return `then ${eventGapsAtOnce} of ${eventGaps} gaps between events collapsed to nothing`;
   }
-  if (bursts > 0 && largestBurst) {
+  // One burst alone, with no late start, is what a client starved for a moment also sees.
+  if (largestBurst && (bursts >= 2 || (bursts === 1 && held))) {
     return (
       `${bursts} burst${bursts === 1 ? "" : "s"} after silence (up to ${largestBurst.events} ` +
       `events at once after ${seconds(largestBurst.silenceMs)})`
@@ -108,7 +109,11 @@ export function checkBursts(o: DoctorObservation): CheckResult {
   if (batch === undefined) {
     if (o.stream.events < burstMinEvents) return skip("bursts", "too few events to judge");
     const late = held === undefined ? "" : ` (${held})`;
-    return pass("bursts", `events arrive one by one, not in bursts${late}`);
+    const lone = o.stream.largestBurst;
+    const once = lone
+      ? ` (once ${lone.events} at once after ${seconds(lone.silenceMs)}: too little to call it held back)`
+      : "";
+    return pass("bursts", `events arrive one by one, not in bursts${late}${once}`);
   }
   const seen = held === undefined ? batch : `${held}, ${batch}`;
   const holder = likelyHolder(o);
