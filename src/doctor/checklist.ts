@@ -8,6 +8,8 @@
 import { checkProxyBuffering } from "./checks/buffering.js";
 import { checkConnect } from "./checks/connect.js";
 import { checkEventSize, checkLineEndings } from "./checks/framing.js";
+import { checkBursts } from "./checks/held-back.js";
+import { checkIdleCut } from "./checks/idle-cut.js";
 import {
   checkCacheControl,
   checkCompression,
@@ -18,7 +20,7 @@ import {
 } from "./checks/response.js";
 import { type CheckId, type CheckResult, skip } from "./checks/result.js";
 import { checkIds, checkResume, checkRetry } from "./checks/resume.js";
-import { checkBursts, checkEvents, checkHeartbeat } from "./checks/timing.js";
+import { checkEvents, checkHeartbeat } from "./checks/timing.js";
 import type { DoctorObservation } from "./observation.js";
 
 /** Runs every check, in report order. */
@@ -41,13 +43,21 @@ export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
       "events",
       "bursts",
       "heartbeat",
+      "idle-cut",
       "ids",
       "resume",
       "retry",
       "line-endings",
       "event-size",
     ];
-    for (const id of ids) results.push(skip(id, "no event stream to check"));
+    for (const id of ids) {
+      // A gateway's 502 or 504 after a wait is a timeout on the way: say whose.
+      const gatewayTimeout =
+        id === "idle-cut" && (observation.status === 502 || observation.status === 504);
+      results.push(
+        gatewayTimeout ? checkIdleCut(observation) : skip(id, "no event stream to check"),
+      );
+    }
   } else {
     results.push(
       checkCompression(observation),
@@ -57,6 +67,7 @@ export function runDoctorChecks(observation: DoctorObservation): CheckResult[] {
       checkEvents(observation),
       checkBursts(observation),
       checkHeartbeat(observation),
+      checkIdleCut(observation),
       checkIds(observation),
       checkResume(observation),
       checkRetry(observation),

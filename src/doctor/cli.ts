@@ -25,6 +25,8 @@ export interface DoctorCliOptions extends RequestCliOptions {
   http2?: boolean;
   connectTimeout?: number;
   verbose?: boolean;
+  /** --compare URL2: watch a second path to the same stream at the same time, and diff. */
+  compare?: string;
 }
 
 /** Declares `doctor` on the program; the caller adds the action. */
@@ -53,6 +55,10 @@ export function declareDoctor(program: Command): Command {
         .default(defaultWatchMs, durationForHelp(defaultWatchMs)),
     )
     .option("--origin <origin>", "check CORS for a page on this origin (https://app.example.com)")
+    .option(
+      "--compare <url2>",
+      "watch a second path to the stream at once and show what it changed",
+    )
     .option("--json", "print the report as one JSON object")
     .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
     .option("-v, --verbose", "show the requests and response headers on stderr")
@@ -60,8 +66,8 @@ export function declareDoctor(program: Command): Command {
       "after",
       `
 Checks: status, content-type, compression, cache-control, proxy-buffering, cors,
-events, bursts, heartbeat, ids, resume (reconnects with Last-Event-ID), retry,
-line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a fix.
+events, bursts, heartbeat, idle-cut, ids, resume (reconnects with Last-Event-ID),
+retry, line-endings, event-size, http-version. Each is PASS, WARN, FAIL or SKIP, with a fix.
 
 Examples:
   sse-tool doctor http://localhost:8080/events

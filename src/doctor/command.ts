@@ -13,8 +13,12 @@ import { parseTargetUrl } from "../http/target-url.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
+import type { WatchProgress } from "./body-watch.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { type DoctorCliOptions, defaultConnectTimeoutMs } from "./cli.js";
+import { compareWatches, formatComparison } from "./compare.js";
+import { longWatchProgress } from "./long-watch-progress.js";
+import type { DoctorObservation } from "./observation.js";
 import { runDoctorProbe } from "./probe.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
@@ -50,10 +54,16 @@ export async function doctor(
   // Ctrl-C ends the watch; the report of what was seen so far is still printed (exit 130).
   const interrupt = new AbortController();
   const removeInterruptHandler = onInterrupt(() => interrupt.abort(), { signal: io.signal });
-  let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
-  try {
-    observation = await runDoctorProbe({
-      url: request.url,
+  const watchProgress = longWatchProgress(options.duration, progress, say);
+  const compareRequest =
+    options.compare === undefined
+      ? undefined
+      : await prepareRequest(parseTargetUrl(options.compare), options);
+  let observation: DoctorObservation;
+  let compared: DoctorObservation | undefined;
+  const probe = (url: string, onWatchProgress?: (p: WatchProgress) => void) =>
+    runDoctorProbe({
+      url,
       method: request.method,
       headers,
       body: request.body,
@@ -65,17 +75,13 @@ export async function doctor(
       connectTimeoutMs,
       probeAlpn: !usesProxy,
       insecure: options.insecure,
-      onProgress: progress,
+      onProgress: compareRequest === undefined ? progress : undefined,
+      onWatchProgress,
       signal: interrupt.signal,
       ...(options.verbose
         ? {
             onRequest: (sent: Record<string, string>) => {
-              for (const line of requestHeadLines(
-                request.method,
-                request.url,
-                sent,
-                redactHeaderValue,
-              ))
+              for (const line of requestHeadLines(request.method, url, sent, redactHeaderValue))
                 say(line);
             },
             onResponse: (response: HttpResponse) => {
@@ -84,6 +90,11 @@ export async function doctor(
           }
         : {}),
     });
+  try {
+    [observation, compared] = await Promise.all([
+      probe(request.url, watchProgress),
+      compareRequest && probe(compareRequest.url),
+    ]);
   } finally {
     removeInterruptHandler();
     if (progress) io.stderr.write("\r\x1b[2K");
@@ -92,8 +103,14 @@ export async function doctor(
 
   const checks = runDoctorChecks(observation);
   const report = buildDoctorReport(observation, checks);
+  const comparedChecks = compared && runDoctorChecks(compared);
+  const comparison =
+    compared && comparedChecks
+      ? compareWatches(observation, compared, buildDoctorReport(compared, comparedChecks), checks)
+      : undefined;
   if (options.json) {
-    io.stdout.write(formatDoctorJson(report, io.stdout.isTTY === true));
+    const json = comparison ? { ...report, compare: comparison } : report;
+    io.stdout.write(formatDoctorJson(json, io.stdout.isTTY === true));
   } else {
     const chalk = chalkFor({
       colorFlag: options.color,
@@ -102,7 +119,10 @@ export async function doctor(
       standsFor: "stdout",
     });
     io.stdout.write(formatDoctorReport(report, chalk));
+    if (comparison) io.stdout.write(formatComparison(comparison, chalk));
   }
   if (interrupt.signal.aborted) return ExitCode.interrupted;
-  return doctorFailed(checks) ? ExitCode.failure : ExitCode.ok;
+  const failed =
+    doctorFailed(checks) || (comparedChecks !== undefined && doctorFailed(comparedChecks));
+  return failed ? ExitCode.failure : ExitCode.ok;
 }

@@ -78,6 +78,9 @@ export const hops: readonly Hop[] = [
     buffering: "buffers",
     bufferingNote: "holds a backend's whole response by default (server.stream-response-body = 0)",
     bufferingSetting: "server.stream-response-body = 2",
+    timeout: "the backend's read-timeout (none by default)",
+    timeoutCounts: "silence",
+    timeoutSetting: '"read-timeout" on the proxy.server host',
   },
   {
     name: "Varnish",
@@ -108,7 +111,9 @@ export const hops: readonly Hop[] = [
     signatures: [{ header: "server", word: "haproxy" }],
     buffering: "streams",
     bufferingNote: "passes a response through as it comes",
-    timeout: "timeout server (from its configuration)",
+    timeout: "timeout server, 50 s in its sample configuration",
+    timeoutMs: 50_000,
+    timeoutCounts: "silence",
     timeoutSetting: "timeout server, or timeout tunnel",
   },
   {
@@ -117,6 +122,9 @@ export const hops: readonly Hop[] = [
     buffering: "streams",
     bufferingNote: "flushes text/event-stream at once",
     bufferingSetting: "flush_interval -1 for a stream sent as another type",
+    timeout: "the transport's read_timeout (none by default)",
+    timeoutCounts: "silence",
+    timeoutSetting: "read_timeout in reverse_proxy's transport http",
   },
   {
     name: "Squid",
@@ -131,6 +139,16 @@ export const hops: readonly Hop[] = [
     timeoutMs: 15 * 60_000,
     timeoutCounts: "silence",
     timeoutSetting: "read_timeout",
+  },
+  {
+    name: "Apache Traffic Server",
+    signatures: [{ header: "server", word: "ats" }],
+    buffering: "streams",
+    bufferingNote: "passes a response through as it comes",
+    timeout: "transaction_no_activity_timeout_out, 30 s by default",
+    timeoutMs: 30_000,
+    timeoutCounts: "silence",
+    timeoutSetting: "proxy.config.http.transaction_no_activity_timeout_out",
   },
   {
     name: "Traefik",

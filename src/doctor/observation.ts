@@ -5,6 +5,8 @@
 import type { LineEndingCounts } from "./line-ending-scan.js";
 import type { StreamSummary } from "./stream-tally.js";
 
+export type StreamEnd = "end" | "cut" | "reset";
+
 /** The live resume test: reconnect with Last-Event-ID = the last id seen. */
 export type ResumeObservation =
   | { ran: false; reason: string }
@@ -54,5 +56,12 @@ export interface DoctorObservation {
   maxEventBytes: number;
   /** When the server closed the stream within the watch, ms since the headers. */
   endedAtMs?: number;
+  /**
+   * How it closed: with a proper end of response, cut (the connection closed mid-response,
+   * no end), or reset (ECONNRESET).
+   */
+  endedHow?: StreamEnd;
+  /** From sending the request to the response headers, ms. */
+  headersAfterMs?: number;
   resume: ResumeObservation;
 }

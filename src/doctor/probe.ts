@@ -14,10 +14,8 @@ import {
   isHeadersTimeout,
   unreachablePeer,
 } from "../http/network-error.js";
-import { EventStreamDecoder } from "../sse/decoder.js";
-import { defaultMaxEventSizeBytes } from "../sse/event-size.js";
 import { mimeEssence } from "../sse/response-verdict.js";
-import { LineEndingScan } from "./line-ending-scan.js";
+import { maxEventSize, type Watch, type WatchProgress, watchBody } from "./body-watch.js";
 import type { DoctorObservation, ResumeObservation } from "./observation.js";
 import { StreamTally } from "./stream-tally.js";
 
@@ -47,101 +45,16 @@ export interface DoctorProbeRequest {
   onResponse?: (response: HttpResponse) => void;
   /** Ctrl-C: stop watching and report what was seen so far. */
   signal?: AbortSignal;
+  /** Told every second of the first watch how it goes (a long watch's progress). */
+  onWatchProgress?: (progress: WatchProgress) => void;
 }
 
 /** Events on the resumed connection after which the resume test has seen enough. */
 const resumeEnoughEvents = 3;
-const maxEventSize = defaultMaxEventSizeBytes;
 const maxRedirects = 10;
 
 /** Node's timers hold at most 2^31-1 ms (24.8 days). */
 const maxTimerMs = 2 ** 31 - 1;
-
-interface Watch {
-  tally: StreamTally;
-  retryMs?: number;
-  bodyBytes: number;
-  endedAtMs?: number;
-  lineEndings: LineEndingScan;
-  lastEventId: string;
-  error?: string;
-  /** How long the body was read, ms since the headers. */
-  watchedMs?: number;
-}
-
-/**
- * Reads a body for at most `limitMs` (from `headersAtMs`), or until `enough` says so, into
- * `tally`: a summary of bounded size, however long the stream. Times are relative to the
- * response headers.
- */
-async function watchBody(
-  response: HttpResponse,
-  headersAtMs: number,
-  limitMs: number,
-  tally: StreamTally,
-  enough: () => boolean = () => false,
-  signal?: AbortSignal,
-): Promise<Watch> {
-  const watch: Watch = {
-    tally,
-    bodyBytes: 0,
-    lineEndings: new LineEndingScan(),
-    lastEventId: "",
-  };
-  let nowMs = 0;
-  const decoder = new EventStreamDecoder(
-    {
-      onEvent: (event) =>
-        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8")),
-      onComment: () => tally.comment(nowMs),
-      onRetry: (ms) => {
-        watch.retryMs = ms;
-      },
-      onProblem: (problem) => {
-        if (problem.type === "event-too-large") tally.oversizedEvent();
-      },
-    },
-    { maxEventSize },
-  );
-  // Destroying an undici body emits an error; it is expected here.
-  response.body.on("error", () => {});
-  let stoppedByUs = false;
-  const stop = () => {
-    stoppedByUs = true;
-    response.body.destroy();
-  };
-  const timer = setTimeout(stop, limitMs);
-  if (signal?.aborted) stop();
-  signal?.addEventListener("abort", stop, { once: true });
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      nowMs = Date.now() - headersAtMs;
-      tally.chunk(nowMs);
-      watch.bodyBytes += chunk.length;
-      watch.lineEndings.feed(chunk);
-      decoder.feed(chunk);
-      if (enough()) {
-        // Seen enough; the server did not end the stream.
-        stoppedByUs = true;
-        break;
-      }
-    }
-    if (!stoppedByUs) watch.endedAtMs = Date.now() - headersAtMs;
-  } catch (error) {
-    if (!stoppedByUs) {
-      watch.error = describeNetworkError(error, undefined, "doctor");
-      watch.endedAtMs = Date.now() - headersAtMs;
-    }
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", stop);
-    response.body.destroy();
-  }
-  watch.watchedMs = Math.min(Date.now() - headersAtMs, limitMs);
-  watch.lineEndings.end();
-  watch.lastEventId = decoder.lastEventId;
-  return watch;
-}
 
 function flattenHeaders(headers: HttpResponse["headers"]): Record<string, string> {
   const flat: Record<string, string> = {};
@@ -270,6 +183,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   const { response } = first;
   observation.url = response.url;
   observation.status = response.status;
+  observation.headersAfterMs = first.headersAtMs - startedAtMs;
   observation.httpVersion = response.httpVersion ?? "1.1";
   observation.headers = flattenHeaders(response.headers);
   // The body arrives decoded; the header still says it was compressed.
@@ -294,6 +208,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     firstTally,
     undefined,
     request.signal,
+    request.onWatchProgress,
   );
   const watchedMs = watch.watchedMs ?? request.durationMs;
   observation.durationMs = watchedMs;
@@ -301,6 +216,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   observation.bodyBytes = watch.bodyBytes;
   observation.lineEndings = watch.lineEndings.counts;
   if (watch.endedAtMs !== undefined) observation.endedAtMs = watch.endedAtMs;
+  if (watch.endedHow !== undefined) observation.endedHow = watch.endedHow;
   observation.stream = firstTally.summary(watch.endedAtMs ?? watchedMs);
 
   observation.resume = request.signal?.aborted

@@ -13,6 +13,8 @@ export const idMemory = 1000;
 export const idsListed = 20;
 /** Events closer together than this arrived "at once" (one read from the socket). */
 export const burstGapMs = 25;
+/** Events this close came in one read: a held-back batch, not a fast sender. */
+export const sameReadGapMs = 2;
 /** A group of at least this many events at once ... */
 export const burstMinEvents = 3;
 /** ... after at least this much silence looks like a buffer being flushed. */
@@ -50,6 +52,17 @@ export interface StreamSummary {
   longestCommentIntervalMs: number;
   /** Longest stretch without any byte, from the headers to the end of the watch. */
   longestSilenceMs: number;
+  /** When the first body byte and the first event came, ms since the headers. */
+  firstByteAtMs?: number;
+  firstEventAtMs?: number;
+  /** When the last body byte came, ms since the headers (0 when none did). */
+  lastByteAtMs: number;
+  /** Gaps between consecutive events, and how many came in one read (`sameReadGapMs`). */
+  eventGaps: number;
+  eventGapsAtOnce: number;
+  /** Body chunks read, and how many were exactly a memory page or two (4 or 8 KiB). */
+  chunks: number;
+  pageSizedChunks: number;
 }
 
 export class StreamTally {
@@ -82,14 +95,24 @@ export class StreamTally {
   #longestCommentIntervalMs = 0;
   #lastByteAtMs = 0;
   #longestSilenceMs = 0;
+  #firstByteAtMs: number | undefined;
+  #firstEventAtMs: number | undefined;
+  #eventGaps = 0;
+  #eventGapsAtOnce = 0;
+  #chunks = 0;
+  #pageSizedChunks = 0;
 
   /** `seenBefore`: ids known from an earlier watch; new ids it knows count as repeated. */
   constructor(seenBefore?: (id: string) => boolean) {
     this.#seenBefore = seenBefore;
   }
 
-  /** A chunk of body bytes arrived `atMs` after the response headers. */
-  chunk(atMs: number): void {
+  /** A chunk of `bytes` body bytes arrived `atMs` after the response headers. */
+  chunk(atMs: number, bytes = 0): void {
+    this.#firstByteAtMs ??= atMs;
+    this.#chunks++;
+    // A buffer let go whole is a page or two: how nginx's proxy buffers come out.
+    if (bytes === 4096 || bytes === 8192) this.#pageSizedChunks++;
     this.#longestSilenceMs = Math.max(this.#longestSilenceMs, atMs - this.#lastByteAtMs);
     this.#lastByteAtMs = Math.max(this.#lastByteAtMs, atMs);
   }
@@ -110,6 +133,7 @@ export class StreamTally {
 
   event(atMs: number, lastEventId: string, dataBytes: number): void {
     this.#events++;
+    this.#firstEventAtMs ??= atMs;
     if (dataBytes > this.#largestEventBytes) this.#largestEventBytes = dataBytes;
     this.#trackBursts(atMs);
     const isNewId = lastEventId !== "" && lastEventId !== this.#previousId;
@@ -154,7 +178,14 @@ export class StreamTally {
       comments: this.#comments,
       longestCommentIntervalMs: this.#longestCommentIntervalMs,
       longestSilenceMs: Math.max(this.#longestSilenceMs, endMs - this.#lastByteAtMs),
+      lastByteAtMs: this.#lastByteAtMs,
+      eventGaps: this.#eventGaps,
+      eventGapsAtOnce: this.#eventGapsAtOnce,
+      chunks: this.#chunks,
+      pageSizedChunks: this.#pageSizedChunks,
     };
+    if (this.#firstByteAtMs !== undefined) summary.firstByteAtMs = this.#firstByteAtMs;
+    if (this.#firstEventAtMs !== undefined) summary.firstEventAtMs = this.#firstEventAtMs;
     if (this.#largestBurst) summary.largestBurst = { ...this.#largestBurst };
     if (this.#integerRun && this.#integersOnly && this.#eventsWithNewIds >= 1) {
       summary.consecutiveIntegerIds = { ...this.#integerRun };
@@ -195,6 +226,10 @@ export class StreamTally {
   #trackBursts(atMs: number): void {
     const previous = this.#lastEventAtMs;
     this.#lastEventAtMs = atMs;
+    if (previous !== undefined) {
+      this.#eventGaps++;
+      if (atMs - previous < sameReadGapMs) this.#eventGapsAtOnce++;
+    }
     if (previous !== undefined && atMs - previous < burstGapMs) {
       this.#groupSize++;
       return;

@@ -17,18 +17,72 @@ interface Report {
   hops: Array<{ name: string; evidence: string }>;
 }
 
+/** Response headers as each CDN or gateway sends them on a proxied stream (ids made up). */
+const cdnHeaderSets: Array<[string, Record<string, string>, string[]]> = [
+  [
+    "cloudflare",
+    {
+      server: "cloudflare",
+      "cf-ray": "8f1c2d3e4a5b6c7d-FRA",
+      "cf-cache-status": "DYNAMIC",
+      "alt-svc": 'h3=":443"; ma=86400',
+      nel: '{"success_fraction":0,"report_to":"cf-nel","max_age":604800}',
+    },
+    ["Cloudflare"],
+  ],
+  [
+    "cloudfront",
+    {
+      via: "1.1 3f2a6c1b0e9d8c7b6a5f4e3d2c1b0a9f.cloudfront.net (CloudFront)",
+      "x-cache": "Miss from cloudfront",
+      "x-amz-cf-pop": "FRA56-P5",
+      "x-amz-cf-id": "Zq3n1J2x8yV6m4b0Qe9aLr5tW7uKc2dH1fG3sP0oI9jN8mB6vC4xA==",
+    },
+    ["Amazon CloudFront"],
+  ],
+  [
+    "api-gateway",
+    {
+      "x-amzn-requestid": "5b2f9a7c-3d1e-4f60-8a9b-0c1d2e3f4a5b",
+      "x-amz-apigw-id": "Fq1ZsHk9FiAEMfA=",
+      "x-amzn-trace-id": "Root=1-6755a1b2-0a1b2c3d4e5f60718293a4b5;Sampled=0",
+    },
+    ["AWS load balancer or API Gateway"],
+  ],
+  [
+    "fastly",
+    {
+      via: "1.1 varnish",
+      "x-served-by": "cache-fra-etou8220044-FRA",
+      "x-cache": "MISS",
+      "x-cache-hits": "0",
+      "x-timer": "S1733616000.123456,VS0,VE12",
+    },
+    ["Fastly"],
+  ],
+  ["heroku", { via: "1.1 vegur", server: "Cowboy" }, ["Heroku router"]],
+];
+
 let server: TestServer;
 let h2Server: H2OnlyServer;
 let rawServer: RawTcpServer;
 
 beforeAll(async () => {
   server = await startTestServer({
+    // One event: too few to see the stream flow, so the headers are all there is to judge by.
     "/apache-varnish": streamRoute({
       accelBuffering: null,
+      quiet: true,
       extraHeaders: { server: "Apache/2.4.58 (Ubuntu)", via: "1.1 varnish (Varnish/7.4)" },
     }),
     "/direct": streamRoute({ accelBuffering: null }),
     "/quiet": streamRoute({ quiet: true }),
+    ...Object.fromEntries(
+      cdnHeaderSets.map(([name, headers]) => [
+        `/cdn/${name}`,
+        streamRoute({ accelBuffering: null, extraHeaders: headers }),
+      ]),
+    ),
   });
   // A C1 CSI byte (obs-text to HTTP, a control sequence to a terminal) in the Server header.
   rawServer = await startRawTcpServer((socket) => {
@@ -72,6 +126,21 @@ describe.concurrent("doctor knows the hops", () => {
     const report = JSON.parse(json.stdout) as Report;
     expect(report.hops.map((hop) => hop.name)).toEqual(["Apache httpd", "Varnish"]);
     expect(checkOf(report, "proxy-buffering")?.status).toBe("warn");
+  });
+
+  it.each(cdnHeaderSets)("%s's header set: named, and only it", async (name, _headers, hops) => {
+    const report = JSON.parse(
+      (await runCli(["doctor", "--json", "--duration", "0.6", `${server.url}/cdn/${name}`])).stdout,
+    ) as Report;
+    expect(report.hops.map((hop) => hop.name)).toEqual(hops);
+    const version = checkOf(report, "http-version");
+    if (name === "cloudflare") {
+      // Alt-Svc h3: the stream may move to HTTP/3, which doctor does not watch.
+      expect(version?.status).toBe("warn");
+      expect(version?.fix).toContain("curl --http3-only");
+    } else {
+      expect(version?.status).toBe("pass");
+    }
   });
 
   it("a server reached directly: none recognised, and no proxy-buffering warning", async () => {

@@ -2,11 +2,13 @@
  * A long watch of small events with unique ids keeps `doctor`'s and `listen --stats`'s
  * memory bounded: summaries, not every id, type and gap. Memory is the child's peak RSS as
  * measured by GNU time (`/usr/bin/time -f %M`, Debian's `time` package, not on every fresh
- * machine: hence a system test), not a self-report.
+ * machine: hence a system test), not a self-report. And a long watch of a quiet stream (for an
+ * idle cut) says how it goes on stderr, and Ctrl-C gives the report so far.
  */
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult } from "../../src/doctor/checks/result.js";
+import { startCli } from "../helpers/cli-process.js";
 import {
   eventStreamHeaders,
   startTestServer,
@@ -44,7 +46,13 @@ function longWatch(request: { headers: Record<string, unknown> }, response: Serv
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ "/long": longWatch as never });
+  server = await startTestServer({
+    "/long": longWatch as never,
+    "/quiet": (_request, response) => {
+      response.writeHead(200, eventStreamHeaders);
+      response.write("id: 1\ndata: one\n\n");
+    },
+  });
 });
 afterAll(() => server.close());
 
@@ -81,4 +89,28 @@ describe("a long watch keeps memory bounded", () => {
     expect(result.stderr).toContain("(981+ more types)");
     expect(result.peakRssKiB / 1024).toBeLessThan(170);
   }, 180_000);
+});
+
+describe("a long watch of a quiet stream", () => {
+  it("progress on stderr in a log; Ctrl-C: the report so far, nothing cut yet (exit 130)", async () => {
+    const doctor = startCli(["doctor", "--json", "--duration", "5m", `${server.url}/quiet`], {
+      killAfterMs: 60_000,
+    });
+    const line = await doctor.waitForStderr(
+      /watched \d+ s of 300 s: 1 event, quiet for \d+ s\n/,
+      40_000,
+    );
+    expect(line).toMatch(
+      /^sse-tool doctor: watched 1[5-9] s of 300 s: 1 event, quiet for 1[4-9] s$/m,
+    );
+    doctor.kill("SIGINT");
+    const result = await doctor.exited;
+    expect(result.code).toBe(130);
+    const report = JSON.parse(result.stdout) as { checks: CheckResult[] };
+    const idleCut = report.checks.find((check) => check.id === "idle-cut");
+    expect(idleCut?.status).toBe("pass");
+    expect(idleCut?.reason).toMatch(
+      /^stayed open for the whole watch \(1\d\.\d s; longest silence 1\d\.\d s\)/,
+    );
+  }, 60_000);
 });

@@ -4,6 +4,7 @@
  */
 import { type Hop, recogniseHops } from "../hops.js";
 import type { DoctorObservation } from "../observation.js";
+import { flowedFreely } from "./held-back.js";
 import { type CheckResult, pass, skip, warn } from "./result.js";
 
 function accelBufferingOff(value: string | undefined): boolean {
@@ -24,6 +25,14 @@ export function checkProxyBuffering(o: DoctorObservation): CheckResult {
   }
   const handled = (hop: Hop) => accelOff && hop.honoursAccelBuffering === true;
   const holding = found.filter((hop) => hop.buffering !== "streams" && !handled(hop));
+  if (holding.length > 0 && flowedFreely(o)) {
+    // The headers name a hop that buffers by default, but the timing shows it does not here.
+    return pass(
+      "proxy-buffering",
+      `${holding.map((hop) => hop.name).join(", ")} on the way, but events arrive one by one: ` +
+        "its buffering is off for this stream",
+    );
+  }
   if (holding.length > 0) {
     return warn(
       "proxy-buffering",

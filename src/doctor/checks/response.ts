@@ -2,7 +2,10 @@
  * Doctor checks of the response head: status, Content-Type, compression, caching headers, CORS,
  * and the HTTP version. Pure.
  */
+import { hopCompression } from "../hop-compression.js";
+import { recogniseHops } from "../hops.js";
 import type { DoctorObservation } from "../observation.js";
+import { burstMinEvents } from "../stream-tally.js";
 import { type CheckResult, fail, pass, skip, warn } from "./result.js";
 
 export function checkStatus(o: DoctorObservation): CheckResult {
@@ -61,11 +64,25 @@ export function checkCompression(o: DoctorObservation): CheckResult {
   if (coding === undefined || coding.toLowerCase() === "identity") {
     return pass("compression", "not compressed");
   }
+  // The hop that compresses, when one on the way is known to: its note and its own setting.
+  const compressor = recogniseHops(o.headers)
+    .map(({ hop }) => ({ name: hop.name, compression: hopCompression[hop.name] }))
+    .find(({ compression }) => compression !== undefined);
+  const by = compressor
+    ? `, most likely by ${compressor.name} (${compressor.compression!.note})`
+    : "";
+  const flushing =
+    o.stream.bursts > 0
+      ? "; events come in bursts: the compressor does not flush per event"
+      : o.stream.events >= burstMinEvents
+        ? "; events still come one by one here (flushed per event)"
+        : ": a compressor holds events back until a block fills, unless flushed after each";
   return warn(
     "compression",
-    `the stream is compressed (${coding}): a compressor holds events back until a block fills, ` +
-      "unless flushed after each",
-    "exclude text/event-stream from compression, or flush the compressor after each event",
+    `the stream is compressed (${coding})${by}${flushing}`,
+    compressor
+      ? `${compressor.name}: ${compressor.compression!.setting}`
+      : "exclude text/event-stream from compression, or flush the compressor after each event",
   );
 }
 
@@ -103,7 +120,26 @@ export function checkCors(o: DoctorObservation): CheckResult {
   );
 }
 
+/** An Alt-Svc value advertising HTTP/3 (`h3` or a draft `h3-29`), read in bounded length. */
+function advertisesH3(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  return value
+    .slice(0, 1024)
+    .split(",")
+    .some((entry) => /^h3(-\d+)?=/i.test(entry.trim()));
+}
+
 export function checkHttpVersion(o: DoctorObservation): CheckResult {
+  if (advertisesH3(o.headers["alt-svc"])) {
+    return warn(
+      "http-version",
+      `Alt-Svc advertises HTTP/3 (h3): browsers may move the stream to QUIC, which doctor does ` +
+        "not watch; there, UDP blocked on the way stalls the switch, and a CDN's HTTP/3 edge " +
+        "may buffer or time out a stream otherwise than its HTTP/1.1 and HTTP/2 one",
+      "test the stream over HTTP/3 too (curl --http3-only -N URL: events one by one, no cut), " +
+        "or stop advertising h3 for the stream's host",
+    );
+  }
   const version = o.httpVersion ?? "1.1";
   if (o.alpnProtocol === "h2") {
     return pass("http-version", `HTTP/${version} used; the server offers HTTP/2 (ALPN h2)`);

@@ -16,6 +16,7 @@ export type CheckId =
   | "events"
   | "bursts"
   | "heartbeat"
+  | "idle-cut"
   | "ids"
   | "resume"
   | "retry"

@@ -1,11 +1,10 @@
 /**
- * Doctor checks of the stream's timing: events at all, bursts after silence (a buffer being
- * flushed somewhere), and heartbeats against proxies' idle timeouts. Pure.
+ * Doctor checks of the stream's timing: events at all, and heartbeats against proxies' idle
+ * timeouts (bursts are in held-back.ts, idle cuts in idle-cut.ts). Pure.
  */
 
 import { type Hop, recogniseHops } from "../hops.js";
 import type { DoctorObservation } from "../observation.js";
-import { burstMinEvents } from "../stream-tally.js";
 import { type CheckResult, fail, pass, seconds, skip, warn } from "./result.js";
 
 /** Proxies and load balancers commonly close a connection idle for 60 s (nginx
@@ -43,9 +42,14 @@ export function checkEvents(o: DoctorObservation): CheckResult {
     return pass("events", `${count} event${count === 1 ? "" : "s"} in ${seconds(o.durationMs)}`);
   }
   if (o.endedAtMs !== undefined) {
+    // Headers held until the close: the wait for them is part of the story.
+    const held =
+      (o.headersAfterMs ?? 0) >= 1000
+        ? ` (its headers came after ${seconds(o.headersAfterMs!)})`
+        : "";
     return warn(
       "events",
-      `the stream ended after ${seconds(o.endedAtMs)} without an event`,
+      `the stream ended after ${seconds(o.endedAtMs)}${held} without an event`,
       "send at least one event (a block ending with a blank line, with a data: field)",
     );
   }
@@ -53,32 +57,6 @@ export function checkEvents(o: DoctorObservation): CheckResult {
     "events",
     `no event in ${seconds(o.durationMs)}`,
     "watch longer (--duration) or check that the server emits events",
-  );
-}
-
-/** Settings of the recognised hops that may hold a stream, or the general advice. */
-function holdingSettings(o: DoctorObservation): string {
-  const holding = recogniseHops(o.headers)
-    .map(({ hop }) => hop)
-    .filter((hop) => hop.buffering !== "streams");
-  if (holding.length === 0) {
-    return "turn off response buffering and compression on the way (nginx: X-Accel-Buffering: no)";
-  }
-  return holding.map((hop) => `${hop.name}: ${hop.bufferingSetting}`).join("; ");
-}
-
-export function checkBursts(o: DoctorObservation): CheckResult {
-  if (o.stream.events < burstMinEvents) return skip("bursts", "too few events to judge");
-  const { bursts, largestBurst } = o.stream;
-  if (bursts === 0 || !largestBurst) {
-    return pass("bursts", "events arrive one by one, not in bursts");
-  }
-  return warn(
-    "bursts",
-    `${bursts} burst${bursts === 1 ? "" : "s"} after silence (up to ` +
-      `${largestBurst.events} events at once after ${seconds(largestBurst.silenceMs)}): ` +
-      "something between server and client buffers",
-    `flush after each event; ${holdingSettings(o)}`,
   );
 }
 
@@ -105,14 +83,15 @@ function notYetDue(o: DoctorObservation, longestSilenceMs: number): CheckResult 
   );
 }
 
-/** The recognised hop that closes a silent stream soonest, when it is sooner than most. */
-function strictestHop(o: DoctorObservation): (Hop & { timeoutMs: number }) | undefined {
+/** The recognised hop that closes a silent stream soonest (`below`: only when sooner). */
+function strictestHop(
+  o: DoctorObservation,
+  belowMs = commonProxyIdleLimitMs,
+): (Hop & { timeoutMs: number }) | undefined {
   let strictest: (Hop & { timeoutMs: number }) | undefined;
   for (const { hop } of recogniseHops(o.headers)) {
     const ms = hop.timeoutMs;
-    if (hop.timeoutCounts !== "silence" || ms === undefined || ms >= commonProxyIdleLimitMs) {
-      continue;
-    }
+    if (hop.timeoutCounts !== "silence" || ms === undefined || ms >= belowMs) continue;
     if (strictest === undefined || ms < strictest.timeoutMs) strictest = { ...hop, timeoutMs: ms };
   }
   return strictest;
@@ -165,6 +144,17 @@ export function checkHeartbeat(o: DoctorObservation): CheckResult {
     comments === 1
       ? `the only one ${seconds(intervalMs)} after the stream opened`
       : `at most ${seconds(intervalMs)} apart`;
+  // Too close to the shortest idle timeout on the way: one late heartbeat and the hop cuts.
+  const closest = strictestHop(o, Number.POSITIVE_INFINITY);
+  if (comments >= 2 && closest !== undefined && intervalMs > closest.timeoutMs / 2) {
+    return warn(
+      "heartbeat",
+      `${counted}, ${spacing}: too close to ${closest.name}'s idle timeout ` +
+        `(${closest.timeout})`,
+      `send a comment line at least every ${seconds(closest.timeoutMs / 2)}, or raise ` +
+        `${closest.name}: ${closest.timeoutSetting}`,
+    );
+  }
   if (intervalMs > heartbeatSafeIntervalMs) {
     return warn(
       "heartbeat",
