@@ -256,7 +256,7 @@ export class BroadcastHub {
   clientDrained(client: HubClient): void {
     client.stalled = false;
     client.progressed = true;
-    if (this.#replaying.has(client)) this.#continueReplay(client);
+    if (this.#replaying.size > 0 && this.#replaying.has(client)) this.#continueReplay(client);
     this.#backPressure.check();
   }
 
