@@ -1,7 +1,8 @@
 /**
  * 3. `serve` fan-out: C clients connected, then E events written to the server's stdin at
  * once; time until every client has every event (deliveries/s = C x E / time), and the server's
- * peak RSS. Same clients and lines against better-sse (peer) and a minimal broadcaster (floor).
+ * peak RSS. Same clients and lines against better-sse (peer) and a minimal broadcaster (floor),
+ * each writing the same bytes.
  *
  * One burst lasts a fraction of a second, so on a shared machine a single burst per server
  * measures the neighbours more than the server. So floor and sse-tool run at the same time,
@@ -35,7 +36,8 @@ const fmtPercent = (fraction) =>
  * @param {string} input
  */
 async function startContender(kind, clientCount, eventCount, input) {
-  const { proc: server, url } = await startServer(kind);
+  // No --ids: sse-tool then writes the very bytes the floor writes (ids would add ~10 %).
+  const { proc: server, url } = await startServer(kind, { ids: false });
   const watch = watchPeakRss(server.pid, 50);
   const clients = startClients({ url, clients: clientCount, mode: "count", expect: eventCount });
   const stop = async () => {
