@@ -92,4 +92,29 @@ describe("BroadcastHub back-pressure while the source waits", () => {
     await waiting;
     expect(drained).toBe(true);
   });
+
+  it("nothing congested: whenDrained resolves at once", async () => {
+    const hub = hubWith();
+    const a = new RecordingClient();
+    hub.addClient(a);
+    a.backlogBytes = 100;
+    let drained = false;
+    void hub.whenDrained(100).then(() => {
+      drained = true;
+    });
+    await Promise.resolve();
+    expect(drained).toBe(true);
+  });
+
+  it("a client catching up on the history is never marked stalled", () => {
+    const hub = new BroadcastHub({ historySize: 10, maxClientBufferBytes: 1024 });
+    hub.publish([{ data: "kept" }]);
+    const replaying = new RecordingClient();
+    // Over the replay piece: nothing of the history is sent yet, so it stays replaying.
+    replaying.backlogBytes = 10_000;
+    expect(hub.addClient(replaying, { lastEventId: "earliest" }).kind).toBe("earliest");
+    expect(hub.isCongested(100)).toBe(false);
+    expect(hub.markCongestedStalled()).toBe(0);
+    expect(replaying.stalled).toBe(false);
+  });
 });
