@@ -12,6 +12,7 @@ export default defineConfig({
       "test/listen/formatters.test.ts",
       "test/listen/several-urls-units.test.ts",
       "test/serve/feeds/hub.test.ts",
+      "test/serve/feeds/back-pressure.test.ts",
       "test/serve/input/formats.test.ts",
       "test/serve/access/access.test.ts",
       "test/http/loopback.test.ts",

@@ -6,7 +6,8 @@
  * Modes:
  *   count    each client counts events (lines starting "data:"); prints {"done":"<hrtime ns>",
  *            "first":"<hrtime ns>"} when every client has `expect` of them (first: the first
- *            event received by any client).
+ *            event received by any client), and again each time every client has `expect` more
+ *            (a suite may write the same burst several times to one server).
  *   latency  each event's data starts with the hrtime (ns) at which it was written to the
  *            server's stdin; on a "report" line on stdin prints p50/p99/max in ms.
  *   idle     clients just hold the stream; "mark" on stdin starts counting which clients receive
@@ -45,6 +46,7 @@ function connectNext() {
   const clientIndex = started++;
   let carry = "\n";
   let events = 0;
+  let goal = expect;
   /** Counts (and in latency mode times) the events in a piece of the body. */
   const onBody = (/** @type {string} */ chunk) => {
     if (config.mode === "idle") {
@@ -71,9 +73,10 @@ function connectNext() {
       at = text.indexOf(marker, at + marker.length);
     }
     carry = at === -1 ? text.slice(-(marker.length - 1)) : text.slice(at);
-    if (config.mode === "count" && events === expect) {
+    if (config.mode === "count" && expect > 0 && events >= goal) {
+      goal += expect;
       completeClients++;
-      if (completeClients === config.clients) {
+      if (completeClients % config.clients === 0) {
         print({ done: String(process.hrtime.bigint()), first: String(firstEventNs) });
       }
     }

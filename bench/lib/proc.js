@@ -4,7 +4,7 @@
  * CLOCK_MONOTONIC, so readings taken in different processes on this machine compare directly).
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -205,3 +205,23 @@ export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The `node bin/sse-tool.js` command line, as a user runs it. */
 export const sseTool = (/** @type {string[]} */ ...args) => [binPath, ...args];
+
+/**
+ * CPU time a process has used so far, all its threads, in nanoseconds (the kernel's schedstat:
+ * on-CPU time at nanosecond resolution); undefined once the process is gone. Unlike wall time,
+ * hardly moved by other work on a shared machine.
+ * @param {number} pid
+ * @returns {number | undefined}
+ */
+export function cpuNs(pid) {
+  try {
+    let total = 0;
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/schedstat`, "utf8");
+      total += Number(stat.split(" ")[0]);
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}

@@ -26,7 +26,8 @@ function withRaisedFileLimit(argv) {
 
 /**
  * @param {ServerKind} kind
- * @param {{ heartbeatMs?: number, raiseFileLimit?: boolean }} [options]
+ * @param {{ heartbeatMs?: number, raiseFileLimit?: boolean, ids?: boolean }} [options]
+ *   ids: `serve --ids` (the default; false writes the very bytes the floor writes)
  * @returns {Promise<{ proc: import("./proc.js").Proc, url: string }>}
  */
 export async function startServer(kind, options = {}) {
@@ -36,7 +37,8 @@ export async function startServer(kind, options = {}) {
   if (kind === "sse-tool") {
     argv = [
       process.execPath,
-      ...sseTool("serve", "--port", "0", "--format", "lines", "--ids", "--quiet"),
+      ...sseTool("serve", "--port", "0", "--format", "lines", "--quiet"),
+      ...(options.ids === false ? [] : ["--ids"]),
       "--heartbeat",
       String(heartbeatMs / 1000),
     ];

@@ -19,3 +19,14 @@ export function percentile(values, p) {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
 }
+
+/**
+ * How far the middle half of the samples spreads around their median: (p75 - p25) / median,
+ * a fraction (0.05: the middle half lies within 5 % of the median). NaN for no values.
+ * @param {ArrayLike<number>} values
+ * @returns {number}
+ */
+export function relativeSpread(values) {
+  const mid = percentile(values, 50);
+  return (percentile(values, 75) - percentile(values, 25)) / mid;
+}

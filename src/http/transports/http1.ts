@@ -121,8 +121,9 @@ class Http1Connection implements OpenStream, Http1ResponseHandlers {
 
   onHead(head: ResponseHead): void {
     if (this.#finished) return;
-    // The connect timeout covered the head; a stream may be quiet for minutes after it.
-    this.socket?.setTimeout(0);
+    // The connect timeout covered the head; a stream may be quiet for minutes after it. Naming
+    // the listener also lets go of its once-wrapper, kept per socket otherwise.
+    this.socket?.setTimeout(0, onTimeout);
     this.#sink.head(head);
   }
 

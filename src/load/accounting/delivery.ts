@@ -27,7 +27,13 @@ import type { DeliveryResult, IdKind } from "./delivery-result.js";
 import { FanOutSkew } from "./fan-out-skew.js";
 import { IdRing, RingOutcome } from "./id-ring.js";
 import { SequenceTimeline } from "./sequence-timeline.js";
-import { shiftWindow, windowBits, windowHoles, windowWords } from "./sequence-window.js";
+import {
+  advanceWindowByOne,
+  shiftWindow,
+  windowBits,
+  windowHoles,
+  windowWords,
+} from "./sequence-window.js";
 
 export interface DeliveryOptions {
   clients: number;
@@ -218,11 +224,15 @@ export class DeliveryAccounting {
       }
     } else if (id > highest) {
       const step = id - highest;
-      if (step === 1) this.#stepsByOne++;
-      else this.#longerSteps++;
+      if (step === 1) {
+        this.#stepsByOne++;
+        this.#gapMissing[client]! += advanceWindowByOne(window, base);
+      } else {
+        this.#longerSteps++;
+        this.#gapMissing[client]! += shiftWindow(window, base, step);
+        window[base]! |= 1;
+      }
       if (this.#isSequence === undefined) this.#decideSequence();
-      this.#gapMissing[client]! += shiftWindow(window, base, step);
-      window[base]! |= 1;
       this.#highestId[client] = id;
     } else if (id >= this.#firstId[client]!) {
       const back = highest - id;

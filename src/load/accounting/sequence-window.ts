@@ -17,6 +17,20 @@ export function windowHoles(window: Uint32Array, base: number): number {
 }
 
 /**
+ * shiftWindow by one id with that id marked arrived, the step almost every event takes: one
+ * carry through the words, no counting loop. Returns 1 when the id leaving never arrived.
+ */
+export function advanceWindowByOne(window: Uint32Array, base: number): number {
+  const top = base + windowWords - 1;
+  const left = window[top]! >>> 31 === 0 ? 1 : 0;
+  for (let word = top; word > base; word--) {
+    window[word] = ((window[word]! << 1) | (window[word - 1]! >>> 31)) >>> 0;
+  }
+  window[base] = ((window[base]! << 1) | 1) >>> 0;
+  return left;
+}
+
+/**
  * Moves a window up by `step` ids (bit k becomes bit k + step) and returns how many ids fell out
  * of it without having arrived: absent bits shifted out, and ids skipped past the window.
  */

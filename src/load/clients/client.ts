@@ -5,7 +5,9 @@
  * reconnection time or the server's `retry:` (src/sse/reconnect-policy.ts).
  *
  * Thousands of these live in one process, so a client is one object with a few fields and no
- * closures: the decoder and the transport call its methods, timers get it as an argument.
+ * closures: the decoder and the transport call its methods, timers get it as an argument. The
+ * decoder and the reconnect policy are made when first needed: a stream that has carried only
+ * comments and blank lines (heartbeats) leaves a decoder as it found it, so none is needed yet.
  */
 import { isSseToolError } from "../../errors.js";
 import type { BodyDecompressor } from "../../http/content-decoding.js";
@@ -41,8 +43,10 @@ let chunkAtMs = 0;
 export class LoadClient implements StreamSink, DecoderHandlers {
   readonly index: number;
   readonly #context: ClientContext;
-  readonly #decoder: EventStreamDecoder;
-  readonly #policy: ReconnectPolicy;
+  /** Made at the first text that is more than comments and blank lines (see #decode). */
+  #decoder: EventStreamDecoder | undefined;
+  /** Made at the first event, `retry:` or reconnection. */
+  #policy: ReconnectPolicy | undefined;
   #state: State = State.idle;
   #stream: OpenStream | undefined;
   /** The request of the current attempt (the user's, or a redirect's). */
@@ -66,8 +70,11 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     this.index = index;
     this.#context = context;
     this.#request = context.request;
-    this.#decoder = new EventStreamDecoder(this, { maxEventSize: context.maxEventSize });
-    this.#policy = new ReconnectPolicy({ reconnectionTimeMs: context.retryMs });
+  }
+
+  get #reconnectPolicy(): ReconnectPolicy {
+    this.#policy ??= new ReconnectPolicy({ reconnectionTimeMs: this.#context.retryMs });
+    return this.#policy;
   }
 
   get streaming(): boolean {
@@ -100,7 +107,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
 
   #open(): void {
     this.#openedAtMs = performance.now();
-    const lastEventId = lastEventIdHeaderValue(this.#decoder.lastEventId);
+    const lastEventId = lastEventIdHeaderValue(this.#decoder?.lastEventId ?? "");
     this.#stream = this.#context.transport.open(
       this.#request,
       lastEventId,
@@ -159,7 +166,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     this.#sawEvent = false;
     this.#tooLarge = false;
     this.#utf8State = utf8BodyStart;
-    this.#decoder.startStream();
+    this.#decoder?.startStream();
     if (decompressors.length > 0) this.#pipeDecompressors(decompressors);
     context.metrics.streamOpened(this.index);
     context.accounting.streamOpened(this.index, now);
@@ -207,7 +214,8 @@ export class LoadClient implements StreamSink, DecoderHandlers {
       this.#sawEvent = true;
       context.metrics.firstEvent.record(chunkAtMs - this.#attemptAtMs);
     }
-    this.#policy.eventReceived();
+    // A policy not made yet has had no attempt without an event: nothing to start over.
+    this.#policy?.eventReceived();
     const fingerprint = eventFingerprint(event.type, event.data);
     context.accounting.event(this.index, event.lastEventId, fingerprint, chunkAtMs);
     context.latency?.record(
@@ -219,7 +227,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   }
 
   onRetry(ms: number): void {
-    this.#policy.setServerRetry(ms);
+    this.#reconnectPolicy.setServerRetry(ms);
   }
 
   onProblem(problem: DecodeProblem): void {
@@ -233,6 +241,10 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     const text = utf8.decode(this.#utf8State, bytes, start, end);
     this.#utf8State = utf8.state;
     chunkAtMs = performance.now();
+    if (this.#decoder === undefined) {
+      if (leavesDecoderUnchanged(text, this.#context.maxEventSize)) return;
+      this.#decoder = new EventStreamDecoder(this, { maxEventSize: this.#context.maxEventSize });
+    }
     this.#decoder.feedText(text);
     if (this.#tooLarge && this.#state === State.streaming) this.#dropped("too-large");
   }
@@ -257,7 +269,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   #dropped(reason: DropReason): void {
     const context = this.#context;
     this.#closeStream();
-    this.#decoder.endStream();
+    this.#decoder?.endStream();
     context.metrics.streamDropped(reason);
     context.accounting.streamClosed(this.index, performance.now());
     if (context.stopping) {
@@ -294,7 +306,7 @@ export class LoadClient implements StreamSink, DecoderHandlers {
   }
 
   #scheduleReconnect(): void {
-    const decision = this.#policy.next();
+    const decision = this.#reconnectPolicy.next();
     if (!decision.reconnect) {
       this.#becomeDone();
       return;
@@ -333,6 +345,30 @@ export class LoadClient implements StreamSink, DecoderHandlers {
     }
   }
 }
+
+/**
+ * True when `text`, fed to a decoder that holds nothing (no unfinished line, no pending data, no
+ * CR waiting for its LF), would leave it so and dispatch nothing (§9.2.6): whole lines only
+ * (ending in LF, no CR anywhere), each blank or a comment, and short enough that no bound on
+ * the event size can be reached. Linear, no allocation.
+ */
+export function leavesDecoderUnchanged(text: string, maxEventSize: number): boolean {
+  const length = text.length;
+  if (length === 0) return true;
+  if (length > maxEventSize || text.charCodeAt(length - 1) !== LF) return false;
+  let lineStart = true;
+  for (let at = 0; at < length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === CR) return false;
+    if (lineStart && code !== LF && code !== COLON) return false;
+    lineStart = code === LF;
+  }
+  return true;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
 
 function reconnectClient(client: LoadClient): void {
   client.reconnectNow();

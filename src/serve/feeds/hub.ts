@@ -256,7 +256,8 @@ export class BroadcastHub {
   clientDrained(client: HubClient): void {
     client.stalled = false;
     client.progressed = true;
-    if (this.#replaying.has(client)) this.#continueReplay(client);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: performance only: #continueReplay checks too
+    if (this.#replaying.size > 0 && this.#replaying.has(client)) this.#continueReplay(client);
     this.#backPressure.check();
   }
 

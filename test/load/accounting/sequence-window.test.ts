@@ -1,6 +1,6 @@
 /** A client's window of sequence ids: shifting it up counts the ids that left it unreceived. */
 import { describe, expect, it } from "vitest";
-import { shiftWindow } from "../../../src/load/accounting/sequence-window.js";
+import { advanceWindowByOne, shiftWindow } from "../../../src/load/accounting/sequence-window.js";
 
 describe("shiftWindow", () => {
   it("shiftWindow counts the ids that leave the window without having arrived", () => {
@@ -18,6 +18,26 @@ describe("shiftWindow", () => {
       let present = 0;
       for (const word of window) present += word.toString(2).split("1").length - 1;
       expect(present).toBe(Math.max(0, 256 - step - Math.max(0, 6 - step)));
+    }
+  });
+
+  it("advanceWindowByOne is shiftWindow by one with the new id marked, on any window", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed;
+    };
+    for (let run = 0; run < 200; run++) {
+      // Two clients' windows side by side: the shift must stay inside its own 8 words.
+      const words = Uint32Array.from({ length: 16 }, (_, i) =>
+        i % 3 === 0 ? 0xffffffff : random(),
+      );
+      const expected = Uint32Array.from(words);
+      const expectedOut = shiftWindow(expected, 8, 1);
+      expected[8]! |= 1;
+      const out = advanceWindowByOne(words, 8);
+      expect(out).toBe(expectedOut);
+      expect([...words]).toEqual([...expected]);
     }
   });
 });
