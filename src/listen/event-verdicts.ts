@@ -11,6 +11,7 @@ import { ExpectationTracker } from "./expectations.js";
 import { LiveStats, type LiveStatsIo } from "./live-stats.js";
 import { type LlmLiveIo, type LlmLiveOptions, LlmLiveView } from "./llm-live-view.js";
 import type { RunEnd, StopReason } from "./outcome.js";
+import { type RunClock, wallClock } from "./run-clock.js";
 
 export interface EventVerdictOptions extends LlmLiveOptions {
   stats?: boolean;
@@ -44,8 +45,15 @@ export class EventVerdicts {
   readonly #llm: LlmLiveView;
   readonly #stats: LiveStats | undefined;
   readonly #expectations: ExpectationTracker;
+  readonly #clock: RunClock;
 
-  constructor(options: EventVerdictOptions, io: EventVerdictIo, startedAtMs: number) {
+  constructor(
+    options: EventVerdictOptions,
+    io: EventVerdictIo,
+    startedAtMs: number,
+    clock: RunClock = wallClock,
+  ) {
+    this.#clock = clock;
     this.#untilEvent = options.untilEvent;
     this.#llm = new LlmLiveView(options, io, startedAtMs);
     this.#stats = options.stats ? new LiveStats(io, startedAtMs) : undefined;
@@ -79,7 +87,7 @@ export class EventVerdicts {
     // The usual run (no --stats, not an LLM stream, no --expect-*) has nothing to record: one
     // shared verdict instead of a clock read and an object per event.
     if (this.#llm.idle && !this.#stats && !this.#expectations.active) return showVerdict;
-    nowMs ??= Date.now();
+    nowMs ??= this.#clock.now();
     this.#stats?.recordEvent(event.type, nowMs);
     const verdict: EventVerdict = { show: true };
     if (!this.#llm.idle) this.#llm.take(event, nowMs, shown, verdict);
@@ -101,7 +109,7 @@ export class EventVerdicts {
    */
   finish(
     end: RunEnd,
-    nowMs = Date.now(),
+    nowMs = this.#clock.now(),
   ): { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } {
     this.#stats?.endLiveLine();
     const result: { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } = {};

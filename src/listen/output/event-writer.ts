@@ -8,6 +8,7 @@ import { chalkFor } from "../../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../../terminal/escape.js";
 import type { ListenCliOptions } from "../cli.js";
 import type { ListenIo } from "../io.js";
+import { type RunClock, wallClock } from "../run-clock.js";
 import { formatJsonComment, formatJsonLine } from "./json-lines.js";
 import { PrettyEventFormatter } from "./pretty.js";
 import { StdoutSink } from "./stdout-sink.js";
@@ -31,11 +32,12 @@ export class EventWriter {
   /** Receive time of the chunk being decoded, formatted once per chunk. */
   #chunkTime: string | undefined;
   #chunkMs: number | undefined;
+  readonly #clock: RunClock;
 
   /** `onClosed`: the reader of stdout went away (EPIPE) or stdout failed. */
   constructor(
     options: Pick<ListenCliOptions, "raw" | "json" | "color" | "time" | "full" | "jsonData">,
-    io: Pick<ListenIo, "stdout" | "env" | "source">,
+    io: Pick<ListenIo, "stdout" | "env" | "source" | "clock">,
     onClosed: () => void,
   ) {
     this.#sink = new StdoutSink(io.stdout, onClosed);
@@ -44,7 +46,8 @@ export class EventWriter {
     this.#sourceUrl = io.source?.url;
     this.#jsonData = options.jsonData === true;
     const timeMode = options.time ?? "clock";
-    this.#timeColumn = new TimeColumn(timeMode, Date.now());
+    this.#clock = io.clock ?? wallClock;
+    this.#timeColumn = new TimeColumn(timeMode, this.#clock.now());
     this.#timePerEvent = timeMode === "delta";
     if (!options.raw && !options.json) {
       const columns = (io.stdout as { columns?: number }).columns;
@@ -122,14 +125,14 @@ export class EventWriter {
 
   /** The time column of what is shown now: once per chunk, or per event with --time delta. */
   #clockTime(): string {
-    this.#chunkMs ??= Date.now();
+    this.#chunkMs ??= this.#clock.now();
     if (this.#timePerEvent) return this.#timeColumn.label(this.#chunkMs);
     this.#chunkTime ??= this.#timeColumn.label(this.#chunkMs);
     return this.#chunkTime;
   }
 
   #isoTime(): string {
-    this.#chunkTime ??= new Date().toISOString();
+    this.#chunkTime ??= new Date(this.#clock.now()).toISOString();
     return this.#chunkTime;
   }
 }
