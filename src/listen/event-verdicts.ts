@@ -55,8 +55,8 @@ export class EventVerdicts {
   ) {
     this.#clock = clock;
     this.#untilEvent = options.untilEvent;
-    this.#llm = new LlmLiveView(options, io, startedAtMs);
-    this.#stats = options.stats ? new LiveStats(io, startedAtMs) : undefined;
+    this.#llm = new LlmLiveView(options, io, startedAtMs, clock.timed);
+    this.#stats = options.stats ? new LiveStats(io, startedAtMs, clock.timed) : undefined;
     this.#expectations = new ExpectationTracker({
       expectEvents: options.expectEvent,
       expectCount: options.expectCount,

@@ -43,6 +43,7 @@ export class LlmLiveView {
   readonly #options: LlmLiveOptions;
   readonly #io: LlmLiveIo;
   readonly #startedAtMs: number;
+  readonly #timed: boolean;
   #assembler: LlmStreamAssembler | undefined;
   #view: LlmStreamView | undefined;
   /** Whether this is an LLM stream is decided (see auto-choice.ts). */
@@ -51,7 +52,9 @@ export class LlmLiveView {
   /** --llm was given and the stream was found not to be an LLM stream (said once). */
   #llmRefused = false;
 
-  constructor(options: LlmLiveOptions, io: LlmLiveIo, startedAtMs: number) {
+  /** `timed` false: the input holds no times; the timings are left out. */
+  constructor(options: LlmLiveOptions, io: LlmLiveIo, startedAtMs: number, timed = true) {
+    this.#timed = timed;
     this.#options = options;
     this.#io = io;
     this.#startedAtMs = startedAtMs;
@@ -104,9 +107,12 @@ export class LlmLiveView {
         const out = this.#view.finish();
         if (out.stdout) outcome.stdoutText = out.stdout;
         if (out.stderr) this.#io.stderr.write(out.stderr);
-        for (const line of formatLlmFooter(summary)) this.#io.stderr.write(`${line}\n`);
+        for (const line of formatLlmFooter(summary, this.#timed)) {
+          this.#io.stderr.write(`${line}\n`);
+        }
       } else {
-        const json = JSON.stringify(summary);
+        const { timings, ...untimed } = summary;
+        const json = JSON.stringify(this.#timed ? summary : untimed);
         outcome.stdoutText = `${this.#io.stdout.isTTY ? escapeJsonForTerminal(json) : json}\n`;
       }
     } else if (this.#options.llm === true && !this.#llmRefused) {

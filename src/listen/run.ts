@@ -28,7 +28,7 @@ import { closeRun, type RunEnd, runEnd } from "./outcome.js";
 import { EventWriter } from "./output/event-writer.js";
 import { formatRunSummary } from "./output/run-summary.js";
 import { connectionEndReason, refuseReconnect } from "./reconnect-refusal.js";
-import { RecordedClock, type RunClock, wallClock } from "./run-clock.js";
+import { RecordedClock, type RunClock, untimedClock, wallClock } from "./run-clock.js";
 import { StopSwitch } from "./stop-switch.js";
 import { tellDisconnect } from "./tap.js";
 
@@ -47,7 +47,8 @@ export function runListenOffline(
     input.recordingStartedMs === undefined
       ? undefined
       : new RecordedClock(input.recordingStartedMs);
-  const runIo = clock === undefined ? io : { ...io, clock };
+  const runClock = clock ?? (input.arrivalTimed ? wallClock : untimedClock(Date.now()));
+  const runIo = { ...io, clock: runClock };
   return new ListenRun(input.name, options, runIo).runOffline(input, clock);
 }
 
@@ -257,7 +258,7 @@ class ListenRun {
       events: decoding.events,
       shownEvents: decoding.shownEvents,
       bytes: decoding.bytes,
-      durationMs: this.#clock.now() - this.#startedAt,
+      durationMs: this.#clock.timed ? this.#clock.now() - this.#startedAt : undefined,
       reconnects: this.#reconnects,
     });
     let expectationFailure: SseToolError | undefined;

@@ -3,6 +3,7 @@
  * took: for a raw capture one connection and its chunks as they arrive, for a recording
  * (recognised by its header line) each connection with its chunks and their recorded times.
  */
+import { fstatSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { SseToolError } from "../../errors.js";
@@ -24,6 +25,11 @@ export interface OfflineInput {
   name: string;
   /** The recording's start time (epoch ms) when the input is a recording. */
   recordingStartedMs?: number;
+  /**
+   * Whether arrival times mean anything for a raw stream: a pipe's bytes arrive as they are sent;
+   * a file's all at once (no times: timings left out).
+   */
+  arrivalTimed: boolean;
   steps: AsyncIterable<OfflineStep>;
   /** Stops reading (Ctrl-C, -n): the pending read ends. */
   close(): void;
@@ -65,7 +71,12 @@ export async function openOfflineInput(
   };
   const close = () => stream.destroy();
   if (!startsLikeRecording(Buffer.concat(head).toString("latin1"))) {
-    return { name, steps: rawSteps(rest), close };
+    return {
+      name,
+      arrivalTimed: source.kind === "stdin" && !isFile(stdin),
+      steps: rawSteps(rest),
+      close,
+    };
   }
   const entries = readRecordingEntries(rest, name, warn)[Symbol.asyncIterator]();
   const first = await entries.next();
@@ -74,9 +85,20 @@ export async function openOfflineInput(
   return {
     name,
     recordingStartedMs: Number.isFinite(startedMs) ? startedMs : 0,
+    arrivalTimed: false,
     steps: recordedSteps({ [Symbol.asyncIterator]: () => entries }),
     close,
   };
+}
+
+/** stdin redirected from a file (`< capture.sse`) holds no arrival times either. */
+function isFile(stdin: Readable): boolean {
+  const fd = (stdin as { fd?: unknown }).fd;
+  try {
+    return typeof fd === "number" && fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function openFile(path: string): Promise<Readable> {

@@ -45,8 +45,8 @@ export class EventWriter {
     this.#jsonForTerminal = this.#json && io.stdout.isTTY === true;
     this.#sourceUrl = io.source?.url;
     this.#jsonData = options.jsonData === true;
-    const timeMode = options.time ?? "clock";
     this.#clock = io.clock ?? wallClock;
+    const timeMode = this.#clock.timed ? (options.time ?? "clock") : "none";
     this.#timeColumn = new TimeColumn(timeMode, this.#clock.now());
     this.#timePerEvent = timeMode === "delta";
     if (!options.raw && !options.json) {
@@ -132,7 +132,8 @@ export class EventWriter {
   }
 
   #isoTime(): string {
-    this.#chunkTime ??= new Date(this.#clock.now()).toISOString();
+    // No times in the input: "" (--json writes null).
+    this.#chunkTime ??= this.#clock.timed ? new Date(this.#clock.now()).toISOString() : "";
     return this.#chunkTime;
   }
 }
