@@ -2,8 +2,8 @@
  * `sse-tool listen URL [URL...]`: one stream (src/listen/run.ts), or several followed at once
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
-import { statSync } from "node:fs";
 import { Writable } from "node:stream";
+import { type OfflineSource, offlineSource, offlineSourceName } from "../cli/capture-argument.js";
 import { processIo } from "../cli/command-io.js";
 import { SseToolError } from "../errors.js";
 import { parseTargetUrl } from "../http/target-url.js";
@@ -12,7 +12,6 @@ import { type ListenCliOptions, listenDefaults } from "./cli.js";
 import type { ListenIo } from "./io.js";
 import { openOfflineInput } from "./offline/input.js";
 import { refuseUrlOnlyOptions } from "./offline/option-refusals.js";
-import { type OfflineSource, offlineSource, offlineSourceName } from "./offline/source-argument.js";
 import { checkListenOptions } from "./option-checks.js";
 import { closeOutputFile, openOutputFile } from "./output/output-file.js";
 import { startRecording } from "./record.js";
@@ -39,9 +38,7 @@ export async function listenCommand(
   const file = options.output;
   if (file === undefined || file === "-") return listen(urls, options, io);
   // A mistyped URL or a bad option is said before the file is created.
-  const given = urls.map((url) =>
-    offlineSource(url, isFile) === undefined ? parseTargetUrl(url) : url,
-  );
+  const given = urls.map((url) => (offlineSource(url) === undefined ? parseTargetUrl(url) : url));
   checkListenOptions({ ...listenDefaults, ...options }, given.length);
   const output = await openOutputFile(file);
   try {
@@ -61,7 +58,7 @@ export async function listen(
   const merged = { ...listenDefaults, ...options };
   if (merged.jsonData) merged.json = true;
   checkListenOptions(merged, given.length);
-  const offline = given.map((argument) => offlineSource(argument, isFile));
+  const offline = given.map((argument) => offlineSource(argument));
   const first = offline[0];
   if (first !== undefined) {
     if (given.length > 1) {
@@ -94,14 +91,6 @@ async function readCapture(
     say(`sse-tool: --raw writes ${name} back unchanged: it already is the raw stream`);
   }
   return runListenOffline(input, options, io);
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** One stream with --record: the recording is a tap on the run, closed when it ends. */

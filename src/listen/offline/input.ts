@@ -6,10 +6,10 @@
 import { fstatSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import { type OfflineSource, offlineSourceName } from "../../cli/capture-argument.js";
 import { SseToolError } from "../../errors.js";
 import type { RecordingEntry } from "../../recording/format.js";
 import { readRecordingEntries, startsLikeRecording } from "../../recording/read.js";
-import { type OfflineSource, offlineSourceName } from "./source-argument.js";
 
 /** What happened to the client, in order. */
 export type OfflineStep =

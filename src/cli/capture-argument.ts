@@ -1,11 +1,12 @@
 /**
- * Which `listen` arguments name something already captured rather than a URL. The rule, so a
+ * Which `listen` and `doctor` arguments name something already captured rather than a URL. The rule, so a
  * typo'd host is never taken for a file: `-` is stdin; `file:` URLs, and names starting with
  * `/`, `./` or `../`, are files; a name with a scheme (`http://`) or a host:port (`host:8080/x`,
  * `:8080/x`) is a URL; any other name is a file only when it exists, else a URL as before.
  */
+import { statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SseToolError } from "../../errors.js";
+import { SseToolError } from "../errors.js";
 
 export type OfflineSource = { kind: "stdin" } | { kind: "file"; path: string };
 
@@ -15,7 +16,7 @@ const hostAndPort = /^[^/]*:\d/;
 
 export function offlineSource(
   argument: string,
-  isFile: (path: string) => boolean,
+  isFile: (path: string) => boolean = isExistingFile,
 ): OfflineSource | undefined {
   if (argument === "-") return { kind: "stdin" };
   if (/^file:/i.test(argument)) {
@@ -30,6 +31,14 @@ export function offlineSource(
   }
   if (scheme.test(argument) || hostAndPort.test(argument)) return undefined;
   return isFile(argument) ? { kind: "file", path: argument } : undefined;
+}
+
+function isExistingFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** The source's name in messages. */
