@@ -98,7 +98,7 @@ export function declareListen(program: Command): Command {
       .description("Connect to SSE endpoints and show each event as it arrives.")
       .argument(
         "<url...>",
-        "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once; - reads a captured stream from stdin, a file path (./x, /x, file:, or an existing file) a capture or a --record recording",
+        "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once; - reads a captured stream from stdin, and a file (./x, /x, file:, or a name that exists) a raw capture or a --record recording",
       ),
     true,
   );
