@@ -123,6 +123,7 @@ class ListenRun {
   async runOffline(input: OfflineInput, clock: RecordedClock | undefined): Promise<number> {
     const removeStopHooks = this.#hookStops();
     this.#connectedOnce = true;
+    if (this.#options.maxEvents === 0) this.#stop.stop("max-events");
     let failure: { error: unknown } | undefined;
     try {
       this.#reconnects = await followOffline(input, {
