@@ -99,7 +99,8 @@ export class StreamDecoding {
     this.startBody();
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        await this.takeChunk(chunk);
+        const flushed = this.takeChunk(chunk);
+        if (flushed !== undefined) await flushed;
         if (stop.reason) break;
       }
     } catch (error) {
@@ -120,8 +121,11 @@ export class StreamDecoding {
     this.#decoder.startStream();
   }
 
-  /** One chunk of body bytes: counted, written raw or decoded, stdout flushed. */
-  async takeChunk(chunk: Buffer): Promise<void> {
+  /**
+   * One chunk of body bytes: counted, written raw or decoded. Returns the wait for stdout when
+   * it has text pending (none usually: no promise per chunk on the hot path).
+   */
+  takeChunk(chunk: Buffer): Promise<void> | undefined {
     const writer = this.#writer;
     this.#stop.bytesArrived();
     this.bytes += chunk.length;
@@ -130,7 +134,7 @@ export class StreamDecoding {
     writer.startChunk();
     if (this.#raw) writer.bytes(chunk);
     this.#decoder.feed(chunk);
-    if (writer.hasPending) await writer.flush(this.#stop.signal);
+    return writer.hasPending ? writer.flush(this.#stop.signal) : undefined;
   }
 
   /** §9.2.6: an unfinished block at the end of a body is discarded, never shown. */
