@@ -87,6 +87,13 @@ async function readCapture(
   refuseUrlOnlyOptions(options, name);
   const say = (line: string) => io.stderr.write(`${escapeForTerminalLine(line)}\n`);
   const input = await openOfflineInput(source, io.stdin ?? process.stdin, say);
+  if (options.include && input.recordingStartedMs === undefined) {
+    input.close();
+    throw new SseToolError(
+      "usage",
+      `-i shows the response head; ${name} is a raw stream without one (a --record recording has it)`,
+    );
+  }
   if (options.raw && input.recordingStartedMs === undefined) {
     say(`sse-tool: --raw writes ${name} back unchanged: it already is the raw stream`);
   }

@@ -132,6 +132,7 @@ class ListenRun {
         stop: this.#stop,
         clock,
         verbose: this.#options.verbose === true,
+        include: this.#options.include === true || this.#options.verbose === true,
         say: this.#say,
       });
     } catch (error) {

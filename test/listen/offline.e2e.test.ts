@@ -281,6 +281,15 @@ describe("what listen refuses or cannot read", () => {
     expect(result.stderr).toContain(message);
   });
 
+  it("-i shows a recording's response head, and is a usage error for a raw stream", async () => {
+    const recorded = await runCli(["listen", "-i", "-n", "1", paths.recording!]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    expect(recorded.stderr).toContain("< HTTP 200 OK");
+    const raw = await runCli(["listen", "-i", paths.file!]);
+    expect(raw.code).toBe(2);
+    expect(raw.stderr).toContain("-i shows the response head");
+  });
+
   it("an unreadable file is an input error (exit 1) on one line", async () => {
     const missing = await runCli(["listen", join(dir, "missing.sse")]);
     expect(missing.code).toBe(1);

@@ -3,6 +3,7 @@
  * recorded connection is one body (an unfinished block at its end discarded, the last event ID
  * carried to the next), and a recording's times drive the run's clock.
  */
+import { responseHeadLines } from "../../http/exchange-lines.js";
 import type { StreamDecoding } from "../decoding.js";
 import type { EventVerdicts } from "../event-verdicts.js";
 import type { RecordedClock } from "../run-clock.js";
@@ -16,6 +17,8 @@ export interface OfflineFollowParts {
   /** Set when the input is a recording. */
   clock: RecordedClock | undefined;
   verbose: boolean;
+  /** -i (or -v): each recorded response head on stderr. */
+  include: boolean;
   say: (line: string) => void;
 }
 
@@ -50,6 +53,15 @@ export async function followOffline(
       if (connections > 1) {
         verdicts.onReconnect();
         if (parts.verbose) say("sse-tool: reconnected (as recorded)");
+      }
+      if (parts.include && step.status !== undefined) {
+        const head = {
+          status: step.status,
+          statusText: step.statusText ?? "",
+          httpVersion: undefined,
+          headers: step.headers ?? {},
+        };
+        for (const line of responseHeadLines(head)) say(line);
       }
       if (step.status !== undefined && (step.status < 200 || step.status > 299)) {
         say(`sse-tool: recorded response HTTP ${step.status} ${step.statusText ?? ""}`.trimEnd());

@@ -8,13 +8,13 @@ import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { type OfflineSource, offlineSourceName } from "../../cli/capture-argument.js";
 import { SseToolError } from "../../errors.js";
-import type { RecordingEntry } from "../../recording/format.js";
+import type { RecordingEntry, ResponseHeaders } from "../../recording/format.js";
 import { readRecordingEntries, startsLikeRecording } from "../../recording/read.js";
 
 /** What happened to the client, in order. */
 export type OfflineStep =
   /** A response whose body follows (a recording's response head, when it has one). */
-  | { kind: "connect"; status?: number; statusText?: string }
+  | { kind: "connect"; status?: number; statusText?: string; headers?: ResponseHeaders }
   /** Body bytes; `atMs` is the recording's `t`. */
   | { kind: "chunk"; bytes: Buffer; atMs?: number }
   /** The connection ended: cleanly, dropped, or the recording client stopped. */
@@ -152,7 +152,12 @@ async function* recordedSteps(entries: AsyncIterable<RecordingEntry>): AsyncGene
       case "response":
         if (open) yield { kind: "end", reason: "dropped", atMs: entry.t };
         open = true;
-        yield { kind: "connect", status: entry.status, statusText: entry.statusText };
+        yield {
+          kind: "connect",
+          status: entry.status,
+          statusText: entry.statusText,
+          headers: entry.headers,
+        };
         break;
       case "chunk":
         if (!open) yield { kind: "connect" };

@@ -26,7 +26,6 @@ function givenUrlOnlyOptions(options: ListenCliOptions): string[] {
     ["--reconnect-post", options.reconnectPost === true],
     ["--max-retries", options.maxRetries !== undefined],
     ["--record", options.record !== undefined],
-    ["-i", options.include === true],
   ];
   return given.filter(([, isGiven]) => isGiven).map(([flag]) => flag);
 }
