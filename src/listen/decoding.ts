@@ -151,7 +151,7 @@ export class StreamDecoding {
     const extra = this.#verdicts.onEvent(event, shown);
     if (extra.stdoutText) this.#writer.text(extra.stdoutText);
     // Events held back while deciding whether this is an LLM stream, shown now, in order.
-    for (const held of extra.released ?? []) this.#writer.event(held);
+    for (const held of extra.released ?? []) this.#writer.event(held.event, held.atMs);
     if (shown) {
       this.shownEvents++;
       // extra.show false: the LLM view showed it, or it is held or among the released.

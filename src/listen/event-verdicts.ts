@@ -9,6 +9,7 @@ import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
 import { ExpectationTracker } from "./expectations.js";
 import { LiveStats, type LiveStatsIo } from "./live-stats.js";
+import type { HeldEvent } from "./llm/auto-choice.js";
 import { type LlmLiveIo, type LlmLiveOptions, LlmLiveView } from "./llm-live-view.js";
 import type { RunEnd, StopReason } from "./outcome.js";
 import { type RunClock, wallClock } from "./run-clock.js";
@@ -34,7 +35,7 @@ export interface EventVerdict {
    * Events held back while deciding whether this is an LLM stream, now to be shown as events,
    * in order (this one last, when it is shown). Set only when the stream is found not to be one.
    */
-  released?: StreamEvent[];
+  released?: HeldEvent<StreamEvent>[];
 }
 
 /** What most events get: shown as usual, nothing else to do. Never mutated. */
@@ -110,9 +111,13 @@ export class EventVerdicts {
   finish(
     end: RunEnd,
     nowMs = this.#clock.now(),
-  ): { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } {
+  ): { stdoutText?: string; failure?: SseToolError; released?: HeldEvent<StreamEvent>[] } {
     this.#stats?.endLiveLine();
-    const result: { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } = {};
+    const result: {
+      stdoutText?: string;
+      failure?: SseToolError;
+      released?: HeldEvent<StreamEvent>[];
+    } = {};
     this.#llm.finish(result);
     this.#stats?.printBlock(nowMs);
     if (this.#expectations.active && end.kind === "stopped" && end.reason !== "interrupted") {

@@ -8,7 +8,12 @@ import type { StreamEvent } from "../sse/decoder.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../terminal/escape.js";
 import { LlmStreamAssembler } from "./llm/assembler.js";
-import { LlmAutoChoice, llmChoiceMaxBytes, llmChoiceMaxEvents } from "./llm/auto-choice.js";
+import {
+  type HeldEvent,
+  LlmAutoChoice,
+  llmChoiceMaxBytes,
+  llmChoiceMaxEvents,
+} from "./llm/auto-choice.js";
 import { formatLlmFooter } from "./llm/footer.js";
 import type { LlmDelta, LlmFormat } from "./llm/types.js";
 import { formatLlmWarning, LlmStreamView } from "./llm/view.js";
@@ -36,7 +41,7 @@ export interface LlmEventOutcome {
   /** Answer text for stdout. */
   stdoutText?: string;
   /** Held events to show after all, in order: the stream is not an LLM stream. */
-  released?: StreamEvent[];
+  released?: HeldEvent<StreamEvent>[];
 }
 
 export class LlmLiveView {
@@ -99,7 +104,7 @@ export class LlmLiveView {
     if (!this.#decided && this.#choice) {
       this.#decided = true;
       const held = this.#choice.drain().filter((item) => item.shown);
-      if (held.length > 0) outcome.released = held.map((item) => item.event);
+      if (held.length > 0) outcome.released = held;
     }
     const summary = this.#assembler?.summary();
     if (summary) {
@@ -131,7 +136,7 @@ export class LlmLiveView {
     this.#decided = true;
     this.#choice = undefined;
     if (step.kind === "not-llm") {
-      outcome.released = step.held.filter((item) => item.shown).map((item) => item.event);
+      outcome.released = step.held.filter((item) => item.shown);
       // With --llm only the bound decides against (events of no known shape are held too).
       if (this.#options.llm === true) {
         this.#llmRefused = true;

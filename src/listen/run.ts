@@ -270,7 +270,7 @@ class ListenRun {
       const last = this.#verdicts.finish(end);
       // Events still held while deciding whether this was an LLM stream: shown as they are.
       for (const held of last.released ?? [])
-        this.#io.stdout.write(this.#writer.format(held) ?? "");
+        this.#io.stdout.write(this.#writer.format(held.event, held.atMs) ?? "");
       if (last.stdoutText) this.#io.stdout.write(last.stdoutText);
       expectationFailure = last.failure;
     }

@@ -237,6 +237,16 @@ describe("listen --llm reads a capture", () => {
   });
 });
 
+describe("events held while deciding whether a stream is an LLM stream", () => {
+  it("keep their own recorded times when shown", async () => {
+    const result = await runCli(["listen", "--time", "relative", "examples/stream.jsonl"]);
+    expect(result.code, result.stderr).toBe(0);
+    // Held while undecided (the first five), then shown with the times they were received.
+    expect(result.stdout).toMatch(/\+0\.173s ready id=1/);
+    expect(result.stdout).toMatch(/\+0\.341s update id=2/);
+  });
+});
+
 describe("a recording with a reconnect", () => {
   it("is decoded as the client saw it: the dropped connection's unfinished block discarded, the last event ID carried", async () => {
     const lines = [

@@ -86,16 +86,21 @@ export class EventWriter {
     this.#sink.pushBytes(chunk);
   }
 
-  event(event: StreamEvent): void {
-    const text = this.format(event);
+  /** `atMs`: when it was received, for an event shown later than that (held back). */
+  event(event: StreamEvent, atMs?: number): void {
+    const text = this.format(event, atMs);
     if (text !== undefined) this.#sink.pushText(text);
   }
 
   /** An event as pretty or --json text; undefined with --raw (the bytes are the output). */
-  format(event: StreamEvent): string | undefined {
-    if (this.#pretty) return this.#pretty.formatEvent(event, this.#clockTime());
+  format(event: StreamEvent, atMs?: number): string | undefined {
+    if (this.#pretty) {
+      const time = atMs === undefined ? this.#clockTime() : this.#timeColumn.label(atMs);
+      return this.#pretty.formatEvent(event, time);
+    }
     if (!this.#json) return undefined;
-    const line = formatJsonLine(event, this.#isoTime(), this.#sourceUrl, this.#jsonData);
+    const isoTime = atMs === undefined ? this.#isoTime() : this.#isoTimeAt(atMs);
+    const line = formatJsonLine(event, isoTime, this.#sourceUrl, this.#jsonData);
     return this.#jsonForTerminal ? escapeJsonForTerminal(line) : line;
   }
 
@@ -129,6 +134,10 @@ export class EventWriter {
     if (this.#timePerEvent) return this.#timeColumn.label(this.#chunkMs);
     this.#chunkTime ??= this.#timeColumn.label(this.#chunkMs);
     return this.#chunkTime;
+  }
+
+  #isoTimeAt(ms: number): string {
+    return this.#clock.timed ? new Date(ms).toISOString() : "";
   }
 
   #isoTime(): string {
