@@ -4,6 +4,7 @@
  */
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { listenDefaults } from "../../src/listen/cli.js";
 import { listen } from "../../src/listen/command.js";
 import type { ListenIo } from "../../src/listen/io.js";
 
@@ -38,7 +39,7 @@ describe("listen('-') in-process", () => {
   it("shows each event as the caller's stream delivers it; its end is the stream's end", async () => {
     const stdin = new PassThrough();
     const { streams, stdout, stderr } = io(stdin);
-    const run = listen("-", { json: true }, streams);
+    const run = listen("-", { ...listenDefaults, json: true }, streams);
     stdin.write("id: 1\ndata: one\n\n");
     await until(stdout, '"data":"one"');
     expect(stdout.text).not.toContain("two");
@@ -56,7 +57,7 @@ describe("listen('-') in-process", () => {
     const stdin = new PassThrough();
     const controller = new AbortController();
     const { streams, stdout } = io(stdin, controller.signal);
-    const run = listen("-", {}, streams);
+    const run = listen("-", listenDefaults, streams);
     stdin.write("data: first\n\n");
     await until(stdout, "first");
     controller.abort();
