@@ -27,7 +27,7 @@ export class RecordingWatch {
   #endedAtMs: number | undefined;
   /** The first connection's end (or a second response) closes the watch. */
   #closed = false;
-  /** The recording itself holds times: false for none yet. */
+  /** Responses in the recording: the first is watched, the rest were reconnects. */
   #connections = 0;
 
   constructor() {
