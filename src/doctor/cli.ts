@@ -35,7 +35,10 @@ export function declareDoctor(program: Command): Command {
     program
       .command("doctor")
       .description("Watch an SSE endpoint for a while and report what will break for clients.")
-      .argument("<url>", "the event-stream URL (http:// when no scheme is given)"),
+      .argument(
+        "<url>",
+        "the event-stream URL (http:// when no scheme is given), or a listen --record recording file",
+      ),
     true,
   );
   return doctor
@@ -73,6 +76,7 @@ Examples:
   sse-tool doctor http://localhost:8080/events
   sse-tool doctor --duration 30s --origin https://app.example.com https://api.example.com/events
   sse-tool doctor --json http://localhost:8080/events | jq '.checks[] | select(.status != "pass")'
+  sse-tool doctor examples/stream.jsonl       # a recording: the checks that need no live server
 
 Exit codes:
   ${ExitCode.ok}    no check failed (warnings allowed)

@@ -2,6 +2,7 @@
  * `sse-tool doctor URL`: watches an endpoint for a few seconds and reports, check by check,
  * what will go wrong for browsers and proxies (headers, buffering, heartbeats, resumption).
  */
+import { offlineSource } from "../cli/capture-argument.js";
 import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
 import type { HttpResponse } from "../http/client.js";
@@ -27,6 +28,13 @@ export async function doctor(
   options: DoctorCliOptions,
   io: CommandIo = processIo(),
 ): Promise<number> {
+  // A recording (`listen --record`): the checks that need no live server (doctor/offline/).
+  const recording = offlineSource(url);
+  if (recording !== undefined) {
+    if (recording.kind === "stdin")
+      throw new SseToolError("usage", "doctor reads a recording file, not stdin");
+    return (await import("./offline/command.js")).doctorRecording(recording.path, options, io);
+  }
   const target = parseTargetUrl(url);
   // An origin is a scheme and a host in printable ASCII (IDNs in punycode): no control
   // character can reach the request or the report through it.

@@ -98,7 +98,7 @@ export function declareListen(program: Command): Command {
       .description("Connect to SSE endpoints and show each event as it arrives.")
       .argument(
         "<url...>",
-        "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once",
+        "the event-stream URL (http:// when no scheme is given: localhost:8080/events); several are followed at once; - reads a captured stream from stdin, and a file (./x, /x, file:, or a name that exists) a raw capture or a --record recording",
       ),
     true,
   );
@@ -217,6 +217,8 @@ Examples:
   sse-tool listen --http2 --cacert company-ca.pem https://internal.example/events
   sse-tool listen --expect-event ready --timeout 10s http://localhost:8080/events   # CI check
   sse-tool listen --record stream.jsonl https://example.com/events   # then: serve --replay
+  curl -sN https://example.com/events | sse-tool listen -          # a stream from a pipe
+  sse-tool listen --expect-event done examples/capture.sse         # a capture or a recording
 
 ${exitCodeHelp}`,
     );

@@ -3,15 +3,19 @@
  * (src/listen/several-urls.ts), each decoded as a browser's EventSource decodes it.
  */
 import { Writable } from "node:stream";
+import { type OfflineSource, offlineSource, offlineSourceName } from "../cli/capture-argument.js";
 import { processIo } from "../cli/command-io.js";
 import { SseToolError } from "../errors.js";
 import { parseTargetUrl } from "../http/target-url.js";
+import { escapeForTerminalLine } from "../terminal/escape.js";
 import { type ListenCliOptions, listenDefaults } from "./cli.js";
 import type { ListenIo } from "./io.js";
+import { openOfflineInput } from "./offline/input.js";
+import { refuseUrlOnlyOptions } from "./offline/option-refusals.js";
 import { checkListenOptions } from "./option-checks.js";
 import { closeOutputFile, openOutputFile } from "./output/output-file.js";
 import { startRecording } from "./record.js";
-import { runListen } from "./run.js";
+import { runListen, runListenOffline } from "./run.js";
 import { listenMany } from "./several-urls.js";
 import { joinTaps } from "./tap.js";
 
@@ -34,7 +38,7 @@ export async function listenCommand(
   const file = options.output;
   if (file === undefined || file === "-") return listen(urls, options, io);
   // A mistyped URL or a bad option is said before the file is created.
-  const given = urls.map((url) => parseTargetUrl(url));
+  const given = urls.map((url) => (offlineSource(url) === undefined ? parseTargetUrl(url) : url));
   checkListenOptions({ ...listenDefaults, ...options }, given.length);
   const output = await openOutputFile(file);
   try {
@@ -54,12 +58,46 @@ export async function listen(
   const merged = { ...listenDefaults, ...options };
   if (merged.jsonData) merged.json = true;
   checkListenOptions(merged, given.length);
+  const offline = given.map((argument) => offlineSource(argument));
+  const first = offline[0];
+  if (first !== undefined) {
+    if (given.length > 1) {
+      throw new SseToolError("usage", "a capture (- or a file) is read alone; give it no URL");
+    }
+    return readCapture(first, merged, io);
+  }
+  if (offline.some((source) => source !== undefined)) {
+    throw new SseToolError("usage", "a capture (- or a file) is read alone; give it no URL");
+  }
   // `localhost:8080/events` means http:// (as HTTPie reads it): every URL is checked and
   // completed once, before anything is read or connected.
   const all = given.map((url) => parseTargetUrl(url).href);
   if (all.length > 1) return listenMany(all, merged, io, runListen);
   if (merged.record === undefined) return runListen(all[0]!, merged, io);
   return recordedRun(all[0]!, merged, io, merged.record);
+}
+
+/** `listen -`, `listen capture.sse`, `listen stream.jsonl`: what was captured, read back. */
+async function readCapture(
+  source: OfflineSource,
+  options: ListenCliOptions,
+  io: ListenIo,
+): Promise<number> {
+  const name = offlineSourceName(source);
+  refuseUrlOnlyOptions(options, name);
+  const say = (line: string) => io.stderr.write(`${escapeForTerminalLine(line)}\n`);
+  const input = await openOfflineInput(source, io.stdin ?? process.stdin, say);
+  if (options.include && input.recordingStartedMs === undefined) {
+    input.close();
+    throw new SseToolError(
+      "usage",
+      `-i shows the response head; ${name} is a raw stream without one (a --record recording has it)`,
+    );
+  }
+  if (options.raw && input.recordingStartedMs === undefined) {
+    say(`sse-tool: --raw writes ${name} back unchanged: it already is the raw stream`);
+  }
+  return runListenOffline(input, options, io);
 }
 
 /** One stream with --record: the recording is a tap on the run, closed when it ends. */

@@ -55,6 +55,7 @@ export class StreamDecoding {
   readonly #tap: ListenTap | undefined;
   readonly #decoder: EventStreamDecoder;
   readonly #eventFilter: Set<string> | undefined;
+  readonly #raw: boolean;
   /** Decode problems, told on stderr as they come and tallied for the end of the run. */
   readonly problems: DecodeProblemTally;
 
@@ -69,6 +70,7 @@ export class StreamDecoding {
     this.#say = parts.say;
     this.#tap = parts.tap;
     this.#eventFilter = options.event ? new Set(options.event) : undefined;
+    this.#raw = options.raw === true;
     this.problems = new DecodeProblemTally(options.verbose === true);
     this.#decoder = new EventStreamDecoder(
       {
@@ -91,39 +93,53 @@ export class StreamDecoding {
 
   /** Reads the body to its end, or until the run stops; throws on an event too large. */
   async read(response: HttpResponse): Promise<BodyEnd> {
-    const writer = this.#writer;
-    const verdicts = this.#verdicts;
     const stop = this.#stop;
-    const decoder = this.#decoder;
-    const raw = this.#options.raw === true;
-    const tap = this.#tap;
     const destroyOnStop = () => discardBody(response.body);
     stop.signal.addEventListener("abort", destroyOnStop);
-    decoder.startStream();
+    this.startBody();
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        stop.bytesArrived();
-        this.bytes += chunk.length;
-        if (tap !== undefined) tap.chunk?.(chunk);
-        verdicts.onBytes(chunk.length);
-        writer.startChunk();
-        if (raw) writer.bytes(chunk);
-        decoder.feed(chunk);
-        if (writer.hasPending) await writer.flush(stop.signal);
+        const flushed = this.takeChunk(chunk);
+        if (flushed !== undefined) await flushed;
         if (stop.reason) break;
       }
     } catch (error) {
       if (stop.reason) return { kind: "stopped" };
-      // §9.2.6: an unfinished block at the end of a body is discarded, never shown.
-      decoder.endStream();
+      this.endBody();
       return { kind: "dropped", reason: describeNetworkError(error) };
     } finally {
       stop.signal.removeEventListener("abort", destroyOnStop);
       discardBody(response.body);
     }
     if (stop.reason) return { kind: "stopped" };
-    decoder.endStream();
+    this.endBody();
     return { kind: "ended" };
+  }
+
+  /** A body begins (a connection, or a capture read offline). */
+  startBody(): void {
+    this.#decoder.startStream();
+  }
+
+  /**
+   * One chunk of body bytes: counted, written raw or decoded. Returns the wait for stdout when
+   * it has text pending (none usually: no promise per chunk on the hot path).
+   */
+  takeChunk(chunk: Buffer): Promise<void> | undefined {
+    const writer = this.#writer;
+    this.#stop.bytesArrived();
+    this.bytes += chunk.length;
+    this.#tap?.chunk?.(chunk);
+    this.#verdicts.onBytes(chunk.length);
+    writer.startChunk();
+    if (this.#raw) writer.bytes(chunk);
+    this.#decoder.feed(chunk);
+    return writer.hasPending ? writer.flush(this.#stop.signal) : undefined;
+  }
+
+  /** §9.2.6: an unfinished block at the end of a body is discarded, never shown. */
+  endBody(): void {
+    this.#decoder.endStream();
   }
 
   readonly #onEvent = (event: StreamEvent): void => {
@@ -135,7 +151,7 @@ export class StreamDecoding {
     const extra = this.#verdicts.onEvent(event, shown);
     if (extra.stdoutText) this.#writer.text(extra.stdoutText);
     // Events held back while deciding whether this is an LLM stream, shown now, in order.
-    for (const held of extra.released ?? []) this.#writer.event(held);
+    for (const held of extra.released ?? []) this.#writer.event(held.event, held.atMs);
     if (shown) {
       this.shownEvents++;
       // extra.show false: the LLM view showed it, or it is held or among the released.

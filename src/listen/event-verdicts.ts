@@ -9,8 +9,10 @@ import { SseToolError } from "../errors.js";
 import type { StreamEvent } from "../sse/decoder.js";
 import { ExpectationTracker } from "./expectations.js";
 import { LiveStats, type LiveStatsIo } from "./live-stats.js";
+import type { HeldEvent } from "./llm/auto-choice.js";
 import { type LlmLiveIo, type LlmLiveOptions, LlmLiveView } from "./llm-live-view.js";
 import type { RunEnd, StopReason } from "./outcome.js";
+import { type RunClock, wallClock } from "./run-clock.js";
 
 export interface EventVerdictOptions extends LlmLiveOptions {
   stats?: boolean;
@@ -33,7 +35,7 @@ export interface EventVerdict {
    * Events held back while deciding whether this is an LLM stream, now to be shown as events,
    * in order (this one last, when it is shown). Set only when the stream is found not to be one.
    */
-  released?: StreamEvent[];
+  released?: HeldEvent<StreamEvent>[];
 }
 
 /** What most events get: shown as usual, nothing else to do. Never mutated. */
@@ -44,11 +46,18 @@ export class EventVerdicts {
   readonly #llm: LlmLiveView;
   readonly #stats: LiveStats | undefined;
   readonly #expectations: ExpectationTracker;
+  readonly #clock: RunClock;
 
-  constructor(options: EventVerdictOptions, io: EventVerdictIo, startedAtMs: number) {
+  constructor(
+    options: EventVerdictOptions,
+    io: EventVerdictIo,
+    startedAtMs: number,
+    clock: RunClock = wallClock,
+  ) {
+    this.#clock = clock;
     this.#untilEvent = options.untilEvent;
-    this.#llm = new LlmLiveView(options, io, startedAtMs);
-    this.#stats = options.stats ? new LiveStats(io, startedAtMs) : undefined;
+    this.#llm = new LlmLiveView(options, io, startedAtMs, clock.timed);
+    this.#stats = options.stats ? new LiveStats(io, startedAtMs, clock.timed) : undefined;
     this.#expectations = new ExpectationTracker({
       expectEvents: options.expectEvent,
       expectCount: options.expectCount,
@@ -79,7 +88,7 @@ export class EventVerdicts {
     // The usual run (no --stats, not an LLM stream, no --expect-*) has nothing to record: one
     // shared verdict instead of a clock read and an object per event.
     if (this.#llm.idle && !this.#stats && !this.#expectations.active) return showVerdict;
-    nowMs ??= Date.now();
+    nowMs ??= this.#clock.now();
     this.#stats?.recordEvent(event.type, nowMs);
     const verdict: EventVerdict = { show: true };
     if (!this.#llm.idle) this.#llm.take(event, nowMs, shown, verdict);
@@ -101,10 +110,14 @@ export class EventVerdicts {
    */
   finish(
     end: RunEnd,
-    nowMs = Date.now(),
-  ): { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } {
+    nowMs = this.#clock.now(),
+  ): { stdoutText?: string; failure?: SseToolError; released?: HeldEvent<StreamEvent>[] } {
     this.#stats?.endLiveLine();
-    const result: { stdoutText?: string; failure?: SseToolError; released?: StreamEvent[] } = {};
+    const result: {
+      stdoutText?: string;
+      failure?: SseToolError;
+      released?: HeldEvent<StreamEvent>[];
+    } = {};
     this.#llm.finish(result);
     this.#stats?.printBlock(nowMs);
     if (this.#expectations.active && end.kind === "stopped" && end.reason !== "interrupted") {

@@ -5,6 +5,7 @@
 import type { Writable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { CommandIo } from "../cli/command-io.js";
+import type { RunClock } from "./run-clock.js";
 import type { ListenTap } from "./tap.js";
 
 /** The process's own streams unless a caller hands in others. */
@@ -17,6 +18,8 @@ export interface ListenIo extends CommandIo {
   source?: StreamSource;
   /** Told what goes over the wire and which events are shown (src/listen/tap.ts). */
   tap?: ListenTap;
+  /** Where timings read the time: a recording's own clock when one is read back. */
+  clock?: RunClock;
 }
 
 /** What one stream of several knows about the others (handed to it in ListenIo). */

@@ -22,8 +22,11 @@ export class LiveStats {
   #liveTimer: NodeJS.Timeout | undefined;
   #liveLineShown = false;
   #liveTicks = 0;
+  readonly #timed: boolean;
 
-  constructor(io: LiveStatsIo, startedAtMs: number) {
+  /** `timed` false: the input holds no times (rate and gaps left out). */
+  constructor(io: LiveStatsIo, startedAtMs: number, timed = true) {
+    this.#timed = timed;
     this.#io = io;
     this.#stats = new StreamStats(startedAtMs);
     if (io.stderr.isTTY) {
@@ -58,7 +61,7 @@ export class LiveStats {
 
   /** The stats block on stderr. */
   printBlock(nowMs: number): void {
-    for (const line of formatStatsBlock(this.#stats.summary(nowMs))) {
+    for (const line of formatStatsBlock(this.#stats.summary(nowMs), this.#timed)) {
       this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
     }
   }

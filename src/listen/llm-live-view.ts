@@ -8,7 +8,12 @@ import type { StreamEvent } from "../sse/decoder.js";
 import { chalkFor } from "../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../terminal/escape.js";
 import { LlmStreamAssembler } from "./llm/assembler.js";
-import { LlmAutoChoice, llmChoiceMaxBytes, llmChoiceMaxEvents } from "./llm/auto-choice.js";
+import {
+  type HeldEvent,
+  LlmAutoChoice,
+  llmChoiceMaxBytes,
+  llmChoiceMaxEvents,
+} from "./llm/auto-choice.js";
 import { formatLlmFooter } from "./llm/footer.js";
 import type { LlmDelta, LlmFormat } from "./llm/types.js";
 import { formatLlmWarning, LlmStreamView } from "./llm/view.js";
@@ -36,13 +41,14 @@ export interface LlmEventOutcome {
   /** Answer text for stdout. */
   stdoutText?: string;
   /** Held events to show after all, in order: the stream is not an LLM stream. */
-  released?: StreamEvent[];
+  released?: HeldEvent<StreamEvent>[];
 }
 
 export class LlmLiveView {
   readonly #options: LlmLiveOptions;
   readonly #io: LlmLiveIo;
   readonly #startedAtMs: number;
+  readonly #timed: boolean;
   #assembler: LlmStreamAssembler | undefined;
   #view: LlmStreamView | undefined;
   /** Whether this is an LLM stream is decided (see auto-choice.ts). */
@@ -51,7 +57,9 @@ export class LlmLiveView {
   /** --llm was given and the stream was found not to be an LLM stream (said once). */
   #llmRefused = false;
 
-  constructor(options: LlmLiveOptions, io: LlmLiveIo, startedAtMs: number) {
+  /** `timed` false: the input holds no times; the timings are left out. */
+  constructor(options: LlmLiveOptions, io: LlmLiveIo, startedAtMs: number, timed = true) {
+    this.#timed = timed;
     this.#options = options;
     this.#io = io;
     this.#startedAtMs = startedAtMs;
@@ -96,7 +104,7 @@ export class LlmLiveView {
     if (!this.#decided && this.#choice) {
       this.#decided = true;
       const held = this.#choice.drain().filter((item) => item.shown);
-      if (held.length > 0) outcome.released = held.map((item) => item.event);
+      if (held.length > 0) outcome.released = held;
     }
     const summary = this.#assembler?.summary();
     if (summary) {
@@ -104,9 +112,12 @@ export class LlmLiveView {
         const out = this.#view.finish();
         if (out.stdout) outcome.stdoutText = out.stdout;
         if (out.stderr) this.#io.stderr.write(out.stderr);
-        for (const line of formatLlmFooter(summary)) this.#io.stderr.write(`${line}\n`);
+        for (const line of formatLlmFooter(summary, this.#timed)) {
+          this.#io.stderr.write(`${line}\n`);
+        }
       } else {
-        const json = JSON.stringify(summary);
+        const { timings, ...untimed } = summary;
+        const json = JSON.stringify(this.#timed ? summary : untimed);
         outcome.stdoutText = `${this.#io.stdout.isTTY ? escapeJsonForTerminal(json) : json}\n`;
       }
     } else if (this.#options.llm === true && !this.#llmRefused) {
@@ -125,7 +136,7 @@ export class LlmLiveView {
     this.#decided = true;
     this.#choice = undefined;
     if (step.kind === "not-llm") {
-      outcome.released = step.held.filter((item) => item.shown).map((item) => item.event);
+      outcome.released = step.held.filter((item) => item.shown);
       // With --llm only the bound decides against (events of no known shape are held too).
       if (this.#options.llm === true) {
         this.#llmRefused = true;

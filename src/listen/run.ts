@@ -23,10 +23,13 @@ import { openConnection } from "./connection.js";
 import { type BodyEnd, StreamDecoding } from "./decoding.js";
 import { EventVerdicts } from "./event-verdicts.js";
 import type { ListenIo } from "./io.js";
+import { followOffline } from "./offline/follow.js";
+import type { OfflineInput } from "./offline/input.js";
 import { closeRun, type RunEnd, runEnd } from "./outcome.js";
 import { EventWriter } from "./output/event-writer.js";
 import { formatRunSummary } from "./output/run-summary.js";
 import { connectionEndReason, refuseReconnect } from "./reconnect-refusal.js";
+import { RecordedClock, type RunClock, untimedClock, wallClock } from "./run-clock.js";
 import { StopSwitch } from "./stop-switch.js";
 import { tellDisconnect } from "./tap.js";
 
@@ -35,11 +38,27 @@ export function runListen(url: string, options: ListenCliOptions, io: ListenIo):
   return new ListenRun(url, options, io).run();
 }
 
+/** Reads a captured stream (stdin, a file, a recording) with every view of a live one. */
+export function runListenOffline(
+  input: OfflineInput,
+  options: ListenCliOptions,
+  io: ListenIo,
+): Promise<number> {
+  const clock =
+    input.recordingStartedMs === undefined
+      ? undefined
+      : new RecordedClock(input.recordingStartedMs);
+  const runClock = clock ?? (input.arrivalTimed ? wallClock : untimedClock(Date.now()));
+  const runIo = { ...io, clock: runClock };
+  return new ListenRun(input.name, options, runIo).runOffline(input, clock);
+}
+
 class ListenRun {
   readonly #url: string;
   readonly #options: ListenCliOptions;
   readonly #io: ListenIo;
-  readonly #startedAt = Date.now();
+  readonly #clock: RunClock;
+  readonly #startedAt: number;
   readonly #connectTimeoutMs: number;
   readonly #stop: StopSwitch;
   readonly #writer: EventWriter;
@@ -56,13 +75,15 @@ class ListenRun {
     this.#url = url;
     this.#options = options;
     this.#io = io;
+    this.#clock = io.clock ?? wallClock;
+    this.#startedAt = this.#clock.now();
     this.#connectTimeoutMs = options.connectTimeout ?? defaultConnectTimeoutMs;
     this.#stop = new StopSwitch({
       timeoutMs: options.timeout,
       idleTimeoutMs: options.idleTimeout,
     });
     this.#writer = new EventWriter(options, io, () => this.#stop.stop("stdout-closed"));
-    this.#verdicts = new EventVerdicts(options, io, this.#startedAt);
+    this.#verdicts = new EventVerdicts(options, io, this.#startedAt, this.#clock);
     this.#policy = new ReconnectPolicy({
       reconnectionTimeMs: options.retry,
       maxRetries: options.maxRetries,
@@ -95,6 +116,33 @@ class ListenRun {
       removeStopHooks();
       this.#writer.detach();
       await dispatcher.destroy();
+    }
+    return this.#close(runEnd(this.#stop.reason, failure));
+  }
+
+  /** The offline run: the input read through the same decoding, views and closing. */
+  async runOffline(input: OfflineInput, clock: RecordedClock | undefined): Promise<number> {
+    const removeStopHooks = this.#hookStops();
+    this.#connectedOnce = true;
+    if (this.#options.maxEvents === 0) this.#stop.stop("max-events");
+    let failure: { error: unknown } | undefined;
+    try {
+      this.#reconnects = await followOffline(input, {
+        decoding: this.#decoding,
+        verdicts: this.#verdicts,
+        stop: this.#stop,
+        clock,
+        verbose: this.#options.verbose === true,
+        include: this.#options.include === true || this.#options.verbose === true,
+        say: this.#say,
+      });
+    } catch (error) {
+      failure = { error };
+    } finally {
+      input.close();
+      this.#stop.dispose();
+      removeStopHooks();
+      this.#writer.detach();
     }
     return this.#close(runEnd(this.#stop.reason, failure));
   }
@@ -213,7 +261,7 @@ class ListenRun {
       events: decoding.events,
       shownEvents: decoding.shownEvents,
       bytes: decoding.bytes,
-      durationMs: Date.now() - this.#startedAt,
+      durationMs: this.#clock.timed ? this.#clock.now() - this.#startedAt : undefined,
       reconnects: this.#reconnects,
     });
     let expectationFailure: SseToolError | undefined;
@@ -223,7 +271,7 @@ class ListenRun {
       const last = this.#verdicts.finish(end);
       // Events still held while deciding whether this was an LLM stream: shown as they are.
       for (const held of last.released ?? [])
-        this.#io.stdout.write(this.#writer.format(held) ?? "");
+        this.#io.stdout.write(this.#writer.format(held.event, held.atMs) ?? "");
       if (last.stdoutText) this.#io.stdout.write(last.stdoutText);
       expectationFailure = last.failure;
     }

@@ -129,13 +129,15 @@ function roundMs(ms: number): number {
 }
 
 /** The stats block as printed on stderr: plain lines, no colour, server text escaped. */
-export function formatStatsBlock(summary: StreamStatsSummary): string[] {
+export function formatStatsBlock(summary: StreamStatsSummary, timed = true): string[] {
   const lines = [
-    `stats: ${summary.events} events in ${formatMs(summary.durationMs)} ` +
-      `(${summary.eventsPerSecond.toFixed(1)}/s), ${formatBytes(summary.bytes)}, ` +
-      `${summary.reconnects} reconnect${summary.reconnects === 1 ? "" : "s"}`,
+    !timed
+      ? `stats: ${summary.events} events, ${formatBytes(summary.bytes)}, no times in the input`
+      : `stats: ${summary.events} events in ${formatMs(summary.durationMs)} ` +
+        `(${summary.eventsPerSecond.toFixed(1)}/s), ${formatBytes(summary.bytes)}, ` +
+        `${summary.reconnects} reconnect${summary.reconnects === 1 ? "" : "s"}`,
   ];
-  if (summary.interArrivalP50Ms !== undefined && summary.interArrivalP99Ms !== undefined) {
+  if (timed && summary.interArrivalP50Ms !== undefined && summary.interArrivalP99Ms !== undefined) {
     lines.push(
       `  inter-arrival p50 ${formatMs(summary.interArrivalP50Ms)}, ` +
         `p99 ${formatMs(summary.interArrivalP99Ms)}`,

@@ -14,9 +14,11 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-function rateLine(summary: LlmSummary): string {
+function rateLine(summary: LlmSummary, timed: boolean): string {
   const { timings } = summary;
   const parts = [llmFormatNames[summary.format]];
+  if (!timed)
+    return `llm: ${parts[0]} · ${timings.chunks} chunks · no timings (the input holds no times)`;
   if (timings.firstTokenMs !== undefined) {
     parts.push(`first token ${formatMs(timings.firstTokenMs)}`);
   }
@@ -54,9 +56,9 @@ function gapLines(timings: LlmTimings): string[] {
   return lines;
 }
 
-/** The footer lines (stderr) after an LLM stream. */
-export function formatLlmFooter(summary: LlmSummary): string[] {
-  const lines = [rateLine(summary), ...gapLines(summary.timings)];
+/** The footer lines (stderr) after an LLM stream; `timed` false leaves the timings out. */
+export function formatLlmFooter(summary: LlmSummary, timed = true): string[] {
+  const lines = [rateLine(summary, timed), ...(timed ? gapLines(summary.timings) : [])];
   const usageParts: string[] = [];
   const usage = summary.usage;
   if (usage) {

@@ -8,6 +8,7 @@ import { chalkFor } from "../../terminal/chalk.js";
 import { escapeJsonForTerminal } from "../../terminal/escape.js";
 import type { ListenCliOptions } from "../cli.js";
 import type { ListenIo } from "../io.js";
+import { type RunClock, wallClock } from "../run-clock.js";
 import { formatJsonComment, formatJsonLine } from "./json-lines.js";
 import { PrettyEventFormatter } from "./pretty.js";
 import { StdoutSink } from "./stdout-sink.js";
@@ -31,11 +32,12 @@ export class EventWriter {
   /** Receive time of the chunk being decoded, formatted once per chunk. */
   #chunkTime: string | undefined;
   #chunkMs: number | undefined;
+  readonly #clock: RunClock;
 
   /** `onClosed`: the reader of stdout went away (EPIPE) or stdout failed. */
   constructor(
     options: Pick<ListenCliOptions, "raw" | "json" | "color" | "time" | "full" | "jsonData">,
-    io: Pick<ListenIo, "stdout" | "env" | "source">,
+    io: Pick<ListenIo, "stdout" | "env" | "source" | "clock">,
     onClosed: () => void,
   ) {
     this.#sink = new StdoutSink(io.stdout, onClosed);
@@ -43,8 +45,9 @@ export class EventWriter {
     this.#jsonForTerminal = this.#json && io.stdout.isTTY === true;
     this.#sourceUrl = io.source?.url;
     this.#jsonData = options.jsonData === true;
-    const timeMode = options.time ?? "clock";
-    this.#timeColumn = new TimeColumn(timeMode, Date.now());
+    this.#clock = io.clock ?? wallClock;
+    const timeMode = this.#clock.timed ? (options.time ?? "clock") : "none";
+    this.#timeColumn = new TimeColumn(timeMode, this.#clock.now());
     this.#timePerEvent = timeMode === "delta";
     if (!options.raw && !options.json) {
       const columns = (io.stdout as { columns?: number }).columns;
@@ -83,16 +86,21 @@ export class EventWriter {
     this.#sink.pushBytes(chunk);
   }
 
-  event(event: StreamEvent): void {
-    const text = this.format(event);
+  /** `atMs`: when it was received, for an event shown later than that (held back). */
+  event(event: StreamEvent, atMs?: number): void {
+    const text = this.format(event, atMs);
     if (text !== undefined) this.#sink.pushText(text);
   }
 
   /** An event as pretty or --json text; undefined with --raw (the bytes are the output). */
-  format(event: StreamEvent): string | undefined {
-    if (this.#pretty) return this.#pretty.formatEvent(event, this.#clockTime());
+  format(event: StreamEvent, atMs?: number): string | undefined {
+    if (this.#pretty) {
+      const time = atMs === undefined ? this.#clockTime() : this.#timeColumn.label(atMs);
+      return this.#pretty.formatEvent(event, time);
+    }
     if (!this.#json) return undefined;
-    const line = formatJsonLine(event, this.#isoTime(), this.#sourceUrl, this.#jsonData);
+    const isoTime = atMs === undefined ? this.#isoTime() : this.#isoTimeAt(atMs);
+    const line = formatJsonLine(event, isoTime, this.#sourceUrl, this.#jsonData);
     return this.#jsonForTerminal ? escapeJsonForTerminal(line) : line;
   }
 
@@ -122,14 +130,19 @@ export class EventWriter {
 
   /** The time column of what is shown now: once per chunk, or per event with --time delta. */
   #clockTime(): string {
-    this.#chunkMs ??= Date.now();
+    this.#chunkMs ??= this.#clock.now();
     if (this.#timePerEvent) return this.#timeColumn.label(this.#chunkMs);
     this.#chunkTime ??= this.#timeColumn.label(this.#chunkMs);
     return this.#chunkTime;
   }
 
+  #isoTimeAt(ms: number): string {
+    return this.#clock.timed ? new Date(ms).toISOString() : "";
+  }
+
   #isoTime(): string {
-    this.#chunkTime ??= new Date().toISOString();
+    // No times in the input: "" (--json writes null).
+    this.#chunkTime ??= this.#clock.timed ? new Date(this.#clock.now()).toISOString() : "";
     return this.#chunkTime;
   }
 }

@@ -60,7 +60,8 @@ export function formatJsonLine(
     lastSource = source;
     lastType = event.type;
     const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
-    lastPrefix = `{"time":"${isoTime}",${sourceField}"event":${JSON.stringify(lastType)},"id":`;
+    const time = isoTime === "" ? "null" : `"${isoTime}"`;
+    lastPrefix = `{"time":${time},${sourceField}"event":${JSON.stringify(lastType)},"id":`;
   }
   const data = (parseData && jsonContainerText(event.data)) || JSON.stringify(event.data);
   return `${lastPrefix}${quote(event.lastEventId)},"data":${data}}\n`;
@@ -86,5 +87,6 @@ function jsonContainerText(data: string): string | undefined {
 /** A comment as a JSON line; only written with `--json --comments`. */
 export function formatJsonComment(text: string, isoTime: string, source?: string): string {
   const sourceField = source === undefined ? "" : `"source":${quote(source)},`;
-  return `{"time":"${isoTime}",${sourceField}"comment":${JSON.stringify(text)}}\n`;
+  const time = isoTime === "" ? "null" : `"${isoTime}"`;
+  return `{"time":${time},${sourceField}"comment":${JSON.stringify(text)}}\n`;
 }

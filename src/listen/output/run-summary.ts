@@ -8,7 +8,8 @@ export interface RunTotals {
   shownEvents: number;
   /** Response body bytes received (after content decoding). */
   bytes: number;
-  durationMs: number;
+  /** Undefined when the input holds no times (a raw capture file). */
+  durationMs: number | undefined;
   reconnects: number;
 }
 
@@ -19,5 +20,6 @@ export function formatRunSummary(totals: RunTotals): string {
     totals.shownEvents === totals.events
       ? plural(totals.events, "event")
       : `${plural(totals.events, "event")} (${totals.shownEvents} shown)`;
-  return `${events}, ${formatBytes(totals.bytes)}, ${formatElapsed(totals.durationMs)}, ${plural(totals.reconnects, "reconnect")}`;
+  const duration = totals.durationMs === undefined ? "" : `${formatElapsed(totals.durationMs)}, `;
+  return `${events}, ${formatBytes(totals.bytes)}, ${duration}${plural(totals.reconnects, "reconnect")}`;
 }
