@@ -39,6 +39,8 @@ import { mergeReports, readReport } from "./report/merge.js";
 import { formatProgressLine } from "./report/progress-line.js";
 import { buildReport, type LoadReport } from "./report/report.js";
 import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
+import { writeHtmlReport } from "./report-file.js";
+import { TimelineSampler } from "./timeline-sampler.js";
 
 /** First connections in flight at once: well under a server's default accept queue (511). */
 const maxPendingConnects = 256;
@@ -66,6 +68,7 @@ export async function load(
       throw new SseToolError("usage", "--merge combines report files; give no URL with it");
     }
     const report = mergeReports(await Promise.all(options.merge.map(readReportFile)));
+    await writeHtmlReport(options.report, report, assertions);
     return finish(report, assertions, options, io, undefined);
   }
   if (url === undefined) {
@@ -73,6 +76,7 @@ export async function load(
   }
   const run = await prepareRun(url, options, io);
   const report = await runLoad(run, options, io);
+  await writeHtmlReport(options.report, report.report, assertions);
   return finish(report.report, assertions, options, io, report.stoppedBy, report.nothingConnected);
 }
 
@@ -212,6 +216,7 @@ async function runLoad(
   const startedAtMs = performance.now();
   const monitor = new GeneratorMonitor();
   pool.start();
+  const sampler = new TimelineSampler({ pool, metrics, accounting }, options.timelineSlots);
   const progress = startProgress(io, pool, metrics, monitor, startedAtMs, clients);
   let removeInterruptHandler = () => {};
   let durationTimer: NodeJS.Timeout | undefined;
@@ -232,6 +237,7 @@ async function runLoad(
   removeInterruptHandler();
   progress.stop();
   const endedAtMs = performance.now();
+  const timeline = sampler.finish().toJSON();
   const connected = metrics.connectedNow;
   pool.stop();
   const delivery = accounting.finish(endedAtMs);
@@ -254,6 +260,7 @@ async function runLoad(
     metrics,
     generator,
     warnings: run.warnings,
+    timeline,
   });
   return {
     report,
