@@ -38,6 +38,7 @@ import { failedAssertions, type LoadAssertions } from "./report/assertions.js";
 import { mergeReports, readReport } from "./report/merge.js";
 import { formatProgressLine } from "./report/progress-line.js";
 import { buildReport, type LoadReport } from "./report/report.js";
+import { formatReportPictures } from "./report/report-pictures.js";
 import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
 import { writeHtmlReport } from "./report-file.js";
 import { TimelineSampler } from "./timeline-sampler.js";
@@ -325,8 +326,11 @@ function finish(
   stoppedBy: NodeJS.Signals | undefined,
   nothingConnected = false,
 ): number {
+  const paint = options.json ? noPaint : paintFor(options, io);
+  // Sparklines where colour is on (a terminal); the numbers alone otherwise.
+  const pictures = paint === noPaint ? "" : formatReportPictures(report, paint);
   io.stdout.write(
-    options.json ? `${JSON.stringify(report)}\n` : formatReportText(report, paintFor(options, io)),
+    options.json ? `${JSON.stringify(report)}\n` : `${formatReportText(report, paint)}${pictures}`,
   );
   if (stoppedBy === "SIGTERM") {
     io.stderr.write("sse-tool: load: stopped by SIGTERM; the report covers the run so far\n");

@@ -7,8 +7,8 @@
 import type { ChartSpec } from "../../report-html/chart-spec.js";
 import { escapeHtml } from "../../report-html/escape-html.js";
 import { renderReportPage } from "../../report-html/page.js";
-import { bucketRange, type EncodedHistogram } from "../accounting/histogram.js";
 import { failedAssertions, type LoadAssertions } from "./assertions.js";
+import { histogramPoints } from "./histogram-points.js";
 import type { LoadReport } from "./report.js";
 import type { EncodedTimeline, TimelineColumn } from "./timeline.js";
 
@@ -198,18 +198,6 @@ function distributionCharts(report: LoadReport): ChartSpec[] {
       series: [{ label: "connections", values: counts, color: colors.blue, bars: true }],
     };
   });
-}
-
-/** The histogram's buckets as (bucket middle in ms, count), in increasing order. */
-export function histogramPoints(histogram: EncodedHistogram): { x: number[]; counts: number[] } {
-  const x: number[] = [];
-  const counts: number[] = [];
-  for (let index = 0; index + 1 < histogram.buckets.length; index += 2) {
-    const { lowUs, widthUs } = bucketRange(histogram.buckets[index]!);
-    x.push((widthUs === 1 ? lowUs : lowUs + widthUs / 2) / 1000);
-    counts.push(histogram.buckets[index + 1]!);
-  }
-  return { x, counts };
 }
 
 function detailsHtml(report: LoadReport): string {
