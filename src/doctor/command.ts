@@ -17,6 +17,8 @@ import { onInterrupt } from "../terminal/interrupts.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { type DoctorCliOptions, defaultConnectTimeoutMs } from "./cli.js";
 import { runDoctorProbe } from "./probe.js";
+import { writeDoctorHtml } from "./report/report-file.js";
+import { WatchTimeline } from "./report/watch-timeline.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export async function doctor(
@@ -60,6 +62,8 @@ export async function doctor(
   const interrupt = new AbortController();
   const removeInterruptHandler = onInterrupt(() => interrupt.abort(), { signal: io.signal });
   let observation: Awaited<ReturnType<typeof runDoctorProbe>>;
+  const timeline = options.report === undefined ? undefined : new WatchTimeline(Date.now());
+  timeline?.mark("request", Date.now());
   try {
     observation = await runDoctorProbe({
       url: request.url,
@@ -76,6 +80,7 @@ export async function doctor(
       insecure: options.insecure,
       onProgress: progress,
       signal: interrupt.signal,
+      timeline,
       ...(options.verbose
         ? {
             onRequest: (sent: Record<string, string>) => {
@@ -101,6 +106,9 @@ export async function doctor(
 
   const checks = runDoctorChecks(observation);
   const report = buildDoctorReport(observation, checks);
+  if (options.report !== undefined && timeline !== undefined) {
+    await writeDoctorHtml(options.report, report, timeline);
+  }
   if (options.json) {
     io.stdout.write(formatDoctorJson(report, io.stdout.isTTY === true));
   } else {

@@ -19,6 +19,7 @@ import { defaultMaxEventSizeBytes } from "../sse/event-size.js";
 import { mimeEssence } from "../sse/response-verdict.js";
 import { LineEndingScan } from "./line-ending-scan.js";
 import type { DoctorObservation, ResumeObservation } from "./observation.js";
+import type { WatchTimeline } from "./report/watch-timeline.js";
 import { StreamTally } from "./stream-tally.js";
 
 export interface DoctorProbeRequest {
@@ -42,6 +43,8 @@ export interface DoctorProbeRequest {
   insecure?: boolean;
   /** Told about each stage, for a live progress line. */
   onProgress?: (stage: string) => void;
+  /** Told when each thing happens, for the HTML report (report/watch-timeline.ts). */
+  timeline?: WatchTimeline;
   /** Told each request before it is sent and each response head (for -v). */
   onRequest?: (headers: Record<string, string>) => void;
   onResponse?: (response: HttpResponse) => void;
@@ -81,6 +84,7 @@ async function watchBody(
   tally: StreamTally,
   enough: () => boolean = () => false,
   signal?: AbortSignal,
+  timeline?: { mark(kind: "event" | "comment", atEpochMs: number, label?: string): void },
 ): Promise<Watch> {
   const watch: Watch = {
     tally,
@@ -91,9 +95,14 @@ async function watchBody(
   let nowMs = 0;
   const decoder = new EventStreamDecoder(
     {
-      onEvent: (event) =>
-        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8")),
-      onComment: () => tally.comment(nowMs),
+      onEvent: (event) => {
+        tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8"));
+        timeline?.mark("event", headersAtMs + nowMs, `${event.type} ${event.lastEventId}`);
+      },
+      onComment: (text) => {
+        tally.comment(nowMs);
+        timeline?.mark("comment", headersAtMs + nowMs, text);
+      },
       onRetry: (ms) => {
         watch.retryMs = ms;
       },
@@ -286,6 +295,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   }
 
   request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
+  request.timeline?.mark("headers", first.headersAtMs);
   const firstTally = new StreamTally();
   const watch = await watchBody(
     response,
@@ -294,7 +304,11 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     firstTally,
     undefined,
     request.signal,
+    request.timeline,
   );
+  if (watch.endedAtMs !== undefined) {
+    request.timeline?.mark("end", first.headersAtMs + watch.endedAtMs);
+  }
   const watchedMs = watch.watchedMs ?? request.durationMs;
   observation.durationMs = watchedMs;
   observation.retryMs = watch.retryMs;
@@ -326,6 +340,7 @@ async function resumeTest(
   request.onProgress?.(`reconnecting with Last-Event-ID: ${lastEventIdSent}`);
   const windowMs = Math.max(1000, Math.min(request.durationMs, 5000));
   const resumedTally = new StreamTally((id) => firstWatch.tally.knows(id));
+  request.timeline?.mark("resume-request", Date.now(), lastEventIdSent);
   const resumed = await open(
     request,
     { ...originHeader, "last-event-id": lastEventIdSent },
@@ -341,6 +356,7 @@ async function resumeTest(
     };
   }
   const { response } = resumed;
+  request.timeline?.mark("resume-headers", resumed.headersAtMs);
   if (response.status !== 200) {
     await readBodyStart(response.body, 0);
     return {
@@ -358,6 +374,11 @@ async function resumeTest(
     resumedTally,
     () => resumedTally.newIdCount >= resumeEnoughEvents,
     request.signal,
+    request.timeline && {
+      mark: (kind, atEpochMs, label) => {
+        if (kind === "event") request.timeline?.mark("resume-event", atEpochMs, label);
+      },
+    },
   );
   const watchedMs = watch.endedAtMs ?? windowMs;
   return {

@@ -30,7 +30,7 @@ function drawExtras(spec: ChartSpec): uPlot.Plugin {
           const { top, height, left, width } = plot.bbox;
           context.save();
           context.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-          for (const mark of spec.marks ?? []) {
+          for (const [position, mark] of (spec.marks ?? []).entries()) {
             const x = plot.valToPos(mark.x, "x", true);
             context.strokeStyle = mark.color;
             context.lineWidth = 2 * devicePixelRatio;
@@ -40,7 +40,12 @@ function drawExtras(spec: ChartSpec): uPlot.Plugin {
             context.lineTo(x, top + height);
             context.stroke();
             context.fillStyle = mark.color;
-            context.fillText(mark.label, x + 3, top + 12 * devicePixelRatio);
+            // Staggered, so marks close together keep readable labels.
+            context.fillText(
+              mark.label,
+              x + 3,
+              top + (12 + (position % 3) * 13) * devicePixelRatio,
+            );
           }
           if (spec.threshold !== undefined) {
             const y = plot.valToPos(spec.threshold.y, "y", true);
@@ -85,6 +90,7 @@ function draw(spec: ChartSpec, into: HTMLElement): void {
     width: 540,
     height: 220,
     plugins: [drawExtras(spec)],
+    cursor: { y: false },
     scales: {
       x: { time: false, ...(spec.logX ? { distr: 3 } : {}) },
     },
