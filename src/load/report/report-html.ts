@@ -144,18 +144,20 @@ function timelineCharts(report: LoadReport): ChartSpec[] {
     ]),
     chart(
       "generator",
-      "The generator's own CPU, memory and event loop",
-      "% / MB",
+      "The generator's own CPU and event loop",
+      "%",
       [
-        series("cpuPercent", "CPU %", colors.blue),
+        series("cpuPercent", "CPU % of a core", colors.blue),
         series("eventLoopBusyPercent", "event loop busy %", colors.orange),
-        series("rssMb", "RSS MB", colors.grey),
       ],
       {
         bands: saturatedBands(timeline),
         threshold: { y: saturatedBusyPercent, label: "saturated" },
       },
     ),
+    chart("generator-memory", "The generator's own memory", "MB", [
+      series("rssMb", "RSS MB", colors.grey),
+    ]),
   ];
 }
 

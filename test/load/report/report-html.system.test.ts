@@ -118,6 +118,7 @@ describe("load --report: one self-contained HTML page", () => {
           "skew",
           "ids",
           "generator",
+          "generator-memory",
           "distribution-connect",
           "distribution-firstByte",
           "distribution-firstEvent",
