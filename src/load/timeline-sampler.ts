@@ -78,7 +78,7 @@ export class TimelineSampler {
       duplicatesPerSecond: (running.duplicates - this.#lastDuplicates) / seconds,
       outOfOrderPerSecond: (running.outOfOrder - this.#lastOutOfOrder) / seconds,
       cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
-      rssMb: process.memoryUsage.rss() / (1024 * 1024),
+      rssMb: residentMb(),
       eventLoopBusyPercent: busy * 100,
     };
     this.#lastEvents = pool.events;
@@ -93,5 +93,14 @@ export class TimelineSampler {
     clearInterval(this.#timer);
     if (performance.now() - this.#lastAt > 200) this.#sample(true);
     return this.timeline;
+  }
+}
+
+/** Resident memory in MB; NaN when it cannot be read (it opens /proc: fails out of files). */
+function residentMb(): number {
+  try {
+    return process.memoryUsage.rss() / (1024 * 1024);
+  } catch {
+    return Number.NaN;
   }
 }
