@@ -10,13 +10,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, testTmpFile } from "../helpers/browser.js";
-import { runCli } from "../helpers/cli-process.js";
+import { launchChromium, testTmpFile } from "../../helpers/browser.js";
+import { runCli } from "../../helpers/cli-process.js";
 import {
   eventStreamHeaders,
   startTestServer,
   type TestServer,
-} from "../helpers/http-test-server.js";
+} from "../../helpers/http-test-server.js";
 
 const hostileName = "</script><script>window.pwned=1</script>";
 const hostileId = "<img src=x onerror=window.pwned=2>";
