@@ -43,6 +43,8 @@ export interface ChartSpec {
   bands?: ChartBand[];
   /** A horizontal line (a threshold such as the saturation limit). */
   threshold?: { y: number; label: string };
+  /** The whole width of the page (one long timeline). */
+  wide?: boolean;
   /** Log-scaled x (distributions spanning decades). */
   logX?: boolean;
 }

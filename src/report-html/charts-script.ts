@@ -58,6 +58,7 @@ function drawExtras(spec: ChartSpec): uPlot.Plugin {
             context.fillStyle = "#b3261e";
             context.fillText(spec.threshold.label, left + 4, y - 4);
           }
+          context.textAlign = "left";
           context.restore();
         },
       ],
@@ -67,7 +68,7 @@ function drawExtras(spec: ChartSpec): uPlot.Plugin {
 
 function draw(spec: ChartSpec, into: HTMLElement): void {
   const box = document.createElement("div");
-  box.className = "chart";
+  box.className = spec.wide ? "chart wide" : "chart";
   box.id = spec.id;
   const heading = document.createElement("h2");
   heading.textContent = spec.title;
@@ -87,7 +88,7 @@ function draw(spec: ChartSpec, into: HTMLElement): void {
   }
   const bars = uPlot.paths.bars?.({ size: [0.9, 40] });
   const options: uPlot.Options = {
-    width: 540,
+    width: spec.wide ? 1000 : 540,
     height: 220,
     plugins: [drawExtras(spec)],
     cursor: { y: false },

@@ -15,6 +15,7 @@ th, td { border: 1px solid #dde1e6; padding: 4px 8px; text-align: left; vertical
 td { overflow-wrap: anywhere; max-width: 520px; }
 #charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 12px; }
 .chart { background: #fff; border: 1px solid #dde1e6; border-radius: 6px; padding: 8px; }
+.chart.wide { grid-column: 1 / -1; }
 .chart .note { color: #5b6470; font-size: 12px; }
 .uplot, .uplot * { box-sizing: border-box; }
 .uplot { position: relative; width: min-content; }

@@ -77,6 +77,7 @@ function watchChart(timeline: WatchTimeline): ChartSpec {
     xLabel: "s since the request",
     yLabel: "",
     xKind: "time",
+    wide: true,
     x,
     series: [
       { label: "event", values: column("event", 1), color: "#1565c0", points: true },
