@@ -38,7 +38,9 @@ export class TimelineSampler {
 
   constructor(sources: TimelineSources, capacity?: number) {
     this.#sources = sources;
-    this.timeline = new LoadTimeline(Date.now(), capacity);
+    // The timeline halves by pairs: an even number of slots, at least two.
+    const slots = capacity === undefined ? undefined : Math.max(2, capacity + (capacity % 2));
+    this.timeline = new LoadTimeline(Date.now(), slots);
     this.#timer = setInterval(() => this.#sample(), 1000);
     this.#timer.unref();
   }
