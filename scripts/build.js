@@ -10,6 +10,10 @@
 //
 // Browser scripts (the viewer page's) are TypeScript too: `import x from "./file.ts?browser"`
 // gets the file bundled for the browser as a string (scripts/browser-bundle.js).
+// The HTML reports (`load --report`, `doctor --report`) carry their chart library this way:
+// src/report-html/charts-script.ts imports uPlot, a devDependency, so the library is inlined
+// into the page at build time (no runtime dependency, nothing fetched when the page opens),
+// in a chunk that only `--report` loads.
 //
 // The library (`import { startServer, listen } from "sse-tool"`, src/index.ts) is a second
 // entry, dist/index.js, sharing chunks with the command line; its types are emitted by tsc

@@ -40,6 +40,11 @@ export interface Watch {
  * `tally`: a summary of bounded size, however long the stream. Times are relative to the
  * response headers.
  */
+/** Where the body's events and comments are marked, for doctor's HTML report. */
+export interface WatchMarks {
+  mark(kind: "event" | "comment", atEpochMs: number, label?: string): void;
+}
+
 export async function watchBody(
   response: HttpResponse,
   headersAtMs: number,
@@ -48,6 +53,7 @@ export async function watchBody(
   enough: () => boolean = () => false,
   signal?: AbortSignal,
   onProgress?: (progress: WatchProgress) => void,
+  timeline?: WatchMarks,
 ): Promise<Watch> {
   const watch: Watch = {
     tally,
@@ -61,8 +67,12 @@ export async function watchBody(
       onEvent: (event) => {
         events++;
         tally.event(nowMs, event.lastEventId, Buffer.byteLength(event.data, "utf8"));
+        timeline?.mark("event", headersAtMs + nowMs, `${event.type} ${event.lastEventId}`);
       },
-      onComment: () => tally.comment(nowMs),
+      onComment: (text) => {
+        tally.comment(nowMs);
+        timeline?.mark("comment", headersAtMs + nowMs, text);
+      },
       onRetry: (ms) => {
         watch.retryMs = ms;
       },

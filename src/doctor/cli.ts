@@ -19,6 +19,8 @@ export interface DoctorCliOptions extends RequestCliOptions {
   duration: number;
   origin?: string;
   json?: boolean;
+  /** --report: also write the report, with a timeline of the watch, as one HTML page. */
+  report?: string;
   color: boolean;
   /** The same as listen's: --cacert, --http2, --connect-timeout, -v. */
   cacert?: string;
@@ -63,6 +65,7 @@ export function declareDoctor(program: Command): Command {
       "watch a second path to the stream at once and show what it changed",
     )
     .option("--json", "print the report as one JSON object")
+    .option("--report <file>", "also write the report as an HTML page with a timeline of the watch")
     .option("--no-color", "no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
     .option("-v, --verbose", "show the requests and response headers on stderr")
     .addHelpText(

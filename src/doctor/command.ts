@@ -21,6 +21,8 @@ import { compareWatches, formatComparison } from "./compare.js";
 import { longWatchProgress } from "./long-watch-progress.js";
 import type { DoctorObservation } from "./observation.js";
 import { runDoctorProbe } from "./probe.js";
+import { writeDoctorHtml } from "./report/report-file.js";
+import { WatchTimeline } from "./report/watch-timeline.js";
 import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
 
 export async function doctor(
@@ -67,9 +69,15 @@ export async function doctor(
     options.compare === undefined
       ? undefined
       : await prepareRequest(parseTargetUrl(options.compare), options);
+  const timeline = options.report === undefined ? undefined : new WatchTimeline(Date.now());
+  timeline?.mark("request", Date.now());
   let observation: DoctorObservation;
   let compared: DoctorObservation | undefined;
-  const probe = (url: string, onWatchProgress?: (p: WatchProgress) => void) =>
+  const probe = (
+    url: string,
+    onWatchProgress?: (p: WatchProgress) => void,
+    watchTimeline?: WatchTimeline,
+  ) =>
     runDoctorProbe({
       url,
       method: request.method,
@@ -86,6 +94,7 @@ export async function doctor(
       onProgress: compareRequest === undefined ? progress : undefined,
       onWatchProgress,
       signal: interrupt.signal,
+      timeline: watchTimeline,
       ...(options.verbose
         ? {
             onRequest: (sent: Record<string, string>) => {
@@ -100,7 +109,7 @@ export async function doctor(
     });
   try {
     [observation, compared] = await Promise.all([
-      probe(request.url, watchProgress),
+      probe(request.url, watchProgress, timeline),
       compareRequest && probe(compareRequest.url),
     ]);
   } finally {
@@ -116,6 +125,9 @@ export async function doctor(
     compared && comparedChecks
       ? compareWatches(observation, compared, buildDoctorReport(compared, comparedChecks), checks)
       : undefined;
+  if (options.report !== undefined && timeline !== undefined) {
+    await writeDoctorHtml(options.report, report, timeline);
+  }
   if (options.json) {
     const json = comparison ? { ...report, compare: comparison } : report;
     io.stdout.write(formatDoctorJson(json, io.stdout.isTTY === true));

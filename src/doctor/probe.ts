@@ -17,6 +17,7 @@ import {
 import { mimeEssence } from "../sse/response-verdict.js";
 import { maxEventSize, type Watch, type WatchProgress, watchBody } from "./body-watch.js";
 import type { DoctorObservation, ResumeObservation } from "./observation.js";
+import type { WatchTimeline } from "./report/watch-timeline.js";
 import { StreamTally } from "./stream-tally.js";
 
 export interface DoctorProbeRequest {
@@ -40,6 +41,8 @@ export interface DoctorProbeRequest {
   insecure?: boolean;
   /** Told about each stage, for a live progress line. */
   onProgress?: (stage: string) => void;
+  /** Told when each thing happens, for the HTML report (report/watch-timeline.ts). */
+  timeline?: WatchTimeline;
   /** Told each request before it is sent and each response head (for -v). */
   onRequest?: (headers: Record<string, string>) => void;
   onResponse?: (response: HttpResponse) => void;
@@ -200,6 +203,7 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
   }
 
   request.onProgress?.(`watching for ${(request.durationMs / 1000).toFixed(1)} s`);
+  request.timeline?.mark("headers", first.headersAtMs);
   const firstTally = new StreamTally();
   const watch = await watchBody(
     response,
@@ -209,7 +213,11 @@ export async function runDoctorProbe(request: DoctorProbeRequest): Promise<Docto
     undefined,
     request.signal,
     request.onWatchProgress,
+    request.timeline,
   );
+  if (watch.endedAtMs !== undefined) {
+    request.timeline?.mark("end", first.headersAtMs + watch.endedAtMs);
+  }
   const watchedMs = watch.watchedMs ?? request.durationMs;
   observation.durationMs = watchedMs;
   observation.retryMs = watch.retryMs;
@@ -242,6 +250,7 @@ async function resumeTest(
   request.onProgress?.(`reconnecting with Last-Event-ID: ${lastEventIdSent}`);
   const windowMs = Math.max(1000, Math.min(request.durationMs, 5000));
   const resumedTally = new StreamTally((id) => firstWatch.tally.knows(id));
+  request.timeline?.mark("resume-request", Date.now(), lastEventIdSent);
   const resumed = await open(
     request,
     { ...originHeader, "last-event-id": lastEventIdSent },
@@ -257,6 +266,7 @@ async function resumeTest(
     };
   }
   const { response } = resumed;
+  request.timeline?.mark("resume-headers", resumed.headersAtMs);
   if (response.status !== 200) {
     await readBodyStart(response.body, 0);
     return {
@@ -274,6 +284,12 @@ async function resumeTest(
     resumedTally,
     () => resumedTally.newIdCount >= resumeEnoughEvents,
     request.signal,
+    undefined,
+    request.timeline && {
+      mark: (kind, atEpochMs, label) => {
+        if (kind === "event") request.timeline?.mark("resume-event", atEpochMs, label);
+      },
+    },
   );
   const watchedMs = watch.endedAtMs ?? windowMs;
   return {

@@ -3,12 +3,15 @@
  * terminal stderr, and the block printed at the end.
  */
 import type { Writable } from "node:stream";
+import { decideColorLevel } from "../terminal/color-level.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { formatStatsBlock, formatStatsLine, StreamStats } from "./stats.js";
+import { StatsPictures } from "./stats-pictures.js";
 
 export interface LiveStatsIo {
   stdout: { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  env?: Record<string, string | undefined>;
 }
 
 /** How often the live stats line is redrawn on a terminal. */
@@ -19,6 +22,8 @@ const sharedTerminalEveryTicks = 5;
 export class LiveStats {
   readonly #io: LiveStatsIo;
   readonly #stats: StreamStats;
+  /** Sparklines at the end, where stderr is a terminal with colour on. */
+  readonly #pictures: StatsPictures | undefined;
   #liveTimer: NodeJS.Timeout | undefined;
   #liveLineShown = false;
   #liveTicks = 0;
@@ -29,6 +34,12 @@ export class LiveStats {
     this.#timed = timed;
     this.#io = io;
     this.#stats = new StreamStats(startedAtMs);
+    const level = decideColorLevel({
+      colorFlag: true,
+      env: io.env ?? {},
+      isTTY: io.stderr.isTTY === true,
+    });
+    this.#pictures = level > 0 ? new StatsPictures(startedAtMs) : undefined;
     if (io.stderr.isTTY) {
       this.#liveTimer = setInterval(() => this.#drawLiveLine(), liveStatsIntervalMs);
       this.#liveTimer.unref();
@@ -45,6 +56,7 @@ export class LiveStats {
 
   recordEvent(type: string, nowMs: number): void {
     this.#stats.recordEvent(type, nowMs);
+    this.#pictures?.recordEvent(nowMs);
   }
 
   /** Stops the live line's timer without printing anything. */
@@ -64,6 +76,7 @@ export class LiveStats {
     for (const line of formatStatsBlock(this.#stats.summary(nowMs), this.#timed)) {
       this.#io.stderr.write(`${escapeForTerminalLine(line)}\n`);
     }
+    for (const line of this.#pictures?.lines(nowMs) ?? []) this.#io.stderr.write(`${line}\n`);
   }
 
   /**

@@ -41,6 +41,10 @@ export interface LoadCliOptions extends RequestCliOptions {
   sourceAddress?: string[];
   latencyField?: string;
   json?: boolean;
+  /** --report: write the report as one self-contained HTML page to this file. */
+  report?: string;
+  /** Slots of the per-second timeline before it halves its resolution (hidden; tests). */
+  timelineSlots?: number;
   /** Report files to combine instead of running. */
   merge?: string[];
   maxLoss?: LossLimit;
@@ -103,6 +107,13 @@ export function declareLoad(program: Command): Command {
         "JSON field of the data holding its send time: end-to-end latency",
       )
       .option("--json", "print the report as one JSON object (mergeable with --merge)")
+      .option("--report <file>", "also write the report as a self-contained HTML page with charts")
+      .addOption(
+        load
+          .createOption("--timeline-slots <n>", "slots of the per-second timeline")
+          .argParser(wholeNumber)
+          .hideHelp(),
+      )
       .option("--merge <files...>", "combine the --json reports of several runs instead of running")
       .option(
         "--max-loss <n|n%>",
@@ -135,6 +146,7 @@ Examples:
   sse-tool load -c 1000 --latency-field sentAt --json $URL > run.json
   sse-tool load -c 40000 --source-address 127.0.0.1,127.0.0.2 http://127.0.0.1:8080/events
   sse-tool load --merge pod-*.json --max-loss 0       # reports of several machines
+  sse-tool load -c 500 --duration 60s --report run.html $URL   # charts in one file
 
 ${exitCodeHelp}`,
       )

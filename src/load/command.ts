@@ -38,7 +38,10 @@ import { failedAssertions, type LoadAssertions } from "./report/assertions.js";
 import { mergeReports, readReport } from "./report/merge.js";
 import { formatProgressLine } from "./report/progress-line.js";
 import { buildReport, type LoadReport } from "./report/report.js";
+import { formatReportPictures } from "./report/report-pictures.js";
 import { formatReportText, noPaint, type Paint } from "./report/report-text.js";
+import { writeHtmlReport } from "./report-file.js";
+import { TimelineSampler } from "./timeline-sampler.js";
 
 /** First connections in flight at once: well under a server's default accept queue (511). */
 const maxPendingConnects = 256;
@@ -66,6 +69,7 @@ export async function load(
       throw new SseToolError("usage", "--merge combines report files; give no URL with it");
     }
     const report = mergeReports(await Promise.all(options.merge.map(readReportFile)));
+    await writeHtmlReport(options.report, report, assertions);
     return finish(report, assertions, options, io, undefined);
   }
   if (url === undefined) {
@@ -73,6 +77,7 @@ export async function load(
   }
   const run = await prepareRun(url, options, io);
   const report = await runLoad(run, options, io);
+  await writeHtmlReport(options.report, report.report, assertions);
   return finish(report.report, assertions, options, io, report.stoppedBy, report.nothingConnected);
 }
 
@@ -212,6 +217,7 @@ async function runLoad(
   const startedAtMs = performance.now();
   const monitor = new GeneratorMonitor();
   pool.start();
+  const sampler = new TimelineSampler({ pool, metrics, accounting }, options.timelineSlots);
   const progress = startProgress(io, pool, metrics, monitor, startedAtMs, clients);
   let removeInterruptHandler = () => {};
   let durationTimer: NodeJS.Timeout | undefined;
@@ -232,6 +238,7 @@ async function runLoad(
   removeInterruptHandler();
   progress.stop();
   const endedAtMs = performance.now();
+  const timeline = sampler.finish().toJSON();
   const connected = metrics.connectedNow;
   pool.stop();
   const delivery = accounting.finish(endedAtMs);
@@ -254,6 +261,7 @@ async function runLoad(
     metrics,
     generator,
     warnings: run.warnings,
+    timeline,
   });
   return {
     report,
@@ -318,8 +326,11 @@ function finish(
   stoppedBy: NodeJS.Signals | undefined,
   nothingConnected = false,
 ): number {
+  const paint = options.json ? noPaint : paintFor(options, io);
+  // Sparklines where colour is on (a terminal); the numbers alone otherwise.
+  const pictures = paint === noPaint ? "" : formatReportPictures(report, paint);
   io.stdout.write(
-    options.json ? `${JSON.stringify(report)}\n` : formatReportText(report, paintFor(options, io)),
+    options.json ? `${JSON.stringify(report)}\n` : `${formatReportText(report, paint)}${pictures}`,
   );
   if (stoppedBy === "SIGTERM") {
     io.stderr.write("sse-tool: load: stopped by SIGTERM; the report covers the run so far\n");

@@ -88,6 +88,8 @@ describe.concurrent("what reaches a terminal is escaped", () => {
     expect(result.code).toBe(0);
     expectNothingRaw(result.screen);
     expect(result.screen).toMatch(/stats: 2 events/);
+    // On a terminal the block ends with the gaps between events as a sparkline.
+    expect(result.screen).toMatch(/gaps +[▁▂▃▄▅▆▇█]+ /);
   });
 
   it("--expect-* messages, with hostile names from the server and the user", async () => {

@@ -25,6 +25,7 @@
 import { eventIdKey, sequenceNumber } from "../../sse/event-id.js";
 import type { DeliveryResult, IdKind } from "./delivery-result.js";
 import { FanOutSkew } from "./fan-out-skew.js";
+import type { DurationHistogram } from "./histogram.js";
 import { IdRing, RingOutcome } from "./id-ring.js";
 import { SequenceTimeline } from "./sequence-timeline.js";
 import {
@@ -135,6 +136,24 @@ export class DeliveryAccounting {
     let total = 0;
     for (let client = 0; client < this.#clients; client++) total += this.#events[client]!;
     return total;
+  }
+
+  /** Running totals for the per-second timeline (load/timeline-sampler.ts). */
+  running(): { missing: number; duplicates: number; outOfOrder: number } {
+    let missing = 0;
+    let duplicates = 0;
+    let outOfOrder = 0;
+    for (let client = 0; client < this.#clients; client++) {
+      missing += this.#gapMissing[client]!;
+      duplicates += this.#duplicates[client]!;
+      outOfOrder += this.#outOfOrder[client]!;
+    }
+    return { missing, duplicates, outOfOrder };
+  }
+
+  /** Fan-out skew of the ids first received in [fromMs, untilMs), for the timeline. */
+  skewBetween(fromMs: number, untilMs: number, into: DurationHistogram): void {
+    this.#skew.skewBetween(fromMs, untilMs, into);
   }
 
   /** A client's stream opened (the response head was accepted). */

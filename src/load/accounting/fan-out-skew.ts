@@ -38,6 +38,21 @@ export class FanOutSkew {
     this.#count![slot]!++;
   }
 
+  /**
+   * Adds to `into` the skew so far of each id first received in [fromMs, untilMs), leaving the
+   * slots as they are: the per-second timeline reads it without changing the run's totals.
+   */
+  skewBetween(fromMs: number, untilMs: number, into: DurationHistogram): void {
+    if (this.#id === undefined) return;
+    for (let slot = 0; slot < skewSlots; slot++) {
+      const first = this.#first![slot]!;
+      if (this.#id[slot]! < 0 || this.#count![slot]! < 2 || first < fromMs || first >= untilMs) {
+        continue;
+      }
+      into.record(this.#last![slot]! - first);
+    }
+  }
+
   /** Records the ids first received by `untilMs`; the younger ones may still be on their way. */
   finish(untilMs: number): void {
     if (this.#id === undefined) return;

@@ -32,7 +32,7 @@ export function bucketOf(valueUs: number): number {
 }
 
 /** The smallest value (µs) of a bucket, and its width. */
-function bucketRange(bucket: number): { lowUs: number; widthUs: number } {
+export function bucketRange(bucket: number): { lowUs: number; widthUs: number } {
   if (bucket < exactBelowUs) return { lowUs: bucket, widthUs: 1 };
   const offset = bucket - exactBelowUs;
   const exponent = exactBits + Math.floor(offset / subBuckets);

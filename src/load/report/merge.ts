@@ -26,6 +26,7 @@ import {
   reportFormat,
   worstClientsListed,
 } from "./report.js";
+import { mergeTimelines, readTimeline } from "./timeline.js";
 
 const idKinds: readonly IdKind[] = ["none", "sequence", "numeric", "opaque", "mixed"];
 const maxText = 8 * 1024;
@@ -204,6 +205,12 @@ export function readReport(value: unknown, source: string): LoadReport {
       histograms,
       format: reportFormat,
     };
+    try {
+      const timeline = readTimeline(object.timeline);
+      if (timeline !== undefined) report.timeline = timeline;
+    } catch (error) {
+      fail("timeline", `a timeline (${(error as Error).message})`);
+    }
     return withSummaries(report);
   } catch (error) {
     if (error instanceof ReportShapeError) {
@@ -326,5 +333,9 @@ export function mergeReports(reports: readonly LoadReport[]): LoadReport {
     histograms,
     format: reportFormat,
   };
+  const timeline = mergeTimelines(
+    reports.flatMap((report) => (report.timeline === undefined ? [] : [report.timeline])),
+  );
+  if (timeline !== undefined) merged.timeline = timeline;
   return withSummaries(merged);
 }

@@ -12,6 +12,7 @@ import type { DeliveryResult, IdKind } from "../accounting/delivery-result.js";
 import type { EncodedHistogram, PercentileSummary } from "../accounting/histogram.js";
 import type { DropReason, LoadMetrics } from "../accounting/metrics.js";
 import type { GeneratorUsage } from "../generator-usage.js";
+import type { EncodedTimeline } from "./timeline.js";
 
 export const reportFormat = "sse-tool-load/1";
 /** Clients listed in `worstClients`. */
@@ -85,6 +86,8 @@ export interface LoadReport {
   warnings: string[];
   runs: RunSummary[];
   histograms: Record<HistogramName, EncodedHistogram>;
+  /** Per-second series (report/timeline.ts); absent in reports of older versions. */
+  timeline?: EncodedTimeline;
   format: typeof reportFormat;
 }
 
@@ -103,6 +106,7 @@ export interface RunFacts {
   metrics: LoadMetrics;
   generator: GeneratorUsage;
   warnings: string[];
+  timeline?: EncodedTimeline;
 }
 
 export function buildReport(facts: RunFacts): LoadReport {
@@ -169,6 +173,7 @@ export function buildReport(facts: RunFacts): LoadReport {
       skew: histograms.skew.toJSON(),
       latency: histograms.latency.toJSON(),
     },
+    ...(facts.timeline === undefined ? {} : { timeline: facts.timeline }),
     format: reportFormat,
   };
 }
