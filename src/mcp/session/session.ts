@@ -13,8 +13,8 @@ import {
   type JsonRpcMessage,
   type JsonRpcRequest,
   parseMessages,
-} from "../protocol/jsonrpc.js";
-import { isKnownRevision, legacyRevision, newestRevision } from "../protocol/revisions.js";
+} from "../../mcp-protocol/jsonrpc.js";
+import { isKnownRevision, legacyRevision, newestRevision } from "../../mcp-protocol/revisions.js";
 import { McpHttpError, McpRpcError } from "../protocol/rpc-error.js";
 import { SeenEventIds } from "../protocol/seen-event-ids.js";
 import { answerServerRequest } from "../protocol/server-requests.js";
