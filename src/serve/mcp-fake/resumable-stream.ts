@@ -17,7 +17,7 @@ export class ResumableStream {
   readonly #events: { n: number; text: string }[] = [];
   #next = 1;
   #attached: ServerResponse | undefined;
-  /** Events the attached response may take before it is closed (a fault), or Infinity. */
+  /** Events (the priming one too) the attached response takes before it is closed, or Infinity. */
   #budget = Number.POSITIVE_INFINITY;
   #finished = false;
 
@@ -43,8 +43,7 @@ export class ResumableStream {
   /** The priming event: an id and empty data, with `retry:`. */
   prime(): void {
     const n = this.#next++;
-    this.#attached?.write(encodeEvent({ id: `${this.id}-${n}`, data: "", retry: mcpRetryMs }));
-    if (this.#budget <= 0) this.#detach();
+    this.#write(encodeEvent({ id: `${this.id}-${n}`, data: "", retry: mcpRetryMs }));
   }
 
   send(message: unknown): void {

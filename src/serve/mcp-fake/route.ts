@@ -3,9 +3,10 @@
  * clients are answered in theirs): POST carries JSON-RPC messages, answered on an SSE stream
  * that starts with a priming event; GET opens a stream, or resumes one with Last-Event-ID;
  * DELETE ends the session. Per-request faults come in `SSE-Tool-Fault` as on serve's streams:
- * `drop-after=N` closes the response stream after the priming event and N events (the rest
- * waits for a resume), `fail-first=N, fail-status=404` forgets the session (406: refuses the
- * Accept), `latency=200ms` waits before answering. Host and Origin were checked at the gate.
+ * `drop-after=N` closes the response stream after N events, the priming one counted (1: right
+ * after it; the rest waits for a resume), `fail-first=N, fail-status=404` forgets the session
+ * of the first N requests that have one (406: refuses the Accept), `latency=200ms` waits
+ * before answering. Host and Origin were checked at the gate.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -74,13 +75,15 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     }
     reportRequestFaults(request, read.faults.spec);
     const { failFirst, failStatus } = read.faults.options;
-    if (failFirst !== undefined || failStatus !== undefined) {
+    const id = sessionIdOf(request);
+    // A session can only be lost by a request that has one.
+    const applies = !(failStatus === 404 && id === undefined);
+    if (applies && (failFirst !== undefined || failStatus !== undefined)) {
       const seen = failCounts.get(read.faults.key) ?? 0;
       if (failCounts.size > maxSessions) failCounts.clear();
       failCounts.set(read.faults.key, seen + 1);
       if (seen < (failFirst ?? Number.POSITIVE_INFINITY)) {
         const status = failStatus ?? 503;
-        const id = sessionIdOf(request);
         if (status === 404 && id !== undefined) sessions.delete(id);
         rpcFailure(response, status, faultMessage(status));
         return true;
