@@ -22,7 +22,7 @@ export async function serveMcpFake(
   options: ServeCliOptions,
 ): Promise<number> {
   const others = [
-    input === undefined ? undefined : "an input file",
+    input === undefined ? undefined : "input file",
     options.follow ? "--follow" : undefined,
     options.replay === undefined ? undefined : "--replay",
     options.llmFake === undefined ? undefined : "--llm-fake",
