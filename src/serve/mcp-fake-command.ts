@@ -63,9 +63,9 @@ export async function serveMcpFake(
   try {
     const counts = checked.tools;
     say(
-      `mcp-fake: ${new URL(url).origin}${endpointPath} serves ${counts.tools?.length ?? 0} tools, ` +
-        `${counts.resources?.length ?? 0} resources, ${counts.prompts?.length ?? 0} prompts of ` +
-        `${escapeForTerminalLine(file)} (Ctrl-C to stop)`,
+      `serving ${new URL(url).origin}${endpointPath} as an MCP server: ` +
+        `${counts.tools?.length ?? 0} tools, ${counts.resources?.length ?? 0} resources, ` +
+        `${counts.prompts?.length ?? 0} prompts of ${escapeForTerminalLine(file)} (Ctrl-C to stop)`,
     );
     await stop.interrupted;
     await server.close(closeFlushTimeoutMs);

@@ -19,7 +19,12 @@ import {
   parseMessages,
 } from "../../mcp-protocol/jsonrpc.js";
 import { streamableRevisions } from "../../mcp-protocol/revisions.js";
-import { faultHeaderName, parseFaultSpec, type RequestFaults } from "../faults/request-faults.js";
+import {
+  faultHeaderName,
+  faultQueryName,
+  parseFaultSpec,
+  type RequestFaults,
+} from "../faults/request-faults.js";
 import { readRequestBody } from "../http/read-body.js";
 import type { Route } from "../http/sse-server.js";
 import { reportRequestFaults } from "../journal/journal-recorder.js";
@@ -65,10 +70,17 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
   const faultsOf = (
     request: IncomingMessage,
     response: ServerResponse,
+    url: URL,
   ): RequestFaults | true | undefined => {
     const header = request.headers[faultHeaderName];
-    if (typeof header !== "string") return undefined;
-    const read = parseFaultSpec(header);
+    const query = url.searchParams.get(faultQueryName);
+    if (typeof header === "string" && query !== null) {
+      plain(response, 400, `bad ${faultHeaderName}: in the header or the URL, not both`);
+      return true;
+    }
+    const spec = typeof header === "string" ? header : query;
+    if (spec === null) return undefined;
+    const read = parseFaultSpec(spec);
     if (!read.ok) {
       plain(response, 400, `bad ${faultHeaderName}: ${read.problem}`);
       return true;
@@ -124,8 +136,8 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     return stream;
   };
 
-  const post = async (request: IncomingMessage, response: ServerResponse) => {
-    const faults = faultsOf(request, response);
+  const post = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const faults = faultsOf(request, response, url);
     if (faults === true) return;
     if (!accepts(request, ["application/json", "text/event-stream"])) {
       rpcFailure(
@@ -229,8 +241,8 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     stream.send({ jsonrpc: "2.0", id: request.id, result: plan.result });
   };
 
-  const get = (request: IncomingMessage, response: ServerResponse) => {
-    const faults = faultsOf(request, response);
+  const get = (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const faults = faultsOf(request, response, url);
     if (faults === true) return;
     if (!accepts(request, ["text/event-stream"])) {
       rpcFailure(response, 406, "Not Acceptable: Accept must list text/event-stream");
@@ -268,8 +280,8 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     if (session.revision >= "2025-11-25") stream.prime();
   };
 
-  const remove = (request: IncomingMessage, response: ServerResponse) => {
-    const faults = faultsOf(request, response);
+  const remove = (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const faults = faultsOf(request, response, url);
     if (faults === true) return;
     const id = sessionIdOf(request);
     if (sessionOf(request, response) === undefined) return;

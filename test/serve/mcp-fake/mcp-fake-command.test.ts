@@ -16,8 +16,8 @@ let url: string;
 
 beforeAll(async () => {
   server = startCli(["serve", "--mcp-fake", example, "--port", "0"]);
-  const line = await server.waitForStderr(/mcp-fake: (http:\S+)/);
-  url = /mcp-fake: (http:\S+)/.exec(line)![1]!;
+  const line = await server.waitForStderr(/serving (http:\S+) as an MCP server/);
+  url = /serving (http:\S+) as an MCP server/.exec(line)![1]!;
 });
 
 afterAll(async () => {
