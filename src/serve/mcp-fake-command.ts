@@ -54,7 +54,7 @@ export async function serveMcpFake(
   const path = options.path === defaultStreamPath ? "/mcp" : options.path;
   const { server, path: endpointPath } = await openMcpFake(
     checked.tools,
-    { host: options.host, port: options.port, path },
+    { host: options.host, port: options.port, path, heartbeat: options.heartbeat },
     log,
     serveAccess,
   );

@@ -29,6 +29,8 @@ export interface StartMcpFakeOptions extends McpFakeTools {
   port?: number;
   /** Default "/mcp". */
   path?: string;
+  /** Ms between keep-alive comments on a quiet GET stream (default 15 000; 0 off). */
+  heartbeat?: number;
   onLog?: (message: string) => void;
 }
 
@@ -42,13 +44,20 @@ export interface RunningMcpFake {
 }
 
 export async function startMcpFake(options: StartMcpFakeOptions = {}): Promise<RunningMcpFake> {
-  const { host = serverDefaults.host, port = 0, path = "/mcp", onLog, ...given } = options;
+  const {
+    host = serverDefaults.host,
+    port = 0,
+    path = "/mcp",
+    heartbeat = serverDefaults.heartbeat,
+    onLog,
+    ...given
+  } = options;
   const checked = checkTools(given);
   if (checked.problems !== undefined) {
     throw new SseToolError("usage", `startMcpFake: ${checked.problems.join("; ")}`);
   }
   const log = onLog ?? (() => {});
-  const endpoint = await openMcpFake(checked.tools, { host, port, path }, log);
+  const endpoint = await openMcpFake(checked.tools, { host, port, path, heartbeat }, log);
   const url = `${new URL(await endpoint.server.listen()).origin}${endpoint.path}`;
   return {
     url,
@@ -62,7 +71,7 @@ export async function startMcpFake(options: StartMcpFakeOptions = {}): Promise<R
 /** The endpoint with the fake's routes, not yet listening (the command adds its own access). */
 export async function openMcpFake(
   tools: McpFakeTools,
-  where: { host: string; port: number; path: string },
+  where: { host: string; port: number; path: string; heartbeat: number },
   log: (message: string) => void,
   access?: Awaited<ReturnType<typeof checkServeAccess>>,
 ) {
@@ -82,7 +91,13 @@ export async function openMcpFake(
     serveAccess,
     { say: log, log },
   );
-  for (const route of mcpFakeRoutes({ tools, path, finishNow: server.closingSignal, log })) {
+  for (const route of mcpFakeRoutes({
+    tools,
+    path,
+    finishNow: server.closingSignal,
+    heartbeatMs: where.heartbeat,
+    log,
+  })) {
     server.addRoute(route);
   }
   return { server, journal, path };

@@ -54,6 +54,11 @@ export class ResumableStream {
     this.#write(text);
   }
 
+  /** A comment, so proxies do not cut a quiet stream; not kept for a resume. */
+  keepAlive(): void {
+    this.#attached?.write(": keep-alive\n\n");
+  }
+
   /** Closes the connection now; the stream goes on for a resume. */
   closeConnection(): void {
     this.#detach();

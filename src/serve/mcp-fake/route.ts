@@ -38,6 +38,8 @@ export interface McpFakeRouteOptions {
   path: string;
   /** Aborted when the server closes: waits end, open streams are closed. */
   finishNow: AbortSignal;
+  /** Ms between keep-alive comments on a quiet GET stream; 0 is off. */
+  heartbeatMs: number;
   log: (message: string) => void;
 }
 
@@ -72,6 +74,8 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     response: ServerResponse,
     url: URL,
   ): RequestFaults | true | undefined => {
+    // A browser client reads the session id only if it is exposed (the Origin was checked).
+    response.setHeader("Access-Control-Expose-Headers", "Mcp-Session-Id");
     const header = request.headers[faultHeaderName];
     const query = url.searchParams.get(faultQueryName);
     if (typeof header === "string" && query !== null) {
@@ -278,6 +282,10 @@ export function mcpFakeRoutes(options: McpFakeRouteOptions): Route[] {
     const stream = newStream(session);
     stream.attach(response, 0, faults?.options.dropAfter);
     if (session.revision >= "2025-11-25") stream.prime();
+    if (options.heartbeatMs > 0) {
+      const timer = setInterval(() => stream.keepAlive(), options.heartbeatMs);
+      response.once("close", () => clearInterval(timer));
+    }
   };
 
   const remove = (request: IncomingMessage, response: ServerResponse, url: URL) => {
