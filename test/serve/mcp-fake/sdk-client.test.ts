@@ -128,6 +128,27 @@ describe("startMcpFake read by the SDK client", () => {
     expect((await fine.json()).result.protocolVersion).toBe("2025-11-25");
   });
 
+  it("reads a fault spec in the URL too, and refuses one it cannot use", async () => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+    const headers = {
+      "Content-Type": "application/json",
+      Accept: "application/json, text/event-stream",
+    };
+    const inUrl = await fetch(`${fake.url}?sse-tool-fault=fail-first=1,fail-status=406,key=url`, {
+      method: "POST",
+      headers,
+      body,
+    });
+    expect(inUrl.status).toBe(406);
+    const bad = await fetch(fake.url, {
+      method: "POST",
+      headers: { ...headers, "SSE-Tool-Fault": "explode=1" },
+      body,
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/^bad sse-tool-fault: unknown fault "explode"/);
+  });
+
   it("answers an older client in its revision", async () => {
     const response = await fetch(fake.url, {
       method: "POST",
