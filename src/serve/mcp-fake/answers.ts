@@ -23,8 +23,14 @@ export function chooseRevision(offered: unknown): string {
 }
 
 export function initializeResult(tools: McpFakeTools, offered: unknown): Record<string, unknown> {
-  const capabilities: Record<string, object> = { tools: { listChanged: false }, logging: {} };
-  if (tools.resources !== undefined) capabilities.resources = { listChanged: false };
+  const capabilities: Record<string, object> = {
+    tools: { listChanged: false },
+    logging: {},
+    completions: {},
+  };
+  if (tools.resources !== undefined) {
+    capabilities.resources = { subscribe: true, listChanged: false };
+  }
   if (tools.prompts !== undefined) capabilities.prompts = { listChanged: false };
   return {
     protocolVersion: chooseRevision(offered),
@@ -123,6 +129,18 @@ function fillIn(text: string, values: Record<string, unknown>): string {
     .join("");
 }
 
+/** Every string in a prompt's message filled in (the file's nesting is bounded, checked). */
+function fillInAll<T>(value: T, values: Record<string, unknown>): T {
+  if (typeof value === "string") return fillIn(value, values) as T;
+  if (Array.isArray(value)) return value.map((item) => fillInAll(item, values)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, fillInAll(item, values)]),
+    ) as T;
+  }
+  return value;
+}
+
 function getPrompt(tools: McpFakeTools, params: Record<string, unknown> | undefined): Answer {
   const prompt = tools.prompts?.find((candidate) => candidate.name === params?.name);
   if (prompt === undefined) {
@@ -136,11 +154,7 @@ function getPrompt(tools: McpFakeTools, params: Record<string, unknown> | undefi
       };
     }
   }
-  const messages = prompt.messages.map((message) => {
-    const content = message.content as { type?: unknown; text?: unknown } | undefined;
-    if (content?.type !== "text" || typeof content.text !== "string") return message;
-    return { ...message, content: { ...content, text: fillIn(content.text, values) } };
-  });
+  const messages = prompt.messages.map((message) => fillInAll(message, values));
   return {
     result: { ...(prompt.description ? { description: prompt.description } : {}), messages },
   };

@@ -22,11 +22,13 @@ describe("the MCP fake's answers", () => {
     expect(Object.keys(initializeResult({}, "2025-11-25").capabilities as object)).toEqual([
       "tools",
       "logging",
+      "completions",
     ]);
     const both = initializeResult({ resources: [], prompts: [], instructions: "i" }, "x");
     expect(Object.keys(both.capabilities as object)).toEqual([
       "tools",
       "logging",
+      "completions",
       "resources",
       "prompts",
     ]);

@@ -1,6 +1,7 @@
 /**
- * The MCP conformance suite's server scenarios for the transport and tools, run against the
- * MCP fake (startMcpFake with conformance-tools.json, which gives the tools the suite calls).
+ * The MCP conformance suite's server scenarios for the transport, tools, resources and prompts,
+ * run against the MCP fake (startMcpFake with conformance-tools.json: what the suite calls).
+ * Not here: resource templates, sampling and elicitation (the fake has none).
  */
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -57,6 +58,19 @@ describe("MCP conformance server scenarios against the MCP fake", () => {
     "server-sse-polling",
     "server-sse-multiple-streams",
     "dns-rebinding-protection",
+    "json-schema-2020-12",
+    "logging-set-level",
+    "completion-complete",
+    "resources-list",
+    "resources-read-text",
+    "resources-read-binary",
+    "resources-subscribe",
+    "resources-unsubscribe",
+    "prompts-list",
+    "prompts-get-simple",
+    "prompts-get-with-args",
+    "prompts-get-embedded-resource",
+    "prompts-get-with-image",
   ])("%s passes", async (scenario) => {
     const result = await runScenario(scenario);
     expect(result.output).toMatch(/Passed: (\d+)\/\1, 0 failed, 0 warnings/);
