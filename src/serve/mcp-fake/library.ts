@@ -7,7 +7,11 @@
 import { SseToolError } from "../../errors.js";
 import { checkServeAccess } from "../access/serve-access.js";
 import { closeFlushTimeoutMs, createEndpoint } from "../endpoint.js";
-import type { JournalRequest } from "../journal/request-journal.js";
+import {
+  defaultWaitTimeoutMs,
+  type JournalRequest,
+  type WaitForRequestOptions,
+} from "../journal/request-journal.js";
 import { serverDefaults } from "../library-options.js";
 import { mcpFakeRoutes } from "./route.js";
 import type { McpFakeTools } from "./tools-file.js";
@@ -39,6 +43,11 @@ export interface RunningMcpFake {
   url: string;
   /** What each client sent (the request journal). */
   readonly requests: JournalRequest[];
+  /** The first request (kept or to come) the predicate accepts, as startServer()'s does. */
+  waitForRequest(
+    predicate: (request: JournalRequest) => boolean,
+    options?: WaitForRequestOptions,
+  ): Promise<JournalRequest>;
   /** Ends the sessions' streams and stops answering. */
   close(): Promise<void>;
 }
@@ -64,6 +73,16 @@ export async function startMcpFake(options: StartMcpFakeOptions = {}): Promise<R
     get requests() {
       return endpoint.journal.list();
     },
+    waitForRequest: (predicate, { timeout = defaultWaitTimeoutMs } = {}) =>
+      endpoint.journal.waitFor(
+        predicate,
+        timeout,
+        () =>
+          new SseToolError(
+            "timeout",
+            `no request the predicate accepts arrived within ${timeout} ms`,
+          ),
+      ),
     close: () => endpoint.server.close(closeFlushTimeoutMs),
   };
 }

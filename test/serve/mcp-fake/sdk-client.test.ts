@@ -51,7 +51,9 @@ describe("startMcpFake read by the SDK client", () => {
     const tools = await client.listTools();
     expect(tools.tools.map((tool) => tool.name)).toEqual(["hello", "slow"]);
     expect(tools.tools[0]?.inputSchema).toEqual({ type: "object", properties: {} });
-    const hello = await client.callTool({ name: "hello", arguments: {} });
+    const hello = await client.callTool({ name: "hello", arguments: { who: "me" } });
+    const call = await fake.waitForRequest((request) => request.body?.includes('"hello"') ?? false);
+    expect(JSON.parse(call.body!).params.arguments).toEqual({ who: "me" });
     expect(hello.content).toEqual([{ type: "text", text: "Hello from the fake" }]);
     const read = await client.readResource({ uri: "file:///a.txt" });
     expect(read.contents).toEqual([{ uri: "file:///a.txt", mimeType: "text/plain", text: "A" }]);
