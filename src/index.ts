@@ -9,6 +9,7 @@
  * - `mcp.connect(url)`: an MCP client over Streamable HTTP (docs/mcp.md), for asserting on a
  *   server's transport behaviour.
  * - `startLlmFake({ provider, replies })`: an LLM provider's API faked with scripted replies
+ * - `startMcpFake({ tools, resources, prompts })`: an MCP server with canned tool results
  *   (docs/llm.md); hand its `baseURL` to the provider's SDK.
  *
  * Failures are thrown as SseToolError, with a `code` (README "Exit codes" lists what each
@@ -39,3 +40,11 @@ export {
   type StartLlmFakeOptions,
   startLlmFake,
 } from "./serve/llm-fake/library.js";
+export {
+  type McpFakeTool,
+  type McpFakeToolStep,
+  type McpFakeTools,
+  type RunningMcpFake,
+  type StartMcpFakeOptions,
+  startMcpFake,
+} from "./serve/mcp-fake/library.js";

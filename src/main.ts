@@ -44,13 +44,19 @@ const commands: Record<string, (program: Command) => Promise<void>> = {
       // --llm-fake is a mode of its own: the fake API instead of the input pump.
       .action((file: string | undefined, options: ServeCliOptions) =>
         runCommand(async () =>
-          options.llmFake === undefined
-            ? (await import("./serve/command.js")).serve(file, options)
-            : (await import("./serve/llm-fake-command.js")).serveLlmFake(
+          options.mcpFake !== undefined
+            ? (await import("./serve/mcp-fake-command.js")).serveMcpFake(
                 file,
-                options.llmFake,
+                options.mcpFake,
                 options,
-              ),
+              )
+            : options.llmFake === undefined
+              ? (await import("./serve/command.js")).serve(file, options)
+              : (await import("./serve/llm-fake-command.js")).serveLlmFake(
+                  file,
+                  options.llmFake,
+                  options,
+                ),
         ),
       );
   },

@@ -90,6 +90,8 @@ export interface ServeCliOptions extends FaultOptions {
   llmFakeStall?: LlmFakeStall[];
   /** --script: with --llm-fake, the replies from this JSON file. */
   script?: string;
+  /** --mcp-fake: an MCP server whose tools, resources and prompts come from this JSON file. */
+  mcpFake?: string;
   /** --replay: a recording (`listen --record`) played to each client. */
   replay?: string;
   /** --speed: with --replay, how much faster than recorded, or "max". */
@@ -223,6 +225,10 @@ export function declareServe(program: Command): Command {
     .option(
       "--script <file>",
       "with --llm-fake: the replies from this JSON file (text, tool calls, errors, pace)",
+    )
+    .option(
+      "--mcp-fake <file>",
+      "be an MCP server (Streamable HTTP at --path, default /mcp) with this file's tools, resources and prompts",
     )
     .option("--replay <file>", "play a recording (listen --record) to each client, from the start")
     .addOption(

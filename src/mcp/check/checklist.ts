@@ -6,9 +6,13 @@ import type { ChalkInstance } from "chalk";
 import packageJson from "../../../package.json" with { type: "json" };
 import { ExitCode } from "../../errors.js";
 import { discardBody, headerValue } from "../../http/client.js";
+import {
+  mayPrimeStreams,
+  newestRevision,
+  streamableRevisions,
+} from "../../mcp-protocol/revisions.js";
 import type { McpCliOptions } from "../cli.js";
 import type { McpConnection } from "../connection.js";
-import { mayPrimeStreams, newestRevision, streamableRevisions } from "../protocol/revisions.js";
 import { mediaType, sendHttp } from "../session/http-exchange.js";
 import { McpSession } from "../session/session.js";
 import { quietStreamWatchMs, watchServerStream } from "./quiet-stream.js";

@@ -4,7 +4,7 @@
  * error object (kept whole for --json).
  */
 import { SseToolError } from "../../errors.js";
-import type { JsonRpcError } from "./jsonrpc.js";
+import type { JsonRpcError } from "../../mcp-protocol/jsonrpc.js";
 
 export class McpHttpError extends SseToolError {
   readonly status: number;

@@ -2,7 +2,11 @@
  * The answer to a request the server sends the client mid-call (sampling/createMessage,
  * elicitation/create, roots/list, ping), so the server never waits for ever. Pure.
  */
-import { type JsonRpcRequest, type JsonRpcResponse, methodNotFound } from "./jsonrpc.js";
+import {
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  methodNotFound,
+} from "../../mcp-protocol/jsonrpc.js";
 
 /** ping gets an empty result; a method with a canned reply gets it; any other an error. */
 export function answerServerRequest(

@@ -3,6 +3,7 @@
  * Accept for both answer types unless -H set it, MCP-Protocol-Version on Streamable HTTP, and
  * Mcp-Session-Id when the server gave one. Pure.
  */
+import { protocolVersionHeader, sessionIdHeader } from "../../mcp-protocol/header-names.js";
 
 export interface SessionHeaderInputs {
   /** -H, Basic auth, User-Agent. */
@@ -22,7 +23,7 @@ export function sessionHeaders(inputs: SessionHeaderInputs): Record<string, stri
     if (!inputs.userHeaderNames.has(name)) headers[name] = value;
   };
   set("accept", "application/json, text/event-stream");
-  if (inputs.protocolVersion && !inputs.legacy) set("mcp-protocol-version", inputs.protocolVersion);
-  if (inputs.sessionId !== undefined) set("mcp-session-id", inputs.sessionId);
+  if (inputs.protocolVersion && !inputs.legacy) set(protocolVersionHeader, inputs.protocolVersion);
+  if (inputs.sessionId !== undefined) set(sessionIdHeader, inputs.sessionId);
   return headers;
 }

@@ -7,8 +7,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { SseToolError } from "../../errors.js";
 import type { HttpResponse } from "../../http/client.js";
+import type { JsonRpcId } from "../../mcp-protocol/jsonrpc.js";
 import type { StreamEvent } from "../../sse/decoder.js";
-import type { JsonRpcId } from "../protocol/jsonrpc.js";
 import { type ExchangeContext, expectEventStream, sendHttp } from "./http-exchange.js";
 import { readEventStream, type StreamProgress } from "./stream-reader.js";
 

@@ -2,7 +2,7 @@
  * What a session tells whoever shows it (the command's view, or nothing for the library): HTTP
  * heads and SSE frames for -v, every JSON-RPC message with its direction, and notes.
  */
-import type { JsonRpcMessage } from "../protocol/jsonrpc.js";
+import type { JsonRpcMessage } from "../../mcp-protocol/jsonrpc.js";
 
 export interface MessageSeen {
   direction: "sent" | "received";

@@ -6,15 +6,15 @@
  */
 import { SseToolError } from "../../errors.js";
 import { discardBody, type HttpResponse, headerValue } from "../../http/client.js";
-import type { StreamEvent } from "../../sse/decoder.js";
-import { initializeParams } from "../protocol/handshake.js";
 import {
   type JsonRpcId,
   type JsonRpcMessage,
   type JsonRpcRequest,
   parseMessages,
-} from "../protocol/jsonrpc.js";
-import { isKnownRevision, legacyRevision, newestRevision } from "../protocol/revisions.js";
+} from "../../mcp-protocol/jsonrpc.js";
+import { isKnownRevision, legacyRevision, newestRevision } from "../../mcp-protocol/revisions.js";
+import type { StreamEvent } from "../../sse/decoder.js";
+import { initializeParams } from "../protocol/handshake.js";
 import { McpHttpError, McpRpcError } from "../protocol/rpc-error.js";
 import { SeenEventIds } from "../protocol/seen-event-ids.js";
 import { answerServerRequest } from "../protocol/server-requests.js";

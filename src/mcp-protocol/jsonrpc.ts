@@ -2,7 +2,7 @@
  * JSON-RPC 2.0 as MCP uses it: the message shapes, and telling an untrusted value apart as a
  * request, a notification or a response. Pure.
  */
-import { jsonNestsDeeperThan } from "../../sse/json-depth.js";
+import { jsonNestsDeeperThan } from "../sse/json-depth.js";
 
 export type JsonRpcId = string | number;
 
@@ -39,6 +39,14 @@ export type JsonRpcMessage =
 
 /** The JSON-RPC error code for a method the receiver does not implement. */
 export const methodNotFound = -32601;
+
+/** JSON-RPC's codes for a body that is no JSON, a message that is no request, bad params. */
+export const parseError = -32700;
+export const invalidRequest = -32600;
+export const invalidParams = -32602;
+
+/** MCP's code for a `resources/read` of a URI the server does not have. */
+export const resourceNotFound = -32002;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyMessage, parseMessages } from "../../../src/mcp/protocol/jsonrpc.js";
+import { classifyMessage, parseMessages } from "../../src/mcp-protocol/jsonrpc.js";
 
 describe("classifyMessage", () => {
   it.each([
