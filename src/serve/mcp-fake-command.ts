@@ -13,7 +13,7 @@ import { defaultStreamPath, type ServeCliOptions } from "./cli.js";
 import { serveLog, serveStopSignals } from "./command-setup.js";
 import { closeFlushTimeoutMs } from "./endpoint.js";
 import { describeFaults } from "./faults/fault-options.js";
-import { openMcpFake } from "./mcp-fake/library.js";
+import { openMcpFake } from "./mcp-fake/open.js";
 import { maxToolsFileBytes, readToolsText } from "./mcp-fake/tools-file-check.js";
 
 export async function serveMcpFake(
