@@ -63,3 +63,34 @@ export function addRequestOptions(command: Command, withTls = false): Command {
     "proxy for the request (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)",
   );
 }
+
+/**
+ * The request options (and --connect-timeout) given on the command line, by flag: what a
+ * command reading a capture instead of a URL refuses rather than ignores.
+ */
+export function givenRequestOptions(options: {
+  header?: unknown;
+  method?: unknown;
+  data?: unknown;
+  user?: unknown;
+  insecure?: boolean;
+  locationTrusted?: boolean;
+  proxy?: unknown;
+  http2?: boolean;
+  cacert?: unknown;
+  connectTimeout?: unknown;
+}): string[] {
+  const given: [string, boolean][] = [
+    ["-H", options.header !== undefined],
+    ["-X", options.method !== undefined],
+    ["-d", options.data !== undefined],
+    ["-u", options.user !== undefined],
+    ["--insecure", options.insecure === true],
+    ["--location-trusted", options.locationTrusted === true],
+    ["--proxy", options.proxy !== undefined],
+    ["--http2", options.http2 === true],
+    ["--cacert", options.cacert !== undefined],
+    ["--connect-timeout", options.connectTimeout !== undefined],
+  ];
+  return given.filter(([, isGiven]) => isGiven).map(([flag]) => flag);
+}

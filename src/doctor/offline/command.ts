@@ -5,6 +5,7 @@
  */
 import { open } from "node:fs/promises";
 import type { CommandIo } from "../../cli/command-io.js";
+import { givenRequestOptions } from "../../cli/request-options.js";
 import { ExitCode, SseToolError } from "../../errors.js";
 import { readRecordingEntries, startsLikeRecording } from "../../recording/read.js";
 import { chalkFor } from "../../terminal/chalk.js";
@@ -67,20 +68,8 @@ export async function doctorRecording(
 
 /** Options that only mean something for a live endpoint: a usage error, never ignored. */
 function refuseLiveOnlyOptions(options: DoctorCliOptions, path: string): void {
-  const given: [string, boolean][] = [
-    ["-H", options.header !== undefined],
-    ["-X", options.method !== undefined],
-    ["-d", options.data !== undefined],
-    ["-u", options.user !== undefined],
-    ["--insecure", options.insecure === true],
-    ["--location-trusted", options.locationTrusted === true],
-    ["--proxy", options.proxy !== undefined],
-    ["--http2", options.http2 === true],
-    ["--cacert", options.cacert !== undefined],
-    ["--connect-timeout", options.connectTimeout !== undefined],
-    ["--origin", options.origin !== undefined],
-  ];
-  const flags = given.filter(([, isGiven]) => isGiven).map(([flag]) => flag);
+  const flags = givenRequestOptions(options);
+  if (options.origin !== undefined) flags.push("--origin");
   if (flags.length === 0) return;
   throw new SseToolError(
     "usage",

@@ -2,23 +2,13 @@
  * Options that only mean something for a URL, refused (exit 2) when `listen` reads a capture,
  * so a flag is never silently ignored. Pure.
  */
-import { defaultRetryMs } from "../../cli/request-options.js";
+import { defaultRetryMs, givenRequestOptions } from "../../cli/request-options.js";
 import { SseToolError } from "../../errors.js";
 import type { ListenCliOptions } from "../cli.js";
 
 /** The flag and whether it was given, for each option a capture cannot use. */
 function givenUrlOnlyOptions(options: ListenCliOptions): string[] {
   const given: [string, boolean][] = [
-    ["-H", options.header !== undefined],
-    ["-X", options.method !== undefined],
-    ["-d", options.data !== undefined],
-    ["-u", options.user !== undefined],
-    ["--insecure", options.insecure === true],
-    ["--location-trusted", options.locationTrusted === true],
-    ["--proxy", options.proxy !== undefined],
-    ["--http2", options.http2 === true],
-    ["--cacert", options.cacert !== undefined],
-    ["--connect-timeout", options.connectTimeout !== undefined],
     ["--accept-any-type", options.acceptAnyType === true],
     ["--retry", options.retry !== defaultRetryMs],
     ["--last-event-id", options.lastEventId !== undefined],
@@ -27,7 +17,10 @@ function givenUrlOnlyOptions(options: ListenCliOptions): string[] {
     ["--max-retries", options.maxRetries !== undefined],
     ["--record", options.record !== undefined],
   ];
-  return given.filter(([, isGiven]) => isGiven).map(([flag]) => flag);
+  return [
+    ...givenRequestOptions(options),
+    ...given.filter(([, isGiven]) => isGiven).map(([flag]) => flag),
+  ];
 }
 
 /** Throws a usage error naming the URL-only options given with a capture `name`. */

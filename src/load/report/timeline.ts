@@ -152,9 +152,14 @@ export function mergeTimelines(
 ): EncodedTimeline | undefined {
   if (timelines.length === 0) return undefined;
   if (timelines.length === 1) return timelines[0];
-  const startMs = Math.min(...timelines.map((timeline) => timeline.startMs));
-  const endMs = Math.max(...timelines.map((t) => t.startMs + slots(t) * t.stepSeconds * 1000));
-  let stepSeconds = Math.max(...timelines.map((timeline) => timeline.stepSeconds));
+  let startMs = Number.POSITIVE_INFINITY;
+  let endMs = Number.NEGATIVE_INFINITY;
+  let stepSeconds = 0;
+  for (const timeline of timelines) {
+    startMs = Math.min(startMs, timeline.startMs);
+    endMs = Math.max(endMs, timeline.startMs + slots(timeline) * timeline.stepSeconds * 1000);
+    stepSeconds = Math.max(stepSeconds, timeline.stepSeconds);
+  }
   while ((endMs - startMs) / (stepSeconds * 1000) > capacity) stepSeconds *= 2;
   const length = Math.max(1, Math.ceil((endMs - startMs) / (stepSeconds * 1000)));
   const columns = {} as EncodedTimeline["columns"];
