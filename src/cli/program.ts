@@ -21,8 +21,11 @@ export function createProgram(): Command {
 Examples:
   sse-tool listen https://example.com/events
   sse-tool listen --json https://example.com/events | jq .data
+  curl -sN https://example.com/events | sse-tool listen -
   cat examples/events.ndjson | sse-tool serve --port 8080
+  sse-tool doctor https://example.com/events
   sse-tool load -c 1000 --duration 60 http://localhost:8080/events
+  sse-tool mcp http://localhost:3000/mcp
   sse-tool demo
 
 ${exitCodeHelp}`,
