@@ -7,7 +7,9 @@ export type { CompletionShell } from "./scripts.js";
 export function declareCompletion(program: Command): Command {
   return program
     .command("completion")
-    .description("Print a completion script for your shell (docs/completion.md says how to install it).")
+    .description(
+      "Print a completion script for your shell (docs/completion.md says how to install it).",
+    )
     .addArgument(
       program
         .createArgument("<shell>", "the shell to complete for")
