@@ -11,19 +11,19 @@ import { redactHeaderValue } from "../http/redaction.js";
 import { prepareRequest } from "../http/request.js";
 import { dispatcherFor } from "../http/request-dispatcher.js";
 import { parseTargetUrl } from "../http/target-url.js";
-import { chalkFor } from "../terminal/chalk.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { onInterrupt } from "../terminal/interrupts.js";
 import type { WatchProgress } from "./body-watch.js";
 import { doctorFailed, runDoctorChecks } from "./checklist.js";
 import { type DoctorCliOptions, defaultConnectTimeoutMs } from "./cli.js";
-import { compareWatches, formatComparison } from "./compare.js";
+import { compareWatches } from "./compare.js";
 import { longWatchProgress } from "./long-watch-progress.js";
 import type { DoctorObservation } from "./observation.js";
 import { runDoctorProbe } from "./probe.js";
 import { writeDoctorHtml } from "./report/report-file.js";
 import { WatchTimeline } from "./report/watch-timeline.js";
-import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "./report.js";
+import { buildDoctorReport } from "./report.js";
+import { writeDoctorReport } from "./write-report.js";
 
 export async function doctor(
   url: string,
@@ -128,19 +128,7 @@ export async function doctor(
   if (options.report !== undefined && timeline !== undefined) {
     await writeDoctorHtml(options.report, report, timeline);
   }
-  if (options.json) {
-    const json = comparison ? { ...report, compare: comparison } : report;
-    io.stdout.write(formatDoctorJson(json, io.stdout.isTTY === true));
-  } else {
-    const chalk = chalkFor({
-      colorFlag: options.color,
-      env: io.env,
-      stream: io.stdout,
-      standsFor: "stdout",
-    });
-    io.stdout.write(formatDoctorReport(report, chalk));
-    if (comparison) io.stdout.write(formatComparison(comparison, chalk));
-  }
+  writeDoctorReport(io, options, report, comparison);
   if (interrupt.signal.aborted) return ExitCode.interrupted;
   const failed =
     doctorFailed(checks) || (comparedChecks !== undefined && doctorFailed(comparedChecks));

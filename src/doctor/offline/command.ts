@@ -8,11 +8,11 @@ import type { CommandIo } from "../../cli/command-io.js";
 import { givenRequestOptions } from "../../cli/request-options.js";
 import { ExitCode, SseToolError } from "../../errors.js";
 import { readRecordingEntries, startsLikeRecording } from "../../recording/read.js";
-import { chalkFor } from "../../terminal/chalk.js";
 import { escapeForTerminalLine } from "../../terminal/escape.js";
 import { doctorFailed } from "../checklist.js";
 import type { DoctorCliOptions } from "../cli.js";
-import { buildDoctorReport, formatDoctorJson, formatDoctorReport } from "../report.js";
+import { buildDoctorReport } from "../report.js";
+import { writeDoctorReport } from "../write-report.js";
 import { runRecordingChecks } from "./checklist.js";
 import { RecordingWatch } from "./recording-watch.js";
 
@@ -49,16 +49,8 @@ export async function doctorRecording(
   const observation = watch.observation(path);
   const checks = runRecordingChecks(observation);
   const report = buildDoctorReport(observation, checks);
-  if (options.json) {
-    io.stdout.write(formatDoctorJson(report, io.stdout.isTTY === true));
-  } else {
-    const chalk = chalkFor({
-      colorFlag: options.color,
-      env: io.env,
-      stream: io.stdout,
-      standsFor: "stdout",
-    });
-    io.stdout.write(formatDoctorReport(report, chalk));
+  writeDoctorReport(io, options, report);
+  if (!options.json) {
     say(
       `sse-tool doctor: read from the recording ${path} (its first connection of ${watch.connections}); checks that need a live server are skipped`,
     );
