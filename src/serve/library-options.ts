@@ -4,7 +4,7 @@
  * server's handle, with the defaults startServer() (library.ts) fills in. Pure.
  */
 import type { FaultOptions } from "./faults/fault-options.js";
-import type { JournalRequest, WaitForRequestOptions } from "./journal/request-journal.js";
+import type { RequestLog } from "./journal/request-journal.js";
 
 /** Options of `startServer()`: `serve`'s, with times in milliseconds. */
 export interface ServerOptions extends FaultOptions {
@@ -71,7 +71,7 @@ export interface ServerEvent {
   comment?: string;
 }
 
-export interface RunningServer {
+export interface RunningServer extends RequestLog {
   /** The stream URL, e.g. http://127.0.0.1:41234/events */
   readonly url: string;
   /** Stream clients connected now. */
@@ -82,20 +82,6 @@ export interface RunningServer {
    * be sent as given (an id with a line break), or on a replaying server.
    */
   publish(event: ServerEvent): string | undefined;
-  /**
-   * What clients sent, oldest first: the last `journal` requests (method, path, headers with
-   * secrets redacted, body as read, Last-Event-ID, fault spec, status, how it ended). A copy.
-   */
-  readonly requests: JournalRequest[];
-  /**
-   * Resolves with the first kept request `predicate` accepts, or the next one (a new request,
-   * or one whose body was read or whose answer ended); rejects with an SseToolError
-   * (`"timeout"`) after `timeout` ms (default 5000).
-   */
-  waitForRequest(
-    predicate: (request: JournalRequest) => boolean,
-    options?: WaitForRequestOptions,
-  ): Promise<JournalRequest>;
   /** Ends every stream after what was sent is flushed, and stops listening. */
   close(): Promise<void>;
 }

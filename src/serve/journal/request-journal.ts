@@ -55,6 +55,24 @@ export interface WaitForRequestOptions {
 }
 
 /** Bodies are kept up to this many bytes each. */
+/** What a running fake says of the requests it got: startServer()'s and the fakes' journal. */
+export interface RequestLog {
+  /**
+   * What clients sent, oldest first: the last `journal` requests (method, path, headers with
+   * secrets redacted, body as read, Last-Event-ID, fault spec, status, how it ended). A copy.
+   */
+  readonly requests: JournalRequest[];
+  /**
+   * Resolves with the first kept request `predicate` accepts, or the next one (a new request,
+   * or one whose body was read or whose answer ended); rejects with an SseToolError
+   * (`"timeout"`) after `timeout` ms (default 5000).
+   */
+  waitForRequest(
+    predicate: (request: JournalRequest) => boolean,
+    options?: WaitForRequestOptions,
+  ): Promise<JournalRequest>;
+}
+
 export const maxJournalBodyBytes = 64 * 1024;
 
 /** Requests kept when no size is given. */

@@ -6,11 +6,7 @@
  */
 import { SseToolError } from "../../errors.js";
 import { closeFlushTimeoutMs } from "../endpoint.js";
-import {
-  defaultWaitTimeoutMs,
-  type JournalRequest,
-  type WaitForRequestOptions,
-} from "../journal/request-journal.js";
+import { defaultWaitTimeoutMs, type RequestLog } from "../journal/request-journal.js";
 import { serverDefaults } from "../library-options.js";
 import { openMcpFake } from "./open.js";
 import type { McpFakeTools } from "./tools-file.js";
@@ -37,16 +33,9 @@ export interface StartMcpFakeOptions extends McpFakeTools {
   onLog?: (message: string) => void;
 }
 
-export interface RunningMcpFake {
+export interface RunningMcpFake extends RequestLog {
   /** The MCP endpoint, e.g. http://127.0.0.1:PORT/mcp */
   url: string;
-  /** What each client sent (the request journal). */
-  readonly requests: JournalRequest[];
-  /** The first request (kept or to come) the predicate accepts, as startServer()'s does. */
-  waitForRequest(
-    predicate: (request: JournalRequest) => boolean,
-    options?: WaitForRequestOptions,
-  ): Promise<JournalRequest>;
   /** Ends the sessions' streams and stops answering. */
   close(): Promise<void>;
 }
