@@ -31,3 +31,13 @@ export function jsonNestsDeeperThan(text: string, limit = maxJsonDepth): boolean
   }
   return false;
 }
+
+/** `text` parsed as JSON when it nests no deeper than `maxJsonDepth`, or what is wrong with it. */
+export function parseBoundedJson(text: string): { value: unknown } | { problem: string } {
+  if (jsonNestsDeeperThan(text)) return { problem: `nested deeper than ${maxJsonDepth} levels` };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { problem: `not JSON: ${(error as Error).message}` };
+  }
+}

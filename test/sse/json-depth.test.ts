@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonNestsDeeperThan } from "../../src/sse/json-depth.js";
+import { jsonNestsDeeperThan, parseBoundedJson } from "../../src/sse/json-depth.js";
 
 describe("jsonNestsDeeperThan", () => {
   it.each([
@@ -21,5 +21,17 @@ describe("jsonNestsDeeperThan", () => {
     const deep = `${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}`;
     expect(jsonNestsDeeperThan(deep)).toBe(true);
     expect(jsonNestsDeeperThan(`"${deep}"`)).toBe(false);
+  });
+});
+
+describe("parseBoundedJson", () => {
+  it("parses JSON within the bound, and says what is wrong otherwise", () => {
+    expect(parseBoundedJson('{"a":[1,2]}')).toEqual({ value: { a: [1, 2] } });
+    expect(parseBoundedJson(`${"[".repeat(257)}${"]".repeat(257)}`)).toEqual({
+      problem: "nested deeper than 256 levels",
+    });
+    expect(parseBoundedJson(`${"[".repeat(256)}${"]".repeat(256)}`)).toHaveProperty("value");
+    const broken = parseBoundedJson("{oops");
+    expect("problem" in broken && broken.problem.startsWith("not JSON: ")).toBe(true);
   });
 });

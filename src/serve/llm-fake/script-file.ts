@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { SseToolError } from "../../errors.js";
-import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
+import { parseBoundedJson } from "../../sse/json-depth.js";
 import type { LlmFakeScript } from "./script.js";
 import { checkLlmFakeScript } from "./script-check.js";
 
@@ -25,13 +25,8 @@ export async function readLlmFakeScript(
     const reason = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new SseToolError("input", `cannot read ${file}: ${reason}`, { cause: error });
   }
-  if (jsonNestsDeeperThan(text)) return { problems: [`nested deeper than ${maxJsonDepth} levels`] };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { problems: [`not JSON: ${(error as Error).message}`] };
-  }
-  const checked = checkLlmFakeScript(value);
+  const parsed = parseBoundedJson(text);
+  if ("problem" in parsed) return { problems: [parsed.problem] };
+  const checked = checkLlmFakeScript(parsed.value);
   return checked.problems === undefined ? { script: checked.script } : checked;
 }

@@ -3,7 +3,7 @@
  * where it is (`tools[2].steps[0]: ...`). Bounded: the text's size and nesting are checked
  * before it is parsed, and the lists' lengths after. Pure.
  */
-import { jsonNestsDeeperThan, maxJsonDepth } from "../../sse/json-depth.js";
+import { parseBoundedJson } from "../../sse/json-depth.js";
 import type { McpFakeTools } from "./tools-file.js";
 
 /** A tools file is a description, not a data set. */
@@ -26,14 +26,8 @@ export function readToolsText(text: string): ToolsCheck {
   if (text.length > maxToolsFileBytes) {
     return { problems: [`the file is over ${maxToolsFileBytes} bytes`] };
   }
-  if (jsonNestsDeeperThan(text)) return { problems: [`nested deeper than ${maxJsonDepth} levels`] };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { problems: [`not JSON: ${(error as Error).message}`] };
-  }
-  return checkTools(value);
+  const parsed = parseBoundedJson(text);
+  return "problem" in parsed ? { problems: [parsed.problem] } : checkTools(parsed.value);
 }
 
 /** A value checked as a tools file (what startMcpFake() is given, too). */
