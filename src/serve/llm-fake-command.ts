@@ -5,6 +5,7 @@
  * reply: it is read before the server listens, so every request gets the same complete text.
  */
 import { text } from "node:stream/consumers";
+import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { whenInterrupted } from "../terminal/interrupts.js";
@@ -22,6 +23,7 @@ export async function serveLlmFake(
   file: string | undefined,
   provider: LlmFakeProvider,
   options: ServeCliOptions,
+  io: CommandIo = processIo(),
 ): Promise<number> {
   if (options.follow) {
     throw new SseToolError(
@@ -43,17 +45,18 @@ export async function serveLlmFake(
     const read = await readLlmFakeScript(options.script);
     if ("problems" in read) {
       for (const problem of read.problems) {
-        process.stderr.write(
-          `sse-tool: ${escapeForTerminalLine(`${options.script}: ${problem}`)}\n`,
-        );
+        io.stderr.write(`sse-tool: ${escapeForTerminalLine(`${options.script}: ${problem}`)}\n`);
       }
       return ExitCode.usage;
     }
     script = read.script;
   }
-  const serveAccess = await checkServeAccess(options, process.env);
-  const source = script === undefined ? await checkServeSource(file, options) : undefined;
-  const logLines = serveLog(options);
+  const serveAccess = await checkServeAccess(options, io.env);
+  const source =
+    script === undefined
+      ? await checkServeSource(file, options, undefined, () => io.stdin ?? process.stdin)
+      : undefined;
+  const logLines = serveLog(options, io.stderr);
   const { say, log } = logLines;
   const { server, streamPath } = createEndpoint(options, serveAccess, logLines);
   if (source !== undefined) {
@@ -73,7 +76,7 @@ export async function serveLlmFake(
   }
   const url = await server.listen();
   // The handler first: a script that sends SIGINT on reading "serving" finds it in place.
-  const stop = whenInterrupted({ signals: serveStopSignals });
+  const stop = whenInterrupted({ signals: serveStopSignals, signal: io.signal });
   try {
     announceEndpoint(url, options, serveAccess, streamPath, logLines);
     const what =

@@ -5,6 +5,7 @@
  * runs until SIGINT/SIGTERM.
  */
 import { readFile, stat } from "node:fs/promises";
+import { type CommandIo, processIo } from "../cli/command-io.js";
 import { ExitCode, SseToolError } from "../errors.js";
 import { escapeForTerminalLine } from "../terminal/escape.js";
 import { whenInterrupted } from "../terminal/interrupts.js";
@@ -20,6 +21,7 @@ export async function serveMcpFake(
   input: string | undefined,
   file: string,
   options: ServeCliOptions,
+  io: CommandIo = processIo(),
 ): Promise<number> {
   const others = [
     input === undefined ? undefined : "input file",
@@ -40,7 +42,7 @@ export async function serveMcpFake(
   let text: string;
   try {
     if ((await stat(file)).size > maxToolsFileBytes) {
-      return report(file, [`the file is over ${maxToolsFileBytes} bytes`]);
+      return report(file, [`the file is over ${maxToolsFileBytes} bytes`], io.stderr);
     }
     text = await readFile(file, "utf8");
   } catch (error) {
@@ -48,9 +50,9 @@ export async function serveMcpFake(
     throw new SseToolError("input", `cannot read --mcp-fake ${file}: ${reason}`, { cause: error });
   }
   const checked = readToolsText(text);
-  if (checked.problems !== undefined) return report(file, checked.problems);
-  const serveAccess = await checkServeAccess(options, process.env);
-  const { say, log } = serveLog(options);
+  if (checked.problems !== undefined) return report(file, checked.problems, io.stderr);
+  const serveAccess = await checkServeAccess(options, io.env);
+  const { say, log } = serveLog(options, io.stderr);
   const path = options.path === defaultStreamPath ? "/mcp" : options.path;
   const { server, path: endpointPath } = await openMcpFake(
     checked.tools,
@@ -59,7 +61,7 @@ export async function serveMcpFake(
     serveAccess,
   );
   const url = await server.listen();
-  const stop = whenInterrupted({ signals: serveStopSignals });
+  const stop = whenInterrupted({ signals: serveStopSignals, signal: io.signal });
   try {
     const counts = checked.tools;
     say(
@@ -75,9 +77,9 @@ export async function serveMcpFake(
   }
 }
 
-function report(file: string, problems: string[]): number {
+function report(file: string, problems: string[], stderr: CommandIo["stderr"]): number {
   for (const problem of problems) {
-    process.stderr.write(`sse-tool: ${escapeForTerminalLine(`${file}: ${problem}`)}\n`);
+    stderr.write(`sse-tool: ${escapeForTerminalLine(`${file}: ${problem}`)}\n`);
   }
   return ExitCode.usage;
 }
